@@ -1,0 +1,149 @@
+package io.ffrtmp.job;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A campaign: a base spec, explicit configurations and/or axes (any dotted spec field, crossed with each other and with
+ * the configurations), and repetitions. {@link #parse} expands and validates every job before anything runs.
+ */
+public record Campaign(String name, String description, JsonObject source, List<Configuration> configurations,
+                       int repeat, double idleBaselineS, JobSpec.QualityMetric qualityMetric) {
+
+  public static final int MAX_JOBS = 10_000;
+
+  /** One configuration of the matrix; its repetitions share the key. */
+  public record Configuration(String key, JobSpec spec, String origin) {
+  }
+
+  public int jobCount() {
+    return configurations.size() * repeat;
+  }
+
+  public static Campaign load(Path file) throws IOException {
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    JsonObject json;
+    try {
+      json = new JsonObject(text);
+    } catch (DecodeException e) {
+      throw new SpecException("", "not valid JSON: " + e.getMessage().replaceAll("\\s+", " "));
+    } catch (ClassCastException e) {
+      throw new SpecException("", "not a JSON object; a campaign file is {\"name\": ..., \"base\": {...}, \"axes\": {...}}");
+    }
+    String fallbackName = file.getFileName().toString().replaceFirst("\\.json$", "");
+    return parse(json, fallbackName);
+  }
+
+  public static Campaign parse(JsonObject json, String fallbackName) {
+    SchemaCheck.CAMPAIGN.check(json);
+    JsonObject base = json.getJsonObject("base", new JsonObject());
+    JsonArray configs = json.getJsonArray("configurations", new JsonArray().add(new JsonObject()));
+    if (configs.isEmpty()) {
+      throw new SpecException("configurations", "is empty; accepted: a list of at least one partial spec, or leave it out");
+    }
+    JsonObject axes = json.getJsonObject("axes", new JsonObject());
+    int repeat = json.getInteger("repeat", 1);
+    if (repeat < 1 || repeat > 100) {
+      throw new SpecException("repeat", repeat + " is out of range; accepted: 1 to 100");
+    }
+    double idle = json.getValue("idle_baseline_s") == null ? 5 : json.getDouble("idle_baseline_s");
+    if (!(idle >= 0 && idle <= 600)) {
+      throw new SpecException("idle_baseline_s", json.getValue("idle_baseline_s") + " is out of range; accepted: 0 (skip) to 600 seconds");
+    }
+
+    List<Map<String, Object>> axisPoints = cross(axes);
+    long total = (long) configs.size() * axisPoints.size() * repeat;
+    if (total > MAX_JOBS) {
+      throw new SpecException("axes", "expands to " + total + " jobs; accepted: at most " + MAX_JOBS);
+    }
+    Map<String, Configuration> byKey = new LinkedHashMap<>();
+    for (int c = 0; c < configs.size(); c++) {
+      for (Map<String, Object> point : axisPoints) {
+        JsonObject merged = base.copy();
+        deepMerge(merged, configs.getJsonObject(c));
+        StringBuilder origin = new StringBuilder(json.containsKey("configurations") ? "configurations[" + c + "]" : "base");
+        for (Map.Entry<String, Object> axis : point.entrySet()) {
+          setPath(merged, axis.getKey(), axis.getValue());
+          origin.append(", axes ").append(axis.getKey()).append('=').append(axis.getValue());
+        }
+        JobSpec spec;
+        try {
+          spec = JobSpec.fromJson(merged);
+        } catch (SpecException e) {
+          throw new SpecException(e.field(), e.getMessage() + " (in " + origin + ")");
+        }
+        // Identical configurations reached through different routes run once.
+        byKey.putIfAbsent(spec.configKey(), new Configuration(spec.configKey(), spec, origin.toString()));
+      }
+    }
+    String metric = json.getString("quality_metric", "psnr");
+    return new Campaign(json.getString("name", fallbackName), json.getString("description", ""), json.copy(),
+      List.copyOf(byKey.values()), repeat, idle, JobSpec.QualityMetric.valueOf(metric.toUpperCase(Locale.ROOT)));
+  }
+
+  /** Cartesian product of the axes, in file order. */
+  private static List<Map<String, Object>> cross(JsonObject axes) {
+    List<Map<String, Object>> points = new ArrayList<>();
+    points.add(new LinkedHashMap<>());
+    for (String path : axes.fieldNames()) {
+      validatePath(path);
+      List<Map<String, Object>> next = new ArrayList<>();
+      for (Map<String, Object> p : points) {
+        for (Object value : axes.getJsonArray(path)) {
+          Map<String, Object> q = new LinkedHashMap<>(p);
+          q.put(path, value);
+          next.add(q);
+        }
+      }
+      points = next;
+    }
+    return points;
+  }
+
+  private static void validatePath(String path) {
+    JsonObject node = SchemaCheck.JOB_SPEC.schema();
+    for (String part : path.split("\\.", -1)) {
+      JsonObject props = node.getJsonObject("properties");
+      if (props == null || !props.containsKey(part)) {
+        throw new SpecException("axes." + path, "is not a job spec field; accepted: dotted spec fields such as "
+          + "video.encoder, video.preset, video.crf, video.bitrate, video.resolution, input.duration_s");
+      }
+      node = props.getJsonObject(part);
+    }
+  }
+
+  private static void setPath(JsonObject target, String path, Object value) {
+    String[] parts = path.split("\\.");
+    JsonObject node = target;
+    for (int i = 0; i < parts.length - 1; i++) {
+      Object child = node.getValue(parts[i]);
+      if (!(child instanceof JsonObject)) {
+        child = new JsonObject();
+        node.put(parts[i], child);
+      }
+      node = (JsonObject) child;
+    }
+    node.put(parts[parts.length - 1], value);
+  }
+
+  private static void deepMerge(JsonObject target, JsonObject overlay) {
+    for (String k : overlay.fieldNames()) {
+      Object v = overlay.getValue(k);
+      if (v instanceof JsonObject o && target.getValue(k) instanceof JsonObject t) {
+        deepMerge(t, o);
+      } else {
+        target.put(k, v instanceof JsonObject o ? o.copy() : v);
+      }
+    }
+  }
+}

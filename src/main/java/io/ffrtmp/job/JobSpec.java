@@ -1,0 +1,278 @@
+package io.ffrtmp.job;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A validated transcoding job: what to encode, how, and what to measure. Built only through {@link #fromJson}, which
+ * applies the scenario, fills defaults and rejects anything out of range with a {@link SpecException}. Never a bag of
+ * raw FFmpeg arguments.
+ */
+public record JobSpec(
+  String name,
+  String scenario,
+  Input input,
+  Output output,
+  Video video,
+  String engine,
+  Queue queue,
+  Priority priority,
+  Measure measure,
+  int timeoutS) {
+
+  public enum Queue {
+    LIVE, DEFAULT, BATCH;
+
+    /** Dispatch order: live before default before batch. */
+    public int rank() {
+      return ordinal();
+    }
+
+    public String id() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  public enum Priority {
+    HIGH, MEDIUM, LOW;
+
+    public int rank() {
+      return ordinal();
+    }
+
+    public String id() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  public enum RateControl { CRF, CBR, VBR }
+
+  public enum QualityMetric { PSNR, SSIM }
+
+  /** Synthetic input: a lavfi test pattern, reproducible so quality is scored against the very same frames. */
+  public record Input(String type, String pattern, double durationS, Resolution resolution, double fps) {
+    public long frames() {
+      return Math.round(durationS * fps);
+    }
+
+    /** The lavfi source description; every value comes from validated fields, never from user text. */
+    public String lavfiSource() {
+      return pattern + "=size=" + resolution + ":rate=" + Fps.format(fps) + ":duration=" + Fps.format(durationS);
+    }
+  }
+
+  public record Output(String type) {
+    public boolean keep() {
+      return "file".equals(type);
+    }
+  }
+
+  public record Video(Codec codec, Encoder encoder, String preset, RateControl rateControl, Integer crf,
+                      Integer bitrateKbps, Integer maxBitrateKbps, Resolution resolution, double fps, int gop, int threads) {
+  }
+
+  public record Measure(int intervalMs, List<QualityMetric> quality) {
+  }
+
+  public static final double MAX_DURATION_S = 6 * 3600;
+
+  public static JobSpec fromJson(JsonObject json) {
+    SchemaCheck.JOB_SPEC.check(json);
+    Scenario scenario = json.getString("scenario") == null ? null : Scenario.parse("scenario", json.getString("scenario"));
+
+    JsonObject v = json.getJsonObject("video", new JsonObject());
+    Codec codec = v.getString("codec") != null ? Codec.parse("video.codec", v.getString("codec"))
+      : scenario != null ? scenario.codec() : null;
+    String encoderName = v.getString("encoder", "auto");
+    Encoder encoder;
+    if ("auto".equals(encoderName)) {
+      encoder = Encoder.byName((codec == null ? Codec.H264 : codec).defaultEncoder()).orElseThrow();
+    } else {
+      encoder = Encoder.byName(encoderName).orElseThrow(() -> new SpecException("video.encoder",
+        "'" + encoderName + "' is not an encoder ffrtmp drives; accepted: " + Encoder.accepted()));
+    }
+    if (codec == null) {
+      codec = encoder.codec();
+    } else if (codec != encoder.codec()) {
+      throw new SpecException("video.encoder", encoder.ffmpegName() + " encodes " + encoder.codec().id()
+        + ", not " + codec.id() + "; accepted for " + codec.id() + ": " + String.join(", ", Encoder.byCodec().get(codec))
+        + ", auto");
+    }
+
+    Resolution resolution = v.getString("resolution") != null ? Resolution.parse("video.resolution", v.getString("resolution"))
+      : scenario != null ? scenario.resolution() : new Resolution(1280, 720);
+    double fps = v.getValue("fps") != null ? Fps.check("video.fps", v.getDouble("fps"))
+      : scenario != null ? scenario.fps() : 30;
+
+    String preset = presetOf(v, encoder);
+    RateControl rc = RateControl.valueOf(v.getString("rate_control", "crf").toUpperCase(Locale.ROOT));
+    Integer crf = null;
+    Integer bitrate = null;
+    Integer maxBitrate = null;
+    if (rc == RateControl.CRF) {
+      crf = v.getInteger("crf", encoder.defaultCrf());
+      if (crf < encoder.crfMin() || crf > encoder.crfMax()) {
+        throw new SpecException("video.crf", crf + " is out of range for " + encoder.ffmpegName() + "; accepted: "
+          + encoder.crfMin() + " to " + encoder.crfMax());
+      }
+      if (v.getValue("bitrate") != null || v.getValue("max_bitrate") != null) {
+        throw new SpecException("video.bitrate", "not used with rate_control crf; set rate_control to cbr or vbr, or drop it");
+      }
+    } else {
+      if (v.getValue("crf") != null) {
+        throw new SpecException("video.crf", "only used with rate_control crf; accepted here: bitrate");
+      }
+      if (v.getValue("bitrate") == null) {
+        throw new SpecException("video.bitrate", "required with rate_control " + rc.name().toLowerCase(Locale.ROOT)
+          + "; accepted: " + Bitrate.ACCEPTED);
+      }
+      bitrate = Bitrate.parseKbps("video.bitrate", v.getValue("bitrate"));
+      if (v.getValue("max_bitrate") != null) {
+        if (rc == RateControl.CBR) {
+          throw new SpecException("video.max_bitrate", "not used with rate_control cbr (max = target); accepted with vbr");
+        }
+        maxBitrate = Bitrate.parseKbps("video.max_bitrate", v.getValue("max_bitrate"));
+        if (maxBitrate < bitrate) {
+          throw new SpecException("video.max_bitrate", maxBitrate + " kbit/s is below the target bitrate " + bitrate
+            + " kbit/s; accepted: at least the target");
+        }
+      }
+    }
+    int gop = v.getInteger("gop", (int) Math.round(2 * fps));
+    if (gop < 1 || gop > 1000) {
+      throw new SpecException("video.gop", gop + " is out of range; accepted: 1 to 1000 frames");
+    }
+    int threads = v.getInteger("threads", 0);
+    if (threads < 0 || threads > 256) {
+      throw new SpecException("video.threads", threads + " is out of range; accepted: 0 (encoder decides) to 256");
+    }
+    Video video = new Video(codec, encoder, preset, rc, crf, bitrate, maxBitrate, resolution, fps, gop, threads);
+
+    JsonObject in = json.getJsonObject("input", new JsonObject());
+    double durationS = in.getValue("duration_s") == null ? 10 : in.getDouble("duration_s");
+    if (!(durationS > 0 && durationS <= MAX_DURATION_S)) {
+      throw new SpecException("input.duration_s", in.getValue("duration_s") + " is out of range; accepted: more than 0 and at most "
+        + (int) MAX_DURATION_S + " seconds");
+    }
+    Resolution inRes = in.getString("resolution") == null ? resolution : Resolution.parse("input.resolution", in.getString("resolution"));
+    double inFps = in.getValue("fps") == null ? fps : Fps.check("input.fps", in.getDouble("fps"));
+    if (Math.round(durationS * inFps) < 1) {
+      throw new SpecException("input.duration_s", "shorter than one frame at " + Fps.format(inFps) + " fps; accepted: at least 1/fps seconds");
+    }
+    Input input = new Input("synthetic", in.getString("pattern", "testsrc2"), durationS, inRes, inFps);
+
+    Output output = new Output(json.getJsonObject("output", new JsonObject()).getString("type", "null"));
+
+    JsonObject m = json.getJsonObject("measure", new JsonObject());
+    int intervalMs = m.getInteger("interval_ms", 1000);
+    if (intervalMs < 50 || intervalMs > 60_000) {
+      throw new SpecException("measure.interval_ms", intervalMs + " is out of range; accepted: 50 to 60000 ms");
+    }
+    JsonArray q = m.getJsonArray("quality", new JsonArray().add("psnr").add("ssim"));
+    List<QualityMetric> quality = q.stream().map(o -> QualityMetric.valueOf(o.toString().toUpperCase(Locale.ROOT))).toList();
+
+    int defaultTimeout = (int) Math.max(300, Math.ceil(60 * durationS));
+    int timeoutS = json.getInteger("timeout_s", defaultTimeout);
+    if (timeoutS < 1 || timeoutS > 7 * 24 * 3600) {
+      throw new SpecException("timeout_s", timeoutS + " is out of range; accepted: 1 to 604800 seconds");
+    }
+    return new JobSpec(json.getString("name"), scenario == null ? null : scenario.name(), input, output, video,
+      json.getString("engine", "ffmpeg"),
+      Queue.valueOf(json.getString("queue", "default").toUpperCase(Locale.ROOT)),
+      Priority.valueOf(json.getString("priority", "medium").toUpperCase(Locale.ROOT)),
+      new Measure(intervalMs, quality), timeoutS);
+  }
+
+  private static String presetOf(JsonObject v, Encoder encoder) {
+    Object raw = v.getValue("preset");
+    if (raw == null) {
+      return encoder.defaultPreset();
+    }
+    String preset = raw.toString().trim().toLowerCase(Locale.ROOT);
+    if (encoder.presets().isEmpty()) {
+      throw new SpecException("video.preset", encoder.ffmpegName() + " takes no preset; leave it out");
+    }
+    if (!encoder.presets().contains(preset)) {
+      throw new SpecException("video.preset", "'" + raw + "' is not a " + encoder.ffmpegName() + " preset; accepted: "
+        + String.join(", ", encoder.presets()));
+    }
+    return preset;
+  }
+
+  /** The canonical, fully expanded form: what is stored, sent to workers and written into results. */
+  public JsonObject toJson() {
+    JsonObject videoJson = new JsonObject()
+      .put("codec", video.codec().id())
+      .put("encoder", video.encoder().ffmpegName())
+      .put("rate_control", video.rateControl().name().toLowerCase(Locale.ROOT))
+      .put("resolution", video.resolution().toString())
+      .put("fps", video.fps())
+      .put("gop", video.gop())
+      .put("threads", video.threads());
+    if (video.preset() != null) {
+      videoJson.put("preset", video.preset());
+    }
+    if (video.crf() != null) {
+      videoJson.put("crf", video.crf());
+    }
+    if (video.bitrateKbps() != null) {
+      videoJson.put("bitrate", video.bitrateKbps() + "k");
+    }
+    if (video.maxBitrateKbps() != null) {
+      videoJson.put("max_bitrate", video.maxBitrateKbps() + "k");
+    }
+    JsonObject out = new JsonObject();
+    if (name != null) {
+      out.put("name", name);
+    }
+    if (scenario != null) {
+      out.put("scenario", scenario);
+    }
+    return out
+      .put("input", new JsonObject().put("type", input.type()).put("pattern", input.pattern())
+        .put("duration_s", input.durationS()).put("resolution", input.resolution().toString()).put("fps", input.fps()))
+      .put("output", new JsonObject().put("type", output.type()))
+      .put("video", videoJson)
+      .put("engine", engine)
+      .put("queue", queue.id())
+      .put("priority", priority.id())
+      .put("measure", new JsonObject().put("interval_ms", measure.intervalMs())
+        .put("quality", new JsonArray(measure.quality().stream().map(x -> x.name().toLowerCase(Locale.ROOT)).toList())))
+      .put("timeout_s", timeoutS);
+  }
+
+  /** The configuration that repetitions share, as shown in rankings. */
+  public JsonObject configJson() {
+    return new JsonObject()
+      .put("encoder", video.encoder().ffmpegName())
+      .put("codec", video.codec().id())
+      .put("preset", video.preset())
+      .put("rate_control", video.rateControl().name().toLowerCase(Locale.ROOT))
+      .put("crf", video.crf())
+      .put("bitrate_kbps", video.bitrateKbps())
+      .put("resolution", video.resolution().toString())
+      .put("fps", video.fps())
+      .put("threads", video.threads());
+  }
+
+  /** A short, stable label such as {@code libx264 veryfast crf23 1280x720p30}. */
+  public String configKey() {
+    StringBuilder sb = new StringBuilder(video.encoder().ffmpegName());
+    if (video.preset() != null) {
+      sb.append(' ').append(Character.isDigit(video.preset().charAt(0)) ? "p" + video.preset() : video.preset());
+    }
+    switch (video.rateControl()) {
+      case CRF -> sb.append(" crf").append(video.crf());
+      case CBR -> sb.append(" cbr").append(video.bitrateKbps()).append('k');
+      case VBR -> sb.append(" vbr").append(video.bitrateKbps()).append('k');
+      default -> throw new IllegalStateException();
+    }
+    sb.append(' ').append(video.resolution()).append('p').append(Fps.format(video.fps()));
+    if (video.threads() > 0) {
+      sb.append(" t").append(video.threads());
+    }
+    return sb.toString();
+  }
+}

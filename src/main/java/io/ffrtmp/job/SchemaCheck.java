@@ -1,0 +1,135 @@
+package io.ffrtmp.job;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.json.schema.Draft;
+import io.vertx.json.schema.JsonSchema;
+import io.vertx.json.schema.JsonSchemaOptions;
+import io.vertx.json.schema.OutputFormat;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.json.schema.Validator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Structural validation (types, unknown fields, enums) against the JSON schemas in {@code /schema}, turned into a
+ * {@link SpecException} that names the field. Semantic checks (ranges, encoder presets) follow in the parsers.
+ */
+public final class SchemaCheck {
+
+  public static final SchemaCheck JOB_SPEC = new SchemaCheck("/schema/job-spec.json");
+  public static final SchemaCheck CAMPAIGN = new SchemaCheck("/schema/campaign.json");
+
+  private final Validator validator;
+  private final JsonObject schema;
+
+  private SchemaCheck(String resource) {
+    this.schema = new JsonObject(read(resource));
+    this.validator = Validator.create(JsonSchema.of(schema), new JsonSchemaOptions()
+      .setDraft(Draft.DRAFT202012)
+      .setBaseUri("https://ffrtmp.io/")
+      .setOutputFormat(OutputFormat.Basic));
+  }
+
+  public JsonObject schema() {
+    return schema.copy();
+  }
+
+  public void check(JsonObject json) {
+    OutputUnit out = validator.validate(json);
+    if (Boolean.TRUE.equals(out.getValid())) {
+      return;
+    }
+    List<OutputUnit> errors = out.getErrors() == null ? List.of() : out.getErrors();
+    // The deepest error is the most specific one ("video.crf must be an integer" rather than "video is invalid").
+    OutputUnit worst = errors.stream()
+      .max(Comparator.comparingInt(e -> depth(e.getInstanceLocation())))
+      .orElse(out);
+    String field = toField(worst.getInstanceLocation());
+    throw new SpecException(field, describe(worst, field));
+  }
+
+  private String describe(OutputUnit e, String field) {
+    String keyword = e.getKeywordLocation() == null ? "" : e.getKeywordLocation();
+    String msg = e.getError() == null ? "is invalid" : e.getError();
+    if (keyword.endsWith("/additionalProperties") || msg.contains("additional")) {
+      String parent = field;
+      String unknown = msg.replaceAll(".*'([^']*)'.*", "$1");
+      JsonObject props = propertiesAt(keyword);
+      String accepted = props == null ? "" : "; accepted: " + String.join(", ", props.fieldNames());
+      return "unknown field '" + unknown + "'" + (parent.isEmpty() ? "" : " in " + parent) + accepted;
+    }
+    if (keyword.endsWith("/enum")) {
+      JsonObject node = nodeAt(keyword.substring(0, keyword.length() - "/enum".length()));
+      String accepted = node == null ? "" : "; accepted: " + String.join(", ", node.getJsonArray("enum").stream()
+        .map(String::valueOf).toList());
+      return "value is not accepted" + accepted;
+    }
+    if (keyword.endsWith("/type")) {
+      JsonObject node = nodeAt(keyword.substring(0, keyword.length() - "/type".length()));
+      Object type = node == null ? null : node.getValue("type");
+      return "has the wrong type; expected " + type;
+    }
+    return msg;
+  }
+
+  /** Finds the "properties" object next to an additionalProperties keyword, to list what is accepted. */
+  private JsonObject propertiesAt(String keywordLocation) {
+    JsonObject node = nodeAt(keywordLocation.substring(0, keywordLocation.lastIndexOf('/')));
+    return node == null ? null : node.getJsonObject("properties");
+  }
+
+  private JsonObject nodeAt(String pointer) {
+    Object node = schema;
+    for (String part : pointer.split("/")) {
+      if (part.isEmpty() || part.equals("#")) {
+        continue;
+      }
+      if (!(node instanceof JsonObject o)) {
+        return null;
+      }
+      node = o.getValue(part.replace("~1", "/").replace("~0", "~"));
+    }
+    return node instanceof JsonObject o ? o : null;
+  }
+
+  private static int depth(String instanceLocation) {
+    return instanceLocation == null ? 0 : instanceLocation.split("/").length;
+  }
+
+  /** "/video/crf" or "#/video/crf" → "video.crf"; array indexes become [n]. */
+  static String toField(String instanceLocation) {
+    if (instanceLocation == null) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder();
+    for (String part : instanceLocation.replaceFirst("^#", "").split("/")) {
+      if (part.isEmpty()) {
+        continue;
+      }
+      if (part.chars().allMatch(Character::isDigit)) {
+        sb.append('[').append(part).append(']');
+      } else {
+        if (sb.length() > 0) {
+          sb.append('.');
+        }
+        sb.append(part.replace("~1", "/").replace("~0", "~"));
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String read(String resource) {
+    try (InputStream in = SchemaCheck.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("schema missing from the jar: " + resource);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
