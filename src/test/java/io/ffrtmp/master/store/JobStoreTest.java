@@ -1,0 +1,145 @@
+package io.ffrtmp.master.store;
+
+import static io.ffrtmp.node.StandaloneNode.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ffrtmp.job.Campaign;
+import io.ffrtmp.job.JobState;
+import io.ffrtmp.support.TestDatabases;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The job store against real PostgreSQL: the embedded server and, when configured, the external one. */
+class JobStoreTest {
+
+  static Vertx vertx;
+
+  @BeforeAll
+  static void up() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void down() throws Exception {
+    await(vertx.close(), 30);
+  }
+
+  static List<String> servers() {
+    return TestDatabases.servers();
+  }
+
+  private static Campaign campaign(int configs, int repeat) {
+    StringBuilder sb = new StringBuilder("{\"name\": \"t\", \"configurations\": [");
+    for (int i = 0; i < configs; i++) {
+      sb.append(i == 0 ? "" : ",").append("{\"video\": {\"crf\": ").append(20 + i).append("}}");
+    }
+    return Campaign.parse(new JsonObject(sb.append("], \"repeat\": ").append(repeat).append('}').toString()), "t");
+  }
+
+  @ParameterizedTest
+  @MethodSource("servers")
+  void migrationsAreVersionedAndIdempotent(String server) throws Exception {
+    Pool pool = await(TestDatabases.open(vertx, server), 120);
+    try {
+      assertThat(await(new Migrations(pool).apply(), 30)).isEqualTo(Migrations.STEPS.size());
+      var rows = await(pool.query("SELECT version, name FROM schema_version ORDER BY version").execute(), 30);
+      assertThat(rows.size()).isEqualTo(Migrations.STEPS.size());
+    } finally {
+      pool.close();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("servers")
+  void campaignJobsAreClaimedOnceEachInOrderAndEveryChangeIsAnEvent(String server) throws Exception {
+    Pool pool = await(TestDatabases.open(vertx, server), 120);
+    try {
+      JobStore store = new JobStore(pool);
+      UUID id = await(store.createCampaign(campaign(3, 2), "test"), 30);
+      // Six concurrent claims on a four-connection pool: six distinct jobs, none twice.
+      List<Future<Optional<JobLease>>> claims = new ArrayList<>();
+      for (int i = 0; i < 7; i++) {
+        claims.add(store.claim("node-" + (i % 2)));
+      }
+      await(Future.join(claims), 30);
+      Set<UUID> ids = new HashSet<>();
+      int empty = 0;
+      for (Future<Optional<JobLease>> c : claims) {
+        if (c.result().isPresent()) {
+          assertThat(ids.add(c.result().get().jobId())).isTrue();
+        } else {
+          empty++;
+        }
+      }
+      assertThat(ids).hasSize(6);
+      assertThat(empty).isEqualTo(1);
+
+      JobLease lease = claims.get(0).result().orElseThrow();
+      assertThat(lease.attempt()).isEqualTo(1);
+      assertThat(await(store.move(lease.jobId(), lease.fencingToken(), JobState.RUNNING, "node-0", "started"), 30))
+        .isEqualTo(JobState.RUNNING);
+      JsonObject result = new JsonObject().put("frames", 60);
+      await(store.complete(lease.jobId(), lease.fencingToken(), JobState.SUCCEEDED, result, "node-0", "finished"), 30);
+      // Delivered twice: harmless.
+      await(store.complete(lease.jobId(), lease.fencingToken(), JobState.SUCCEEDED, result, "node-0", "finished"), 30);
+
+      List<JsonObject> events = await(store.events(lease.jobId()), 30);
+      assertThat(events).extracting(e -> e.getString("to")).containsExactly("queued", "leased", "running", "succeeded");
+      assertThat(events.get(1).getString("actor")).startsWith("node-");
+
+      List<JsonObject> results = await(store.campaignResults(id), 30);
+      assertThat(results).hasSize(6);
+      assertThat(results.stream().filter(r -> r.getString("job_id").equals(lease.jobId().toString())).findFirst().orElseThrow()
+        .getInteger("frames")).isEqualTo(60);
+    } finally {
+      pool.close();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("servers")
+  void staleFencingTokenIsRefused(String server) throws Exception {
+    Pool pool = await(TestDatabases.open(vertx, server), 120);
+    try {
+      JobStore store = new JobStore(pool);
+      await(store.createCampaign(campaign(1, 1), "test"), 30);
+      JobLease lease = await(store.claim("n1"), 30).orElseThrow();
+      assertThatThrownBy(() -> await(store.move(lease.jobId(), lease.fencingToken() - 1, JobState.RUNNING, "n1", "late"), 30))
+        .isInstanceOf(JobStore.StaleLeaseException.class);
+      assertThatThrownBy(() -> await(store.complete(lease.jobId(), lease.fencingToken() + 1, JobState.SUCCEEDED,
+        new JsonObject(), "n1", "late"), 30)).isInstanceOf(JobStore.StaleLeaseException.class);
+      assertThat(await(store.campaignResults(lease.campaignId()), 30).get(0).getString("state")).isEqualTo("leased");
+    } finally {
+      pool.close();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("servers")
+  void cancelingACampaignStopsWhatHasNotStarted(String server) throws Exception {
+    Pool pool = await(TestDatabases.open(vertx, server), 120);
+    try {
+      JobStore store = new JobStore(pool);
+      UUID id = await(store.createCampaign(campaign(2, 2), "test"), 30);
+      await(store.claim("n1"), 30);
+      assertThat(await(store.cancelQueued(id, "test", "user asked"), 30)).isEqualTo(3);
+      var states = await(store.campaignStates(id), 30);
+      assertThat(states).containsEntry(JobState.CANCELED, 3).containsEntry(JobState.LEASED, 1);
+    } finally {
+      pool.close();
+    }
+  }
+}
