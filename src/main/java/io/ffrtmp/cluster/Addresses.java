@@ -1,0 +1,41 @@
+package io.ffrtmp.cluster;
+
+/**
+ * Every event-bus address ffrtmp uses, in one place. Bodies are JSON objects; see docs/event-bus.md for each body
+ * and its replies.
+ */
+public final class Addresses {
+
+  private Addresses() {
+  }
+
+  /** Request: {@code {"campaign": {...campaign file...}, "actor": "..."}} → {@code {"campaign_id", "jobs"}}; fails 400 on bad input. */
+  public static final String CAMPAIGN_SUBMIT = "ffrtmp.master.campaign.submit";
+  /** Request: {@code {"campaign_id", "reason"}} → {@code {"canceled": n}}; also tells workers to stop its running job. */
+  public static final String CAMPAIGN_CANCEL = "ffrtmp.master.campaign.cancel";
+  /** Worker → master request: {@code {"node_id", "encoders": [..], "free_slots"}} → a lease or {@code {}}. */
+  public static final String WORK_REQUEST = "ffrtmp.master.work.request";
+  /** Worker → master request: {@code {"job_id", "fencing_token", "node_id"}}; fails 409 for a stale token. */
+  public static final String JOB_STARTED = "ffrtmp.master.job.started";
+  /** Worker → master request: {@code {"job_id", "fencing_token", "node_id", "state", "result", "error"}}; idempotent; 409 when stale. */
+  public static final String JOB_RESULT = "ffrtmp.master.job.result";
+
+  /** Published by masters when jobs are queued, so idle workers ask at once rather than on their next tick. */
+  public static final String JOBS_AVAILABLE = "ffrtmp.jobs.available";
+  /** Published on every state change: {@code {"job_id", "campaign_id", "config_key", "from", "to", "reason", "attempt"}}. */
+  public static final String JOB_EVENTS = "ffrtmp.job.events";
+  /** Published by workers about twice a second while a job runs: frame, fps, speed, watts. Not stored. */
+  public static final String JOB_PROGRESS = "ffrtmp.job.progress";
+
+  /** Published to workers: {@code {"job_id"}} or {@code {"campaign_id"}}: stop that job now. */
+  public static final String WORKER_CANCEL = "ffrtmp.worker.cancel";
+  /** Request to a worker: {@code {"duration_s"}} → the idle baseline it measured ({@code IdleBaseline} JSON + node snapshot). */
+  public static final String WORKER_IDLE_BASELINE = "ffrtmp.worker.idle-baseline";
+
+  /** Reply failure codes, HTTP-like so API layers can map them directly. */
+  public static final int BAD_REQUEST = 400;
+  public static final int NOT_FOUND = 404;
+  public static final int CONFLICT = 409;
+  public static final int INTERNAL = 500;
+  public static final int UNAVAILABLE = 503;
+}

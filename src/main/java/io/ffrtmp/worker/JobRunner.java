@@ -1,0 +1,311 @@
+package io.ffrtmp.worker;
+
+import io.ffrtmp.job.Encoder;
+import io.ffrtmp.job.JobSpec;
+import io.ffrtmp.master.store.JobLease;
+import io.ffrtmp.power.EnergyMeter;
+import io.ffrtmp.power.Measurement;
+import io.ffrtmp.quality.QualityScores;
+import io.ffrtmp.worker.engine.ChildProcess;
+import io.ffrtmp.worker.engine.FfmpegCommand;
+import io.ffrtmp.worker.engine.FfmpegInfo;
+import io.ffrtmp.worker.engine.Progress;
+import io.ffrtmp.worker.engine.ProgressParser;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Runs one leased job: energy window around the encode only, then the quality pass outside it (its own cost recorded
+ * separately), then the result object. Runs on the worker verticle's context; blocking bits go through executeBlocking.
+ */
+public final class JobRunner {
+
+  /** How the job ended, with the result object to store. */
+  public record Outcome(String state, JsonObject result, String error, boolean retryable) {
+  }
+
+  private static final Pattern BENCH_TIME = Pattern.compile("bench: utime=([0-9.]+)s stime=([0-9.]+)s");
+  private static final Pattern BENCH_RSS = Pattern.compile("bench: maxrss=(\\d+)kB");
+  private static final long KILL_GRACE_MS = 2000;
+
+  private final Vertx vertx;
+  private final WorkerConfig config;
+  private final EnergyMeter meter;
+  private final FfmpegInfo ffmpeg;
+  private final JsonObject node;
+  private volatile ChildProcess current;
+  private volatile String cancelReason;
+
+  public JobRunner(Vertx vertx, WorkerConfig config, EnergyMeter meter, FfmpegInfo ffmpeg, JsonObject node) {
+    this.vertx = vertx;
+    this.config = config;
+    this.meter = meter;
+    this.ffmpeg = ffmpeg;
+    this.node = node;
+  }
+
+  /** Stops the running FFmpeg (and its children) within a second; the job then ends as canceled. */
+  public void cancel(String reason) {
+    cancelReason = reason;
+    ChildProcess p = current;
+    if (p != null) {
+      p.kill(reason, KILL_GRACE_MS);
+    }
+  }
+
+  public Future<Outcome> run(JobLease lease, JsonObject idleBaseline, Consumer<JsonObject> progress) {
+    cancelReason = null;
+    JobSpec spec;
+    try {
+      spec = JobSpec.fromJson(lease.spec());
+    } catch (RuntimeException e) {
+      return Future.succeededFuture(failed(base(lease, null), "invalid spec: " + e, false));
+    }
+    JsonObject result = base(lease, spec);
+    Encoder encoder = spec.video().encoder();
+    if (!ffmpeg.has(encoder)) {
+      return Future.succeededFuture(failed(result, "encoder " + encoder.ffmpegName() + " is not available in this FFmpeg build ("
+        + ffmpeg.version() + "); this node has: " + String.join(", ", ffmpeg.encoders()), false));
+    }
+    Path workDir = config.workDir().resolve(lease.jobId().toString());
+    Path encoded = workDir.resolve("encoded.mkv");
+    List<String> cmd = FfmpegCommand.encode(ffmpeg.binary(), spec, encoded);
+    result.put("command", new JsonArray(cmd));
+
+    long[] lastFrame = {0};
+    Progress[] last = {null};
+    long frameTarget = Math.round(spec.input().durationS() * spec.video().fps());
+    ProgressParser parser = new ProgressParser(p -> {
+      last[0] = p;
+      if (p.frame() != null) {
+        lastFrame[0] = p.frame();
+      }
+      progress.accept(progressJson(lease, p, frameTarget));
+    });
+
+    return vertx.executeBlocking(() -> {
+      Files.createDirectories(workDir);
+      return meter.start();
+    }).compose(measurement -> {
+      long startNs = System.nanoTime();
+      this.measurement = measurement;
+      return ChildProcess.start(vertx, cmd, workDir, parser::accept)
+        .compose(child -> {
+          current = child;
+          if (cancelReason != null) {
+            child.kill(cancelReason, KILL_GRACE_MS);
+          }
+          long timer = vertx.setTimer(spec.timeoutS() * 1000L,
+            t -> child.kill("time limit of " + spec.timeoutS() + " s exceeded", KILL_GRACE_MS));
+          return child.exit().eventually(() -> {
+            vertx.cancelTimer(timer);
+            return Future.succeededFuture();
+          }).map(code -> new Encode(child, code, (System.nanoTime() - startNs) / 1_000_000));
+        })
+        .eventually(() -> vertx.executeBlocking(() -> {
+          this.energy = measurement.stop().toJson();
+          return null;
+        }))
+        .onComplete(ar -> current = null);
+    }).compose(enc -> finishEncode(lease, spec, result, enc, last[0], lastFrame[0], idleBaseline, workDir, encoded))
+      .recover(err -> Future.succeededFuture(failed(result, "could not run FFmpeg: " + err.getMessage(), true)))
+      .compose(outcome -> cleanUp(workDir).map(outcome));
+  }
+
+  private volatile Measurement measurement;
+  private volatile JsonObject energy;
+
+  private record Encode(ChildProcess child, int exitCode, long wallMs) {
+  }
+
+  private Future<Outcome> finishEncode(JobLease lease, JobSpec spec, JsonObject result, Encode enc, Progress last,
+                                       long frames, JsonObject idleBaseline, Path workDir, Path encoded) {
+    ChildProcess child = enc.child();
+    result.put("exit_code", enc.exitCode())
+      .put("wall_s", enc.wallMs() / 1000.0)
+      .put("stderr_tail", child.stderrTail());
+    cpuFromBench(child.stderrLines(), result);
+    if (child.killReason() != null || cancelReason != null) {
+      boolean canceled = cancelReason != null;
+      String why = canceled ? "canceled: " + cancelReason : child.killReason();
+      return Future.succeededFuture(canceled ? new Outcome("canceled", result, why, false) : failed(result, why, true));
+    }
+    if (enc.exitCode() != 0) {
+      return Future.succeededFuture(failed(result, "FFmpeg exited with " + enc.exitCode() + ": " + lastLine(child.stderrTail()),
+        false));
+    }
+    double durationS = last != null && last.outTimeUs() != null ? last.outTimeUs() / 1e6 : spec.input().durationS();
+    // out_time is the last frame's timestamp; the content lasts one frame longer than that.
+    durationS = Math.max(durationS, frames / spec.video().fps());
+    double wallS = enc.wallMs() / 1000.0;
+    long bytes;
+    try {
+      bytes = Files.size(encoded);
+    } catch (IOException e) {
+      return Future.succeededFuture(failed(result, "FFmpeg wrote no output: " + e.getMessage(), false));
+    }
+    result.put("frames", frames)
+      .put("duration_s", round(durationS, 3))
+      .put("speed", round(durationS / wallS, 3))
+      .put("fps", round(frames / wallS, 2))
+      .put("bytes", bytes)
+      .put("bitrate_kbps", round(bytes * 8 / durationS / 1000, 1))
+      .put("dropped_frames", last == null ? null : last.dropFrames())
+      .put("duplicated_frames", last == null ? null : last.dupFrames())
+      .put("energy", energyFigures(energy, frames, durationS, idleBaseline));
+    return qualityPass(spec, workDir, encoded, result).compose(v -> keepOutput(lease, spec, encoded, result))
+      .map(v -> new Outcome("succeeded", result, null, false));
+  }
+
+  /** J/frame, J per second of output and above-idle energy, next to the meter's own figures and provenance. */
+  static JsonObject energyFigures(JsonObject energy, long frames, double durationS, JsonObject idleBaseline) {
+    JsonObject e = energy.copy();
+    double total = e.getDouble("total_joules");
+    e.put("joules_per_frame", frames > 0 ? round(total / frames, 6) : null);
+    e.put("joules_per_second_of_output", round(total / durationS, 4));
+    if (idleBaseline != null && idleBaseline.getDouble("avg_watts") != null) {
+      double idleW = idleBaseline.getDouble("avg_watts");
+      double aboveIdle = Math.max(0, total - idleW * e.getLong("duration_ms") / 1000.0);
+      e.put("idle_watts", round(idleW, 3))
+        .put("idle_provenance", idleBaseline.getString("provenance"))
+        .put("above_idle_joules", round(aboveIdle, 4))
+        .put("above_idle_joules_per_frame", frames > 0 ? round(aboveIdle / frames, 6) : null);
+    } else {
+      e.put("idle_watts", null).put("above_idle_joules", null).put("above_idle_joules_per_frame", null);
+    }
+    return e;
+  }
+
+  private Future<Void> qualityPass(JobSpec spec, Path workDir, Path encoded, JsonObject result) {
+    List<JobSpec.QualityMetric> metrics = spec.measure().quality();
+    if (metrics.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<String> cmd = FfmpegCommand.quality(ffmpeg.binary(), spec, encoded, metrics);
+    long startNs = System.nanoTime();
+    return vertx.executeBlocking(meter::start).compose(m -> ChildProcess.start(vertx, cmd, workDir, line -> {
+      })
+      .compose(child -> {
+        current = child;
+        return child.exit().map(code -> {
+          current = null;
+          return code == 0 ? null : "quality pass failed (exit " + code + "): " + lastLine(child.stderrTail());
+        });
+      })
+      .compose(problem -> vertx.executeBlocking(() -> {
+        JsonObject passEnergy = m.stop().toJson();
+        JsonObject quality = new JsonObject();
+        if (problem != null) {
+          quality.put("error", problem);
+        } else {
+          for (JobSpec.QualityMetric metric : metrics) {
+            Path stats = workDir.resolve(metric.name().toLowerCase(Locale.ROOT) + ".log");
+            quality.put(metric.name().toLowerCase(Locale.ROOT),
+              metric == JobSpec.QualityMetric.PSNR ? QualityScores.psnr(stats) : QualityScores.ssim(stats));
+          }
+        }
+        quality.put("reference", "the same synthetic frames (" + spec.input().lavfiSource() + ")")
+          .put("pass", new JsonObject()
+            .put("wall_s", round((System.nanoTime() - startNs) / 1e9, 3))
+            .put("energy_joules", passEnergy.getDouble("total_joules"))
+            .put("provenance", passEnergy.getString("provenance"))
+            .put("note", "measured outside the job's energy window; not included in its J/frame"));
+        result.put("quality", quality);
+        return null;
+      })));
+  }
+
+  private Future<Void> keepOutput(JobLease lease, JobSpec spec, Path encoded, JsonObject result) {
+    if (!spec.output().keep()) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      Files.createDirectories(config.outputDir());
+      Path target = config.outputDir().resolve(lease.jobId() + ".mkv");
+      Files.move(encoded, target, StandardCopyOption.REPLACE_EXISTING);
+      result.put("output_file", target.toString());
+      return null;
+    });
+  }
+
+  private Future<Void> cleanUp(Path workDir) {
+    return vertx.executeBlocking(() -> {
+      if (Files.exists(workDir)) {
+        try (Stream<Path> files = Files.walk(workDir)) {
+          for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.deleteIfExists(p);
+          }
+        }
+      }
+      return null;
+    });
+  }
+
+  private JsonObject base(JobLease lease, JobSpec spec) {
+    JsonObject r = new JsonObject()
+      .put("job_id", lease.jobId().toString())
+      .put("campaign_id", lease.campaignId() == null ? null : lease.campaignId().toString())
+      .put("config_key", lease.configKey())
+      .put("repetition", lease.repetition())
+      .put("attempt", lease.attempt())
+      .put("node_id", config.nodeId())
+      .put("ffmpeg_version", ffmpeg.version())
+      .put("node", node);
+    if (spec != null) {
+      r.put("config", spec.configJson()).put("spec", spec.toJson());
+    }
+    return r;
+  }
+
+  private static Outcome failed(JsonObject result, String reason, boolean retryable) {
+    result.put("error", reason);
+    return new Outcome("failed", result, reason, retryable);
+  }
+
+  private JsonObject progressJson(JobLease lease, Progress p, long frameTarget) {
+    Measurement m = measurement;
+    Double watts = m == null ? null : m.currentWatts();
+    return p.toJson()
+      .put("job_id", lease.jobId().toString())
+      .put("campaign_id", lease.campaignId() == null ? null : lease.campaignId().toString())
+      .put("config_key", lease.configKey())
+      .put("frames_total", frameTarget)
+      .put("watts", watts)
+      .put("energy_provenance", meter.provenance());
+  }
+
+  static void cpuFromBench(List<String> stderr, JsonObject result) {
+    for (String line : stderr) {
+      Matcher t = BENCH_TIME.matcher(line);
+      if (t.find()) {
+        result.put("cpu_seconds", round(Double.parseDouble(t.group(1)) + Double.parseDouble(t.group(2)), 3));
+      }
+      Matcher r = BENCH_RSS.matcher(line);
+      if (r.find()) {
+        result.put("max_rss_kb", Long.parseLong(r.group(1)));
+      }
+    }
+  }
+
+  private static String lastLine(String text) {
+    String[] lines = text.strip().split("\n");
+    return lines.length == 0 ? "" : lines[lines.length - 1];
+  }
+
+  static double round(double v, int digits) {
+    double f = Math.pow(10, digits);
+    return Math.round(v * f) / f;
+  }
+}

@@ -1,0 +1,8 @@
+package io.ffrtmp.worker;
+
+import io.ffrtmp.power.PowerConfig;
+import java.nio.file.Path;
+
+/** What a worker needs: its id, where it works and keeps outputs, which FFmpeg, and how it measures power. */
+public record WorkerConfig(String nodeId, Path workDir, Path outputDir, String ffmpeg, PowerConfig power, long pollFallbackMs) {
+}

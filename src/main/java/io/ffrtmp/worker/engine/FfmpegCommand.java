@@ -1,0 +1,177 @@
+package io.ffrtmp.worker.engine;
+
+import io.ffrtmp.job.Encoder;
+import io.ffrtmp.job.JobSpec;
+import io.ffrtmp.job.Resolution;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Builds FFmpeg argument lists from validated specs. Every value comes from a typed, range-checked field; nothing from a
+ * user is passed through as an argument of its own, and no shell is involved.
+ */
+public final class FfmpegCommand {
+
+  /** The VAAPI render node used when a spec asks for a VAAPI encoder. */
+  static final String VAAPI_DEVICE = "/dev/dri/renderD128";
+
+  private FfmpegCommand() {
+  }
+
+  /** The encode: synthetic frames → encoder → Matroska file at {@code output} (kept for the quality pass). */
+  public static List<String> encode(String ffmpeg, JobSpec spec, Path output) {
+    JobSpec.Video v = spec.video();
+    Encoder e = v.encoder();
+    List<String> cmd = new ArrayList<>(List.of(ffmpeg, "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info",
+      "-benchmark", "-progress", "pipe:1", "-stats_period", "0.5", "-y"));
+    switch (e.hardware()) {
+      case QSV -> cmd.addAll(List.of("-init_hw_device", "qsv=hw", "-filter_hw_device", "hw"));
+      case VAAPI -> cmd.addAll(List.of("-vaapi_device", VAAPI_DEVICE));
+      default -> {
+      }
+    }
+    cmd.addAll(List.of("-f", "lavfi", "-i", spec.input().lavfiSource()));
+
+    List<String> filters = new ArrayList<>();
+    if (!spec.input().resolution().equals(v.resolution())) {
+      filters.add("scale=" + v.resolution().width() + ":" + v.resolution().height() + ":flags=bicubic");
+    }
+    if (spec.input().fps() != v.fps()) {
+      filters.add("fps=" + fmt(v.fps()));
+    }
+    switch (e.hardware()) {
+      case QSV -> {
+        filters.add("format=nv12");
+        filters.add("hwupload=extra_hw_frames=64");
+        filters.add("format=qsv");
+      }
+      case VAAPI -> {
+        filters.add("format=nv12");
+        filters.add("hwupload");
+      }
+      default -> filters.add("format=yuv420p");
+    }
+    cmd.addAll(List.of("-vf", String.join(",", filters)));
+    cmd.addAll(List.of("-c:v", e.ffmpegName()));
+    cmd.addAll(encoderArgs(v));
+    cmd.addAll(List.of("-g", Integer.toString(v.gop())));
+    if (v.threads() > 0) {
+      cmd.addAll(List.of("-threads", Integer.toString(v.threads())));
+    }
+    cmd.addAll(List.of("-an", "-f", "matroska", output.toString()));
+    return cmd;
+  }
+
+  static List<String> encoderArgs(JobSpec.Video v) {
+    List<String> a = new ArrayList<>();
+    String kbps = v.bitrateKbps() == null ? null : v.bitrateKbps() + "k";
+    String maxKbps = v.maxBitrateKbps() == null ? kbps : v.maxBitrateKbps() + "k";
+    String bufKbps = v.bitrateKbps() == null ? null : (2 * (v.maxBitrateKbps() == null ? v.bitrateKbps() : v.maxBitrateKbps())) + "k";
+    switch (v.encoder()) {
+      case LIBX264, LIBX265 -> {
+        a.addAll(List.of("-preset", v.preset()));
+        switch (v.rateControl()) {
+          case CRF -> a.addAll(List.of("-crf", v.crf().toString()));
+          case CBR -> a.addAll(List.of("-b:v", kbps, "-minrate", kbps, "-maxrate", kbps, "-bufsize", bufKbps));
+          case VBR -> a.addAll(List.of("-b:v", kbps, "-maxrate", maxKbps, "-bufsize", bufKbps));
+          default -> throw new IllegalStateException();
+        }
+        if (v.encoder() == Encoder.LIBX265) {
+          a.addAll(List.of("-x265-params", "log-level=error"));
+        }
+      }
+      case LIBSVTAV1 -> {
+        a.addAll(List.of("-preset", v.preset()));
+        switch (v.rateControl()) {
+          case CRF -> a.addAll(List.of("-crf", v.crf().toString()));
+          // SVT-AV1 has no strict CBR for file encodes in this FFmpeg generation: a capped VBR stands in (documented).
+          case CBR, VBR -> a.addAll(List.of("-b:v", kbps, "-maxrate", maxKbps, "-bufsize", bufKbps));
+          default -> throw new IllegalStateException();
+        }
+      }
+      case LIBAOM_AV1, LIBVPX_VP9 -> {
+        if (v.encoder() == Encoder.LIBVPX_VP9) {
+          a.addAll(List.of("-deadline", "good"));
+        }
+        a.addAll(List.of("-cpu-used", v.preset(), "-row-mt", "1"));
+        switch (v.rateControl()) {
+          case CRF -> a.addAll(List.of("-crf", v.crf().toString(), "-b:v", "0"));
+          case CBR -> a.addAll(List.of("-b:v", kbps, "-minrate", kbps, "-maxrate", kbps));
+          case VBR -> a.addAll(List.of("-b:v", kbps, "-maxrate", maxKbps));
+          default -> throw new IllegalStateException();
+        }
+      }
+      case H264_NVENC, HEVC_NVENC -> {
+        a.addAll(List.of("-preset", v.preset()));
+        switch (v.rateControl()) {
+          case CRF -> a.addAll(List.of("-rc", "vbr", "-cq", v.crf().toString(), "-b:v", "0"));
+          case CBR -> a.addAll(List.of("-rc", "cbr", "-b:v", kbps));
+          case VBR -> a.addAll(List.of("-rc", "vbr", "-b:v", kbps, "-maxrate", maxKbps));
+          default -> throw new IllegalStateException();
+        }
+      }
+      case H264_QSV, HEVC_QSV -> {
+        a.addAll(List.of("-preset", v.preset()));
+        switch (v.rateControl()) {
+          case CRF -> a.addAll(List.of("-global_quality", v.crf().toString()));
+          case CBR -> a.addAll(List.of("-b:v", kbps, "-maxrate", kbps));
+          case VBR -> a.addAll(List.of("-b:v", kbps, "-maxrate", maxKbps));
+          default -> throw new IllegalStateException();
+        }
+      }
+      case H264_VAAPI, HEVC_VAAPI -> {
+        switch (v.rateControl()) {
+          case CRF -> a.addAll(List.of("-rc_mode", "CQP", "-qp", v.crf().toString()));
+          case CBR -> a.addAll(List.of("-rc_mode", "CBR", "-b:v", kbps));
+          case VBR -> a.addAll(List.of("-rc_mode", "VBR", "-b:v", kbps, "-maxrate", maxKbps));
+          default -> throw new IllegalStateException();
+        }
+      }
+      default -> throw new IllegalStateException("no arguments for " + v.encoder());
+    }
+    return a;
+  }
+
+  /**
+   * The quality pass: the encoded file against the same synthetic frames, scaled to the reference size, with per-frame
+   * stats files written into the process's working directory (relative names keep paths out of the filter graph).
+   */
+  public static List<String> quality(String ffmpeg, JobSpec spec, Path encoded, List<JobSpec.QualityMetric> metrics) {
+    Resolution ref = spec.input().resolution();
+    String dist = "[0:v]scale=" + ref.width() + ":" + ref.height() + ":flags=bicubic,fps=" + fmt(spec.input().fps())
+      + ",format=yuv420p,setpts=PTS-STARTPTS";
+    String refChain = "[1:v]format=yuv420p,setpts=PTS-STARTPTS";
+    StringBuilder graph = new StringBuilder();
+    int n = metrics.size();
+    if (n == 1) {
+      graph.append(dist).append("[d0];").append(refChain).append("[r0];");
+    } else {
+      graph.append(dist).append(",split=").append(n).append(labels("d", n)).append(';')
+        .append(refChain).append(",split=").append(n).append(labels("r", n)).append(';');
+    }
+    for (int i = 0; i < n; i++) {
+      String m = metrics.get(i).name().toLowerCase(Locale.ROOT);
+      graph.append("[d").append(i).append("][r").append(i).append(']').append(m).append("=stats_file=").append(m).append(".log");
+      if (i < n - 1) {
+        graph.append(';');
+      }
+    }
+    return List.of(ffmpeg, "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info", "-progress", "pipe:1", "-y",
+      "-i", encoded.toString(), "-f", "lavfi", "-i", spec.input().lavfiSource(),
+      "-lavfi", graph.toString(), "-f", "null", "-");
+  }
+
+  private static String labels(String prefix, int n) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      sb.append('[').append(prefix).append(i).append(']');
+    }
+    return sb.toString();
+  }
+
+  static String fmt(double v) {
+    return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+  }
+}
