@@ -1,2 +1,52 @@
 package io.ffrtmp;
-public class Main { public static void main(String[] a) {} }
+
+import io.ffrtmp.bench.BenchCommand;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Parses the command line and hands over; all wiring lives in testable classes. */
+@Command(name = "ffrtmp", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+  description = {"Measures what video transcoding costs in energy.", "",
+    "  ffrtmp bench [CAMPAIGN]            run a campaign here and rank configurations by J/frame",
+    "  ffrtmp --role master|worker|standalone   run a node"},
+  subcommands = {BenchCommand.class})
+public final class Main implements Callable<Integer> {
+
+  /** Node roles; each is parsed and validated now, and started by the release that brings it. */
+  public enum Role { master, worker, standalone }
+
+  @Option(names = "--role", paramLabel = "ROLE", description = "Node role: ${COMPLETION-CANDIDATES}.")
+  Role role;
+
+  @Override
+  public Integer call() {
+    if (role == null) {
+      new CommandLine(this).usage(System.out);
+      return 0;
+    }
+    System.err.println("--role " + role + ": running as a long-lived " + role + " node (REST API, cluster) comes in a later "
+      + "release of ffrtmp; this release runs campaigns with 'ffrtmp bench'.");
+    return 1;
+  }
+
+  public static int run(String... args) {
+    return new CommandLine(new Main())
+      .setCaseInsensitiveEnumValuesAllowed(true)
+      .execute(args);
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** The version from the jar manifest (set by the build). */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"ffrtmp " + (v == null ? "(development build)" : v)};
+    }
+  }
+}

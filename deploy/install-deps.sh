@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Installs what ffrtmp runs with on Debian/Ubuntu, only where it is missing, and says what it does:
+#   ffmpeg                FFmpeg with libx264, libx265, libsvtav1, libvpx (Debian's build)
+#   postgresql            server binaries (initdb, pg_ctl) for the embedded job store
+#   util-linux            runuser and setsid (the embedded database runs as an unprivileged user when ffrtmp runs as root)
+# Usage: sudo deploy/install-deps.sh [--check]   (--check only reports, installs nothing; exit 1 if something is missing)
+set -euo pipefail
+
+check_only=0
+[ "${1:-}" = "--check" ] && check_only=1
+
+missing=()
+have() { command -v "$1" >/dev/null 2>&1; }
+
+if have ffmpeg; then
+  echo "ffmpeg: found $(command -v ffmpeg) ($(ffmpeg -hide_banner -version | head -n1))"
+else
+  echo "ffmpeg: missing"
+  missing+=(ffmpeg)
+fi
+
+pg_bin=""
+for d in /usr/lib/postgresql/*/bin; do
+  [ -x "$d/initdb" ] && pg_bin="$d"
+done
+if [ -n "$pg_bin" ] || { have initdb && have pg_ctl; }; then
+  echo "postgresql server binaries: found ${pg_bin:-$(dirname "$(command -v initdb)")}"
+else
+  echo "postgresql server binaries: missing"
+  missing+=(postgresql)
+fi
+
+if have runuser && have setsid; then
+  echo "runuser, setsid: found"
+else
+  echo "runuser/setsid: missing"
+  missing+=(util-linux)
+fi
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "all dependencies present"
+  exit 0
+fi
+if [ $check_only -eq 1 ]; then
+  echo "missing: ${missing[*]} (install with: sudo deploy/install-deps.sh)"
+  exit 1
+fi
+if ! have apt-get; then
+  echo "this script installs with apt-get (Debian/Ubuntu); install these yourself: ${missing[*]}" >&2
+  exit 1
+fi
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+  have sudo || { echo "run as root or install sudo" >&2; exit 1; }
+  sudo_cmd=(sudo)
+fi
+echo "installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+# The postgresql package would start a system cluster; ffrtmp only needs the binaries, so keep the service from starting.
+if [[ " ${missing[*]} " == *" postgresql "* ]] && [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' | "${sudo_cmd[@]}" tee /usr/sbin/policy-rc.d >/dev/null
+  "${sudo_cmd[@]}" chmod +x /usr/sbin/policy-rc.d
+  trap '"${sudo_cmd[@]}" rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+echo "installed: ${missing[*]}"

@@ -1,0 +1,169 @@
+package io.ffrtmp.bench;
+
+import io.ffrtmp.job.Campaign;
+import io.ffrtmp.job.SpecException;
+import io.ffrtmp.node.NodeConfig;
+import io.ffrtmp.power.PowerConfig;
+import io.ffrtmp.worker.engine.FfmpegInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code ffrtmp bench [CAMPAIGN]}: runs a campaign on this machine and ranks its configurations by energy per frame. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+  description = {"Run a campaign of encoder settings on this machine, measure energy and quality, rank by J/frame,",
+    "and write results.json, results.csv and report.html."},
+  exitCodeListHeading = "%nExit codes:%n",
+  exitCodeList = {"0:campaign finished (failed configurations are listed in the report)",
+    "1:the run could not be carried out (database, interrupted)", "2:bad input (campaign file, option)",
+    "3:a dependency is missing (FFmpeg, PostgreSQL binaries); the message says how to install it",
+    "130:interrupted with Ctrl-C; finished results were written"})
+public final class BenchCommand implements Callable<Integer> {
+
+  public static final int EXIT_BAD_INPUT = 2;
+  public static final int EXIT_MISSING_DEPENDENCY = 3;
+  public static final int EXIT_INTERRUPTED = 130;
+  static final String DEFAULT_CAMPAIGN = "conf/campaigns/quick.json";
+
+  @Spec
+  CommandSpec spec;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "CAMPAIGN",
+    description = "Campaign file (default: ${DEFAULT-VALUE}; the campaigns shipped in conf/campaigns are also found by name).",
+    defaultValue = DEFAULT_CAMPAIGN)
+  String campaignFile;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: results/<campaign>-<time>).")
+  Path out;
+
+  @Option(names = "--repeat", paramLabel = "N", description = "Runs per configuration, overriding the campaign's \"repeat\" (1-100).")
+  Integer repeat;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the node keeps its database, id and work files "
+    + "(default: $FFRTMP_DATA_DIR, /var/lib/ffrtmp for root, else ~/.local/share/ffrtmp).")
+  Path dataDir;
+
+  @Option(names = "--db", paramLabel = "URI", description = "External PostgreSQL (postgresql://user:pass@host:port/db) instead of the embedded one. "
+    + "Also $FFRTMP_DB.")
+  String db;
+
+  @Option(names = "--ffmpeg", paramLabel = "PATH", description = "FFmpeg binary (default: ${DEFAULT-VALUE}).", defaultValue = "ffmpeg")
+  String ffmpeg;
+
+  @Option(names = "--powercap-root", paramLabel = "DIR", description = "Root of the powercap tree (default: ${DEFAULT-VALUE}); "
+    + "for containers that mount the host's sysfs elsewhere.", defaultValue = "/sys/class/powercap")
+  Path powercapRoot;
+
+  @Option(names = "--poll-ms", paramLabel = "MS", description = "Energy counter poll interval (default: ${DEFAULT-VALUE}).", defaultValue = "1000")
+  long pollMs;
+
+  @Option(names = "--idle-watts", paramLabel = "W", description = "Estimation model: node power at idle (used only where no sensor can be read).")
+  Double idleWatts;
+
+  @Option(names = "--max-watts", paramLabel = "W", description = "Estimation model: node power with every CPU busy.")
+  Double maxWatts;
+
+  @Option(names = "--idle-baseline", paramLabel = "S", description = "Seconds of idle baseline before the first job, overriding the campaign (0 skips).")
+  Double idleBaselineS;
+
+  @Option(names = "--no-progress", description = "No live progress bar (one line per finished job instead).")
+  boolean noProgress;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream err = spec.commandLine().getErr() == null ? System.err : new PrintStream(System.err, true, StandardCharsets.UTF_8);
+    PrintStream stdout = System.out;
+    Campaign campaign;
+    try {
+      campaign = loadCampaign();
+    } catch (SpecException e) {
+      err.println(campaignFile + ": " + e);
+      return EXIT_BAD_INPUT;
+    } catch (NoSuchFileException e) {
+      err.println(campaignFile + ": no such campaign file; shipped campaigns: " + String.join(", ", ShippedCampaigns.NAMES));
+      return EXIT_BAD_INPUT;
+    }
+    String options = checkOptions();
+    if (options != null) {
+      err.println(options);
+      return EXIT_BAD_INPUT;
+    }
+    try {
+      FfmpegInfo.probe(ffmpeg);
+    } catch (FfmpegInfo.MissingException e) {
+      err.println(e.getMessage());
+      return EXIT_MISSING_DEPENDENCY;
+    }
+    Path outDir = out != null ? out : Path.of("results", campaign.name() + "-"
+      + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    String dbUri = db != null ? db : System.getenv("FFRTMP_DB");
+    NodeConfig config = new NodeConfig(dataDir != null ? dataDir : NodeConfig.defaultDataDir(), dbUri, ffmpeg,
+      new PowerConfig(powercapRoot, Path.of("/proc"), pollMs, idleWatts, maxWatts));
+    boolean interactive = !noProgress && System.console() != null;
+    return new BenchRun(campaign, config, outDir, interactive, stdout, err).call();
+  }
+
+  private Campaign loadCampaign() throws IOException {
+    Campaign c;
+    Path file = Path.of(campaignFile);
+    if (Files.exists(file)) {
+      c = Campaign.load(file);
+    } else {
+      try (InputStream in = ShippedCampaigns.open(campaignFile)) {
+        if (in == null) {
+          throw new NoSuchFileException(campaignFile);
+        }
+        c = Campaign.parse(new io.vertx.core.json.JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8)),
+          ShippedCampaigns.baseName(campaignFile));
+      }
+    }
+    if (repeat != null) {
+      if (repeat < 1 || repeat > 100) {
+        throw new SpecException("--repeat", repeat + " is out of range; accepted: 1 to 100");
+      }
+      c = new Campaign(c.name(), c.description(), c.source(), c.configurations(), repeat, c.idleBaselineS(), c.qualityMetric());
+    }
+    if (idleBaselineS != null) {
+      if (!(idleBaselineS >= 0 && idleBaselineS <= 600)) {
+        throw new SpecException("--idle-baseline", idleBaselineS + " is out of range; accepted: 0 to 600 seconds");
+      }
+      c = new Campaign(c.name(), c.description(), c.source(), c.configurations(), c.repeat(), idleBaselineS, c.qualityMetric());
+    }
+    return c;
+  }
+
+  private String checkOptions() {
+    if (pollMs < 50 || pollMs > 60_000) {
+      return "--poll-ms: " + pollMs + " is out of range; accepted: 50 to 60000";
+    }
+    if (idleWatts != null && !(idleWatts >= 0 && idleWatts < 100_000)) {
+      return "--idle-watts: " + idleWatts + " is out of range; accepted: 0 to 100000";
+    }
+    if (maxWatts != null && !(maxWatts > 0 && maxWatts < 100_000)) {
+      return "--max-watts: " + maxWatts + " is out of range; accepted: more than 0, below 100000";
+    }
+    if (idleWatts != null && maxWatts != null && maxWatts < idleWatts) {
+      return "--max-watts: " + maxWatts + " is below --idle-watts " + idleWatts + "; accepted: at least the idle power";
+    }
+    if (db != null) {
+      try {
+        io.ffrtmp.master.store.Database.parse(db);
+      } catch (IllegalArgumentException e) {
+        return e.getMessage();
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,209 @@
+package io.ffrtmp.bench;
+
+import static io.ffrtmp.node.StandaloneNode.await;
+
+import io.ffrtmp.analysis.CampaignAnalysis;
+import io.ffrtmp.analysis.QualityMetric;
+import io.ffrtmp.analysis.RankingTable;
+import io.ffrtmp.analysis.ResultFiles;
+import io.ffrtmp.cluster.Addresses;
+import io.ffrtmp.job.Campaign;
+import io.ffrtmp.job.JobState;
+import io.ffrtmp.node.NodeConfig;
+import io.ffrtmp.node.StandaloneNode;
+import io.ffrtmp.worker.engine.FfmpegInfo;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One bench run: start the standalone node, measure the idle baseline, submit the campaign through the master, follow
+ * it to the end, then rank and write the files. Ctrl-C cancels what has not finished and still writes what has.
+ */
+final class BenchRun implements Callable<Integer> {
+
+  private final Campaign campaign;
+  private final NodeConfig config;
+  private final Path outDir;
+  private final boolean interactive;
+  private final PrintStream out;
+  private final PrintStream err;
+  private final CountDownLatch allDone = new CountDownLatch(1);
+  private final CountDownLatch reportWritten = new CountDownLatch(1);
+  private final AtomicBoolean interrupted = new AtomicBoolean();
+  private final AtomicReference<UUID> campaignId = new AtomicReference<>();
+  private volatile StandaloneNode node;
+
+  BenchRun(Campaign campaign, NodeConfig config, Path outDir, boolean interactive, PrintStream out, PrintStream err) {
+    this.campaign = campaign;
+    this.config = config;
+    this.outDir = outDir;
+    this.interactive = interactive;
+    this.out = out;
+    this.err = err;
+  }
+
+  @Override
+  public Integer call() {
+    Thread hook = new Thread(this::onInterrupt, "ffrtmp-ctrl-c");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      return run();
+    } catch (FfmpegInfo.MissingException e) {
+      err.println(e.getMessage());
+      return BenchCommand.EXIT_MISSING_DEPENDENCY;
+    } catch (IllegalStateException e) {
+      err.println(e.getMessage());
+      return e.getMessage() != null && e.getMessage().contains("install") ? BenchCommand.EXIT_MISSING_DEPENDENCY : 1;
+    } catch (Exception e) {
+      err.println("bench failed: " + describe(e));
+      return 1;
+    } finally {
+      StandaloneNode n = node;
+      if (n != null) {
+        n.close();
+      }
+      reportWritten.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // Already shutting down (Ctrl-C): the hook is running and waits for reportWritten.
+      }
+    }
+  }
+
+  private int run() throws Exception {
+    err.printf("ffrtmp bench: campaign '%s', %d configurations x %d = %d jobs; data in %s%n", campaign.name(),
+      campaign.configurations().size(), campaign.repeat(), campaign.jobCount(), config.dataDir());
+    node = StandaloneNode.start(config);
+    if (interrupted.get()) {
+      return BenchCommand.EXIT_INTERRUPTED;
+    }
+    var bus = node.vertx().eventBus();
+
+    JsonObject baseline = null;
+    if (campaign.idleBaselineS() > 0) {
+      err.printf("measuring the idle baseline for %.0f s (keep the machine quiet)...%n", campaign.idleBaselineS());
+      JsonObject reply = await(bus.<JsonObject>request(Addresses.WORKER_IDLE_BASELINE,
+        new JsonObject().put("duration_s", campaign.idleBaselineS()),
+        new DeliveryOptions().setSendTimeout((long) (campaign.idleBaselineS() * 1000) + 30_000)), 660).body();
+      baseline = reply.getJsonObject("idle_baseline");
+    }
+    if (interrupted.get()) {
+      err.println("interrupted before the first job; nothing was run");
+      return BenchCommand.EXIT_INTERRUPTED;
+    }
+
+    BenchProgress progress = new BenchProgress(campaign.name(), campaign.jobCount(), interactive, err);
+    MessageConsumer<JsonObject> progressConsumer = bus.consumer(Addresses.JOB_PROGRESS, m -> {
+      if (mine(m.body())) {
+        progress.progress(m.body());
+      }
+    });
+    MessageConsumer<JsonObject> eventConsumer = bus.consumer(Addresses.JOB_EVENTS, m -> onEvent(m.body(), progress));
+    await(progressConsumer.completion(), 10);
+    await(eventConsumer.completion(), 10);
+
+    JsonObject submitted;
+    try {
+      submitted = await(bus.<JsonObject>request(Addresses.CAMPAIGN_SUBMIT, new JsonObject()
+        .put("campaign", campaign.source().copy().put("repeat", campaign.repeat()).put("idle_baseline_s", campaign.idleBaselineS()))
+        .put("name", campaign.name()).put("actor", "bench")), 60).body();
+    } catch (ReplyException e) {
+      progress.close();
+      err.println("campaign rejected: " + e.getMessage());
+      return BenchCommand.EXIT_BAD_INPUT;
+    }
+    UUID id = UUID.fromString(submitted.getString("campaign_id"));
+    campaignId.set(id);
+    await(node.store().setCampaignBaseline(id, baseline, node.worker().node()), 30);
+    checkDone(id);
+
+    allDone.await();
+    progress.close();
+    await(node.store().finishCampaign(id), 30);
+    return report(id);
+  }
+
+  private boolean mine(JsonObject body) {
+    UUID id = campaignId.get();
+    return id != null && id.toString().equals(body.getString("campaign_id"));
+  }
+
+  private void onEvent(JsonObject e, BenchProgress progress) {
+    if (!mine(e)) {
+      return;
+    }
+    String to = e.getString("to");
+    if (to != null && JobState.of(to).terminal()) {
+      if (e.getString("job_id") != null) {
+        progress.finished(e.getString("config_key"), to, e.getString("reason"));
+      }
+      checkDone(campaignId.get());
+    }
+  }
+
+  /** The store is the truth: the campaign is done when no job of it is left unfinished. */
+  private void checkDone(UUID id) {
+    node.store().campaignStates(id).onSuccess(states -> {
+      int open = states.entrySet().stream().filter(s -> !s.getKey().terminal()).mapToInt(Map.Entry::getValue).sum();
+      if (open == 0) {
+        allDone.countDown();
+      }
+    });
+  }
+
+  private int report(UUID id) throws Exception {
+    JsonObject meta = await(node.store().campaign(id), 30);
+    List<JsonObject> results = await(node.store().campaignResults(id), 60);
+    meta.put("description", campaign.description()).put("interrupted", interrupted.get());
+    QualityMetric metric = QualityMetric.valueOf(campaign.qualityMetric().name());
+    CampaignAnalysis analysis = CampaignAnalysis.analyse(meta, results, metric);
+    out.println();
+    out.println(RankingTable.render(analysis));
+    ResultFiles.write(outDir, meta, results, analysis);
+    long done = results.stream().filter(r -> JobState.SUCCEEDED.id().equals(r.getString("state"))).count();
+    if (interrupted.get()) {
+      out.printf("interrupted: %d of %d jobs finished; their results are in%n", done, results.size());
+    }
+    out.println(outDir.toAbsolutePath().normalize());
+    return interrupted.get() ? BenchCommand.EXIT_INTERRUPTED : 0;
+  }
+
+  /** Ctrl-C: cancel the campaign (the worker stops FFmpeg), let {@link #run} write the report, then let the JVM go. */
+  private void onInterrupt() {
+    interrupted.set(true);
+    StandaloneNode n = node;
+    UUID id = campaignId.get();
+    if (n != null && id != null && allDone.getCount() > 0) {
+      err.println();
+      err.println("interrupted: stopping the running job and saving finished results...");
+      n.vertx().eventBus().request(Addresses.CAMPAIGN_CANCEL, new JsonObject().put("campaign_id", id.toString())
+        .put("reason", "interrupted by the user (Ctrl-C)").put("actor", "bench"));
+    }
+    try {
+      reportWritten.await(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String describe(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getMessage() == null) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.toString() : t.getMessage();
+  }
+}

@@ -1,0 +1,30 @@
+package io.ffrtmp.node;
+
+import io.ffrtmp.power.PowerConfig;
+import java.nio.file.Path;
+
+/**
+ * What a node needs to start: where it keeps its state, which database, which FFmpeg and how it measures power.
+ * Built from defaults, then environment ({@code FFRTMP_*}), then command-line flags.
+ */
+public record NodeConfig(Path dataDir, String dbUri, String ffmpeg, PowerConfig power) {
+
+  /**
+   * {@code $FFRTMP_DATA_DIR}, else {@code /var/lib/ffrtmp} for root (the embedded database runs as an unprivileged user
+   * and must be able to reach it), else {@code $XDG_DATA_HOME/ffrtmp}, else {@code ~/.local/share/ffrtmp}.
+   */
+  public static Path defaultDataDir() {
+    String env = System.getenv("FFRTMP_DATA_DIR");
+    if (env != null && !env.isBlank()) {
+      return Path.of(env);
+    }
+    if ("root".equals(System.getProperty("user.name"))) {
+      return Path.of("/var/lib/ffrtmp");
+    }
+    String xdg = System.getenv("XDG_DATA_HOME");
+    if (xdg != null && !xdg.isBlank()) {
+      return Path.of(xdg, "ffrtmp");
+    }
+    return Path.of(System.getProperty("user.home"), ".local", "share", "ffrtmp");
+  }
+}

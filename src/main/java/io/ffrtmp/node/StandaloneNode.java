@@ -1,0 +1,129 @@
+package io.ffrtmp.node;
+
+import io.ffrtmp.master.MasterVerticle;
+import io.ffrtmp.master.store.Database;
+import io.ffrtmp.master.store.EmbeddedPostgres;
+import io.ffrtmp.master.store.JobStore;
+import io.ffrtmp.worker.WorkerConfig;
+import io.ffrtmp.worker.WorkerVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Master and worker in one JVM without clustering, on the embedded PostgreSQL (or {@code --db}): what {@code bench}
+ * and {@code --role standalone} run. The verticles are the ones a cluster runs. {@link #close} undoes {@link #start}
+ * in reverse.
+ */
+public final class StandaloneNode implements AutoCloseable {
+
+  private final Vertx vertx;
+  private final EmbeddedPostgres embedded;
+  private final Pool pool;
+  private final JobStore store;
+  private final WorkerVerticle worker;
+  private final String nodeId;
+
+  private StandaloneNode(Vertx vertx, EmbeddedPostgres embedded, Pool pool, WorkerVerticle worker, String nodeId) {
+    this.vertx = vertx;
+    this.embedded = embedded;
+    this.pool = pool;
+    this.store = new JobStore(pool);
+    this.worker = worker;
+    this.nodeId = nodeId;
+  }
+
+  /** Blocking: call from a plain thread (the CLI's main thread), never from an event loop. */
+  public static StandaloneNode start(NodeConfig config) throws Exception {
+    Files.createDirectories(config.dataDir());
+    String nodeId = nodeId(config.dataDir());
+    EmbeddedPostgres embedded = null;
+    PgConnectOptions db;
+    if (config.dbUri() == null) {
+      embedded = EmbeddedPostgres.start(config.dataDir());
+      db = Database.parse(embedded.uri());
+    } else {
+      db = Database.parse(config.dbUri());
+    }
+    Vertx vertx = Vertx.vertx();
+    try {
+      Pool pool = await(Database.open(vertx, db, embedded != null), 120);
+      JobStore store = new JobStore(pool);
+      WorkerConfig wc = new WorkerConfig(nodeId, config.dataDir().resolve("work"), config.dataDir().resolve("output"),
+        config.ffmpeg(), config.power(), 5000);
+      WorkerVerticle worker = new WorkerVerticle(wc);
+      await(vertx.deployVerticle(new MasterVerticle(store)), 60);
+      await(vertx.deployVerticle(worker), 120);
+      return new StandaloneNode(vertx, embedded, pool, worker, nodeId);
+    } catch (Exception e) {
+      closeQuietly(vertx);
+      if (embedded != null) {
+        embedded.close();
+      }
+      throw e;
+    }
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public JobStore store() {
+    return store;
+  }
+
+  public WorkerVerticle worker() {
+    return worker;
+  }
+
+  public String nodeId() {
+    return nodeId;
+  }
+
+  /** The node id is made once and kept in the data directory, so it is stable across restarts. */
+  static String nodeId(Path dataDir) throws IOException {
+    Path file = dataDir.resolve("node-id");
+    if (Files.exists(file)) {
+      return Files.readString(file, StandardCharsets.UTF_8).trim();
+    }
+    String host = java.net.InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9.-]", "-");
+    String id = host + "-" + UUID.randomUUID().toString().substring(0, 8);
+    Files.writeString(file, id + "\n", StandardCharsets.UTF_8);
+    return id;
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(vertx); // undeploys the verticles (worker stops its job), then the pool closes with Vert.x
+    if (embedded != null) {
+      embedded.close();
+    }
+  }
+
+  private static void closeQuietly(Vertx vertx) {
+    try {
+      await(vertx.close(), 30);
+    } catch (Exception e) {
+      // Closing is best effort: the process is ending.
+    }
+  }
+
+  public static <T> T await(Future<T> f, long seconds) throws Exception {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception ex ? ex : e;
+    } catch (TimeoutException e) {
+      throw new TimeoutException("no answer within " + seconds + " s");
+    }
+  }
+}

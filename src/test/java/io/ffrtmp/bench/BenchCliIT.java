@@ -1,0 +1,155 @@
+package io.ffrtmp.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code java -jar target/ffrtmp.jar ...} end to end, as a user runs it: real FFmpeg, embedded PostgreSQL. */
+class BenchCliIT {
+
+  @TempDir
+  Path dir;
+
+  private Path write(String name, String json) throws Exception {
+    Path f = dir.resolve(name);
+    Files.writeString(f, json);
+    return f;
+  }
+
+  @Test
+  void tinyCampaignRanksConfigurationsAndWritesTheFiles() throws Exception {
+    Path campaign = write("tiny.json", """
+      {"name": "tiny",
+       "base": {"input": {"duration_s": 1}, "video": {"resolution": "320x240", "fps": 30}},
+       "configurations": [
+         {"video": {"encoder": "libx264", "preset": "ultrafast"}},
+         {"video": {"encoder": "libx264", "preset": "medium"}},
+         {"video": {"encoder": "libx265", "preset": "ultrafast"}},
+         {"video": {"encoder": "h264_vaapi"}}
+       ],
+       "repeat": 2, "idle_baseline_s": 1}""");
+    Path out = dir.resolve("out");
+    JarRunner.Run run = JarRunner.run(dir, 300, "bench", campaign.toString(), "--out", out.toString(),
+      "--data-dir", dir.resolve("data").toString(), "--no-progress");
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+
+    // The path of the output directory is the last thing printed.
+    List<String> lines = run.stdout().strip().lines().toList();
+    assertThat(Path.of(lines.get(lines.size() - 1))).isEqualTo(out.toAbsolutePath().normalize());
+    assertThat(run.stdout()).contains("libx264 ultrafast crf23 320x240p30").contains("estimated");
+    assertThat(run.stderr()).contains("[8/8]");
+
+    JsonObject results = new JsonObject(Files.readString(out.resolve("results.json")));
+    JsonArray jobs = results.getJsonArray("jobs");
+    assertThat(jobs).hasSize(8);
+    long succeeded = jobs.stream().map(JsonObject.class::cast).filter(j -> "succeeded".equals(j.getString("state"))).count();
+    assertThat(succeeded).isEqualTo(6);
+    for (Object o : jobs) {
+      JsonObject job = (JsonObject) o;
+      if (!"succeeded".equals(job.getString("state"))) {
+        // VAAPI needs a render node this machine lacks: the configuration fails with the reason, the others run.
+        assertThat(job.getString("error")).isNotBlank();
+        continue;
+      }
+      assertThat(job.getLong("frames")).isEqualTo(30);
+      assertThat(job.getLong("bytes")).isPositive();
+      JsonObject energy = job.getJsonObject("energy");
+      assertThat(energy.getString("provenance")).isEqualTo("estimated");
+      assertThat(energy.getJsonObject("model")).isNotNull();
+      assertThat(energy.getDouble("total_joules")).isPositive();
+      assertThat(energy.getDouble("joules_per_frame")).isPositive();
+      assertThat(energy.getDouble("idle_watts")).isNotNull();
+      assertThat(job.getJsonObject("quality").getJsonObject("psnr").getDouble("mean")).isGreaterThan(20);
+      assertThat(job.getJsonObject("quality").getJsonObject("ssim").getDouble("mean")).isBetween(0.5, 1.0);
+      assertThat(job.getJsonArray("command").getString(0)).isEqualTo("ffmpeg");
+      assertThat(job.getString("ffmpeg_version")).startsWith("ffmpeg version");
+      assertThat(job.getJsonObject("node").getInteger("logical_cpus")).isPositive();
+      assertThat(job.getDouble("cpu_seconds")).isNotNull();
+    }
+    try (Reader r = Files.newBufferedReader(out.resolve("results.csv"))) {
+      List<CSVRecord> rows = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(r).getRecords();
+      assertThat(rows).hasSize(8);
+    }
+    String html = Files.readString(out.resolve("report.html"));
+    assertThat(html).contains("<svg").contains("libx265 ultrafast").doesNotContain("<script src");
+  }
+
+  @Test
+  void badCampaignExitsTwoNamingFileAndFieldAndRunsNothing() throws Exception {
+    Path campaign = write("bad.json", "{\"base\": {\"video\": {\"encoder\": \"libx264\", \"preset\": \"warp\"}}}");
+    JarRunner.Run run = JarRunner.run(dir, 60, "bench", campaign.toString(), "--data-dir", dir.resolve("data").toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.stderr()).contains("bad.json").contains("video.preset").contains("ultrafast");
+    assertThat(dir.resolve("data")).doesNotExist();
+
+    Path syntax = write("syntax.json", "{\"base\": {");
+    JarRunner.Run run2 = JarRunner.run(dir, 60, "bench", syntax.toString());
+    assertThat(run2.exitCode()).isEqualTo(2);
+    assertThat(run2.stderr()).contains("syntax.json").contains("not valid JSON");
+
+    Path negative = write("negative.json", "{\"base\": {\"input\": {\"duration_s\": -3}}}");
+    JarRunner.Run run3 = JarRunner.run(dir, 60, "bench", negative.toString());
+    assertThat(run3.exitCode()).isEqualTo(2);
+    assertThat(run3.stderr()).contains("input.duration_s");
+  }
+
+  @Test
+  void missingFfmpegExitsWithTheInstallCommand() throws Exception {
+    JarRunner.Run run = JarRunner.run(dir, 60, "bench", "--ffmpeg", dir.resolve("no-ffmpeg-here").toString());
+    assertThat(run.exitCode()).isEqualTo(3);
+    assertThat(run.stderr()).contains("install-deps.sh").contains("apt-get install ffmpeg");
+  }
+
+  @Test
+  void versionHelpAndRoles() throws Exception {
+    assertThat(JarRunner.run(dir, 60, "--version").stdout()).contains("ffrtmp 0.1.0");
+    assertThat(JarRunner.run(dir, 60, "--help").stdout()).contains("bench").contains("--role");
+    JarRunner.Run bad = JarRunner.run(dir, 60, "--role", "boss");
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.stderr()).contains("master, worker, standalone");
+  }
+
+  @Test
+  void interruptStopsFfmpegAndKeepsFinishedResults() throws Exception {
+    Path campaign = write("long.json", """
+      {"name": "long",
+       "base": {"video": {"resolution": "320x240", "encoder": "libx264", "preset": "ultrafast"}},
+       "configurations": [
+         {"input": {"duration_s": 1}},
+         {"input": {"duration_s": 600}, "video": {"preset": "veryslow"}}
+       ],
+       "idle_baseline_s": 0}""");
+    Path out = dir.resolve("out");
+    Process p = JarRunner.start(dir, "bench", campaign.toString(), "--out", out.toString(),
+      "--data-dir", dir.resolve("data").toString(), "--no-progress");
+    // Wait until the first job is done and the long one runs, then stop ffrtmp the way Ctrl-C or SIGTERM does.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!Files.readString(dir.resolve("stderr.txt")).contains("[1/2]")) {
+      assertThat(System.nanoTime()).as("first job finished in time").isLessThan(deadline);
+      assertThat(p.isAlive()).as("bench still running").isTrue();
+      Thread.sleep(200);
+    }
+    Thread.sleep(1500);
+    List<ProcessHandle> ffmpegs = p.descendants().filter(h -> h.info().command().orElse("").endsWith("ffmpeg")).toList();
+    assertThat(ffmpegs).as("the long encode is running").isNotEmpty();
+    p.destroy(); // SIGTERM: the same shutdown path as Ctrl-C
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    JarRunner.Run run = JarRunner.finished(dir, p);
+    assertThat(run.stdout()).contains("interrupted: 1 of 2 jobs finished").contains(out.toAbsolutePath().normalize().toString());
+    for (ProcessHandle h : ffmpegs) {
+      assertThat(h.isAlive()).as("FFmpeg stopped").isFalse();
+    }
+    JsonArray jobs = new JsonObject(Files.readString(out.resolve("results.json"))).getJsonArray("jobs");
+    assertThat(jobs.stream().map(o -> ((JsonObject) o).getString("state")).toList()).containsExactly("succeeded", "canceled");
+  }
+}

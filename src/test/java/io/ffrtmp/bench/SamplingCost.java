@@ -1,0 +1,36 @@
+package io.ffrtmp.bench;
+
+import io.ffrtmp.power.EnergyMeter;
+import io.ffrtmp.power.PowerConfig;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Benchmark, not a test: the worker's own CPU use while it samples power, as a share of one core. Opens the energy
+ * meter as the worker does and measures this process's CPU time across an idle baseline window.
+ * Usage: {@code java -cp target/ffrtmp.jar:target/test-classes io.ffrtmp.bench.SamplingCost SECONDS POLL_MS [POWERCAP_ROOT]}
+ */
+public final class SamplingCost {
+
+  private SamplingCost() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    long seconds = args.length > 0 ? Long.parseLong(args[0]) : 60;
+    long pollMs = args.length > 1 ? Long.parseLong(args[1]) : 1000;
+    Path powercap = Path.of(args.length > 2 ? args[2] : "/sys/class/powercap");
+    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    try (EnergyMeter meter = EnergyMeter.open(new PowerConfig(powercap, Path.of("/proc"), pollMs, null, null))) {
+      // Warm up class loading and JIT so the window measures steady-state sampling.
+      meter.measureIdle(Duration.ofSeconds(2));
+      long cpu0 = os.getProcessCpuTime();
+      long t0 = System.nanoTime();
+      var baseline = meter.measureIdle(Duration.ofSeconds(seconds));
+      long cpuNs = os.getProcessCpuTime() - cpu0;
+      long wallNs = System.nanoTime() - t0;
+      System.out.printf("sampling at %d ms for %d s with %s (%s): process CPU %.1f ms = %.4f %% of one core; %d samples%n",
+        pollMs, seconds, meter.provenance(), baseline.source(), cpuNs / 1e6, 100.0 * cpuNs / wallNs, baseline.samples());
+    }
+  }
+}
