@@ -17,6 +17,7 @@ import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.StatisticalBarRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.text.TextUtils;
 import org.jfree.data.statistics.DefaultStatisticalCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
@@ -39,6 +40,12 @@ final class EnergyCharts {
    * namespace on its own, so dropping them keeps the page free of any http(s) reference.
    */
   private static final Pattern NAMESPACE_DECLARATION = Pattern.compile("\\s+xmlns(?::\\w+)?=(['\"])[^'\"]*\\1");
+
+  static {
+    // The workaround draws rotated text (the vertical axis labels) as glyph outlines: unsearchable, unselectable
+    // and bulky in SVG. Java2D's rotated drawString is correct on every JDK this project supports.
+    TextUtils.setUseDrawRotatedStringWorkaround(false);
+  }
 
   private EnergyCharts() {
   }
