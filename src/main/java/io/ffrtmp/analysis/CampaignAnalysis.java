@@ -1,0 +1,199 @@
+package io.ffrtmp.analysis;
+
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * A campaign's job results grouped by configuration, ranked by J/frame and marked for Pareto membership.
+ *
+ * <p>{@code configurations} is in report order: {@link RankGroup} order (measured before estimated), and within a
+ * group ascending mean J/frame; configurations with no successful run come last, in first-seen order.
+ */
+public record CampaignAnalysis(
+  JsonObject campaign,
+  QualityMetric metric,
+  List<ConfigurationSummary> configurations,
+  List<String> ffmpegVersions,
+  JsonObject node) {
+
+  static final String SUCCEEDED = "succeeded";
+
+  public CampaignAnalysis {
+    campaign = campaign == null ? new JsonObject() : campaign.copy();
+    configurations = List.copyOf(configurations);
+    ffmpegVersions = List.copyOf(ffmpegVersions);
+    node = node == null ? null : node.copy();
+  }
+
+  public static CampaignAnalysis analyse(JsonObject campaign, List<JsonObject> results, QualityMetric metric) {
+    Map<String, List<JsonObject>> byConfig = new LinkedHashMap<>();
+    Set<String> versions = new LinkedHashSet<>();
+    JsonObject node = campaign == null ? null : campaign.getJsonObject("node");
+    for (JsonObject result : results) {
+      byConfig.computeIfAbsent(configKey(result), key -> new ArrayList<>()).add(result);
+      String version = result.getString("ffmpeg_version");
+      if (version != null) {
+        versions.add(version);
+      }
+      if (node == null) {
+        node = result.getJsonObject("node");
+      }
+    }
+    List<ConfigurationSummary> summaries = byConfig.entrySet().stream()
+      .map(entry -> summarise(entry.getKey(), entry.getValue()))
+      .collect(Collectors.toList());
+    return new CampaignAnalysis(campaign, metric, rank(summaries, metric), new ArrayList<>(versions), node);
+  }
+
+  /** Jobs without a key are grouped by their config object so they are not all lumped together. */
+  private static String configKey(JsonObject result) {
+    String key = result.getString("config_key");
+    if (key != null) {
+      return key;
+    }
+    JsonObject config = result.getJsonObject("config");
+    return config == null ? "(unknown configuration)" : config.encode();
+  }
+
+  private static ConfigurationSummary summarise(String key, List<JsonObject> runs) {
+    JsonObject config = runs.stream().map(run -> run.getJsonObject("config"))
+      .filter(c -> c != null).findFirst().orElse(null);
+    List<JsonObject> ok = runs.stream().filter(run -> SUCCEEDED.equals(run.getString("state")))
+      .collect(Collectors.toList());
+    String firstError = runs.stream().filter(run -> !SUCCEEDED.equals(run.getString("state")))
+      .map(CampaignAnalysis::failureReason).findFirst().orElse(null);
+    EnergyProvenance energy = null;
+    for (JsonObject run : ok) {
+      energy = EnergyProvenance.merge(energy, EnergyProvenance.of(run.getJsonObject("energy")));
+    }
+    return new ConfigurationSummary(
+      key,
+      config,
+      ok.size(),
+      runs.size() - ok.size(),
+      firstError,
+      MeanWithInterval.of(values(ok, "energy", "joules_per_frame")),
+      mean(ok, "energy", "above_idle_joules_per_frame"),
+      mean(ok, "energy", "avg_watts"),
+      mean(ok, "speed"),
+      mean(ok, "quality", "psnr", "mean"),
+      mean(ok, "quality", "ssim", "mean"),
+      mean(ok, "bitrate_kbps"),
+      mean(ok, "fps"),
+      energy,
+      null,
+      null,
+      false);
+  }
+
+  /** Canceled jobs often carry no error text; the state itself is then the reason. */
+  private static String failureReason(JsonObject run) {
+    String error = run.getString("error");
+    if (error != null && !error.isBlank()) {
+      return error;
+    }
+    String state = run.getString("state");
+    return state == null ? "no result" : state;
+  }
+
+  private static List<Double> values(List<JsonObject> runs, String... path) {
+    List<Double> values = new ArrayList<>();
+    for (JsonObject run : runs) {
+      Double value = Json.number(run, path);
+      if (value != null) {
+        values.add(value);
+      }
+    }
+    return values;
+  }
+
+  private static Double mean(List<JsonObject> runs, String... path) {
+    MeanWithInterval stats = MeanWithInterval.of(values(runs, path));
+    return stats == null ? null : stats.mean();
+  }
+
+  static RankGroup groupOf(ConfigurationSummary summary) {
+    if (summary.succeeded() == 0) {
+      return RankGroup.FAILED;
+    }
+    if (summary.joulesPerFrame() == null || summary.energy() == null) {
+      return RankGroup.NO_ENERGY;
+    }
+    if (summary.energy().isMeasured()) {
+      return RankGroup.MEASURED;
+    }
+    if (summary.energy().isEstimated()) {
+      return RankGroup.ESTIMATED;
+    }
+    return RankGroup.MIXED;
+  }
+
+  private static List<ConfigurationSummary> rank(List<ConfigurationSummary> summaries, QualityMetric metric) {
+    Map<RankGroup, List<ConfigurationSummary>> groups = new LinkedHashMap<>();
+    for (RankGroup group : RankGroup.values()) {
+      groups.put(group, new ArrayList<>());
+    }
+    summaries.forEach(summary -> groups.get(groupOf(summary)).add(summary));
+    List<ConfigurationSummary> ranked = new ArrayList<>();
+    for (Map.Entry<RankGroup, List<ConfigurationSummary>> entry : groups.entrySet()) {
+      RankGroup group = entry.getKey();
+      List<ConfigurationSummary> members = entry.getValue();
+      if (group == RankGroup.FAILED) {
+        members.forEach(summary -> ranked.add(summary.ranked(group, null, false)));
+        continue;
+      }
+      // Stable sort keeps first-seen order among equal or missing J/frame.
+      members.sort(Comparator.comparing(ConfigurationSummary::joulesPerFrameMean,
+        Comparator.nullsLast(Comparator.naturalOrder())));
+      Set<ConfigurationSummary> front = Collections.newSetFromMap(new IdentityHashMap<>());
+      if (group.hasFront()) {
+        front.addAll(ParetoFront.of(members, ConfigurationSummary::joulesPerFrameMean, s -> s.quality(metric)));
+      }
+      for (int i = 0; i < members.size(); i++) {
+        ConfigurationSummary summary = members.get(i);
+        ranked.add(summary.ranked(group, i + 1, front.contains(summary)));
+      }
+    }
+    return ranked;
+  }
+
+  /** Groups present in this campaign, in report order. */
+  public List<RankGroup> groups() {
+    return configurations.stream().map(ConfigurationSummary::group).distinct().collect(Collectors.toList());
+  }
+
+  public List<ConfigurationSummary> inGroup(RankGroup group) {
+    return configurations.stream().filter(s -> s.group() == group).collect(Collectors.toList());
+  }
+
+  /** Front members of one group, ascending J/frame: the order in which the plot connects them. */
+  public List<ConfigurationSummary> front(RankGroup group) {
+    return ParetoFront.of(
+      inGroup(group).stream().filter(ConfigurationSummary::paretoFront).collect(Collectors.toList()),
+      ConfigurationSummary::joulesPerFrameMean, s -> s.quality(metric));
+  }
+
+  public List<ConfigurationSummary> failed() {
+    return inGroup(RankGroup.FAILED);
+  }
+
+  /** The campaign's {@code idle_baseline}, or null when it was not recorded. */
+  public JsonObject idleBaseline() {
+    return campaign.getJsonObject("idle_baseline");
+  }
+
+  /** Distinct energy provenances of ranked configurations, for spelling them out once each. */
+  public List<EnergyProvenance> provenances() {
+    return configurations.stream().map(ConfigurationSummary::energy).filter(e -> e != null)
+      .distinct().collect(Collectors.toList());
+  }
+}

@@ -1,0 +1,141 @@
+package io.ffrtmp.analysis;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Paint;
+import java.awt.Rectangle;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.CategoryAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.category.StatisticalBarRenderer;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.text.TextUtils;
+import org.jfree.data.statistics.DefaultStatisticalCategoryDataset;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.jfree.svg.SVGGraphics2D;
+import org.jfree.svg.ViewBox;
+
+/** JFreeChart plots rendered to SVG strings for inlining into the HTML report. */
+final class EnergyCharts {
+  static final Color BAR = new Color(0x6b8fb3);
+  static final Color FRONT = new Color(0xd9822b);
+  static final Color POINT = new Color(0x4a6f94);
+
+  private static final int WIDTH_PX = 820;
+  private static final int BAR_ROW_PX = 26;
+  private static final int CHART_CHROME_PX = 130;
+  private static final int SCATTER_HEIGHT_PX = 480;
+
+  /**
+   * Namespace declarations are the only URLs JFreeSVG writes; the HTML parser puts inline {@code <svg>} in the SVG
+   * namespace on its own, so dropping them keeps the page free of any http(s) reference.
+   */
+  private static final Pattern NAMESPACE_DECLARATION = Pattern.compile("\\s+xmlns(?::\\w+)?=(['\"])[^'\"]*\\1");
+
+  static {
+    // The workaround draws rotated text (the vertical axis labels) as glyph outlines: unsearchable, unselectable
+    // and bulky in SVG. Java2D's rotated drawString is correct on every JDK this project supports.
+    TextUtils.setUseDrawRotatedStringWorkaround(false);
+  }
+
+  private EnergyCharts() {
+  }
+
+  /**
+   * Horizontal bars of mean J/frame in rank order. Error bars are the 95 % half-width, not a standard deviation:
+   * StatisticalBarRenderer draws mean ± whatever is stored as the "standard deviation", and none is drawn when it is
+   * null (n = 1).
+   */
+  static String joulesPerFrameBars(List<ConfigurationSummary> rows, String title, String id) {
+    DefaultStatisticalCategoryDataset dataset = new DefaultStatisticalCategoryDataset();
+    Map<String, Boolean> front = new HashMap<>();
+    for (ConfigurationSummary row : rows) {
+      if (row.joulesPerFrame() == null) {
+        continue;
+      }
+      String label = "#" + row.rank() + " " + row.configKey();
+      dataset.add((Number) row.joulesPerFrame().mean(), row.joulesPerFrame().ci95HalfWidth(), "mean J/frame", label);
+      front.put(label, row.paretoFront());
+    }
+    JFreeChart chart = ChartFactory.createBarChart(title, "configuration", "energy per frame (J/frame)", null,
+      PlotOrientation.HORIZONTAL, false, false, false);
+    CategoryPlot plot = chart.getCategoryPlot();
+    plot.setDataset(dataset);
+    StatisticalBarRenderer renderer = new StatisticalBarRenderer() {
+      @Override
+      public Paint getItemPaint(int row, int column) {
+        return Boolean.TRUE.equals(front.get((String) dataset.getColumnKey(column))) ? FRONT : BAR;
+      }
+    };
+    renderer.setErrorIndicatorPaint(Color.BLACK);
+    renderer.setDrawBarOutline(false);
+    renderer.setShadowVisible(false);
+    plot.setRenderer(renderer);
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+    CategoryAxis categories = plot.getDomainAxis();
+    categories.setMaximumCategoryLabelWidthRatio(0.45f);
+    categories.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+    int height = CHART_CHROME_PX + BAR_ROW_PX * Math.max(1, dataset.getColumnCount());
+    return svg(chart, height, id);
+  }
+
+  /** Quality against J/frame; the front's points are joined in ascending energy so its shape can be read off. */
+  static String qualityScatter(List<ConfigurationSummary> rows, List<ConfigurationSummary> frontRows,
+      QualityMetric metric, String title, String id) {
+    XYSeries all = new XYSeries("configurations (label = rank)", false, true);
+    XYSeries front = new XYSeries("Pareto front", false, true);
+    Map<Integer, String> labels = new HashMap<>();
+    for (ConfigurationSummary row : rows) {
+      Double quality = row.quality(metric);
+      if (row.joulesPerFrame() != null && quality != null) {
+        labels.put(all.getItemCount(), "#" + row.rank());
+        all.add(row.joulesPerFrame().mean(), quality);
+      }
+    }
+    for (ConfigurationSummary row : frontRows) {
+      front.add(row.joulesPerFrame().mean(), row.quality(metric));
+    }
+    XYSeriesCollection dataset = new XYSeriesCollection();
+    dataset.addSeries(all);
+    dataset.addSeries(front);
+    JFreeChart chart = ChartFactory.createXYLineChart(title, "energy per frame (J/frame)", metric.axisLabel(),
+      dataset, PlotOrientation.VERTICAL, true, false, false);
+    XYPlot plot = chart.getXYPlot();
+    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer();
+    renderer.setSeriesLinesVisible(0, false);
+    renderer.setSeriesShapesVisible(0, true);
+    renderer.setSeriesPaint(0, POINT);
+    renderer.setSeriesLinesVisible(1, true);
+    renderer.setSeriesShapesVisible(1, true);
+    renderer.setSeriesPaint(1, FRONT);
+    renderer.setSeriesItemLabelGenerator(0, (data, series, item) -> labels.get(item));
+    renderer.setSeriesItemLabelsVisible(0, true);
+    plot.setRenderer(renderer);
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+    plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+    ((NumberAxis) plot.getDomainAxis()).setAutoRangeIncludesZero(false);
+    ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+    return svg(chart, SCATTER_HEIGHT_PX, id);
+  }
+
+  private static String svg(JFreeChart chart, int height, String id) {
+    chart.setBackgroundPaint(Color.WHITE);
+    SVGGraphics2D graphics = new SVGGraphics2D(WIDTH_PX, height);
+    // Two charts on one page must not share clip-path ids.
+    graphics.setDefsKeyPrefix(id + "-");
+    chart.draw(graphics, new Rectangle(0, 0, WIDTH_PX, height));
+    String element = graphics.getSVGElement(id, true, new ViewBox(0, 0, WIDTH_PX, height), null, null);
+    return NAMESPACE_DECLARATION.matcher(element).replaceAll("");
+  }
+}
