@@ -1,0 +1,58 @@
+package io.ffrtmp.power;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Energy of one measurement window.
+ *
+ * @param provenance    "measured" (RAPL counters) or "estimated" (CPU model)
+ * @param source        "rapl-powercap" or "cpu-utilisation-model"
+ * @param zones         the zones summed into totalJoules; nothing outside this list is counted
+ * @param perZoneJoules energy per zone in {@code zones}; the model reports a single "cpu-model" entry
+ * @param model         model parameters when estimated, null when measured
+ * @param avgWatts      totalJoules over the window; null when the window has zero length
+ * @param peakWatts     highest poll-interval average; null when no complete interval was seen
+ * @param samples       number of successful counter reads, the start and stop reads included
+ * @param trace         per-interval power, capped (see {@code TraceBuffer})
+ */
+public record EnergyResult(String provenance, String source, List<String> zones, Map<String, Double> perZoneJoules,
+                           ModelParams model, double totalJoules, long durationMs, Double avgWatts,
+                           Double peakWatts, int samples, List<TracePoint> trace) {
+
+  public EnergyResult {
+    zones = List.copyOf(zones);
+    perZoneJoules = Collections.unmodifiableMap(new LinkedHashMap<>(perZoneJoules));
+    trace = List.copyOf(trace);
+  }
+
+  public boolean measured() {
+    return PowerSource.MEASURED.equals(provenance);
+  }
+
+  public JsonObject toJson() {
+    JsonObject perZone = new JsonObject();
+    perZoneJoules.forEach(perZone::put);
+    JsonArray tracePoints = new JsonArray();
+    trace.forEach(p -> tracePoints.add(p.toJson()));
+    JsonObject json = new JsonObject()
+        .put("provenance", provenance)
+        .put("source", source)
+        .put("zones", new JsonArray(zones))
+        .put("per_zone_joules", perZone);
+    if (model != null) {
+      json.put("model", model.toJson());
+    }
+    return json
+        .put("total_joules", totalJoules)
+        .put("duration_ms", durationMs)
+        .put("avg_watts", avgWatts)
+        .put("peak_watts", peakWatts)
+        .put("samples", samples)
+        .put("trace", tracePoints);
+  }
+}

@@ -1,0 +1,139 @@
+package io.ffrtmp.power;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import org.apache.commons.math3.stat.descriptive.SummaryStatistics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One measurement window: the first read, every poll, and the final read, accumulated interval by interval. Polls
+ * run on the meter's thread and stop() on the caller's, so both go through this object's monitor.
+ */
+final class MeterWindow implements Measurement {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MeterWindow.class);
+
+  private final PowerSource source;
+  private final PowerSource.Integrator integrator;
+  private final long pollIntervalNanos;
+  private final PowerSource.Snapshot first;
+  private final double[] zoneJoules;
+  private final TraceBuffer trace;
+  private final SummaryStatistics intervalWatts = new SummaryStatistics();
+  private PowerSource.Snapshot last;
+  private Double peakWatts;
+  private int samples = 1;
+  private int failedReads;
+  private volatile Double currentWatts;
+  private ScheduledFuture<?> poller;
+  private EnergyResult result;
+
+  MeterWindow(PowerSource source, PowerSource.Snapshot first, long pollIntervalMs, int traceCapacity) {
+    this.source = source;
+    this.integrator = source.newIntegrator();
+    this.pollIntervalNanos = pollIntervalMs * 1_000_000L;
+    this.first = first;
+    this.last = first;
+    this.zoneJoules = new double[source.zones().size()];
+    this.trace = new TraceBuffer(traceCapacity);
+  }
+
+  synchronized void attach(ScheduledFuture<?> future) {
+    if (result != null) {
+      future.cancel(false);
+    } else {
+      this.poller = future;
+    }
+  }
+
+  /** Runs on the meter's poll thread. A failed read is skipped: the next read's delta still covers the gap. */
+  synchronized void poll() {
+    if (result != null) {
+      return;
+    }
+    try {
+      accumulate(source.read());
+    } catch (IOException | RuntimeException e) {
+      failedReads++;
+      LOG.warn("power poll read failed ({} so far in this window); the next read covers the gap: {}",
+          failedReads, e.toString());
+    }
+  }
+
+  @Override
+  public synchronized EnergyResult stop() {
+    if (result != null) {
+      return result;
+    }
+    if (poller != null) {
+      poller.cancel(false);
+    }
+    try {
+      accumulate(source.read());
+    } catch (IOException | RuntimeException e) {
+      failedReads++;
+      // Ending at the last good read keeps energy and duration consistent rather than inventing the tail.
+      LOG.warn("final power read failed; the window ends at the last successful read: {}", e.toString());
+    }
+    result = buildResult();
+    return result;
+  }
+
+  @Override
+  public Double currentWatts() {
+    return currentWatts;
+  }
+
+  /** Per-interval watts of complete intervals only; used for the idle baseline. */
+  synchronized SummaryStatistics intervalStatistics() {
+    return intervalWatts.copy();
+  }
+
+  private void accumulate(PowerSource.Snapshot cur) {
+    long intervalNanos = cur.nanoTime() - last.nanoTime();
+    if (intervalNanos <= 0) {
+      return;
+    }
+    double[] joules = integrator.joules(last, cur);
+    double intervalJoules = 0;
+    for (int i = 0; i < joules.length; i++) {
+      zoneJoules[i] += joules[i];
+      intervalJoules += joules[i];
+    }
+    double watts = intervalJoules / (intervalNanos / 1e9);
+    long startNanos = last.nanoTime() - first.nanoTime();
+    // RAPL updates about every 1 ms, so an interval much shorter than the poll interval (the tail before stop)
+    // has a large relative error; it counts for energy but not for peak, spread or a trace point of its own.
+    if (intervalNanos * 2 >= pollIntervalNanos) {
+      trace.add(startNanos, intervalNanos, intervalJoules);
+      intervalWatts.addValue(watts);
+      if (peakWatts == null || watts > peakWatts) {
+        peakWatts = watts;
+      }
+    } else {
+      trace.extendLast(startNanos, intervalNanos, intervalJoules);
+    }
+    currentWatts = watts;
+    samples++;
+    last = cur;
+  }
+
+  private EnergyResult buildResult() {
+    Map<String, Double> perZone = new LinkedHashMap<>();
+    double total = 0;
+    List<String> zones = new ArrayList<>(source.zones());
+    for (int i = 0; i < zoneJoules.length; i++) {
+      perZone.put(zones.get(i), zoneJoules[i]);
+      total += zoneJoules[i];
+    }
+    long durationNanos = last.nanoTime() - first.nanoTime();
+    Double avgWatts = durationNanos > 0 ? total / (durationNanos / 1e9) : null;
+    return new EnergyResult(source.provenance(), source.sourceName(), zones, perZone, source.model(), total,
+        Math.round(durationNanos / 1e6), avgWatts, peakWatts, samples, trace.points());
+  }
+}

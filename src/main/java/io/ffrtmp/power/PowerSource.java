@@ -1,0 +1,38 @@
+package io.ffrtmp.power;
+
+import java.io.IOException;
+import java.util.List;
+
+/** Something that can be read repeatedly and turned into energy per zone between two reads. */
+interface PowerSource {
+
+  String MEASURED = "measured";
+  String ESTIMATED = "estimated";
+
+  /** "measured" or "estimated". */
+  String provenance();
+
+  /** "rapl-powercap" or "cpu-utilisation-model". */
+  String sourceName();
+
+  /** Labels of the zones that make up the total, in the order of {@link Integrator#joules}. */
+  List<String> zones();
+
+  /** Model parameters, or null for a measured source. */
+  ModelParams model();
+
+  /** Reads every counter of the source now. */
+  Snapshot read() throws IOException;
+
+  /** A fresh integrator per window: the model carries its last utilisation from one interval to the next. */
+  Integrator newIntegrator();
+
+  /** Counter values at one moment; the meaning of {@code values} belongs to the source that read them. */
+  record Snapshot(long nanoTime, long[] values) {
+  }
+
+  interface Integrator {
+    /** Joules per zone (same order as {@link #zones()}) between two consecutive snapshots. */
+    double[] joules(Snapshot prev, Snapshot cur);
+  }
+}

@@ -1,0 +1,66 @@
+package io.ffrtmp.power;
+
+import java.io.IOException;
+import java.util.List;
+
+/** Reads the chosen RAPL zones through powercap and differences their counters with the wrap formula. */
+final class RaplSource implements PowerSource {
+
+  static final String NAME = "rapl-powercap";
+  private static final double JOULES_PER_MICROJOULE = 1e-6;
+
+  private final List<RaplZone> zones;
+  private final List<String> labels;
+  private final CounterReader reader;
+
+  RaplSource(List<RaplZone> zones, CounterReader reader) {
+    this.zones = List.copyOf(zones);
+    this.labels = zones.stream().map(RaplZone::label).toList();
+    this.reader = reader;
+  }
+
+  @Override
+  public String provenance() {
+    return MEASURED;
+  }
+
+  @Override
+  public String sourceName() {
+    return NAME;
+  }
+
+  @Override
+  public List<String> zones() {
+    return labels;
+  }
+
+  @Override
+  public ModelParams model() {
+    return null;
+  }
+
+  @Override
+  public Snapshot read() throws IOException {
+    long[] energyUj = new long[zones.size()];
+    long before = System.nanoTime();
+    for (int i = 0; i < energyUj.length; i++) {
+      energyUj[i] = reader.readLong(zones.get(i).energyFile());
+    }
+    // The zones are read one after another; the midpoint is the fairest single timestamp for all of them.
+    long after = System.nanoTime();
+    return new Snapshot(before + (after - before) / 2, energyUj);
+  }
+
+  @Override
+  public Integrator newIntegrator() {
+    return (prev, cur) -> {
+      double[] joules = new double[zones.size()];
+      for (int i = 0; i < joules.length; i++) {
+        long deltaUj = RaplCounter.deltaMicrojoules(prev.values()[i], cur.values()[i],
+            zones.get(i).maxEnergyRangeUj());
+        joules[i] = deltaUj * JOULES_PER_MICROJOULE;
+      }
+      return joules;
+    };
+  }
+}
