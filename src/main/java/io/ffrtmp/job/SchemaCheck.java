@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Structural validation (types, unknown fields, enums) against the JSON schemas in {@code /schema}, turned into a
@@ -44,34 +45,58 @@ public final class SchemaCheck {
       return;
     }
     List<OutputUnit> errors = out.getErrors() == null ? List.of() : out.getErrors();
-    // The deepest error is the most specific one ("video.crf must be an integer" rather than "video is invalid").
-    OutputUnit worst = errors.stream()
-      .max(Comparator.comparingInt(e -> depth(e.getInstanceLocation())))
-      .orElse(out);
-    String field = toField(worst.getInstanceLocation());
-    throw new SpecException(field, describe(worst, field));
+    // The validator reports every enclosing "properties"/"additionalProperties" too; the useful error is the deepest
+    // leaf keyword (type, enum, ...) or, failing that, the property that really is unknown.
+    Optional<OutputUnit> leaf = errors.stream()
+      .filter(e -> !isStructural(e.getKeywordLocation()))
+      .max(Comparator.comparingInt(e -> depth(e.getInstanceLocation())));
+    if (leaf.isPresent()) {
+      String field = toField(leaf.get().getInstanceLocation());
+      throw new SpecException(field, describe(leaf.get()));
+    }
+    Optional<OutputUnit> unknown = errors.stream()
+      .filter(e -> String.valueOf(e.getKeywordLocation()).endsWith("/additionalProperties"))
+      .filter(this::reallyUnknown)
+      .max(Comparator.comparingInt(e -> depth(e.getInstanceLocation())));
+    if (unknown.isPresent()) {
+      OutputUnit e = unknown.get();
+      String field = toField(e.getInstanceLocation());
+      JsonObject props = propertiesAt(e.getKeywordLocation());
+      String parent = field.contains(".") ? field.substring(0, field.lastIndexOf('.')) : "";
+      String name = field.contains(".") ? field.substring(field.lastIndexOf('.') + 1) : field;
+      throw new SpecException(field, "unknown field '" + name + "'" + (parent.isEmpty() ? "" : " in " + parent)
+        + (props == null ? "" : "; accepted: " + String.join(", ", props.fieldNames())));
+    }
+    OutputUnit first = errors.isEmpty() ? out : errors.get(0);
+    throw new SpecException(toField(first.getInstanceLocation()), String.valueOf(first.getError()));
   }
 
-  private String describe(OutputUnit e, String field) {
-    String keyword = e.getKeywordLocation() == null ? "" : e.getKeywordLocation();
+  private static boolean isStructural(String keywordLocation) {
+    String k = String.valueOf(keywordLocation);
+    return k.endsWith("/properties") || k.endsWith("/additionalProperties") || k.equals("#") || k.isEmpty();
+  }
+
+  private boolean reallyUnknown(OutputUnit e) {
+    String inst = String.valueOf(e.getInstanceLocation());
+    String name = inst.substring(inst.lastIndexOf('/') + 1).replace("~1", "/").replace("~0", "~");
+    JsonObject props = propertiesAt(e.getKeywordLocation());
+    return props == null || !props.containsKey(name);
+  }
+
+  private String describe(OutputUnit e) {
+    String keyword = String.valueOf(e.getKeywordLocation());
     String msg = e.getError() == null ? "is invalid" : e.getError();
-    if (keyword.endsWith("/additionalProperties") || msg.contains("additional")) {
-      String parent = field;
-      String unknown = msg.replaceAll(".*'([^']*)'.*", "$1");
-      JsonObject props = propertiesAt(keyword);
-      String accepted = props == null ? "" : "; accepted: " + String.join(", ", props.fieldNames());
-      return "unknown field '" + unknown + "'" + (parent.isEmpty() ? "" : " in " + parent) + accepted;
-    }
     if (keyword.endsWith("/enum")) {
       JsonObject node = nodeAt(keyword.substring(0, keyword.length() - "/enum".length()));
-      String accepted = node == null ? "" : "; accepted: " + String.join(", ", node.getJsonArray("enum").stream()
-        .map(String::valueOf).toList());
-      return "value is not accepted" + accepted;
+      return node == null ? msg : "value is not accepted; accepted: " + String.join(", ",
+        node.getJsonArray("enum").stream().map(String::valueOf).toList());
     }
     if (keyword.endsWith("/type")) {
       JsonObject node = nodeAt(keyword.substring(0, keyword.length() - "/type".length()));
       Object type = node == null ? null : node.getValue("type");
-      return "has the wrong type; expected " + type;
+      String expected = type instanceof io.vertx.core.json.JsonArray a ? String.join(" or ", a.stream().map(String::valueOf).toList())
+        : String.valueOf(type);
+      return "has the wrong type; accepted: " + (expected.startsWith("a") || expected.startsWith("i") ? "an " : "a ") + expected;
     }
     return msg;
   }

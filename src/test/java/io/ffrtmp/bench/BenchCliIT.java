@@ -77,7 +77,7 @@ class BenchCliIT {
       assertThat(job.getDouble("cpu_seconds")).isNotNull();
     }
     try (Reader r = Files.newBufferedReader(out.resolve("results.csv"))) {
-      List<CSVRecord> rows = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(r).getRecords();
+      List<CSVRecord> rows = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build().parse(r).getRecords();
       assertThat(rows).hasSize(8);
     }
     String html = Files.readString(out.resolve("report.html"));

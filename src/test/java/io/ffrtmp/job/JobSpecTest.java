@@ -66,8 +66,8 @@ class JobSpecTest {
   @Test
   void unknownFieldIsNamedWithWhatIsAccepted() {
     SpecException e = rejected("{\"video\": {\"encoder\": \"libx264\", \"bitrat\": \"2M\"}}");
-    assertThat(e.field()).isEqualTo("video");
-    assertThat(e.getMessage()).contains("bitrat").contains("accepted").contains("bitrate");
+    assertThat(e.field()).isEqualTo("video.bitrat");
+    assertThat(e.getMessage()).contains("unknown field").contains("accepted").contains("bitrate");
   }
 
   @Test

@@ -6,14 +6,17 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -105,8 +108,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
   private void startOrJoin() throws IOException {
     Files.createDirectories(dataDir);
+    if (runAs != null) {
+      makeReachable();
+    }
     Path passwordFile = dataDir.resolve("pg-password");
     if (!Files.exists(pgData.resolve("PG_VERSION"))) {
+      removeUnfinished();
       initialise(passwordFile);
     }
     password = Files.readString(passwordFile, StandardCharsets.UTF_8).trim();
@@ -154,6 +161,35 @@ public final class EmbeddedPostgres implements AutoCloseable {
     } finally {
       Files.deleteIfExists(pwFile);
       Files.deleteIfExists(init);
+    }
+  }
+
+  /**
+   * The server user must be able to pass through the data directory (not list it: 0711) and every directory above
+   * it. Ours we open; a parent we do not own is reported with the fix rather than changed.
+   */
+  private void makeReachable() throws IOException {
+    Set<PosixFilePermission> perms = EnumSet.copyOf(Files.getPosixFilePermissions(dataDir));
+    perms.addAll(List.of(PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_EXECUTE));
+    Files.setPosixFilePermissions(dataDir, perms);
+    for (Path p = dataDir.getParent(); p != null; p = p.getParent()) {
+      if (!Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+        throw new IOException("the embedded PostgreSQL runs as user '" + runAs + "' (PostgreSQL refuses root) and cannot reach "
+          + dataDir + " because " + p + " is closed to other users; choose --data-dir under a directory others may pass "
+          + "through (the default for root is /var/lib/ffrtmp), or run ffrtmp as an ordinary user");
+      }
+    }
+  }
+
+  /** A pgdata without PG_VERSION is what an interrupted initdb leaves; initdb refuses a non-empty directory. */
+  private void removeUnfinished() throws IOException {
+    if (!Files.isDirectory(pgData)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(pgData)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
     }
   }
 
