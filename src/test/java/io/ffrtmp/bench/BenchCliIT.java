@@ -1,24 +1,41 @@
 package io.ffrtmp.bench;
 
+import static io.ffrtmp.node.StandaloneNode.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ffrtmp.master.store.Database;
+import io.ffrtmp.power.FakePowercap;
+import io.ffrtmp.support.TestDatabases;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgConnectOptions;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** {@code java -jar target/ffrtmp.jar ...} end to end, as a user runs it: real FFmpeg, embedded PostgreSQL. */
 class BenchCliIT {
 
   @TempDir
   Path dir;
+
+  @BeforeEach
+  void openTempDir() throws Exception {
+    // JUnit makes temp dirs 0700; run as root, the embedded PostgreSQL (an unprivileged user) must pass through it.
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+  }
 
   private Path write(String name, String json) throws Exception {
     Path f = dir.resolve(name);
@@ -82,6 +99,46 @@ class BenchCliIT {
     }
     String html = Files.readString(out.resolve("report.html"));
     assertThat(html).contains("<svg").contains("libx265 ultrafast").doesNotContain("<script src");
+  }
+
+  static List<String> servers() {
+    return TestDatabases.servers();
+  }
+
+  @ParameterizedTest
+  @MethodSource("servers")
+  void measuredCampaignOnRaplCountersSaysSoInEveryOutput(String server) throws Exception {
+    FakePowercap fake = FakePowercap.amd(dir.resolve("powercap"), 1);
+    List<String> args = new java.util.ArrayList<>(List.of("bench", write("one.json", """
+      {"name": "one", "base": {"input": {"duration_s": 2}, "video": {"resolution": "320x240", "preset": "slow"}},
+       "idle_baseline_s": 1}""").toString(), "--out", dir.resolve("out").toString(),
+      "--data-dir", dir.resolve("data").toString(), "--powercap-root", fake.root().toString(), "--poll-ms", "200",
+      "--no-progress"));
+    if (server.equals("external")) {
+      Vertx vertx = Vertx.vertx();
+      try {
+        PgConnectOptions db = TestDatabases.fresh("external");
+        await(Database.open(vertx, db, true), 60).close();
+        args.addAll(List.of("--db", "postgresql://" + db.getUser() + "@" + db.getHost() + ":" + db.getPort() + "/" + db.getDatabase()));
+      } finally {
+        await(vertx.close(), 30);
+      }
+    }
+    JarRunner.Run run;
+    try (FakePowercap.Feeder feeder = fake.feeder().start(Map.of("intel-rapl:0", 20.0))) {
+      run = JarRunner.run(dir, 180, args.toArray(String[]::new));
+    }
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stdout()).contains("measured").contains("rapl-powercap").doesNotContain("estimated");
+    JsonObject results = new JsonObject(Files.readString(dir.resolve("out").resolve("results.json")));
+    JsonObject energy = results.getJsonArray("jobs").getJsonObject(0).getJsonObject("energy");
+    assertThat(energy.getString("provenance")).isEqualTo("measured");
+    assertThat(energy.getJsonArray("zones").getList()).containsExactly("package-0");
+    assertThat(energy.getDouble("avg_watts")).isCloseTo(20.0, org.assertj.core.data.Offset.offset(2.0));
+    // The fake draws the same 20 W at idle, so the energy above idle is close to nothing.
+    assertThat(energy.getDouble("idle_watts")).isCloseTo(20.0, org.assertj.core.data.Offset.offset(2.0));
+    assertThat(energy.getDouble("above_idle_joules")).isLessThan(0.1 * energy.getDouble("total_joules"));
+    assertThat(Files.readString(dir.resolve("out").resolve("report.html"))).contains("RAPL");
   }
 
   @Test

@@ -1,0 +1,164 @@
+package io.ffrtmp.worker;
+
+import static io.ffrtmp.node.StandaloneNode.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.ffrtmp.cluster.Addresses;
+import io.ffrtmp.job.JobState;
+import io.ffrtmp.master.MasterVerticle;
+import io.ffrtmp.master.store.JobStore;
+import io.ffrtmp.power.FakePowercap;
+import io.ffrtmp.power.PowerConfig;
+import io.ffrtmp.support.TestDatabases;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real FFmpeg through the master and worker verticles on the embedded PostgreSQL, with power read from a fake
+ * powercap tree whose counters this test advances at a known rate.
+ */
+class WorkerIT {
+
+  static final double PACKAGE_W = 24.0;
+  static final double DRAM_W = 6.0;
+  static final double CORE_W = 18.0; // inside the package: must never be added
+
+  @TempDir
+  Path dir;
+
+  Vertx vertx;
+  Pool pool;
+  JobStore store;
+  FakePowercap.Feeder feeder;
+
+  @BeforeEach
+  void up() throws Exception {
+    vertx = Vertx.vertx();
+    pool = await(TestDatabases.open(vertx, "embedded"), 120);
+    store = new JobStore(pool);
+    await(vertx.deployVerticle(new MasterVerticle(store)), 30);
+  }
+
+  @AfterEach
+  void down() throws Exception {
+    if (feeder != null) {
+      feeder.stop();
+    }
+    await(vertx.close(), 30);
+  }
+
+  private void deployWorker(Path powercapRoot) throws Exception {
+    WorkerConfig config = new WorkerConfig("test-node", dir.resolve("work"), dir.resolve("output"), "ffmpeg",
+      new PowerConfig(powercapRoot, Path.of("/proc"), 100, null, null), 60_000);
+    await(vertx.deployVerticle(new WorkerVerticle(config)), 60);
+  }
+
+  /** Submits a campaign and waits until every job of it is final; returns the stored results. */
+  private List<JsonObject> runCampaign(String campaignJson) throws Exception {
+    JsonObject reply = await(vertx.eventBus().<JsonObject>request(Addresses.CAMPAIGN_SUBMIT,
+      new JsonObject().put("campaign", new JsonObject(campaignJson)).put("actor", "test")), 30).body();
+    UUID id = UUID.fromString(reply.getString("campaign_id"));
+    Promise<Void> done = Promise.promise();
+    vertx.eventBus().<JsonObject>consumer(Addresses.JOB_EVENTS, m -> store.campaignStates(id).onSuccess(states -> {
+      if (states.keySet().stream().allMatch(JobState::terminal)) {
+        done.tryComplete();
+      }
+    }));
+    await(done.future(), 120);
+    return await(store.campaignResults(id), 30);
+  }
+
+  @Test
+  void measuredEnergyMatchesWhatTheFakeCountersWereFedAcrossWraps() throws Exception {
+    FakePowercap fake = FakePowercap.intel(dir.resolve("powercap"), 1);
+    // A 5 J counter range wraps the package counter every ~0.2 s at 24 W, so the job's window spans several wraps;
+    // the 100 ms poll sees every one (2.4 J between reads, less than the range).
+    fake.setMaxEnergyRangeUj("intel-rapl:0", 5_000_000);
+    fake.setEnergyUj("intel-rapl:0", 4_900_000);
+    feeder = fake.feeder().start(Map.of("intel-rapl:0", PACKAGE_W, "intel-rapl:0:1", DRAM_W, "intel-rapl:0:0", CORE_W));
+    deployWorker(fake.root());
+
+    List<JsonObject> results = runCampaign("""
+      {"name": "measured", "base": {"input": {"duration_s": 2},
+        "video": {"resolution": "320x240", "encoder": "libx264", "preset": "veryslow"}}}""");
+
+    assertThat(results).hasSize(1);
+    JsonObject r = results.get(0);
+    assertThat(r.getString("state")).as(r.encodePrettily()).isEqualTo("succeeded");
+    assertThat(r.getLong("frames")).isEqualTo(60);
+    JsonObject e = r.getJsonObject("energy");
+    assertThat(e.getString("provenance")).isEqualTo("measured");
+    assertThat(e.getString("source")).isEqualTo("rapl-powercap");
+    assertThat(e.getJsonArray("zones").getList()).containsExactlyInAnyOrder("package-0", "dram-0");
+    double seconds = e.getLong("duration_ms") / 1000.0;
+    assertThat(seconds).as("window long enough to span wraps").isGreaterThan(0.4);
+    // The feeder may lag a little behind its schedule while FFmpeg keeps both cores busy: allow 60 ms of drift.
+    double expected = (PACKAGE_W + DRAM_W) * seconds;
+    assertThat(e.getDouble("total_joules")).isCloseTo(expected, within((PACKAGE_W + DRAM_W) * 0.06));
+    assertThat(e.getJsonObject("per_zone_joules").getDouble("package-0")).isCloseTo(PACKAGE_W * seconds, within(PACKAGE_W * 0.06));
+    assertThat(e.getDouble("avg_watts")).isCloseTo(PACKAGE_W + DRAM_W, within(3.0));
+    assertThat(e.getDouble("joules_per_frame")).isCloseTo(e.getDouble("total_joules") / 60, within(1e-5));
+    assertThat(r.getJsonObject("quality").getJsonObject("pass").getString("provenance")).isEqualTo("measured");
+  }
+
+  @Test
+  void withoutReadableCountersTheFigureSaysEstimatedAndByWhichModel() throws Exception {
+    Path empty = Files.createDirectories(dir.resolve("no-powercap"));
+    deployWorker(empty);
+
+    JsonObject r = runCampaign("""
+      {"name": "estimated", "base": {"input": {"duration_s": 1}, "video": {"resolution": "320x240", "preset": "fast"},
+        "measure": {"quality": ["ssim"]}}}""").get(0);
+
+    assertThat(r.getString("state")).isEqualTo("succeeded");
+    JsonObject e = r.getJsonObject("energy");
+    assertThat(e.getString("provenance")).isEqualTo("estimated");
+    assertThat(e.getString("source")).isEqualTo("cpu-utilisation-model");
+    assertThat(e.getJsonObject("model").getString("name")).isEqualTo("linear-cpu-utilisation");
+    assertThat(e.getJsonObject("model").getDouble("idle_watts")).isPositive();
+    assertThat(e.getDouble("total_joules")).isPositive();
+    assertThat(r.getJsonObject("quality").containsKey("psnr")).isFalse();
+    assertThat(r.getJsonObject("quality").getJsonObject("ssim").getInteger("frames")).isEqualTo(30);
+  }
+
+  @Test
+  void aJobPastItsTimeLimitIsKilledWithItsProcessTree() throws Exception {
+    deployWorker(Files.createDirectories(dir.resolve("no-powercap")));
+    long before = ffmpegCount();
+
+    JsonObject r = runCampaign("""
+      {"name": "slow", "base": {"input": {"duration_s": 600}, "timeout_s": 2,
+        "video": {"resolution": "640x360", "encoder": "libx265", "preset": "veryslow"}}}""").get(0);
+
+    assertThat(r.getString("state")).isEqualTo("failed");
+    assertThat(r.getString("error")).contains("time limit of 2 s");
+    Thread.sleep(500);
+    assertThat(ffmpegCount()).isEqualTo(before);
+  }
+
+  @Test
+  void anEncoderMissingFromThisBuildFailsThatConfigurationOnly() throws Exception {
+    deployWorker(Files.createDirectories(dir.resolve("no-powercap")));
+    List<JsonObject> results = runCampaign("""
+      {"name": "mixed", "base": {"input": {"duration_s": 1}, "video": {"resolution": "320x240"}, "measure": {"quality": []}},
+       "configurations": [{"video": {"encoder": "hevc_qsv"}}, {"video": {"encoder": "libx264", "preset": "ultrafast"}}]}""");
+    assertThat(results).extracting(j -> j.getString("state")).containsExactly("failed", "succeeded");
+    assertThat(results.get(0).getString("error")).isNotBlank();
+  }
+
+  private static long ffmpegCount() {
+    return ProcessHandle.allProcesses().filter(h -> h.info().command().orElse("").endsWith("/ffmpeg")).count();
+  }
+}
