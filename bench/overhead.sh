@@ -1,37 +1,44 @@
 #!/usr/bin/env bash
-# Orchestration overhead: the wall time of an encode run as a bench job (fork, progress parsing, power polling,
-# all under the worker) against the very same FFmpeg command run bare, five times each, alternating is not
-# possible (bench runs its jobs in one go) so bare runs follow the bench runs.
-# Also: the worker's own CPU use while it samples power once a second (SamplingCost, 60 s).
+# Orchestration overhead: an encode of about ten seconds run as a bench job against the very same FFmpeg command
+# run bare. Bench runs its five jobs in one go, so the bare runs come in two halves, before and after, to expose
+# drift. Reported: the encode's wall time as the worker measured it (fork to exit, with progress parsing and power
+# polling running) and the whole job as the worker saw it (lease to result: power windows, spawn, clean-up).
+# Then the worker's own CPU use while it samples power (SamplingCost, 60 s, at 1 Hz and 10 Hz, model and RAPL tree).
 # Usage: bench/overhead.sh   (after `mvn -DskipTests package test-compile`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=target/ffrtmp.jar
 [ -f "$jar" ] || { echo "build first: mvn -DskipTests package test-compile" >&2; exit 1; }
 out=$(mktemp -d)
+chmod 711 "$out"   # run as root, the embedded PostgreSQL (an unprivileged user) passes through it
+bare() {  # $1 = runs; appends wall seconds to $out/bare.txt
+  for _ in $(seq "$1"); do
+    python3 -c 'import subprocess,sys,time; t=time.monotonic(); subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL,check=True); print(f"{time.monotonic()-t:.3f}")' "${cmd[@]}" >> "$out/bare.txt"
+  done
+}
+# The command is what bench ran; take it from a first tiny run of the same campaign.
+java -jar "$jar" bench bench/overhead-campaign.json --repeat 1 --out "$out/probe" --data-dir "$out/data" --no-progress >/dev/null 2>&1
+mapfile -d '' -t cmd < <(python3 -c 'import json,sys; sys.stdout.write("\0".join(json.load(open(sys.argv[1]))["jobs"][0]["command"]))' "$out/probe/results.json")
+cmd[-1]="$out/bare.mkv"
+bare 3
 java -jar "$jar" bench bench/overhead-campaign.json --out "$out/results" --data-dir "$out/data" --no-progress >/dev/null
-python3 - "$out/results/results.json" <<'PY' > "$out/command.txt"
-import json, sys
-jobs = json.load(open(sys.argv[1]))["jobs"]
-print("\0".join(jobs[0]["command"]))
-PY
+bare 3
 python3 - "$out" <<'PY'
-import json, os, statistics, subprocess, sys, time
+import json, os, statistics, sys
 out = sys.argv[1]
 jobs = [j for j in json.load(open(os.path.join(out, "results", "results.json")))["jobs"] if j["state"] == "succeeded"]
-cmd = open(os.path.join(out, "command.txt")).read().rstrip("\n").split("\0")
-cmd[-1] = os.path.join(out, "bare.mkv")
-bare = []
-for _ in range(len(jobs)):
-    t = time.monotonic()
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-    bare.append(time.monotonic() - t)
-inbench = [j["wall_s"] for j in jobs]
-mb, ms = statistics.mean(bare), statistics.mean(inbench)
-print(f"encode: {' '.join(cmd[cmd.index('-c:v')+1:cmd.index('-c:v')+6])} ... ({len(jobs)} runs each)")
-print(f"bare FFmpeg wall s:   mean {mb:.3f}  runs {' '.join(f'{x:.3f}' for x in bare)}")
-print(f"bench job wall s:     mean {ms:.3f}  runs {' '.join(f'{x:.3f}' for x in inbench)}")
-print(f"overhead:             {100*(ms-mb)/mb:+.2f} %")
+bare = [float(x) for x in open(os.path.join(out, "bare.txt"))]
+enc = [j["wall_s"] for j in jobs]
+job = [j["job_wall_s"] for j in jobs]
+mb = statistics.mean(bare)
+fmt = lambda xs: " ".join(f"{x:.3f}" for x in xs)
+print(f"bare FFmpeg wall s:        mean {mb:.3f} sd {statistics.stdev(bare):.3f}  (3 before, 3 after) {fmt(bare)}")
+print(f"bench encode wall s:       mean {statistics.mean(enc):.3f} sd {statistics.stdev(enc):.3f}  {fmt(enc)}")
+print(f"bench whole job wall s:    mean {statistics.mean(job):.3f} sd {statistics.stdev(job):.3f}  {fmt(job)}")
+print(f"overhead, encode:          {100*(statistics.mean(enc)-mb)/mb:+.2f} %")
+print(f"overhead, whole job:       {100*(statistics.mean(job)-mb)/mb:+.2f} %")
 PY
-java -cp "$jar:target/test-classes" io.ffrtmp.bench.SamplingCost 60 1000
+for hz in "60 1000 model" "60 100 model" "60 1000 fake-rapl" "60 100 fake-rapl"; do
+  java -cp "$jar:target/test-classes" io.ffrtmp.bench.SamplingCost $hz 2>/dev/null
+done
 rm -rf "$out"

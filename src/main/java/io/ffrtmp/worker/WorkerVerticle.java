@@ -101,10 +101,15 @@ public final class WorkerVerticle extends VerticleBase {
 
   private void runLease(JobLease lease) {
     running = lease;
+    long leasedNs = System.nanoTime();
     JsonObject started = fenced(lease);
     runningDone = vertx.eventBus().<JsonObject>request(Addresses.JOB_STARTED, started, MASTER_CALL)
       .compose(ok -> runner.run(lease, idleBaseline, p -> vertx.eventBus().publish(Addresses.JOB_PROGRESS, p)))
-      .compose(outcome -> report(lease, outcome))
+      .compose(outcome -> {
+        // The whole job as the worker saw it: lease to result, spawn, power windows and quality pass included.
+        outcome.result().put("job_wall_s", Math.round((System.nanoTime() - leasedNs) / 1e6) / 1000.0);
+        return report(lease, outcome);
+      })
       .andThen(ar -> {
         if (ar.failed()) {
           LOG.warn("job {} (attempt {}): {}", lease.jobId(), lease.attempt(), ar.cause().getMessage());

@@ -1,6 +1,7 @@
 package io.ffrtmp.bench;
 
 import io.ffrtmp.power.EnergyMeter;
+import io.ffrtmp.power.FakePowercap;
 import io.ffrtmp.power.PowerConfig;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -9,7 +10,10 @@ import java.time.Duration;
 /**
  * Benchmark, not a test: the worker's own CPU use while it samples power, as a share of one core. Opens the energy
  * meter as the worker does and measures this process's CPU time across an idle baseline window.
- * Usage: {@code java -cp target/ffrtmp.jar:target/test-classes io.ffrtmp.bench.SamplingCost SECONDS POLL_MS [POWERCAP_ROOT]}
+ * Usage: {@code java -cp target/ffrtmp.jar:target/test-classes io.ffrtmp.bench.SamplingCost SECONDS POLL_MS [model|fake-rapl]}:
+ * {@code model} reads /proc/stat (this machine has no RAPL); {@code fake-rapl} reads a two-socket Intel powercap tree
+ * (package, core, dram per socket) on local disk as a stand-in for real sysfs. Its counters stay still: a feeder thread
+ * in this process would be measured too, and a read costs the same whatever the value.
  */
 public final class SamplingCost {
 
@@ -19,7 +23,11 @@ public final class SamplingCost {
   public static void main(String[] args) throws Exception {
     long seconds = args.length > 0 ? Long.parseLong(args[0]) : 60;
     long pollMs = args.length > 1 ? Long.parseLong(args[1]) : 1000;
-    Path powercap = Path.of(args.length > 2 ? args[2] : "/sys/class/powercap");
+    boolean fakeRapl = args.length > 2 && args[2].equals("fake-rapl");
+    Path powercap = Path.of("/sys/class/powercap");
+    if (fakeRapl) {
+      powercap = FakePowercap.intel(java.nio.file.Files.createTempDirectory("ffrtmp-fake-rapl"), 2).root();
+    }
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     try (EnergyMeter meter = EnergyMeter.open(new PowerConfig(powercap, Path.of("/proc"), pollMs, null, null))) {
       // Warm up class loading and JIT so the window measures steady-state sampling.

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Versioned schema migrations, applied at start in order, each in its own transaction. An advisory lock keeps two
+ * Versioned schema migrations, applied at start in order, all in one transaction (all or nothing). An advisory lock keeps two
  * masters starting together on one server from applying the same step twice.
  */
 public final class Migrations {
@@ -32,8 +32,11 @@ public final class Migrations {
 
   private Future<Integer> applyLocked(SqlConnection conn) {
     return conn.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(LOCK_KEY))
-      .compose(r -> conn.query("CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, "
-        + "name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())").execute())
+      // Checked first rather than CREATE ... IF NOT EXISTS, which answers every later start with a server notice.
+      .compose(r -> conn.query("SELECT to_regclass('schema_version') IS NOT NULL AS present").execute())
+      .compose(rows -> rows.iterator().next().getBoolean("present") ? Future.succeededFuture()
+        : conn.query("CREATE TABLE schema_version (version integer PRIMARY KEY, "
+          + "name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())").execute().mapEmpty())
       .compose(r -> conn.query("SELECT coalesce(max(version), 0) AS v FROM schema_version").execute())
       .compose(rows -> {
         int current = rows.iterator().next().getInteger("v");
