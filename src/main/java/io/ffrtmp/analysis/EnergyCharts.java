@@ -118,9 +118,14 @@ final class EnergyCharts {
     renderer.setSeriesLinesVisible(1, true);
     renderer.setSeriesShapesVisible(1, true);
     renderer.setSeriesPaint(1, FRONT);
+    // A larger ring drawn after the points, so a front of a single configuration is still visible.
+    renderer.setSeriesShape(1, new java.awt.geom.Ellipse2D.Double(-6, -6, 12, 12));
+    renderer.setSeriesShapesFilled(1, false);
+    renderer.setSeriesStroke(1, new java.awt.BasicStroke(2f));
     renderer.setSeriesItemLabelGenerator(0, (data, series, item) -> labels.get(item));
     renderer.setSeriesItemLabelsVisible(0, true);
     plot.setRenderer(renderer);
+    plot.setSeriesRenderingOrder(org.jfree.chart.plot.SeriesRenderingOrder.FORWARD);
     plot.setBackgroundPaint(Color.WHITE);
     plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
     plot.setRangeGridlinePaint(Color.LIGHT_GRAY);

@@ -18,8 +18,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code ffrtmp bench [CAMPAIGN]}: runs a campaign on this machine and ranks its configurations by energy per frame. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -36,9 +34,6 @@ public final class BenchCommand implements Callable<Integer> {
   public static final int EXIT_MISSING_DEPENDENCY = 3;
   public static final int EXIT_INTERRUPTED = 130;
   static final String DEFAULT_CAMPAIGN = "conf/campaigns/quick.json";
-
-  @Spec
-  CommandSpec spec;
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "CAMPAIGN",
     description = "Campaign file (default: ${DEFAULT-VALUE}; the campaigns shipped in conf/campaigns are also found by name).",
@@ -83,7 +78,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintStream err = spec.commandLine().getErr() == null ? System.err : new PrintStream(System.err, true, StandardCharsets.UTF_8);
+    PrintStream err = System.err;
     PrintStream stdout = System.out;
     Campaign campaign;
     try {

@@ -27,8 +27,7 @@ final class BenchProgress implements AutoCloseable {
       .setInitialMax(total * 100L)
       .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
       .setUpdateIntervalMillis(250)
-      .showSpeed()
-      .setUnit("%", 100)
+      .setUnit(" jobs", 100)
       .continuousUpdate()
       .build() : null;
   }

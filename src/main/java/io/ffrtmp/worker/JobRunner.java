@@ -47,6 +47,9 @@ public final class JobRunner {
   private final JsonObject node;
   private volatile ChildProcess current;
   private volatile String cancelReason;
+  /** The running job's energy window (for live watts in progress) and, once closed, its figures. */
+  private volatile Measurement measurement;
+  private volatile JsonObject energy;
 
   public JobRunner(Vertx vertx, WorkerConfig config, EnergyMeter meter, FfmpegInfo ffmpeg, JsonObject node) {
     this.vertx = vertx;
@@ -67,6 +70,8 @@ public final class JobRunner {
 
   public Future<Outcome> run(JobLease lease, JsonObject idleBaseline, Consumer<JsonObject> progress) {
     cancelReason = null;
+    measurement = null;
+    energy = null;
     JobSpec spec;
     try {
       spec = JobSpec.fromJson(lease.spec());
@@ -124,9 +129,6 @@ public final class JobRunner {
       .compose(outcome -> cleanUp(workDir).map(outcome));
   }
 
-  private volatile Measurement measurement;
-  private volatile JsonObject energy;
-
   private record Encode(ChildProcess child, int exitCode, long wallMs) {
   }
 
@@ -145,6 +147,10 @@ public final class JobRunner {
     if (enc.exitCode() != 0) {
       return Future.succeededFuture(failed(result, "FFmpeg exited with " + enc.exitCode() + ": " + lastLine(child.stderrTail()),
         false));
+    }
+    if (energy == null) {
+      return Future.succeededFuture(failed(result, "the energy window could not be closed (see the worker log); "
+        + "no figure is reported rather than a wrong one", true));
     }
     double durationS = last != null && last.outTimeUs() != null ? last.outTimeUs() / 1e6 : spec.input().durationS();
     // out_time is the last frame's timestamp; the content lasts one frame longer than that.

@@ -27,7 +27,7 @@ public record FfmpegInfo(String binary, String version, String configuration, Se
   public static FfmpegInfo probe(String binary) {
     List<String> version = run(List.of(binary, "-hide_banner", "-version"), binary);
     List<String> listing = run(List.of(binary, "-hide_banner", "-encoders"), binary);
-    String first = version.isEmpty() ? "ffmpeg (unknown version)" : version.get(0);
+    String first = version.isEmpty() ? "ffmpeg (unknown version)" : version.get(0).replaceFirst("\\s+Copyright.*$", "");
     String config = version.stream().filter(l -> l.startsWith("configuration:")).findFirst()
       .map(l -> l.substring("configuration:".length()).trim()).orElse("");
     Set<String> known = new TreeSet<>();
