@@ -15,6 +15,7 @@ import io.ffrtmp.worker.engine.FfmpegInfo;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -91,6 +92,7 @@ final class BenchRun implements Callable<Integer> {
       return BenchCommand.EXIT_INTERRUPTED;
     }
     var bus = node.vertx().eventBus();
+    describeEnergySources(node.worker().node());
 
     JsonObject baseline = null;
     if (campaign.idleBaselineS() > 0) {
@@ -134,6 +136,25 @@ final class BenchRun implements Callable<Integer> {
     progress.close();
     await(node.store().finishCampaign(id), 30);
     return report(id);
+  }
+
+  /** Says up front how energy will be measured, and how to fix any counter that exists but cannot be read. */
+  private void describeEnergySources(JsonObject nodeSnapshot) {
+    JsonArray sources = nodeSnapshot.getJsonArray("power_sources", new JsonArray());
+    List<JsonObject> all = sources.stream().map(JsonObject.class::cast).toList();
+    List<String> used = all.stream().filter(s -> Boolean.TRUE.equals(s.getBoolean("usable")))
+      .map(s -> s.getString("name")).toList();
+    boolean measured = all.stream().anyMatch(s -> Boolean.TRUE.equals(s.getBoolean("usable"))
+      && !s.getString("name", "").startsWith("cpu-utilisation-model"));
+    err.printf("energy: %s (%s)%n", measured ? "measured" : "ESTIMATED, not measured", String.join(", ", used));
+    for (JsonObject s : all) {
+      if (!Boolean.TRUE.equals(s.getBoolean("usable")) && s.getString("fix") != null) {
+        err.printf("  %s (%s): %s%n    fix: %s%n", s.getString("name"), s.getString("path"), s.getString("detail"),
+          s.getString("fix"));
+      } else if (!Boolean.TRUE.equals(s.getBoolean("usable")) && !measured) {
+        err.printf("  %s: %s%n", s.getString("name"), s.getString("detail"));
+      }
+    }
   }
 
   private boolean mine(JsonObject body) {
