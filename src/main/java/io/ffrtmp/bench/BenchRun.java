@@ -44,6 +44,7 @@ final class BenchRun implements Callable<Integer> {
   private final CountDownLatch reportWritten = new CountDownLatch(1);
   private final AtomicBoolean interrupted = new AtomicBoolean();
   private final AtomicReference<UUID> campaignId = new AtomicReference<>();
+  private final List<String> warnings = new java.util.ArrayList<>();
   private volatile StandaloneNode node;
 
   BenchRun(Campaign campaign, NodeConfig config, Path outDir, boolean interactive, PrintStream out, PrintStream err) {
@@ -101,6 +102,10 @@ final class BenchRun implements Callable<Integer> {
         new JsonObject().put("duration_s", campaign.idleBaselineS()),
         new DeliveryOptions().setSendTimeout((long) (campaign.idleBaselineS() * 1000) + 30_000)), 660).body();
       baseline = reply.getJsonObject("idle_baseline");
+      noisyBaselineWarning(baseline).ifPresent(w -> {
+        err.println("warning: " + w);
+        warnings.add(w);
+      });
     }
     if (interrupted.get()) {
       err.println("interrupted before the first job; nothing was run");
@@ -136,6 +141,20 @@ final class BenchRun implements Callable<Integer> {
     progress.close();
     await(node.store().finishCampaign(id), 30);
     return report(id);
+  }
+
+  /** Idle spread above this share of the mean makes "above idle" figures unreliable. */
+  static final double NOISY_BASELINE_RATIO = 0.10;
+
+  static java.util.Optional<String> noisyBaselineWarning(JsonObject baseline) {
+    Double avg = baseline == null ? null : baseline.getDouble("avg_watts");
+    Double sd = baseline == null ? null : baseline.getDouble("stddev_watts");
+    if (avg == null || sd == null || avg <= 0 || sd / avg <= NOISY_BASELINE_RATIO) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(String.format(java.util.Locale.ROOT, "the idle baseline is noisy (%.2f W ± %.2f W, %.0f %%): "
+        + "something else is using this machine; above-idle figures are unreliable. Quiet the machine or lengthen "
+        + "idle_baseline_s", avg, sd, 100 * sd / avg));
   }
 
   /** Says up front how energy will be measured, and how to fix any counter that exists but cannot be read. */
@@ -188,12 +207,20 @@ final class BenchRun implements Callable<Integer> {
   private int report(UUID id) throws Exception {
     JsonObject meta = await(node.store().campaign(id), 30);
     List<JsonObject> results = await(node.store().campaignResults(id), 60);
-    meta.put("description", campaign.description()).put("interrupted", interrupted.get());
+    meta.put("description", campaign.description()).put("interrupted", interrupted.get())
+      .put("warnings", new JsonArray(warnings));
     QualityMetric metric = QualityMetric.valueOf(campaign.qualityMetric().name());
     CampaignAnalysis analysis = CampaignAnalysis.analyse(meta, results, metric);
     out.println();
     out.println(RankingTable.render(analysis));
     ResultFiles.write(outDir, meta, results, analysis);
+    long shortJobs = results.stream().filter(r -> r.getJsonObject("energy") != null
+      && r.getJsonObject("energy").getJsonArray("warnings") != null).count();
+    if (shortJobs > 0) {
+      out.printf("warning: %d job(s) had an energy window too short for 1 %% precision (see \"warnings\" in results.json); "
+        + "use longer clips%n", shortJobs);
+    }
+    warnings.forEach(w -> out.println("warning: " + w));
     long done = results.stream().filter(r -> JobState.SUCCEEDED.id().equals(r.getString("state"))).count();
     if (interrupted.get()) {
       out.printf("interrupted: %d of %d jobs finished; their results are in%n", done, results.size());

@@ -175,9 +175,23 @@ public final class JobRunner {
       .map(v -> new Outcome("succeeded", result, null, false));
   }
 
+  /**
+   * How finely each source resolves energy in time: RAPL counters update about every millisecond; the model works
+   * from /proc/stat ticks (10 ms). A window shorter than a hundred of these cannot promise 1 % precision.
+   */
+  static long resolutionMs(String source) {
+    return source != null && source.startsWith("rapl") ? 1 : 10;
+  }
+
   /** J/frame, J per second of output and above-idle energy, next to the meter's own figures and provenance. */
   static JsonObject energyFigures(JsonObject energy, long frames, double durationS, JsonObject idleBaseline) {
     JsonObject e = energy.copy();
+    long windowMs = e.getLong("duration_ms", 0L);
+    long resolution = resolutionMs(e.getString("source"));
+    if (windowMs < 100 * resolution) {
+      e.put("warnings", new JsonArray().add("the energy window (" + windowMs + " ms) is short for " + e.getString("source")
+        + " (about " + resolution + " ms resolution): expect more than 1 % error; use a longer clip (10 s or more)"));
+    }
     double total = e.getDouble("total_joules");
     e.put("joules_per_frame", frames > 0 ? round(total / frames, 6) : null);
     e.put("joules_per_second_of_output", round(total / durationS, 4));

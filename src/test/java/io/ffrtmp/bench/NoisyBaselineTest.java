@@ -1,0 +1,17 @@
+package io.ffrtmp.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+class NoisyBaselineTest {
+
+  @Test
+  void warnsWhenTheIdleSpreadIsAboveTenPercent() {
+    assertThat(BenchRun.noisyBaselineWarning(new JsonObject().put("avg_watts", 20.0).put("stddev_watts", 1.0))).isEmpty();
+    assertThat(BenchRun.noisyBaselineWarning(new JsonObject().put("avg_watts", 20.0).put("stddev_watts", 5.0)))
+      .get().asString().contains("noisy").contains("25 %");
+    assertThat(BenchRun.noisyBaselineWarning(null)).isEmpty();
+  }
+}
