@@ -49,7 +49,7 @@ public record JobSpec(
 
   public enum RateControl { CRF, CBR, VBR }
 
-  public enum QualityMetric { PSNR, SSIM }
+  public enum QualityMetric { PSNR, SSIM, VMAF }
 
   /** Synthetic input: a lavfi test pattern, reproducible so quality is scored against the very same frames. */
   public record Input(String type, String pattern, double durationS, Resolution resolution, double fps) {

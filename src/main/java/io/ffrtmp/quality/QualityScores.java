@@ -62,6 +62,32 @@ public final class QualityScores {
     return summary(all.stream().mapToDouble(Double::doubleValue).average().orElseThrow(), all);
   }
 
+  /**
+   * From libvmaf's JSON log: its pooled mean and harmonic mean, and per-frame minimum and 5th percentile, with the
+   * model and pooling recorded beside the numbers.
+   */
+  public static JsonObject vmaf(Path jsonLog, String model, int threads) throws IOException {
+    JsonObject log = new JsonObject(Files.readString(jsonLog, StandardCharsets.UTF_8));
+    List<Double> perFrame = new ArrayList<>();
+    for (Object f : log.getJsonArray("frames", new io.vertx.core.json.JsonArray())) {
+      Double v = ((JsonObject) f).getJsonObject("metrics", new JsonObject()).getDouble("vmaf");
+      if (v != null) {
+        perFrame.add(v);
+      }
+    }
+    if (perFrame.isEmpty()) {
+      throw new IOException("no VMAF frames in " + jsonLog.getFileName());
+    }
+    JsonObject pooled = log.getJsonObject("pooled_metrics", new JsonObject()).getJsonObject("vmaf", new JsonObject());
+    double mean = pooled.getDouble("mean", perFrame.stream().mapToDouble(Double::doubleValue).average().orElseThrow());
+    JsonObject s = summary(mean, perFrame);
+    if (pooled.getDouble("harmonic_mean") != null) {
+      s.put("harmonic_mean", round(pooled.getDouble("harmonic_mean")));
+    }
+    return s.put("model", model).put("pooling", "mean").put("n_threads", threads).put("n_subsample", 1)
+      .put("libvmaf_version", log.getString("version"));
+  }
+
   private static JsonObject summary(double mean, List<Double> perFrame) {
     double[] values = perFrame.stream().mapToDouble(Double::doubleValue).toArray();
     double min = perFrame.stream().mapToDouble(Double::doubleValue).min().orElseThrow();

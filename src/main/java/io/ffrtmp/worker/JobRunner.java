@@ -209,11 +209,25 @@ public final class JobRunner {
   }
 
   private Future<Void> qualityPass(JobSpec spec, Path workDir, Path encoded, JsonObject result) {
-    List<JobSpec.QualityMetric> metrics = spec.measure().quality();
-    if (metrics.isEmpty()) {
+    List<JobSpec.QualityMetric> wanted = spec.measure().quality();
+    if (wanted.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<String> cmd = FfmpegCommand.quality(ffmpeg.binary(), spec, encoded, metrics);
+    JsonObject quality = new JsonObject();
+    List<JobSpec.QualityMetric> metrics = wanted;
+    if (wanted.contains(JobSpec.QualityMetric.VMAF) && !ffmpeg.libvmaf()) {
+      // Said plainly rather than left out: the job still gets PSNR/SSIM.
+      quality.put("vmaf", new JsonObject().put("available", false).put("reason", "this FFmpeg has no libvmaf filter "
+        + "(FFmpeg must be built with --enable-libvmaf; Debian's build is not); PSNR and SSIM are still computed"));
+      metrics = wanted.stream().filter(m -> m != JobSpec.QualityMetric.VMAF).toList();
+      if (metrics.isEmpty()) {
+        result.put("quality", quality);
+        return Future.succeededFuture();
+      }
+    }
+    List<JobSpec.QualityMetric> scored = metrics;
+    int vmafThreads = Runtime.getRuntime().availableProcessors();
+    List<String> cmd = FfmpegCommand.quality(ffmpeg.binary(), spec, encoded, scored, vmafThreads);
     long startNs = System.nanoTime();
     return vertx.executeBlocking(meter::start).compose(m -> ChildProcess.start(vertx, cmd, workDir, line -> {
       })
@@ -226,14 +240,16 @@ public final class JobRunner {
       })
       .compose(problem -> vertx.executeBlocking(() -> {
         JsonObject passEnergy = m.stop().toJson();
-        JsonObject quality = new JsonObject();
         if (problem != null) {
           quality.put("error", problem);
         } else {
-          for (JobSpec.QualityMetric metric : metrics) {
-            Path stats = workDir.resolve(metric.name().toLowerCase(Locale.ROOT) + ".log");
-            quality.put(metric.name().toLowerCase(Locale.ROOT),
-              metric == JobSpec.QualityMetric.PSNR ? QualityScores.psnr(stats) : QualityScores.ssim(stats));
+          for (JobSpec.QualityMetric metric : scored) {
+            String name = metric.name().toLowerCase(Locale.ROOT);
+            quality.put(name, switch (metric) {
+              case PSNR -> QualityScores.psnr(workDir.resolve("psnr.log"));
+              case SSIM -> QualityScores.ssim(workDir.resolve("ssim.log"));
+              case VMAF -> QualityScores.vmaf(workDir.resolve("vmaf.json"), FfmpegCommand.VMAF_MODEL, vmafThreads);
+            });
           }
         }
         quality.put("reference", "the same synthetic frames (" + spec.input().lavfiSource() + ")")

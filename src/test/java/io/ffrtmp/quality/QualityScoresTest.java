@@ -37,4 +37,23 @@ class QualityScoresTest {
     assertThat(s.getDouble("mean")).isCloseTo(0.98, within(1e-9));
     assertThat(s.getDouble("min")).isEqualTo(0.97);
   }
+
+  @Test
+  void vmafReadsLibvmafJsonWithModelAndPooling() throws Exception {
+    Path f = dir.resolve("vmaf.json");
+    Files.writeString(f, """
+      {"version": "2.3.1", "fps": 40.1,
+       "frames": [{"frameNum": 0, "metrics": {"integer_adm2": 0.98, "vmaf": 96.0}},
+                  {"frameNum": 1, "metrics": {"integer_adm2": 0.97, "vmaf": 90.0}},
+                  {"frameNum": 2, "metrics": {"integer_adm2": 0.99, "vmaf": 93.0}}],
+       "pooled_metrics": {"vmaf": {"min": 90.0, "max": 96.0, "mean": 93.0, "harmonic_mean": 92.95}}}""");
+    JsonObject s = QualityScores.vmaf(f, "vmaf_v0.6.1", 2);
+    assertThat(s.getDouble("mean")).isEqualTo(93.0);
+    assertThat(s.getDouble("min")).isEqualTo(90.0);
+    assertThat(s.getDouble("harmonic_mean")).isEqualTo(92.95);
+    assertThat(s.getString("model")).isEqualTo("vmaf_v0.6.1");
+    assertThat(s.getString("pooling")).isEqualTo("mean");
+    assertThat(s.getInteger("n_threads")).isEqualTo(2);
+    assertThat(s.getInteger("frames")).isEqualTo(3);
+  }
 }

@@ -11,6 +11,7 @@ import io.ffrtmp.master.store.JobStore;
 import io.ffrtmp.power.FakePowercap;
 import io.ffrtmp.power.PowerConfig;
 import io.ffrtmp.support.TestDatabases;
+import io.ffrtmp.worker.engine.FfmpegInfo;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -120,7 +121,7 @@ class WorkerIT {
 
     JsonObject r = runCampaign("""
       {"name": "estimated", "base": {"input": {"duration_s": 1}, "video": {"resolution": "320x240", "preset": "fast"},
-        "measure": {"quality": ["ssim"]}}}""").get(0);
+        "measure": {"quality": ["ssim", "vmaf"]}}}""").get(0);
 
     assertThat(r.getString("state")).isEqualTo("succeeded");
     JsonObject e = r.getJsonObject("energy");
@@ -131,6 +132,15 @@ class WorkerIT {
     assertThat(e.getDouble("total_joules")).isPositive();
     assertThat(r.getJsonObject("quality").containsKey("psnr")).isFalse();
     assertThat(r.getJsonObject("quality").getJsonObject("ssim").getInteger("frames")).isEqualTo(30);
+    JsonObject vmaf = r.getJsonObject("quality").getJsonObject("vmaf");
+    if (FfmpegInfo.probe("ffmpeg").libvmaf()) {
+      assertThat(vmaf.getDouble("mean")).isBetween(0.0, 100.0);
+      assertThat(vmaf.getString("model")).isEqualTo("vmaf_v0.6.1");
+    } else {
+      // This FFmpeg cannot score VMAF: the result says so instead of leaving the metric out.
+      assertThat(vmaf.getBoolean("available")).isFalse();
+      assertThat(vmaf.getString("reason")).contains("libvmaf");
+    }
   }
 
   @Test

@@ -16,6 +16,8 @@ public final class FfmpegCommand {
 
   /** The VAAPI render node used when a spec asks for a VAAPI encoder. */
   static final String VAAPI_DEVICE = "/dev/dri/renderD128";
+  /** The VMAF model every score is computed with (built into libvmaf 2.x; recorded with each score). */
+  public static final String VMAF_MODEL = "vmaf_v0.6.1";
 
   private FfmpegCommand() {
   }
@@ -139,6 +141,12 @@ public final class FfmpegCommand {
    * stats files written into the process's working directory (relative names keep paths out of the filter graph).
    */
   public static List<String> quality(String ffmpeg, JobSpec spec, Path encoded, List<JobSpec.QualityMetric> metrics) {
+    return quality(ffmpeg, spec, encoded, metrics, 1);
+  }
+
+  /** As above; {@code vmafThreads} sets libvmaf's n_threads (it runs single-threaded unless told otherwise). */
+  public static List<String> quality(String ffmpeg, JobSpec spec, Path encoded, List<JobSpec.QualityMetric> metrics,
+                                     int vmafThreads) {
     Resolution ref = spec.input().resolution();
     String dist = "[0:v]scale=" + ref.width() + ":" + ref.height() + ":flags=bicubic,fps=" + fmt(spec.input().fps())
       + ",format=yuv420p,setpts=PTS-STARTPTS";
@@ -153,7 +161,13 @@ public final class FfmpegCommand {
     }
     for (int i = 0; i < n; i++) {
       String m = metrics.get(i).name().toLowerCase(Locale.ROOT);
-      graph.append("[d").append(i).append("][r").append(i).append(']').append(m).append("=stats_file=").append(m).append(".log");
+      graph.append("[d").append(i).append("][r").append(i).append(']');
+      if (metrics.get(i) == JobSpec.QualityMetric.VMAF) {
+        graph.append("libvmaf=model=version=").append(VMAF_MODEL).append(":n_threads=").append(vmafThreads)
+          .append(":log_fmt=json:log_path=vmaf.json");
+      } else {
+        graph.append(m).append("=stats_file=").append(m).append(".log");
+      }
       if (i < n - 1) {
         graph.append(';');
       }

@@ -12,7 +12,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /** What the local FFmpeg is: version, build line, and which of the encoders ffrtmp drives it lists. Blocking. */
-public record FfmpegInfo(String binary, String version, String configuration, Set<String> encoders) {
+public record FfmpegInfo(String binary, String version, String configuration, Set<String> encoders, boolean libvmaf) {
 
   /** FFmpeg is not installed or cannot be run: the message carries the command that installs it. */
   public static final class MissingException extends RuntimeException {
@@ -27,6 +27,8 @@ public record FfmpegInfo(String binary, String version, String configuration, Se
   public static FfmpegInfo probe(String binary) {
     List<String> version = run(List.of(binary, "-hide_banner", "-version"), binary);
     List<String> listing = run(List.of(binary, "-hide_banner", "-encoders"), binary);
+    boolean libvmaf = run(List.of(binary, "-hide_banner", "-filters"), binary).stream()
+      .anyMatch(l -> l.trim().split("\\s+").length > 1 && l.trim().split("\\s+")[1].equals("libvmaf"));
     String first = version.isEmpty() ? "ffmpeg (unknown version)" : version.get(0).replaceFirst("\\s+Copyright.*$", "");
     String config = version.stream().filter(l -> l.startsWith("configuration:")).findFirst()
       .map(l -> l.substring("configuration:".length()).trim()).orElse("");
@@ -37,7 +39,7 @@ public record FfmpegInfo(String binary, String version, String configuration, Se
         Encoder.byName(parts[1]).ifPresent(e -> known.add(e.ffmpegName()));
       }
     }
-    return new FfmpegInfo(binary, first, config, known);
+    return new FfmpegInfo(binary, first, config, known, libvmaf);
   }
 
   public boolean has(Encoder e) {
@@ -46,7 +48,7 @@ public record FfmpegInfo(String binary, String version, String configuration, Se
 
   public JsonObject toJson() {
     return new JsonObject().put("binary", binary).put("version", version).put("configuration", configuration)
-      .put("encoders", new JsonArray(new ArrayList<>(encoders)));
+      .put("encoders", new JsonArray(new ArrayList<>(encoders))).put("libvmaf", libvmaf);
   }
 
   private static List<String> run(List<String> cmd, String binary) {

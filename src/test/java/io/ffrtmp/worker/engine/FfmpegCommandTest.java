@@ -63,4 +63,11 @@ class FfmpegCommandTest {
     String graph = after(cmd, "-lavfi");
     assertThat(graph).contains("scale=320:240").contains("psnr=stats_file=psnr.log").contains("ssim=stats_file=ssim.log");
   }
+
+  @Test
+  void vmafScoresDistortedAgainstReferenceWithModelAndThreads() {
+    JobSpec spec = JobSpec.fromJson(new JsonObject("{\"input\": {\"duration_s\": 1}, \"measure\": {\"quality\": [\"vmaf\"]}}"));
+    String graph = after(FfmpegCommand.quality("ffmpeg", spec, Path.of("e.mkv"), spec.measure().quality(), 4), "-lavfi");
+    assertThat(graph).contains("[d0][r0]libvmaf=model=version=vmaf_v0.6.1:n_threads=4:log_fmt=json:log_path=vmaf.json");
+  }
 }
