@@ -18,12 +18,22 @@ public final class NodeSnapshot {
   }
 
   public static JsonObject capture(FfmpegInfo ffmpeg, JsonArray powerSources) {
+    return capture(HardwareProbe.system(), ffmpeg, powerSources);
+  }
+
+  /** File reads only: encoder probes take seconds and belong to {@code ffrtmp doctor}, not to every job result. */
+  static JsonObject capture(HardwareProbe probe, FfmpegInfo ffmpeg, JsonArray powerSources) {
+    CpuFacts cpu = probe.cpu();
     return new JsonObject()
       .put("hostname", hostname())
-      .put("cpu_model", cpuModel().orElse("unknown"))
+      .put("cpu_model", cpu.model())
+      .put("cpu_sockets", cpu.sockets())
+      .put("cpu_physical_cores", cpu.physicalCores())
+      .put("cpu_threads", cpu.threads())
       .put("logical_cpus", Runtime.getRuntime().availableProcessors())
-      .put("memory_mb", memoryMb().orElse(null))
-      .put("governor", readFirstLine(Path.of("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor")).orElse("unknown"))
+      .put("memory_mb", cpu.memoryMb())
+      .put("governor", cpu.governor())
+      .put("gpus", new JsonArray(probe.gpus().stream().map(GpuDevice::toJson).toList()))
       .put("kernel", System.getProperty("os.name") + " " + System.getProperty("os.version"))
       .put("os", readOsRelease().orElse("unknown"))
       .put("java", System.getProperty("java.vm.name") + " " + Runtime.version())
@@ -41,42 +51,12 @@ public final class NodeSnapshot {
     }
   }
 
-  static Optional<String> cpuModel() {
-    try {
-      return Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8).stream()
-        .filter(l -> l.startsWith("model name") || l.startsWith("Model") || l.startsWith("Hardware"))
-        .map(l -> l.substring(l.indexOf(':') + 1).trim())
-        .findFirst();
-    } catch (IOException e) {
-      return Optional.empty();
-    }
-  }
-
-  static Optional<Long> memoryMb() {
-    try {
-      return Files.readAllLines(Path.of("/proc/meminfo"), StandardCharsets.UTF_8).stream()
-        .filter(l -> l.startsWith("MemTotal:"))
-        .map(l -> Long.parseLong(l.replaceAll("\\D+", "")) / 1024)
-        .findFirst();
-    } catch (IOException | NumberFormatException e) {
-      return Optional.empty();
-    }
-  }
-
   private static Optional<String> readOsRelease() {
     try {
       return Files.readAllLines(Path.of("/etc/os-release"), StandardCharsets.UTF_8).stream()
         .filter(l -> l.startsWith("PRETTY_NAME="))
         .map(l -> l.substring("PRETTY_NAME=".length()).replace("\"", ""))
         .findFirst();
-    } catch (IOException e) {
-      return Optional.empty();
-    }
-  }
-
-  private static Optional<String> readFirstLine(Path p) {
-    try {
-      return Files.readAllLines(p, StandardCharsets.UTF_8).stream().findFirst().map(String::trim);
     } catch (IOException e) {
       return Optional.empty();
     }

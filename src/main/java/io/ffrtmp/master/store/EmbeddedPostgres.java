@@ -75,7 +75,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     return pgData;
   }
 
-  static Optional<Path> findBinaries() {
+  public static Optional<Path> findBinaries() {
     String override = System.getenv("FFRTMP_PG_BIN");
     if (override != null && Files.isExecutable(Path.of(override, "initdb"))) {
       return Optional.of(Path.of(override));
