@@ -1,5 +1,6 @@
 package io.ffrtmp.bench;
 
+import io.ffrtmp.cli.CommandLogging;
 import io.ffrtmp.job.Campaign;
 import io.ffrtmp.job.SpecException;
 import io.ffrtmp.node.NodeConfig;
@@ -78,11 +79,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (System.getenv("FFRTMP_LOG_LEVEL") == null) {
-      // bench prints its own account of the energy sources (with fixes); the meter's log line would repeat it.
-      ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.ffrtmp.power"))
-        .setLevel(ch.qos.logback.classic.Level.ERROR);
-    }
+    CommandLogging.quietPowerLog();
     PrintStream err = System.err;
     PrintStream stdout = System.out;
     Campaign campaign;

@@ -20,7 +20,7 @@ class NodeSnapshotTest {
   void carriesCpuTopologyAndGpusFromTheProbe() throws IOException {
     FakeMachine m = new FakeMachine(tmp).cpuinfo(2, 4).meminfo(16 * 1024 * 1024).governor("performance")
       .renderNode("renderD128", "0x8086", "0x3e92");
-    FfmpegInfo ffmpeg = new FfmpegInfo("ffmpeg", "ffmpeg version 5.1.9", "--enable-gpl", Set.of("libx264"));
+    FfmpegInfo ffmpeg = new FfmpegInfo("ffmpeg", "ffmpeg version 5.1.9", "--enable-gpl", Set.of("libx264"), false);
 
     JsonObject node = NodeSnapshot.capture(m.probe(), ffmpeg, new JsonArray());
 
