@@ -73,7 +73,11 @@ public record JobSpec(
                       Integer bitrateKbps, Integer maxBitrateKbps, Resolution resolution, double fps, int gop, int threads) {
   }
 
-  public record Measure(int intervalMs, List<QualityMetric> quality) {
+  /**
+   * {@code settleMaxS} > 0: before the encode, wait (at most that long) until the node's power is within
+   * {@code settleWithin} of its idle baseline, so the heat of the previous job does not count against this one.
+   */
+  public record Measure(int intervalMs, List<QualityMetric> quality, double settleMaxS, double settleWithin) {
   }
 
   public static final double MAX_DURATION_S = 6 * 3600;
@@ -170,6 +174,15 @@ public record JobSpec(
     if (intervalMs < 50 || intervalMs > 60_000) {
       throw new SpecException("measure.interval_ms", intervalMs + " is out of range; accepted: 50 to 60000 ms");
     }
+    double settleMaxS = m.getValue("settle_max_s") == null ? 0 : m.getDouble("settle_max_s");
+    if (!(settleMaxS >= 0 && settleMaxS <= 600)) {
+      throw new SpecException("measure.settle_max_s", m.getValue("settle_max_s") + " is out of range; accepted: 0 (off) to 600 seconds");
+    }
+    double settleWithin = m.getValue("settle_within") == null ? 0.10 : m.getDouble("settle_within");
+    if (!(settleWithin >= 0.01 && settleWithin <= 1)) {
+      throw new SpecException("measure.settle_within", m.getValue("settle_within") + " is out of range; accepted: 0.01 to 1 "
+        + "(a fraction of the idle power)");
+    }
     JsonArray q = m.getJsonArray("quality", new JsonArray().add("psnr").add("ssim"));
     List<QualityMetric> quality = q.stream().map(o -> QualityMetric.valueOf(o.toString().toUpperCase(Locale.ROOT))).toList();
 
@@ -182,7 +195,7 @@ public record JobSpec(
       json.getString("engine", "ffmpeg"),
       Queue.valueOf(json.getString("queue", "default").toUpperCase(Locale.ROOT)),
       Priority.valueOf(json.getString("priority", "medium").toUpperCase(Locale.ROOT)),
-      new Measure(intervalMs, quality), timeoutS);
+      new Measure(intervalMs, quality, settleMaxS, settleWithin), timeoutS);
   }
 
   private static String presetOf(JsonObject v, Encoder encoder) {
@@ -239,6 +252,7 @@ public record JobSpec(
       .put("queue", queue.id())
       .put("priority", priority.id())
       .put("measure", new JsonObject().put("interval_ms", measure.intervalMs())
+        .put("settle_max_s", measure.settleMaxS()).put("settle_within", measure.settleWithin())
         .put("quality", new JsonArray(measure.quality().stream().map(x -> x.name().toLowerCase(Locale.ROOT)).toList())))
       .put("timeout_s", timeoutS);
   }

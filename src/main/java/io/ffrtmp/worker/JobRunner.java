@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -100,10 +101,10 @@ public final class JobRunner {
       progress.accept(progressJson(lease, p, frameTarget));
     });
 
-    return vertx.executeBlocking(() -> {
+    return settle(spec, idleBaseline, result).compose(v -> vertx.executeBlocking(() -> {
       Files.createDirectories(workDir);
       return meter.start();
-    }).compose(measurement -> {
+    })).compose(measurement -> {
       long startNs = System.nanoTime();
       this.measurement = measurement;
       return ChildProcess.start(vertx, cmd, workDir, parser::accept)
@@ -130,6 +131,37 @@ public final class JobRunner {
   }
 
   private record Encode(ChildProcess child, int exitCode, long wallMs) {
+  }
+
+  /**
+   * Waits, one-second reading at a time, until the node's power is within the spec's margin of the idle baseline or
+   * the spec's limit has passed; records what happened. The job runs either way.
+   */
+  private Future<Void> settle(JobSpec spec, JsonObject idleBaseline, JsonObject result) {
+    double maxS = spec.measure().settleMaxS();
+    if (maxS <= 0) {
+      return Future.succeededFuture();
+    }
+    if (idleBaseline == null || idleBaseline.getDouble("avg_watts") == null) {
+      result.put("settle", new JsonObject().put("settled", false).put("reason", "no idle baseline measured on this node"));
+      return Future.succeededFuture();
+    }
+    double limitW = idleBaseline.getDouble("avg_watts") * (1 + spec.measure().settleWithin());
+    long startNs = System.nanoTime();
+    return vertx.executeBlocking(() -> {
+      double watts;
+      do {
+        watts = meter.measureIdle(Duration.ofMillis(Math.max(1000, meter.config().pollIntervalMs()))).avgWatts();
+      } while (watts > limitW && (System.nanoTime() - startNs) / 1e9 < maxS && cancelReason == null);
+      return watts;
+    }, false).map(watts -> {
+      result.put("settle", new JsonObject()
+        .put("settled", watts <= limitW)
+        .put("waited_s", round((System.nanoTime() - startNs) / 1e9, 2))
+        .put("last_watts", round(watts, 3))
+        .put("limit_watts", round(limitW, 3)));
+      return null;
+    });
   }
 
   private Future<Outcome> finishEncode(JobLease lease, JobSpec spec, JsonObject result, Encode enc, Progress last,
