@@ -188,7 +188,8 @@ class EnergyMeterModelTest {
       assertThat(model.logicalCpus()).isEqualTo(Files.readAllLines(Path.of("/proc/stat")).stream()
           .filter(l -> l.matches("cpu\\d+ .*")).count());
       assertThat(r.totalJoules()).isPositive();
-      assertThat(r.avgWatts()).isBetween(model.idleWatts(), model.maxWatts());
+      // At full load (other jobs on this 2-core machine) the average is max_watts up to float rounding.
+      assertThat(r.avgWatts()).isBetween(model.idleWatts() - 1e-9, model.maxWatts() + 1e-9);
       assertThat(r.samples()).isGreaterThanOrEqualTo(3);
       assertThat(spin).isNotNegative();
     }
