@@ -14,6 +14,8 @@ final class CpuModelSource implements PowerSource {
   static final String NAME = "cpu-utilisation-model";
   static final String MODEL_NAME = "linear-cpu-utilisation";
   static final String ZONE = "cpu-model";
+  static final String RESOLUTION = "estimate: linear model of CPU utilisation from /proc/stat jiffies (10 ms ticks) "
+      + "per poll interval";
   /** Cloud Carbon Footprint, AWS average per vCPU (AwsFootprintEstimationConstants.ts). */
   static final double DEFAULT_IDLE_WATTS_PER_CPU = 0.74;
   static final double DEFAULT_MAX_WATTS_PER_CPU = 3.5;

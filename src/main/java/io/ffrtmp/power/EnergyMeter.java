@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.math3.stat.descriptive.SummaryStatistics;
@@ -12,25 +14,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Measures energy over windows, from RAPL powercap counters where one is readable and from a CPU-utilisation model
- * otherwise. Every read is a blocking file read: call open, start, stop and measureIdle from a worker thread, never
- * from a Vert.x event loop. Polling runs on one daemon thread owned by the meter.
+ * Measures energy over windows, split into scopes that each have exactly one source so no device is counted twice:
+ * cpu from RAPL powercap counters, else hwmon CPU energy, else a CPU-utilisation model; gpu from NVML energy counters,
+ * else hwmon GPU sensors (amdgpu, i915, xe). Every read blocks (sysfs files, NVML calls): call open, start, stop,
+ * measureIdle and gpus from a worker thread, never from a Vert.x event loop. Polling runs on one daemon thread
+ * owned by the meter.
  */
 public final class EnergyMeter implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EnergyMeter.class);
 
   private final PowerConfig config;
-  private final PowerSource source;
+  private final ScopedSources source;
   private final List<SourceStatus> sources;
+  private final Nvml nvml;
   private final int traceCapacity;
   private final ScheduledThreadPoolExecutor poller;
   private volatile boolean closed;
+  /** Windows started and not yet stopped; NVML is shut down only once the meter is closed and this is zero. */
+  private int openWindows;
 
-  private EnergyMeter(PowerConfig config, PowerSource source, List<SourceStatus> sources, int traceCapacity) {
+  private EnergyMeter(PowerConfig config, ScopedSources source, List<SourceStatus> sources, Nvml nvml,
+                      int traceCapacity) {
     this.config = config;
     this.source = source;
     this.sources = List.copyOf(sources);
+    this.nvml = nvml;
     this.traceCapacity = traceCapacity;
     this.poller = new ScheduledThreadPoolExecutor(1, runnable -> {
       Thread t = new Thread(runnable, "ffrtmp-power-poll");
@@ -42,10 +51,12 @@ public final class EnergyMeter implements AutoCloseable {
   }
 
   /**
-   * Probes sources under the config: RAPL powercap zones if at least one energy_uj is readable, otherwise the
-   * CPU-utilisation model. Blocking (file reads); never call on an event loop.
+   * Probes sources under the config and picks one per scope: for cpu, RAPL powercap zones if at least one
+   * energy_uj is readable, else hwmon CPU energy, else the CPU-utilisation model; for gpu, NVML energy counters if
+   * the library loads and a GPU has one, else hwmon GPU sensors, else no gpu scope. NVML is loaded here, not before.
+   * Blocking (file reads, dlopen); never call on an event loop.
    *
-   * @throws PowerUnavailableException when neither RAPL nor {@code <procRoot>/stat} can be read
+   * @throws PowerUnavailableException when no cpu source, not even {@code <procRoot>/stat}, can be read
    */
   public static EnergyMeter open(PowerConfig config) {
     return open(config, CounterReader.FILES, TraceBuffer.DEFAULT_CAPACITY);
@@ -56,26 +67,69 @@ public final class EnergyMeter implements AutoCloseable {
   }
 
   static EnergyMeter open(PowerConfig config, CounterReader reader, int traceCapacity) {
-    RaplDiscovery.Probe probe = RaplDiscovery.probe(config.powercapRoot(), reader);
-    List<SourceStatus> statuses = new ArrayList<>(probe.statuses());
-    if (!probe.scope().isEmpty()) {
-      PowerSource rapl = new RaplSource(probe.scope(), reader);
-      LOG.info("power: measuring RAPL zones {} under {}", rapl.zones(), config.powercapRoot());
-      return new EnergyMeter(config, rapl, statuses, traceCapacity);
+    RaplDiscovery.Probe rapl = RaplDiscovery.probe(config.powercapRoot(), reader);
+    HwmonDiscovery.Probe hwmon = HwmonDiscovery.probe(config.hwmonRoot(), reader);
+    List<SourceStatus> statuses = new ArrayList<>(rapl.statuses());
+    List<ScopedSources.Part> parts = new ArrayList<>();
+    Map<HwmonChannel, String> hwmonLeftOut = new HashMap<>();
+
+    List<HwmonChannel> hwmonCpu = hwmon.preferred(Scopes.CPU);
+    if (!rapl.scope().isEmpty()) {
+      parts.add(new ScopedSources.Part(Scopes.CPU, new RaplSource(rapl.scope(), reader)));
+      hwmonCpu.forEach(c -> hwmonLeftOut.put(c, "the cpu scope is measured by RAPL (one source per scope)"));
+    } else if (!hwmonCpu.isEmpty()) {
+      parts.add(new ScopedSources.Part(Scopes.CPU, new HwmonSource(hwmonCpu, reader)));
+    } else {
+      String statPath = config.procRoot().resolve("stat").toString();
+      try {
+        CpuModelSource model = CpuModelSource.open(config, reader);
+        statuses.add(new SourceStatus(CpuModelSource.NAME, statPath, true,
+            "used: no readable RAPL zone or hwmon CPU energy, so power is estimated from CPU utilisation", null,
+            Scopes.CPU, CpuModelSource.RESOLUTION));
+        LOG.warn("power: no readable RAPL zone under {}; CPU energy is estimated ({})", config.powercapRoot(),
+            model.model().basis());
+        parts.add(new ScopedSources.Part(Scopes.CPU, model));
+      } catch (IOException e) {
+        statuses.add(new SourceStatus(CpuModelSource.NAME, statPath, false, "cannot read " + statPath + ": " + e,
+            "mount procfs at " + config.procRoot() + " or set procRoot", Scopes.CPU, null));
+        statuses.addAll(hwmonStatuses(hwmon, hwmonLeftOut));
+        throw new PowerUnavailableException(statuses);
+      }
     }
-    String statPath = config.procRoot().resolve("stat").toString();
-    try {
-      CpuModelSource model = CpuModelSource.open(config, reader);
-      statuses.add(new SourceStatus(CpuModelSource.NAME, statPath, true,
-          "used: no readable RAPL zone, so power is estimated from CPU utilisation", null));
-      LOG.warn("power: no readable RAPL zone under {}; results are estimated ({})", config.powercapRoot(),
-          model.model().basis());
-      return new EnergyMeter(config, model, statuses, traceCapacity);
-    } catch (IOException e) {
-      statuses.add(new SourceStatus(CpuModelSource.NAME, statPath, false, "cannot read " + statPath + ": " + e,
-          "mount procfs at " + config.procRoot() + " or set procRoot"));
-      throw new PowerUnavailableException(statuses);
+
+    Nvml.Probe nvmlProbe = Nvml.probe(config.nvmlLibrary());
+    statuses.addAll(nvmlProbe.statuses());
+    Nvml nvml = nvmlProbe.nvml();
+    NvmlSource nvmlSource = nvml == null ? null : new NvmlSource(nvml);
+    List<HwmonChannel> hwmonGpu = hwmon.preferred(Scopes.GPU);
+    if (nvmlSource != null && !nvmlSource.isEmpty()) {
+      parts.add(new ScopedSources.Part(Scopes.GPU, nvmlSource));
+      hwmonGpu.forEach(c -> hwmonLeftOut.put(c, "the gpu scope is measured by NVML (one source per scope)"));
+    } else if (!hwmonGpu.isEmpty()) {
+      parts.add(new ScopedSources.Part(Scopes.GPU, new HwmonSource(hwmonGpu, reader)));
     }
+    statuses.addAll(hwmonStatuses(hwmon, hwmonLeftOut));
+
+    ScopedSources chosen = new ScopedSources(parts);
+    LOG.info("power: measuring {} ({}), zones {}", chosen.sourceName(), chosen.provenance(), chosen.zones());
+    return new EnergyMeter(config, chosen, statuses, nvml, traceCapacity);
+  }
+
+  private static List<SourceStatus> hwmonStatuses(HwmonDiscovery.Probe hwmon, Map<HwmonChannel, String> leftOut) {
+    List<SourceStatus> statuses = new ArrayList<>(hwmon.statuses());
+    for (HwmonChannel c : hwmon.channels()) {
+      String reason;
+      if (!c.preferred()) {
+        reason = HwmonDiscovery.notPreferredReason(c);
+      } else if (c.scope().equals(Scopes.PLATFORM)) {
+        reason = "driver '" + c.driver() + "' is a whole-board or unknown meter that overlaps the cpu and gpu "
+            + "scopes";
+      } else {
+        reason = leftOut.get(c);
+      }
+      statuses.add(c.status(reason));
+    }
+    return statuses;
   }
 
   /** "measured" or "estimated". */
@@ -83,12 +137,12 @@ public final class EnergyMeter implements AutoCloseable {
     return source.provenance();
   }
 
-  /** "rapl-powercap" or "cpu-utilisation-model". */
+  /** The scope sources joined by "+", e.g. "rapl-powercap" or "rapl-powercap+nvml-energy". */
   public String source() {
     return source.sourceName();
   }
 
-  /** The zones summed into every result's total_joules. */
+  /** The zones summed into every result's total_joules, all scopes. */
   public List<String> zones() {
     return source.zones();
   }
@@ -100,6 +154,20 @@ public final class EnergyMeter implements AutoCloseable {
 
   public PowerConfig config() {
     return config;
+  }
+
+  /**
+   * Status of every NVIDIA GPU NVML enumerated, read now (utilisation, clocks, temperature, memory, encoder
+   * sessions); empty when NVML is not loaded or the meter is closed. GPUs measured through hwmon are not listed.
+   * Blocking (NVML calls of a few ms); never call on an event loop.
+   */
+  public List<GpuStatus> gpus() {
+    synchronized (this) {
+      if (nvml == null || (closed && openWindows == 0)) {
+        return List.of();
+      }
+      return nvml.gpus();
+    }
   }
 
   /**
@@ -119,7 +187,10 @@ public final class EnergyMeter implements AutoCloseable {
       throw new UncheckedIOException("cannot start power measurement: first read of " + source.sourceName()
           + " failed", e);
     }
-    MeterWindow window = new MeterWindow(source, first, config.pollIntervalMs(), traceCapacity);
+    synchronized (this) {
+      openWindows++;
+    }
+    MeterWindow window = new MeterWindow(source, first, config.pollIntervalMs(), traceCapacity, this::windowStopped);
     long interval = config.pollIntervalMs();
     // Fixed delay, not fixed rate: after a stall the poller must not fire a burst of near-zero intervals.
     window.attach(poller.scheduleWithFixedDelay(window::poll, interval, interval, TimeUnit.MILLISECONDS));
@@ -155,10 +226,25 @@ public final class EnergyMeter implements AutoCloseable {
         result.provenance(), result.source());
   }
 
-  /** Stops the poll thread. Open windows can still be stopped and give their result from the final read. */
+  private synchronized void windowStopped() {
+    openWindows--;
+    if (closed && openWindows == 0 && nvml != null) {
+      nvml.close();
+    }
+  }
+
+  /**
+   * Stops the poll thread. Open windows can still be stopped and give their result from the final read; NVML is
+   * shut down once the last of them has stopped.
+   */
   @Override
   public void close() {
-    closed = true;
     poller.shutdownNow();
+    synchronized (this) {
+      closed = true;
+      if (openWindows == 0 && nvml != null) {
+        nvml.close();
+      }
+    }
   }
 }

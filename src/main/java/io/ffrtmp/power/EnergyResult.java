@@ -10,24 +10,27 @@ import java.util.Map;
 /**
  * Energy of one measurement window.
  *
- * @param provenance    "measured" (RAPL counters) or "estimated" (CPU model)
- * @param source        "rapl-powercap" or "cpu-utilisation-model"
- * @param zones         the zones summed into totalJoules; nothing outside this list is counted
+ * @param provenance    "measured" when every scope is measured (counters or gauges), else "estimated"
+ * @param source        the scope sources joined by "+", e.g. "rapl-powercap" or "rapl-powercap+nvml-energy"
+ * @param zones         the zones summed into totalJoules, all scopes; nothing outside this list is counted
  * @param perZoneJoules energy per zone in {@code zones}; the model reports a single "cpu-model" entry
  * @param model         model parameters when estimated, null when measured
  * @param avgWatts      totalJoules over the window; null when the window has zero length
  * @param peakWatts     highest poll-interval average; null when no complete interval was seen
  * @param samples       number of successful counter reads, the start and stop reads included
  * @param trace         per-interval power, capped (see {@code TraceBuffer})
+ * @param scopes        energy per device class ("cpu", then "gpu" when a GPU is measured), each from one source
  */
 public record EnergyResult(String provenance, String source, List<String> zones, Map<String, Double> perZoneJoules,
                            ModelParams model, double totalJoules, long durationMs, Double avgWatts,
-                           Double peakWatts, int samples, List<TracePoint> trace) {
+                           Double peakWatts, int samples, List<TracePoint> trace,
+                           List<ScopeEnergy> scopes) {
 
   public EnergyResult {
     zones = List.copyOf(zones);
     perZoneJoules = Collections.unmodifiableMap(new LinkedHashMap<>(perZoneJoules));
     trace = List.copyOf(trace);
+    scopes = List.copyOf(scopes);
   }
 
   public boolean measured() {
@@ -39,6 +42,8 @@ public record EnergyResult(String provenance, String source, List<String> zones,
     perZoneJoules.forEach(perZone::put);
     JsonArray tracePoints = new JsonArray();
     trace.forEach(p -> tracePoints.add(p.toJson()));
+    JsonArray scopeEntries = new JsonArray();
+    scopes.forEach(s -> scopeEntries.add(s.toJson()));
     JsonObject json = new JsonObject()
         .put("provenance", provenance)
         .put("source", source)
@@ -53,6 +58,7 @@ public record EnergyResult(String provenance, String source, List<String> zones,
         .put("avg_watts", avgWatts)
         .put("peak_watts", peakWatts)
         .put("samples", samples)
-        .put("trace", tracePoints);
+        .put("trace", tracePoints)
+        .put("scopes", scopeEntries);
   }
 }

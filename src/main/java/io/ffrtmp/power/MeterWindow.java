@@ -18,7 +18,8 @@ final class MeterWindow implements Measurement {
 
   private static final Logger LOG = LoggerFactory.getLogger(MeterWindow.class);
 
-  private final PowerSource source;
+  private final ScopedSources source;
+  private final Runnable onStopped;
   private final PowerSource.Integrator integrator;
   private final long pollIntervalNanos;
   private final PowerSource.Snapshot first;
@@ -33,8 +34,10 @@ final class MeterWindow implements Measurement {
   private ScheduledFuture<?> poller;
   private EnergyResult result;
 
-  MeterWindow(PowerSource source, PowerSource.Snapshot first, long pollIntervalMs, int traceCapacity) {
+  MeterWindow(ScopedSources source, PowerSource.Snapshot first, long pollIntervalMs, int traceCapacity,
+              Runnable onStopped) {
     this.source = source;
+    this.onStopped = onStopped;
     this.integrator = source.newIntegrator();
     this.pollIntervalNanos = pollIntervalMs * 1_000_000L;
     this.first = first;
@@ -81,6 +84,7 @@ final class MeterWindow implements Measurement {
       LOG.warn("final power read failed; the window ends at the last successful read: {}", e.toString());
     }
     result = buildResult();
+    onStopped.run();
     return result;
   }
 
@@ -134,6 +138,7 @@ final class MeterWindow implements Measurement {
     long durationNanos = last.nanoTime() - first.nanoTime();
     Double avgWatts = durationNanos > 0 ? total / (durationNanos / 1e9) : null;
     return new EnergyResult(source.provenance(), source.sourceName(), zones, perZone, source.model(), total,
-        Math.round(durationNanos / 1e6), avgWatts, peakWatts, samples, trace.points());
+        Math.round(durationNanos / 1e6), avgWatts, peakWatts, samples, trace.points(),
+        source.scopeEnergy(zoneJoules));
   }
 }

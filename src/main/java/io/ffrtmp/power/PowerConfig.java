@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * Where the meter looks and how often it polls. Every path is configurable so tests can point the meter at fake
- * sysfs and procfs trees.
+ * sysfs and procfs trees and at a stub NVML library.
  *
  * @param powercapRoot   powercap class directory, normally {@code /sys/class/powercap}
  * @param procRoot       procfs mount, normally {@code /proc}; only {@code <procRoot>/stat} is read
@@ -13,17 +13,23 @@ import java.util.Objects;
  *                       below the shortest RAPL wrap period (about 164 s on AMD at 400 W)
  * @param modelIdleWatts whole-machine idle power for the CPU model; null uses 0.74 W per logical CPU
  * @param modelMaxWatts  whole-machine full-load power for the CPU model; null uses 3.5 W per logical CPU
+ * @param hwmonRoot      hwmon class directory, normally {@code /sys/class/hwmon}
+ * @param nvmlLibrary    NVML library to load: a name for the system loader ("nvidia-ml") or an absolute path to a
+ *                       libnvidia-ml.so; null means NVIDIA GPUs are not looked at
  */
 public record PowerConfig(Path powercapRoot, Path procRoot, long pollIntervalMs, Double modelIdleWatts,
-                          Double modelMaxWatts) {
+                          Double modelMaxWatts, Path hwmonRoot, String nvmlLibrary) {
 
   public static final Path DEFAULT_POWERCAP_ROOT = Path.of("/sys/class/powercap");
   public static final Path DEFAULT_PROC_ROOT = Path.of("/proc");
+  public static final Path DEFAULT_HWMON_ROOT = Path.of("/sys/class/hwmon");
+  public static final String DEFAULT_NVML_LIBRARY = "nvidia-ml";
   public static final long DEFAULT_POLL_INTERVAL_MS = 1000;
 
   public PowerConfig {
     Objects.requireNonNull(powercapRoot, "powercapRoot");
     Objects.requireNonNull(procRoot, "procRoot");
+    Objects.requireNonNull(hwmonRoot, "hwmonRoot");
     if (pollIntervalMs <= 0) {
       throw new IllegalArgumentException("pollIntervalMs must be positive, got " + pollIntervalMs);
     }
@@ -37,6 +43,16 @@ public record PowerConfig(Path powercapRoot, Path procRoot, long pollIntervalMs,
       throw new IllegalArgumentException(
           "modelIdleWatts " + modelIdleWatts + " exceeds modelMaxWatts " + modelMaxWatts);
     }
+    if (nvmlLibrary != null && nvmlLibrary.isBlank()) {
+      throw new IllegalArgumentException("nvmlLibrary must be a library name, a path, or null; got a blank string");
+    }
+  }
+
+  /** The original five settings; hwmon and NVML take their system defaults, so GPUs are measured where present. */
+  public PowerConfig(Path powercapRoot, Path procRoot, long pollIntervalMs, Double modelIdleWatts,
+                     Double modelMaxWatts) {
+    this(powercapRoot, procRoot, pollIntervalMs, modelIdleWatts, modelMaxWatts, DEFAULT_HWMON_ROOT,
+        DEFAULT_NVML_LIBRARY);
   }
 
   public static PowerConfig defaults() {
@@ -44,19 +60,32 @@ public record PowerConfig(Path powercapRoot, Path procRoot, long pollIntervalMs,
   }
 
   public PowerConfig withPowercapRoot(Path root) {
-    return new PowerConfig(root, procRoot, pollIntervalMs, modelIdleWatts, modelMaxWatts);
+    return new PowerConfig(root, procRoot, pollIntervalMs, modelIdleWatts, modelMaxWatts, hwmonRoot, nvmlLibrary);
   }
 
   public PowerConfig withProcRoot(Path root) {
-    return new PowerConfig(powercapRoot, root, pollIntervalMs, modelIdleWatts, modelMaxWatts);
+    return new PowerConfig(powercapRoot, root, pollIntervalMs, modelIdleWatts, modelMaxWatts, hwmonRoot,
+        nvmlLibrary);
   }
 
   public PowerConfig withPollIntervalMs(long intervalMs) {
-    return new PowerConfig(powercapRoot, procRoot, intervalMs, modelIdleWatts, modelMaxWatts);
+    return new PowerConfig(powercapRoot, procRoot, intervalMs, modelIdleWatts, modelMaxWatts, hwmonRoot,
+        nvmlLibrary);
   }
 
   /** Either argument may be null to keep the per-CPU default for that end of the line. */
   public PowerConfig withModelWatts(Double idleWatts, Double maxWatts) {
-    return new PowerConfig(powercapRoot, procRoot, pollIntervalMs, idleWatts, maxWatts);
+    return new PowerConfig(powercapRoot, procRoot, pollIntervalMs, idleWatts, maxWatts, hwmonRoot, nvmlLibrary);
+  }
+
+  public PowerConfig withHwmonRoot(Path root) {
+    return new PowerConfig(powercapRoot, procRoot, pollIntervalMs, modelIdleWatts, modelMaxWatts, root,
+        nvmlLibrary);
+  }
+
+  /** A library name or an absolute path to libnvidia-ml.so; null leaves NVIDIA GPUs out of every measurement. */
+  public PowerConfig withNvmlLibrary(String library) {
+    return new PowerConfig(powercapRoot, procRoot, pollIntervalMs, modelIdleWatts, modelMaxWatts, hwmonRoot,
+        library);
   }
 }

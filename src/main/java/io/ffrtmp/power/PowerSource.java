@@ -12,7 +12,7 @@ interface PowerSource {
   /** "measured" or "estimated". */
   String provenance();
 
-  /** "rapl-powercap" or "cpu-utilisation-model". */
+  /** "rapl-powercap", "cpu-utilisation-model", "nvml-energy", "hwmon-energy" or "hwmon-power-gauge". */
   String sourceName();
 
   /** Labels of the zones that make up the total, in the order of {@link Integrator#joules}. */
@@ -27,8 +27,15 @@ interface PowerSource {
   /** A fresh integrator per window: the model carries its last utilisation from one interval to the next. */
   Integrator newIntegrator();
 
-  /** Counter values at one moment; the meaning of {@code values} belongs to the source that read them. */
-  record Snapshot(long nanoTime, long[] values) {
+  /**
+   * Counter values at one moment; the meaning of {@code values} belongs to the source that read them. A source made
+   * of several sources keeps each one's own snapshot in {@code parts}, since each was read at its own time.
+   */
+  record Snapshot(long nanoTime, long[] values, List<Snapshot> parts) {
+
+    Snapshot(long nanoTime, long[] values) {
+      this(nanoTime, values, List.of());
+    }
   }
 
   interface Integrator {

@@ -62,7 +62,15 @@ final class RaplDiscovery {
     }
   }
 
+  static final String RESOLUTION = "counter, µJ (energy_uj), updated by the hardware about every 1 ms";
+
   static Probe probe(Path root, CounterReader reader) {
+    Probe raw = probeUnscoped(root, reader);
+    return new Probe(raw.scope(), raw.statuses().stream()
+        .map(s -> s.in(Scopes.CPU, s.usable() ? RESOLUTION : null)).toList());
+  }
+
+  private static Probe probeUnscoped(Path root, CounterReader reader) {
     List<SourceStatus> statuses = new ArrayList<>();
     if (!Files.isDirectory(root)) {
       statuses.add(new SourceStatus(RaplSource.NAME, root.toString(), false,

@@ -18,6 +18,11 @@ class EnergyMeterModelTest {
   @TempDir
   Path dir;
 
+  /** Defaults without hwmon and NVML, so a GPU on the test machine cannot add a scope to these figures. */
+  private PowerConfig base() {
+    return PowerConfig.defaults().withNvmlLibrary(null).withHwmonRoot(dir.resolve("no-hwmon"));
+  }
+
   /** Tests run as root, which reads a 0400 energy_uj; this reader answers like the kernel does for a normal user. */
   private static final CounterReader DENY_ENERGY = file -> {
     if (file.getFileName().toString().equals("energy_uj")) {
@@ -30,7 +35,7 @@ class EnergyMeterModelTest {
   void unreadableCounterGivesTheFixAndFallsBackToTheModel() {
     FakePowercap fake = FakePowercap.intel(dir.resolve("powercap"), 1);
     FakeProcStat stat = new FakeProcStat(dir.resolve("proc"), 4);
-    PowerConfig config = PowerConfig.defaults().withPowercapRoot(fake.root()).withProcRoot(stat.procRoot());
+    PowerConfig config = base().withPowercapRoot(fake.root()).withProcRoot(stat.procRoot());
     try (EnergyMeter meter = EnergyMeter.open(config, DENY_ENERGY)) {
       assertThat(meter.provenance()).isEqualTo("estimated");
       assertThat(meter.source()).isEqualTo("cpu-utilisation-model");
@@ -44,7 +49,9 @@ class EnergyMeterModelTest {
           .contains("ACTION==\"add\", SUBSYSTEM==\"powercap\", RUN+=\"/bin/chmod o+r /sys%p/energy_uj\"")
           .contains("run the worker as root");
       assertThat(meter.sources()).anyMatch(s -> s.name().equals("cpu-utilisation-model") && s.usable());
-      assertThat(pkg.toJson().fieldNames()).containsExactly("name", "path", "usable", "detail", "fix");
+      assertThat(pkg.toJson().fieldNames()).containsExactly("name", "path", "usable", "detail", "fix", "scope",
+          "resolution");
+      assertThat(pkg.scope()).isEqualTo("cpu");
     }
   }
 
@@ -61,7 +68,7 @@ class EnergyMeterModelTest {
     FakeProcStat stat = new FakeProcStat(dir.resolve("proc"), 4);
     stat.set(1_000, 9_000);
     // A long poll interval: only the start and stop reads, so the one interval sees exactly u = 600 / 1000.
-    PowerConfig config = PowerConfig.defaults().withPowercapRoot(dir.resolve("absent")).withProcRoot(stat.procRoot())
+    PowerConfig config = base().withPowercapRoot(dir.resolve("absent")).withProcRoot(stat.procRoot())
         .withPollIntervalMs(60_000);
     try (EnergyMeter meter = EnergyMeter.open(config)) {
       Measurement m = meter.start();
@@ -96,7 +103,7 @@ class EnergyMeterModelTest {
   @Test
   void modelIntegratesOverPollIntervalsWithConfiguredWatts() throws Exception {
     FakeProcStat stat = new FakeProcStat(dir.resolve("proc"), 2);
-    PowerConfig config = PowerConfig.defaults().withPowercapRoot(dir.resolve("absent")).withProcRoot(stat.procRoot())
+    PowerConfig config = base().withPowercapRoot(dir.resolve("absent")).withProcRoot(stat.procRoot())
         .withPollIntervalMs(100).withModelWatts(10.0, 50.0);
     AtomicBoolean running = new AtomicBoolean(true);
     // Jiffies advance every 10 ms at a constant 25 % busy share, so every poll interval sees u = 0.25.
@@ -133,7 +140,7 @@ class EnergyMeterModelTest {
   @Test
   void idleBaselineFromTheModelIsTheIdleEndWhenNothingRuns() {
     FakeProcStat stat = new FakeProcStat(dir.resolve("proc"), 8);
-    PowerConfig config = PowerConfig.defaults().withPowercapRoot(dir.resolve("absent")).withProcRoot(stat.procRoot())
+    PowerConfig config = base().withPowercapRoot(dir.resolve("absent")).withProcRoot(stat.procRoot())
         .withPollIntervalMs(100);
     try (EnergyMeter meter = EnergyMeter.open(config)) {
       IdleBaseline idle = meter.measureIdle(Duration.ofMillis(500));
@@ -147,7 +154,7 @@ class EnergyMeterModelTest {
   @Test
   void idleShorterThanOnePollIntervalIsRejected() {
     FakeProcStat stat = new FakeProcStat(dir.resolve("proc"), 1);
-    PowerConfig config = PowerConfig.defaults().withPowercapRoot(dir.resolve("absent")).withProcRoot(stat.procRoot());
+    PowerConfig config = base().withPowercapRoot(dir.resolve("absent")).withProcRoot(stat.procRoot());
     try (EnergyMeter meter = EnergyMeter.open(config)) {
       assertThatThrownBy(() -> meter.measureIdle(Duration.ofMillis(10)))
           .isInstanceOf(IllegalArgumentException.class);
@@ -156,18 +163,18 @@ class EnergyMeterModelTest {
 
   @Test
   void noSourceAtAllIsAnErrorNotZeroWatts() {
-    PowerConfig config = PowerConfig.defaults().withPowercapRoot(dir.resolve("absent"))
-        .withProcRoot(dir.resolve("no-proc"));
+    PowerConfig config = base().withPowercapRoot(dir.resolve("absent"))
+        .withProcRoot(dir.resolve("no-proc")).withHwmonRoot(dir.resolve("no-hwmon"));
     assertThatThrownBy(() -> EnergyMeter.open(config))
         .isInstanceOf(PowerUnavailableException.class)
         .satisfies(e -> assertThat(((PowerUnavailableException) e).sources())
-            .extracting(SourceStatus::name).containsExactly("rapl-powercap", "cpu-utilisation-model"));
+            .extracting(SourceStatus::name).containsExactly("rapl-powercap", "cpu-utilisation-model", "hwmon"));
   }
 
   @Test
   void realProcOfThisMachineDrivesTheModel() throws Exception {
     // The powercap root is forced absent so this test takes the model path even on a machine with RAPL.
-    PowerConfig config = PowerConfig.defaults().withPowercapRoot(dir.resolve("absent")).withPollIntervalMs(100);
+    PowerConfig config = base().withPowercapRoot(dir.resolve("absent")).withPollIntervalMs(100);
     try (EnergyMeter meter = EnergyMeter.open(config)) {
       assertThat(meter.provenance()).isEqualTo("estimated");
       Measurement m = meter.start();
@@ -181,7 +188,8 @@ class EnergyMeterModelTest {
       assertThat(model.logicalCpus()).isEqualTo(Files.readAllLines(Path.of("/proc/stat")).stream()
           .filter(l -> l.matches("cpu\\d+ .*")).count());
       assertThat(r.totalJoules()).isPositive();
-      assertThat(r.avgWatts()).isBetween(model.idleWatts(), model.maxWatts());
+      // At full load (other jobs on this 2-core machine) the average is max_watts up to float rounding.
+      assertThat(r.avgWatts()).isBetween(model.idleWatts() - 1e-9, model.maxWatts() + 1e-9);
       assertThat(r.samples()).isGreaterThanOrEqualTo(3);
       assertThat(spin).isNotNegative();
     }

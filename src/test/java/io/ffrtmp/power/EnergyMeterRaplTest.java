@@ -23,8 +23,9 @@ class EnergyMeterRaplTest {
   Path dir;
 
   private PowerConfig config(FakePowercap fake) {
+    // No hwmon tree and no NVML, so a GPU on the test machine cannot add a scope to these exact totals.
     return PowerConfig.defaults().withPowercapRoot(fake.root()).withProcRoot(dir.resolve("no-proc"))
-        .withPollIntervalMs(100);
+        .withHwmonRoot(dir.resolve("no-hwmon")).withNvmlLibrary(null).withPollIntervalMs(100);
   }
 
   private EnergyResult feedAndMeasure(EnergyMeter meter, FakePowercap.Feeder feeder, Map<String, Double> watts,
@@ -155,8 +156,17 @@ class EnergyMeterRaplTest {
     FakePowercap.Feeder feeder = fake.feeder();
     try (EnergyMeter meter = EnergyMeter.open(config(fake))) {
       JsonObject json = feedAndMeasure(meter, feeder, Map.of("intel-rapl:0", 10.0), 350).toJson();
+      // The original fields, plus "scopes" with the single cpu entry when there is no GPU.
       assertThat(json.fieldNames()).containsExactlyInAnyOrder("provenance", "source", "zones", "per_zone_joules",
-          "total_joules", "duration_ms", "avg_watts", "peak_watts", "samples", "trace");
+          "total_joules", "duration_ms", "avg_watts", "peak_watts", "samples", "trace", "scopes");
+      assertThat(json.getJsonArray("scopes")).hasSize(1);
+      JsonObject cpu = json.getJsonArray("scopes").getJsonObject(0);
+      assertThat(cpu.fieldNames()).containsExactly("scope", "provenance", "source", "zones", "joules");
+      assertThat(cpu.getString("scope")).isEqualTo("cpu");
+      assertThat(cpu.getString("provenance")).isEqualTo("measured");
+      assertThat(cpu.getString("source")).isEqualTo("rapl-powercap");
+      assertThat(cpu.getJsonArray("zones").getList()).containsExactly("package-0", "dram-0");
+      assertThat(cpu.getDouble("joules")).isEqualTo(json.getDouble("total_joules"));
       assertThat(json.getString("provenance")).isEqualTo("measured");
       assertThat(json.getString("source")).isEqualTo("rapl-powercap");
       assertThat(json.getJsonArray("zones").getList()).containsExactly("package-0", "dram-0");
