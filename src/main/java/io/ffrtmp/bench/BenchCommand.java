@@ -62,6 +62,14 @@ public final class BenchCommand implements Callable<Integer> {
     + "for containers that mount the host's sysfs elsewhere.", defaultValue = "/sys/class/powercap")
   Path powercapRoot;
 
+  @Option(names = "--hwmon-root", paramLabel = "DIR", description = "Root of the hwmon tree (default: ${DEFAULT-VALUE}).",
+    defaultValue = "/sys/class/hwmon")
+  Path hwmonRoot;
+
+  @Option(names = "--nvml", paramLabel = "LIB", description = "NVIDIA management library to load for GPU energy: a name or path "
+    + "(default: ${DEFAULT-VALUE}), or 'none' to leave GPUs out.", defaultValue = "nvidia-ml")
+  String nvml;
+
   @Option(names = "--poll-ms", paramLabel = "MS", description = "Energy counter poll interval (default: ${DEFAULT-VALUE}).", defaultValue = "1000")
   long pollMs;
 
@@ -107,7 +115,8 @@ public final class BenchCommand implements Callable<Integer> {
       + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     String dbUri = db != null ? db : System.getenv("FFRTMP_DB");
     NodeConfig config = new NodeConfig(dataDir != null ? dataDir : NodeConfig.defaultDataDir(), dbUri, ffmpeg,
-      new PowerConfig(powercapRoot, Path.of("/proc"), pollMs, idleWatts, maxWatts));
+      new PowerConfig(powercapRoot, Path.of("/proc"), pollMs, idleWatts, maxWatts)
+        .withHwmonRoot(hwmonRoot).withNvmlLibrary("none".equals(nvml) ? null : nvml));
     boolean interactive = !noProgress && System.console() != null;
     return new BenchRun(campaign, config, outDir, interactive, stdout, err).call();
   }

@@ -54,6 +54,10 @@ public final class WorkerVerticle extends VerticleBase {
       JsonArray sources = new JsonArray();
       meter.sources().stream().map(SourceStatus::toJson).forEach(sources::add);
       node = NodeSnapshot.capture(ffmpeg, sources).put("node_id", config.nodeId());
+      if (!meter.gpus().isEmpty()) {
+        // NVML's view (name, UUID, clocks, memory) beside the probe's device list.
+        node.put("nvml_gpus", new JsonArray(meter.gpus().stream().map(g -> g.toJson()).toList()));
+      }
       return null;
     }).compose(v -> {
       runner = new JobRunner(vertx, config, meter, ffmpeg, node);

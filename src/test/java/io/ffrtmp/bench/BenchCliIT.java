@@ -113,6 +113,7 @@ class BenchCliIT {
       {"name": "one", "base": {"input": {"duration_s": 2}, "video": {"resolution": "320x240", "preset": "slow"}},
        "idle_baseline_s": 1}""").toString(), "--out", dir.resolve("out").toString(),
       "--data-dir", dir.resolve("data").toString(), "--powercap-root", fake.root().toString(), "--poll-ms", "200",
+      "--hwmon-root", Files.createDirectories(dir.resolve("no-hwmon")).toString(), "--nvml", "none",
       "--no-progress"));
     if (server.equals("external")) {
       Vertx vertx = Vertx.vertx();

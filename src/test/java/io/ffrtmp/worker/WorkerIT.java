@@ -62,7 +62,9 @@ class WorkerIT {
 
   private void deployWorker(Path powercapRoot) throws Exception {
     WorkerConfig config = new WorkerConfig("test-node", dir.resolve("work"), dir.resolve("output"), "ffmpeg",
-      new PowerConfig(powercapRoot, Path.of("/proc"), 100, null, null), 60_000);
+      // Only the sources this test feeds: no real hwmon sensors or NVIDIA GPU of the machine running it.
+      new PowerConfig(powercapRoot, Path.of("/proc"), 100, null, null)
+        .withHwmonRoot(Files.createDirectories(dir.resolve("no-hwmon"))).withNvmlLibrary(null), 60_000);
     await(vertx.deployVerticle(new WorkerVerticle(config)), 60);
   }
 
