@@ -82,6 +82,11 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--idle-baseline", paramLabel = "S", description = "Seconds of idle baseline before the first job, overriding the campaign (0 skips).")
   Double idleBaselineS;
 
+  @Option(names = "--slots", paramLabel = "N", description = "Jobs the worker may run at once (default: ${DEFAULT-VALUE}). "
+    + "Only jobs with \"measure\": {\"exclusive\": false} share the node; their energy is attributed by CPU time.",
+    defaultValue = "1")
+  int slots;
+
   @Option(names = "--no-progress", description = "No live progress bar (one line per finished job instead).")
   boolean noProgress;
 
@@ -114,7 +119,7 @@ public final class BenchCommand implements Callable<Integer> {
     Path outDir = out != null ? out : Path.of("results", campaign.name() + "-"
       + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     String dbUri = db != null ? db : System.getenv("FFRTMP_DB");
-    NodeConfig config = new NodeConfig(dataDir != null ? dataDir : NodeConfig.defaultDataDir(), dbUri, ffmpeg,
+    NodeConfig config = new NodeConfig(dataDir != null ? dataDir : NodeConfig.defaultDataDir(), dbUri, ffmpeg, slots,
       new PowerConfig(powercapRoot, Path.of("/proc"), pollMs, idleWatts, maxWatts)
         .withHwmonRoot(hwmonRoot).withNvmlLibrary("none".equals(nvml) ? null : nvml));
     boolean interactive = !noProgress && System.console() != null;
@@ -151,6 +156,9 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private String checkOptions() {
+    if (slots < 1 || slots > 64) {
+      return "--slots: " + slots + " is out of range; accepted: 1 to 64";
+    }
     if (pollMs < 50 || pollMs > 60_000) {
       return "--poll-ms: " + pollMs + " is out of range; accepted: 50 to 60000";
     }

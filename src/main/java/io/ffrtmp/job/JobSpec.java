@@ -76,8 +76,11 @@ public record JobSpec(
   /**
    * {@code settleMaxS} > 0: before the encode, wait (at most that long) until the node's power is within
    * {@code settleWithin} of its idle baseline, so the heat of the previous job does not count against this one.
+   * {@code exclusive} (the default): the job has its node to itself, so its energy needs no attribution; a job that
+   * allows sharing may run beside others and gets its share of the node's energy by CPU time.
    */
-  public record Measure(int intervalMs, List<QualityMetric> quality, double settleMaxS, double settleWithin) {
+  public record Measure(int intervalMs, List<QualityMetric> quality, double settleMaxS, double settleWithin,
+                        boolean exclusive) {
   }
 
   public static final double MAX_DURATION_S = 6 * 3600;
@@ -195,7 +198,7 @@ public record JobSpec(
       json.getString("engine", "ffmpeg"),
       Queue.valueOf(json.getString("queue", "default").toUpperCase(Locale.ROOT)),
       Priority.valueOf(json.getString("priority", "medium").toUpperCase(Locale.ROOT)),
-      new Measure(intervalMs, quality, settleMaxS, settleWithin), timeoutS);
+      new Measure(intervalMs, quality, settleMaxS, settleWithin, m.getBoolean("exclusive", true)), timeoutS);
   }
 
   private static String presetOf(JsonObject v, Encoder encoder) {
@@ -253,6 +256,7 @@ public record JobSpec(
       .put("priority", priority.id())
       .put("measure", new JsonObject().put("interval_ms", measure.intervalMs())
         .put("settle_max_s", measure.settleMaxS()).put("settle_within", measure.settleWithin())
+        .put("exclusive", measure.exclusive())
         .put("quality", new JsonArray(measure.quality().stream().map(x -> x.name().toLowerCase(Locale.ROOT)).toList())))
       .put("timeout_s", timeoutS);
   }

@@ -86,7 +86,7 @@ public final class MasterVerticle extends VerticleBase {
       msg.fail(Addresses.BAD_REQUEST, "node_id: required");
       return;
     }
-    store.claim(nodeId)
+    store.claim(nodeId, msg.body().getInteger("running", 0) > 0)
       .onSuccess(lease -> {
         if (lease.isEmpty()) {
           msg.reply(new JsonObject());

@@ -7,7 +7,7 @@ import java.nio.file.Path;
  * What a node needs to start: where it keeps its state, which database, which FFmpeg and how it measures power.
  * Built from defaults, then environment ({@code FFRTMP_*}), then command-line flags.
  */
-public record NodeConfig(Path dataDir, String dbUri, String ffmpeg, PowerConfig power) {
+public record NodeConfig(Path dataDir, String dbUri, String ffmpeg, int slots, PowerConfig power) {
 
   /**
    * {@code $FFRTMP_DATA_DIR}, else {@code /var/lib/ffrtmp} for root (the embedded database runs as an unprivileged user

@@ -7,9 +7,17 @@ package io.ffrtmp.power;
  * @param idleJiffies idle + iowait
  * @param logicalCpus number of "cpuN" lines, i.e. online logical CPUs the aggregate line covers
  */
-record ProcStat(long busyJiffies, long idleJiffies, int logicalCpus) {
+public record ProcStat(long busyJiffies, long idleJiffies, int logicalCpus) {
 
-  static ProcStat parse(String content) {
+  /** USER_HZ: the unit of /proc/stat on every Linux architecture ffrtmp runs on. */
+  public static final int USER_HZ = 100;
+
+  /** Reads {@code <procRoot>/stat}. Blocking. */
+  public static ProcStat read(java.nio.file.Path procRoot) throws java.io.IOException {
+    return parse(java.nio.file.Files.readString(procRoot.resolve("stat")));
+  }
+
+  public static ProcStat parse(String content) {
     long busy = -1;
     long idle = -1;
     int cpus = 0;

@@ -5,6 +5,7 @@ import io.ffrtmp.job.JobSpec;
 import io.ffrtmp.master.store.JobLease;
 import io.ffrtmp.power.EnergyMeter;
 import io.ffrtmp.power.Measurement;
+import io.ffrtmp.power.ProcStat;
 import io.ffrtmp.quality.QualityScores;
 import io.ffrtmp.worker.engine.ChildProcess;
 import io.ffrtmp.worker.engine.FfmpegCommand;
@@ -52,7 +53,15 @@ public final class JobRunner {
   private volatile Measurement measurement;
   private volatile JsonObject energy;
 
-  public JobRunner(Vertx vertx, WorkerConfig config, EnergyMeter meter, FfmpegInfo ffmpeg, JsonObject node) {
+  private final EnergyWindows windows;
+  private EnergyWindows.Window window;
+  private ProcStat cpuAtStart;
+  private ProcStat cpuAtEnd;
+
+  /** One runner per job: it holds that job's process, window and figures. */
+  public JobRunner(Vertx vertx, WorkerConfig config, EnergyMeter meter, FfmpegInfo ffmpeg, JsonObject node,
+                   EnergyWindows windows) {
+    this.windows = windows;
     this.vertx = vertx;
     this.config = config;
     this.meter = meter;
@@ -103,8 +112,10 @@ public final class JobRunner {
 
     return settle(spec, idleBaseline, result).compose(v -> vertx.executeBlocking(() -> {
       Files.createDirectories(workDir);
+      cpuAtStart = ProcStat.read(config.power().procRoot());
       return meter.start();
     })).compose(measurement -> {
+      window = windows.open();
       long startNs = System.nanoTime();
       this.measurement = measurement;
       return ChildProcess.start(vertx, cmd, workDir, parser::accept)
@@ -122,9 +133,13 @@ public final class JobRunner {
         })
         .eventually(() -> vertx.executeBlocking(() -> {
           this.energy = measurement.stop().toJson();
+          cpuAtEnd = ProcStat.read(config.power().procRoot());
           return null;
         }))
-        .onComplete(ar -> current = null);
+        .onComplete(ar -> {
+          current = null;
+          windows.close(window);
+        });
     }).compose(enc -> finishEncode(lease, spec, result, enc, last[0], lastFrame[0], idleBaseline, workDir, encoded))
       .recover(err -> Future.succeededFuture(failed(result, "could not run FFmpeg: " + err.getMessage(), true)))
       .compose(outcome -> cleanUp(workDir).map(outcome));
@@ -202,7 +217,7 @@ public final class JobRunner {
       .put("bitrate_kbps", round(bytes * 8 / durationS / 1000, 1))
       .put("dropped_frames", last == null ? null : last.dropFrames())
       .put("duplicated_frames", last == null ? null : last.dupFrames())
-      .put("energy", energyFigures(energy, frames, durationS, idleBaseline));
+      .put("energy", energyFigures(attributed(result), frames, durationS, idleBaseline));
     return qualityPass(spec, workDir, encoded, result).compose(v -> keepOutput(lease, spec, encoded, result))
       .map(v -> new Outcome("succeeded", result, null, false));
   }
@@ -213,6 +228,13 @@ public final class JobRunner {
    */
   static long resolutionMs(String source) {
     return source != null && source.startsWith("rapl") ? 1 : 10;
+  }
+
+  private JsonObject attributed(JsonObject result) {
+    double nodeBusyS = cpuAtStart == null || cpuAtEnd == null ? 0
+      : (cpuAtEnd.busyJiffies() - cpuAtStart.busyJiffies()) / (double) ProcStat.USER_HZ;
+    return EnergyWindows.attribute(energy, window != null && window.shared(), result.getDouble("cpu_seconds"), nodeBusyS,
+      config.slots());
   }
 
   /** J/frame, J per second of output and above-idle energy, next to the meter's own figures and provenance. */
@@ -229,7 +251,10 @@ public final class JobRunner {
     e.put("joules_per_second_of_output", round(total / durationS, 4));
     if (idleBaseline != null && idleBaseline.getDouble("avg_watts") != null) {
       double idleW = idleBaseline.getDouble("avg_watts");
-      double aboveIdle = Math.max(0, total - idleW * e.getLong("duration_ms") / 1000.0);
+      Double share = e.getJsonObject("attribution") == null ? null : e.getJsonObject("attribution").getDouble("share");
+      double idleJoules = idleW * e.getLong("duration_ms") / 1000.0;
+      // A shared job owns its share of the node's idle energy as of all the rest.
+      double aboveIdle = Math.max(0, total - idleJoules * (share == null ? 1.0 : share));
       e.put("idle_watts", round(idleW, 3))
         .put("idle_provenance", idleBaseline.getString("provenance"))
         .put("above_idle_joules", round(aboveIdle, 4))

@@ -7,6 +7,7 @@ import io.ffrtmp.power.EnergyMeter;
 import io.ffrtmp.power.SourceStatus;
 import io.ffrtmp.worker.engine.FfmpegInfo;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -15,14 +16,18 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The worker: asks a master for work when it has a free slot (at start, on every wake-up, and on a slow timer),
  * runs the leased job through {@link JobRunner}, and reports start, progress and result, each fenced by the lease's token.
- * One job at a time, so a measured job has the node to itself.
+ * Up to {@code slots} jobs at once; a job that wants the node to itself (the default) runs alone, and jobs that share
+ * it get their part of the node's energy by CPU time (see {@link EnergyWindows}).
  */
 public final class WorkerVerticle extends VerticleBase {
 
@@ -33,14 +38,17 @@ public final class WorkerVerticle extends VerticleBase {
   private EnergyMeter meter;
   private FfmpegInfo ffmpeg;
   private JsonObject node;
-  private JobRunner runner;
-  private JobLease running;
-  private Future<Void> runningDone = Future.succeededFuture();
+  /** Jobs running now, by job id, each with its own runner; at most {@code config.slots()}. */
+  private final Map<UUID, Running> running = new LinkedHashMap<>();
+  private final EnergyWindows windows = new EnergyWindows();
   private boolean asking;
   private boolean stopping;
   private long pollTimer = -1;
   private JsonObject idleBaseline;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+
+  private record Running(JobLease lease, JobRunner runner, boolean exclusive, Promise<Void> done) {
+  }
 
   public WorkerVerticle(WorkerConfig config) {
     this.config = config;
@@ -60,7 +68,6 @@ public final class WorkerVerticle extends VerticleBase {
       }
       return null;
     }).compose(v -> {
-      runner = new JobRunner(vertx, config, meter, ffmpeg, node);
       consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.JOBS_AVAILABLE, m -> askForWork()));
       consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.WORKER_CANCEL, this::cancel));
       consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.WORKER_IDLE_BASELINE, this::idleBaseline));
@@ -83,11 +90,12 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private void askForWork() {
-    if (running != null || asking || stopping) {
+    if (asking || stopping || running.size() >= config.slots() || running.values().stream().anyMatch(Running::exclusive)) {
       return;
     }
     asking = true;
-    JsonObject req = new JsonObject().put("node_id", config.nodeId()).put("free_slots", 1)
+    JsonObject req = new JsonObject().put("node_id", config.nodeId())
+      .put("free_slots", config.slots() - running.size()).put("running", running.size())
       .put("encoders", new JsonArray(List.copyOf(ffmpeg.encoders())));
     vertx.eventBus().<JsonObject>request(Addresses.WORK_REQUEST, req, MASTER_CALL)
       .onComplete(ar -> {
@@ -104,10 +112,13 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private void runLease(JobLease lease) {
-    running = lease;
     long leasedNs = System.nanoTime();
     JsonObject started = fenced(lease);
-    runningDone = vertx.eventBus().<JsonObject>request(Addresses.JOB_STARTED, started, MASTER_CALL)
+    JobRunner runner = new JobRunner(vertx, config, meter, ffmpeg, node, windows);
+    boolean exclusive = lease.spec().getJsonObject("measure", new JsonObject()).getBoolean("exclusive", true);
+    Running run = new Running(lease, runner, exclusive, Promise.promise());
+    running.put(lease.jobId(), run);
+    vertx.eventBus().<JsonObject>request(Addresses.JOB_STARTED, started, MASTER_CALL)
       .compose(ok -> runner.run(lease, idleBaseline, p -> vertx.eventBus().publish(Addresses.JOB_PROGRESS, p)))
       .compose(outcome -> {
         // The whole job as the worker saw it: lease to result, spawn, power windows and quality pass included.
@@ -118,11 +129,12 @@ public final class WorkerVerticle extends VerticleBase {
         if (ar.failed()) {
           LOG.warn("job {} (attempt {}): {}", lease.jobId(), lease.attempt(), ar.cause().getMessage());
         }
-        running = null;
+        running.remove(lease.jobId());
+        run.done().complete();
         askForWork();
-      })
-      .otherwiseEmpty()
-      .mapEmpty();
+      });
+    // With a slot still free (and this job willing to share the node), ask for the next one at once.
+    askForWork();
   }
 
   private Future<Void> report(JobLease lease, JobRunner.Outcome outcome) {
@@ -140,20 +152,22 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private void cancel(Message<JsonObject> msg) {
-    JobLease lease = running;
     JsonObject body = msg.body();
-    if (lease == null || body == null) {
+    if (body == null) {
       return;
     }
-    boolean byJob = lease.jobId().toString().equals(body.getString("job_id"));
-    boolean byCampaign = lease.campaignId() != null && lease.campaignId().toString().equals(body.getString("campaign_id"));
-    if (byJob || byCampaign) {
-      runner.cancel(body.getString("reason", "canceled"));
+    for (Running r : running.values()) {
+      JobLease lease = r.lease();
+      boolean byJob = lease.jobId().toString().equals(body.getString("job_id"));
+      boolean byCampaign = lease.campaignId() != null && lease.campaignId().toString().equals(body.getString("campaign_id"));
+      if (byJob || byCampaign) {
+        r.runner().cancel(body.getString("reason", "canceled"));
+      }
     }
   }
 
   private void idleBaseline(Message<JsonObject> msg) {
-    if (running != null) {
+    if (!running.isEmpty()) {
       msg.fail(Addresses.CONFLICT, "a job is running on " + config.nodeId() + "; an idle baseline needs an idle node");
       return;
     }
@@ -172,11 +186,10 @@ public final class WorkerVerticle extends VerticleBase {
     if (pollTimer >= 0) {
       vertx.cancelTimer(pollTimer);
     }
-    if (running != null) {
-      runner.cancel("worker stopping");
-    }
-    // Let the canceled job report its end before the bus goes away.
-    return runningDone.timeout(10, java.util.concurrent.TimeUnit.SECONDS).otherwiseEmpty()
+    running.values().forEach(r -> r.runner().cancel("worker stopping"));
+    // Let the canceled jobs report their end before the bus goes away.
+    return Future.join(running.values().stream().map(r -> r.done().future()).toList())
+      .timeout(10, java.util.concurrent.TimeUnit.SECONDS).otherwiseEmpty()
       .compose(v -> Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
       .eventually(() -> vertx.executeBlocking(() -> {
         if (meter != null) {

@@ -61,10 +61,14 @@ class WorkerIT {
   }
 
   private void deployWorker(Path powercapRoot) throws Exception {
+    deployWorker(powercapRoot, 1);
+  }
+
+  private void deployWorker(Path powercapRoot, int slots) throws Exception {
     WorkerConfig config = new WorkerConfig("test-node", dir.resolve("work"), dir.resolve("output"), "ffmpeg",
       // Only the sources this test feeds: no real hwmon sensors or NVIDIA GPU of the machine running it.
       new PowerConfig(powercapRoot, Path.of("/proc"), 100, null, null)
-        .withHwmonRoot(Files.createDirectories(dir.resolve("no-hwmon"))).withNvmlLibrary(null), 60_000);
+        .withHwmonRoot(Files.createDirectories(dir.resolve("no-hwmon"))).withNvmlLibrary(null), 60_000, slots);
     await(vertx.deployVerticle(new WorkerVerticle(config)), 60);
   }
 
@@ -107,11 +111,12 @@ class WorkerIT {
     assertThat(e.getJsonArray("zones").getList()).containsExactlyInAnyOrder("package-0", "dram-0");
     double seconds = e.getLong("duration_ms") / 1000.0;
     assertThat(seconds).as("window long enough to span wraps").isGreaterThan(0.4);
-    // Package and dram are fed at the same instants, so their ratio is exact whatever the scheduling; a missed or
-    // mishandled wrap of the 5 J package counter would move it by whole 5 J steps.
+    // Package and dram are fed in the same feeder steps, so their ratio holds whatever the scheduling, up to one step
+    // a read may fall inside (a starved feeder writes ~0.1 s at once: under 2 % here); a missed or mishandled wrap of
+    // the 5 J package counter moves it by whole 5 J steps, more than 10 %.
     JsonObject perZone = e.getJsonObject("per_zone_joules");
     assertThat(perZone.fieldNames()).containsExactlyInAnyOrder("package-0", "dram-0");
-    assertThat(perZone.getDouble("package-0") / perZone.getDouble("dram-0")).isCloseTo(PACKAGE_W / DRAM_W, within(0.02));
+    assertThat(perZone.getDouble("package-0") / perZone.getDouble("dram-0")).isCloseTo(PACKAGE_W / DRAM_W, within(0.15));
     assertThat(e.getDouble("total_joules")).isCloseTo(perZone.getDouble("package-0") + perZone.getDouble("dram-0"), within(1e-6));
     // Against the clock: the feeder can fall behind its schedule while FFmpeg keeps both cores busy, so this bound is
     // loose; the core zone (18 W) wrongly added would overshoot it.
@@ -148,6 +153,34 @@ class WorkerIT {
       assertThat(vmaf.getBoolean("available")).isFalse();
       assertThat(vmaf.getString("reason")).contains("libvmaf");
     }
+  }
+
+  @Test
+  void jobsSharingANodeGetItsEnergyByCpuTimeAndExclusiveOnesRunAlone() throws Exception {
+    deployWorker(Files.createDirectories(dir.resolve("no-powercap")), 2);
+
+    List<JsonObject> shared = runCampaign("""
+      {"name": "shared", "base": {"input": {"duration_s": 3}, "measure": {"quality": [], "exclusive": false}},
+       "configurations": [
+         {"video": {"resolution": "640x360", "encoder": "libx264", "preset": "medium"}},
+         {"video": {"resolution": "320x240", "encoder": "libx264", "preset": "ultrafast", "threads": 1}}]}""");
+    JsonObject heavy = shared.get(0).getJsonObject("energy");
+    JsonObject light = shared.get(1).getJsonObject("energy");
+    assertThat(heavy.getJsonObject("attribution").getString("method")).as(heavy.encode()).isEqualTo("cpu-time-share");
+    assertThat(light.getJsonObject("attribution").getString("method")).isEqualTo("cpu-time-share");
+    double heavyShare = heavy.getJsonObject("attribution").getDouble("share");
+    double lightShare = light.getJsonObject("attribution").getDouble("share");
+    assertThat(heavyShare).isGreaterThan(lightShare).isLessThanOrEqualTo(1.0);
+    assertThat(lightShare).isPositive();
+    assertThat(heavy.getDouble("total_joules")).isGreaterThan(light.getDouble("total_joules"));
+    assertThat(heavy.getDouble("total_joules"))
+      .isCloseTo(heavy.getJsonObject("attribution").getDouble("node_joules") * heavyShare, within(1e-6));
+
+    List<JsonObject> alone = runCampaign("""
+      {"name": "alone", "base": {"input": {"duration_s": 1}, "video": {"resolution": "320x240"}, "measure": {"quality": []}},
+       "configurations": [{"video": {"preset": "ultrafast"}}, {"video": {"preset": "veryfast"}}]}""");
+    assertThat(alone).extracting(r -> r.getJsonObject("energy").getJsonObject("attribution").getString("method"))
+      .containsExactly("exclusive", "exclusive");
   }
 
   @Test

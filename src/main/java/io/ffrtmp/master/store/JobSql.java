@@ -17,11 +17,15 @@ final class JobSql {
   static final String INSERT_EVENT = """
     INSERT INTO job_events (job_id, from_state, to_state, actor, reason, attempt) VALUES ($1, $2, $3, $4, $5, $6)""";
 
-  /** Queue, then priority, then age; SKIP LOCKED lets concurrent claims take different jobs without waiting. */
+  /**
+   * Queue, then priority, then age; SKIP LOCKED lets concurrent claims take different jobs without waiting. $2: the
+   * worker already runs a job, so only jobs that allow sharing the node qualify.
+   */
   static final String CLAIM = """
     UPDATE jobs SET state = 'leased', node_id = $1, attempt = attempt + 1, fencing_token = nextval('fencing_tokens'),
            updated_at = now()
      WHERE id = (SELECT id FROM jobs WHERE state = 'queued'
+                   AND ($2 = false OR coalesce((spec->'measure'->>'exclusive')::boolean, true) = false)
                  ORDER BY queue_rank, priority_rank, created_at, seq
                  FOR UPDATE SKIP LOCKED LIMIT 1)
     RETURNING id, campaign_id, config_key, repetition, attempt, fencing_token, spec""";

@@ -58,9 +58,14 @@ public final class JobStore {
       .map(id));
   }
 
-  /** Claims the best queued job for this node, or nothing when the queue is empty. */
+  /** Claims the best queued job for an idle node, or nothing when the queue is empty. */
   public Future<Optional<JobLease>> claim(String nodeId) {
-    return pool.withTransaction(conn -> conn.preparedQuery(JobSql.CLAIM).execute(Tuple.of(nodeId))
+    return claim(nodeId, false);
+  }
+
+  /** As {@link #claim(String)}; {@code busy}: the node already runs a job, so exclusive jobs are passed over. */
+  public Future<Optional<JobLease>> claim(String nodeId, boolean busy) {
+    return pool.withTransaction(conn -> conn.preparedQuery(JobSql.CLAIM).execute(Tuple.of(nodeId, busy))
       .compose(rows -> {
         if (rows.size() == 0) {
           return Future.succeededFuture(Optional.<JobLease>empty());
