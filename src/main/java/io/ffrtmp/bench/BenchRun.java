@@ -143,13 +143,17 @@ final class BenchRun implements Callable<Integer> {
     return report(id);
   }
 
-  /** Idle spread above this share of the mean makes "above idle" figures unreliable. */
+  /**
+   * Idle spread above this share of the mean makes "above idle" figures unreliable; below the absolute floor the
+   * spread is within what a small machine's own background (this JVM, the database) makes anyway.
+   */
   static final double NOISY_BASELINE_RATIO = 0.10;
+  static final double NOISY_BASELINE_FLOOR_W = 0.5;
 
   static java.util.Optional<String> noisyBaselineWarning(JsonObject baseline) {
     Double avg = baseline == null ? null : baseline.getDouble("avg_watts");
     Double sd = baseline == null ? null : baseline.getDouble("stddev_watts");
-    if (avg == null || sd == null || avg <= 0 || sd / avg <= NOISY_BASELINE_RATIO) {
+    if (avg == null || sd == null || avg <= 0 || sd / avg <= NOISY_BASELINE_RATIO || sd <= NOISY_BASELINE_FLOOR_W) {
       return java.util.Optional.empty();
     }
     return java.util.Optional.of(String.format(java.util.Locale.ROOT, "the idle baseline is noisy (%.2f W ± %.2f W, %.0f %%): "
