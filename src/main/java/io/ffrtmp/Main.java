@@ -1,6 +1,7 @@
 package io.ffrtmp;
 
 import io.ffrtmp.bench.BenchCommand;
+import io.ffrtmp.cli.CalibrateCommand;
 import io.ffrtmp.cli.DoctorCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -12,8 +13,9 @@ import picocli.CommandLine.Option;
   description = {"Measures what video transcoding costs in energy.", "",
     "  ffrtmp bench [CAMPAIGN]            run a campaign here and rank configurations by J/frame",
     "  ffrtmp doctor                      check this machine and print the fix for anything unusable",
+    "  ffrtmp calibrate                   fit this node's CPU power model with RAPL, for nodes without it",
     "  ffrtmp --role master|worker|standalone   run a node"},
-  subcommands = {BenchCommand.class, DoctorCommand.class})
+  subcommands = {BenchCommand.class, DoctorCommand.class, CalibrateCommand.class})
 public final class Main implements Callable<Integer> {
 
   /** Node roles; each is parsed and validated now, and started by the release that brings it. */

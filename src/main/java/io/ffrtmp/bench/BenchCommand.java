@@ -79,6 +79,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--max-watts", paramLabel = "W", description = "Estimation model: node power with every CPU busy.")
   Double maxWatts;
 
+  @Option(names = "--model-file", paramLabel = "FILE", description = "Power model written by 'ffrtmp calibrate' on a node of the "
+    + "same hardware, used where no RAPL counter is readable (instead of --idle-watts/--max-watts).")
+  Path modelFile;
+
   @Option(names = "--idle-baseline", paramLabel = "S", description = "Seconds of idle baseline before the first job, overriding the campaign (0 skips).")
   Double idleBaselineS;
 
@@ -121,7 +125,7 @@ public final class BenchCommand implements Callable<Integer> {
     String dbUri = db != null ? db : System.getenv("FFRTMP_DB");
     NodeConfig config = new NodeConfig(dataDir != null ? dataDir : NodeConfig.defaultDataDir(), dbUri, ffmpeg, slots,
       new PowerConfig(powercapRoot, Path.of("/proc"), pollMs, idleWatts, maxWatts)
-        .withHwmonRoot(hwmonRoot).withNvmlLibrary("none".equals(nvml) ? null : nvml));
+        .withHwmonRoot(hwmonRoot).withNvmlLibrary("none".equals(nvml) ? null : nvml).withModelFile(modelFile));
     boolean interactive = !noProgress && System.console() != null;
     return new BenchRun(campaign, config, outDir, interactive, stdout, err).call();
   }
@@ -170,6 +174,12 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (idleWatts != null && maxWatts != null && maxWatts < idleWatts) {
       return "--max-watts: " + maxWatts + " is below --idle-watts " + idleWatts + "; accepted: at least the idle power";
+    }
+    if (modelFile != null && (idleWatts != null || maxWatts != null)) {
+      return "--model-file: a calibrated model replaces --idle-watts/--max-watts; give one or the other";
+    }
+    if (modelFile != null && !java.nio.file.Files.isReadable(modelFile)) {
+      return "--model-file: " + modelFile + " cannot be read; accepted: a file written by 'ffrtmp calibrate'";
     }
     if (db != null) {
       try {

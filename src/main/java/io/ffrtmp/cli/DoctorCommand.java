@@ -45,7 +45,8 @@ public final class DoctorCommand implements Callable<Integer> {
   static final String VMAF_FIX = "VMAF needs an FFmpeg built with --enable-libvmaf; Debian's ffmpeg has none: use a static "
     + "build with libvmaf or build FFmpeg with libvmaf";
   static final String NO_RAPL_FIX = "no RAPL on this machine (virtual machines have none): energy is estimated by the "
-    + "CPU-utilisation model; give it this machine's real idle and full-load watts with bench --idle-watts/--max-watts";
+    + "CPU-utilisation model; give it this machine's real idle and full-load watts with bench --idle-watts/--max-watts, "
+    + "or a model fitted by 'ffrtmp calibrate' on a node of the same hardware that has RAPL (bench --model-file)";
   static final String RENDER_GROUP_FIX = "sudo usermod -aG render,video $USER (then log in again): this user cannot open "
     + "the render node(s) %s";
   static final String GOVERNOR_FIX = "sudo cpupower frequency-set -g performance (package linux-cpupower): with a governor "

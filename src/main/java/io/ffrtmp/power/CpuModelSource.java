@@ -1,7 +1,9 @@
 package io.ffrtmp.power;
 
+import io.ffrtmp.node.HardwareProbe;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,9 +35,20 @@ final class CpuModelSource implements PowerSource {
   }
 
   static CpuModelSource open(PowerConfig config, CounterReader reader) throws IOException {
+    return open(config, reader, null);
+  }
+
+  /**
+   * @param calibrated the model file named by the config, already read and checked; null when none is configured
+   */
+  static CpuModelSource open(PowerConfig config, CounterReader reader, PowerModelFile calibrated) throws IOException {
     Path statFile = config.procRoot().resolve("stat");
-    ProcStat stat = parse(statFile, reader.read(statFile));
+    ProcStat stat = ProcStat.read(statFile, reader);
     int cpus = stat.logicalCpus() > 0 ? stat.logicalCpus() : Runtime.getRuntime().availableProcessors();
+    if (calibrated != null) {
+      return new CpuModelSource(statFile, reader, calibratedParams(calibrated, cpus,
+          new HardwareProbe(config.procRoot(), Path.of("/sys"), Path.of("/dev")).cpu().model()));
+    }
     double idle = config.modelIdleWatts() != null ? config.modelIdleWatts() : DEFAULT_IDLE_WATTS_PER_CPU * cpus;
     double max = config.modelMaxWatts() != null ? config.modelMaxWatts() : DEFAULT_MAX_WATTS_PER_CPU * cpus;
     if (idle > max) {
@@ -52,6 +65,28 @@ final class CpuModelSource implements PowerSource {
           + "; the other from " + DEFAULT_BASIS;
     }
     return new CpuModelSource(statFile, reader, new ModelParams(MODEL_NAME, idle, max, cpus, basis));
+  }
+
+  /**
+   * The file's whole-machine watts with its fit error. A file from other hardware is still used (it is closer than
+   * the published averages when the parts are similar) but says so in every estimate.
+   */
+  static ModelParams calibratedParams(PowerModelFile file, int logicalCpus, String cpuModel) {
+    String basis = "calibrated on " + file.cpuModel() + " " + file.createdAt() + " (" + file.file() + ")";
+    return new ModelParams(MODEL_NAME, file.idleWatts(), file.maxWatts(), logicalCpus, basis, file.rmseWatts(),
+        file.r2(), hardwareDifference(file, logicalCpus, cpuModel));
+  }
+
+  /** "calibrated on different hardware: ..." naming what differs, or null when CPU model and count match. */
+  static String hardwareDifference(PowerModelFile file, int logicalCpus, String cpuModel) {
+    List<String> differences = new ArrayList<>();
+    if (file.logicalCpus() != logicalCpus) {
+      differences.add(file.logicalCpus() + " logical CPUs there, " + logicalCpus + " here");
+    }
+    if (!file.cpuModel().equals(cpuModel)) {
+      differences.add("'" + file.cpuModel() + "' there, '" + cpuModel + "' here");
+    }
+    return differences.isEmpty() ? null : "calibrated on different hardware: " + String.join("; ", differences);
   }
 
   Path statFile() {
@@ -81,7 +116,7 @@ final class CpuModelSource implements PowerSource {
   @Override
   public Snapshot read() throws IOException {
     long before = System.nanoTime();
-    ProcStat stat = parse(statFile, reader.read(statFile));
+    ProcStat stat = ProcStat.read(statFile, reader);
     long after = System.nanoTime();
     return new Snapshot(before + (after - before) / 2, new long[] {stat.busyJiffies(), stat.idleJiffies()});
   }
@@ -95,24 +130,14 @@ final class CpuModelSource implements PowerSource {
 
       @Override
       public double[] joules(Snapshot prev, Snapshot cur) {
-        long busy = cur.values()[0] - prev.values()[0];
-        long idle = cur.values()[1] - prev.values()[1];
-        long total = busy + idle;
-        if (total > 0 && busy >= 0 && idle >= 0) {
-          lastUtilisation = (double) busy / total;
+        double share = ProcStat.busyShare(cur.values()[0] - prev.values()[0], cur.values()[1] - prev.values()[1]);
+        if (!Double.isNaN(share)) {
+          lastUtilisation = share;
         }
         double watts = params.idleWatts() + lastUtilisation * (params.maxWatts() - params.idleWatts());
         double seconds = (cur.nanoTime() - prev.nanoTime()) / 1e9;
         return new double[] {watts * seconds};
       }
     };
-  }
-
-  private static ProcStat parse(Path file, String content) throws IOException {
-    try {
-      return ProcStat.parse(content);
-    } catch (IllegalArgumentException e) {
-      throw new IOException("cannot parse " + file + ": " + e.getMessage(), e);
-    }
   }
 }

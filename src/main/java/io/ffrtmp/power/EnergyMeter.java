@@ -67,6 +67,8 @@ public final class EnergyMeter implements AutoCloseable {
   }
 
   static EnergyMeter open(PowerConfig config, CounterReader reader, int traceCapacity) {
+    // Read before probing so a broken model file fails on every node, not only on the ones that would use it.
+    PowerModelFile calibrated = config.modelFile() == null ? null : PowerModelFile.read(config.modelFile());
     RaplDiscovery.Probe rapl = RaplDiscovery.probe(config.powercapRoot(), reader);
     HwmonDiscovery.Probe hwmon = HwmonDiscovery.probe(config.hwmonRoot(), reader);
     List<SourceStatus> statuses = new ArrayList<>(rapl.statuses());
@@ -77,15 +79,23 @@ public final class EnergyMeter implements AutoCloseable {
     if (!rapl.scope().isEmpty()) {
       parts.add(new ScopedSources.Part(Scopes.CPU, new RaplSource(rapl.scope(), reader)));
       hwmonCpu.forEach(c -> hwmonLeftOut.put(c, "the cpu scope is measured by RAPL (one source per scope)"));
+      addUnusedModelFile(statuses, calibrated, "RAPL");
     } else if (!hwmonCpu.isEmpty()) {
       parts.add(new ScopedSources.Part(Scopes.CPU, new HwmonSource(hwmonCpu, reader)));
+      addUnusedModelFile(statuses, calibrated, "hwmon CPU energy");
     } else {
       String statPath = config.procRoot().resolve("stat").toString();
       try {
-        CpuModelSource model = CpuModelSource.open(config, reader);
-        statuses.add(new SourceStatus(CpuModelSource.NAME, statPath, true,
-            "used: no readable RAPL zone or hwmon CPU energy, so power is estimated from CPU utilisation", null,
-            Scopes.CPU, CpuModelSource.RESOLUTION));
+        CpuModelSource model = CpuModelSource.open(config, reader, calibrated);
+        String detail = "used: no readable RAPL zone or hwmon CPU energy, so power is estimated from CPU utilisation";
+        if (calibrated != null) {
+          detail += "; " + model.model().basis() + ", fit RMSE " + model.model().fitRmseWatts() + " W";
+        }
+        if (model.model().warning() != null) {
+          detail += "; " + model.model().warning();
+        }
+        statuses.add(new SourceStatus(CpuModelSource.NAME, statPath, true, detail, null, Scopes.CPU,
+            CpuModelSource.RESOLUTION));
         LOG.warn("power: no readable RAPL zone under {}; CPU energy is estimated ({})", config.powercapRoot(),
             model.model().basis());
         parts.add(new ScopedSources.Part(Scopes.CPU, model));
@@ -113,6 +123,14 @@ public final class EnergyMeter implements AutoCloseable {
     ScopedSources chosen = new ScopedSources(parts);
     LOG.info("power: measuring {} ({}), zones {}", chosen.sourceName(), chosen.provenance(), chosen.zones());
     return new EnergyMeter(config, chosen, statuses, nvml, traceCapacity);
+  }
+
+  private static void addUnusedModelFile(List<SourceStatus> statuses, PowerModelFile calibrated, String measuredBy) {
+    if (calibrated != null) {
+      statuses.add(new SourceStatus("power-model-file", calibrated.file().toString(), true,
+          "not used: the cpu scope is measured by " + measuredBy + "; a model only stands in where nothing measures",
+          null, Scopes.CPU, null));
+    }
   }
 
   private static List<SourceStatus> hwmonStatuses(HwmonDiscovery.Probe hwmon, Map<HwmonChannel, String> leftOut) {
@@ -150,6 +168,12 @@ public final class EnergyMeter implements AutoCloseable {
   /** Every source looked at, with state and, when unusable, the reason and the fix. */
   public List<SourceStatus> sources() {
     return sources;
+  }
+
+  /** The source chosen for a scope ("cpu", "gpu"); null when nothing measures that scope. */
+  PowerSource scopeSource(String scope) {
+    return source.parts().stream().filter(p -> p.scope().equals(scope)).map(ScopedSources.Part::source).findFirst()
+        .orElse(null);
   }
 
   public PowerConfig config() {

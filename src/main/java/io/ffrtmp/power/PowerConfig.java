@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param hwmonRoot      hwmon class directory, normally {@code /sys/class/hwmon}
  * @param nvmlLibrary    NVML library to load: a name for the system loader ("nvidia-ml") or an absolute path to a
  *                       libnvidia-ml.so; null means NVIDIA GPUs are not looked at
+ * @param modelFile      a power model written by {@code ffrtmp calibrate}, used instead of the defaults when the cpu
+ *                       scope falls back to the CPU-utilisation model; null for none. Exclusive with the model watts
  */
 public record PowerConfig(Path powercapRoot, Path procRoot, long pollIntervalMs, Double modelIdleWatts,
-                          Double modelMaxWatts, Path hwmonRoot, String nvmlLibrary) {
+                          Double modelMaxWatts, Path hwmonRoot, String nvmlLibrary, Path modelFile) {
 
   public static final Path DEFAULT_POWERCAP_ROOT = Path.of("/sys/class/powercap");
   public static final Path DEFAULT_PROC_ROOT = Path.of("/proc");
@@ -46,6 +48,17 @@ public record PowerConfig(Path powercapRoot, Path procRoot, long pollIntervalMs,
     if (nvmlLibrary != null && nvmlLibrary.isBlank()) {
       throw new IllegalArgumentException("nvmlLibrary must be a library name, a path, or null; got a blank string");
     }
+    if (modelFile != null && (modelIdleWatts != null || modelMaxWatts != null)) {
+      // Two sources for the same line would leave a reader unable to tell which one an estimate used.
+      throw new IllegalArgumentException("give either model watts (idle/max) or a model file (" + modelFile
+          + "), not both");
+    }
+  }
+
+  /** The seven settings before model files existed; no model file. */
+  public PowerConfig(Path powercapRoot, Path procRoot, long pollIntervalMs, Double modelIdleWatts,
+                     Double modelMaxWatts, Path hwmonRoot, String nvmlLibrary) {
+    this(powercapRoot, procRoot, pollIntervalMs, modelIdleWatts, modelMaxWatts, hwmonRoot, nvmlLibrary, null);
   }
 
   /** The original five settings; hwmon and NVML take their system defaults, so GPUs are measured where present. */
@@ -60,32 +73,43 @@ public record PowerConfig(Path powercapRoot, Path procRoot, long pollIntervalMs,
   }
 
   public PowerConfig withPowercapRoot(Path root) {
-    return new PowerConfig(root, procRoot, pollIntervalMs, modelIdleWatts, modelMaxWatts, hwmonRoot, nvmlLibrary);
+    return new PowerConfig(root, procRoot, pollIntervalMs, modelIdleWatts, modelMaxWatts, hwmonRoot, nvmlLibrary,
+        modelFile);
   }
 
   public PowerConfig withProcRoot(Path root) {
     return new PowerConfig(powercapRoot, root, pollIntervalMs, modelIdleWatts, modelMaxWatts, hwmonRoot,
-        nvmlLibrary);
+        nvmlLibrary, modelFile);
   }
 
   public PowerConfig withPollIntervalMs(long intervalMs) {
     return new PowerConfig(powercapRoot, procRoot, intervalMs, modelIdleWatts, modelMaxWatts, hwmonRoot,
-        nvmlLibrary);
+        nvmlLibrary, modelFile);
   }
 
   /** Either argument may be null to keep the per-CPU default for that end of the line. */
   public PowerConfig withModelWatts(Double idleWatts, Double maxWatts) {
-    return new PowerConfig(powercapRoot, procRoot, pollIntervalMs, idleWatts, maxWatts, hwmonRoot, nvmlLibrary);
+    return new PowerConfig(powercapRoot, procRoot, pollIntervalMs, idleWatts, maxWatts, hwmonRoot, nvmlLibrary,
+        modelFile);
   }
 
   public PowerConfig withHwmonRoot(Path root) {
     return new PowerConfig(powercapRoot, procRoot, pollIntervalMs, modelIdleWatts, modelMaxWatts, root,
-        nvmlLibrary);
+        nvmlLibrary, modelFile);
   }
 
   /** A library name or an absolute path to libnvidia-ml.so; null leaves NVIDIA GPUs out of every measurement. */
   public PowerConfig withNvmlLibrary(String library) {
     return new PowerConfig(powercapRoot, procRoot, pollIntervalMs, modelIdleWatts, modelMaxWatts, hwmonRoot,
-        library);
+        library, modelFile);
+  }
+
+  /**
+   * A model file from {@code ffrtmp calibrate}; null for none. It is read and checked when the meter opens, and used
+   * only when the cpu scope falls back to the CPU-utilisation model.
+   */
+  public PowerConfig withModelFile(Path file) {
+    return new PowerConfig(powercapRoot, procRoot, pollIntervalMs, modelIdleWatts, modelMaxWatts, hwmonRoot,
+        nvmlLibrary, file);
   }
 }

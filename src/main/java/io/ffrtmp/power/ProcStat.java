@@ -1,5 +1,8 @@
 package io.ffrtmp.power;
 
+import java.io.IOException;
+import java.nio.file.Path;
+
 /**
  * The aggregate "cpu" line of {@code /proc/stat}, in USER_HZ jiffies summed over all logical CPUs.
  *
@@ -13,8 +16,35 @@ public record ProcStat(long busyJiffies, long idleJiffies, int logicalCpus) {
   public static final int USER_HZ = 100;
 
   /** Reads {@code <procRoot>/stat}. Blocking. */
-  public static ProcStat read(java.nio.file.Path procRoot) throws java.io.IOException {
-    return parse(java.nio.file.Files.readString(procRoot.resolve("stat")));
+  public static ProcStat read(Path procRoot) throws IOException {
+    return read(procRoot.resolve("stat"), CounterReader.FILES);
+  }
+
+  /** Reads and parses one stat file; a file that does not parse is an IOException naming it. */
+  static ProcStat read(Path statFile, CounterReader reader) throws IOException {
+    String content = reader.read(statFile);
+    try {
+      return parse(content);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("cannot parse " + statFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Busy share of the jiffies between two reads, 0..1; NaN when no jiffy ticked (or the counters went backwards,
+   * as after CPU hotplug), so the caller decides what an interval without information means.
+   */
+  static double busyShare(long busyDelta, long idleDelta) {
+    long total = busyDelta + idleDelta;
+    if (total <= 0 || busyDelta < 0 || idleDelta < 0) {
+      return Double.NaN;
+    }
+    return (double) busyDelta / total;
+  }
+
+  /** Utilisation between an earlier read and this one; NaN when no jiffy ticked in between. */
+  double utilisationSince(ProcStat earlier) {
+    return busyShare(busyJiffies - earlier.busyJiffies, idleJiffies - earlier.idleJiffies);
   }
 
   public static ProcStat parse(String content) {
