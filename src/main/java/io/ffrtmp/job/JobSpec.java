@@ -69,8 +69,39 @@ public record JobSpec(
     }
   }
 
-  public record Video(Codec codec, Encoder encoder, String preset, RateControl rateControl, Integer crf,
+  /**
+   * {@code encoderAuto}: the spec said {@code encoder: auto}; {@code encoder} holds the software choice until a
+   * worker that has a working hardware encoder for the codec picks that instead ({@link #forNode}).
+   */
+  public record Video(Codec codec, Encoder encoder, boolean encoderAuto, String preset, RateControl rateControl, Integer crf,
                       Integer bitrateKbps, Integer maxBitrateKbps, Resolution resolution, double fps, int gop, int threads) {
+  }
+
+  /** Hardware families in the order {@code encoder: auto} prefers them. */
+  private static final List<Encoder.Hardware> AUTO_ORDER = List.of(Encoder.Hardware.NVENC, Encoder.Hardware.QSV,
+    Encoder.Hardware.VAAPI);
+
+  /**
+   * The spec as a node with these working encoders runs it: {@code encoder: auto} without an explicit preset picks
+   * the node's hardware encoder for the codec (NVENC, then QSV, then VAAPI) with its default preset, else stays
+   * with the software encoder. The rate-control value carries over (the CRF ranges of the hardware H.264/HEVC
+   * encoders cover the software ones'). Specs that name an encoder are returned unchanged.
+   */
+  public JobSpec forNode(java.util.Set<Encoder> working) {
+    if (!video.encoderAuto() || video.preset() != null && !video.preset().equals(video.encoder().defaultPreset())) {
+      return this;
+    }
+    for (Encoder.Hardware hw : AUTO_ORDER) {
+      for (Encoder e : Encoder.values()) {
+        if (e.hardware() == hw && e.codec() == video.codec() && working.contains(e)
+          && (video.crf() == null || video.crf() >= e.crfMin() && video.crf() <= e.crfMax())) {
+          Video v = new Video(video.codec(), e, true, e.defaultPreset(), video.rateControl(), video.crf(),
+            video.bitrateKbps(), video.maxBitrateKbps(), video.resolution(), video.fps(), video.gop(), video.threads());
+          return new JobSpec(name, scenario, input, output, v, engine, queue, priority, measure, timeoutS);
+        }
+      }
+    }
+    return this;
   }
 
   /**
@@ -94,7 +125,8 @@ public record JobSpec(
       : scenario != null ? scenario.codec() : null;
     String encoderName = v.getString("encoder", "auto");
     Encoder encoder;
-    if ("auto".equals(encoderName)) {
+    boolean auto = "auto".equals(encoderName);
+    if (auto) {
       encoder = Encoder.byName((codec == null ? Codec.H264 : codec).defaultEncoder()).orElseThrow();
     } else {
       encoder = Encoder.byName(encoderName).orElseThrow(() -> new SpecException("video.encoder",
@@ -155,7 +187,7 @@ public record JobSpec(
     if (threads < 0 || threads > 256) {
       throw new SpecException("video.threads", threads + " is out of range; accepted: 0 (encoder decides) to 256");
     }
-    Video video = new Video(codec, encoder, preset, rc, crf, bitrate, maxBitrate, resolution, fps, gop, threads);
+    Video video = new Video(codec, encoder, auto, preset, rc, crf, bitrate, maxBitrate, resolution, fps, gop, threads);
 
     JsonObject in = json.getJsonObject("input", new JsonObject());
     double durationS = in.getValue("duration_s") == null ? 10 : in.getDouble("duration_s");
@@ -221,7 +253,7 @@ public record JobSpec(
   public JsonObject toJson() {
     JsonObject videoJson = new JsonObject()
       .put("codec", video.codec().id())
-      .put("encoder", video.encoder().ffmpegName())
+      .put("encoder", video.encoderAuto() ? "auto" : video.encoder().ffmpegName())
       .put("rate_control", video.rateControl().name().toLowerCase(Locale.ROOT))
       .put("resolution", video.resolution().toString())
       .put("fps", video.fps())
@@ -277,10 +309,24 @@ public record JobSpec(
 
   /** A short, stable label such as {@code libx264 veryfast crf23 1280x720p30}. */
   public String configKey() {
+    if (video.encoderAuto()) {
+      // The encoder is the node's choice: the key names the codec, and the result's config names what ran.
+      StringBuilder sb = new StringBuilder("auto-").append(video.codec().id());
+      if (video.preset() != null && !video.preset().equals(video.encoder().defaultPreset())) {
+        sb.append(' ').append(video.preset()); // a named software preset keeps the software encoder
+      }
+      appendRateAndSize(sb);
+      return sb.toString();
+    }
     StringBuilder sb = new StringBuilder(video.encoder().ffmpegName());
     if (video.preset() != null) {
       sb.append(' ').append(Character.isDigit(video.preset().charAt(0)) ? "p" + video.preset() : video.preset());
     }
+    appendRateAndSize(sb);
+    return sb.toString();
+  }
+
+  private void appendRateAndSize(StringBuilder sb) {
     switch (video.rateControl()) {
       case CRF -> sb.append(" crf").append(video.crf());
       case CBR -> sb.append(" cbr").append(video.bitrateKbps()).append('k');
@@ -291,6 +337,5 @@ public record JobSpec(
     if (video.threads() > 0) {
       sb.append(" t").append(video.threads());
     }
-    return sb.toString();
   }
 }

@@ -172,6 +172,11 @@ public final class HardwareProbe {
    * At most {@link #PARALLEL_PROBES} probes at a time, each killed after {@link #PROBE_TIMEOUT}.
    */
   public static List<EncoderCheck> encoders(FfmpegInfo ffmpeg) {
+    return encoders(ffmpeg, List.of(Encoder.values()));
+  }
+
+  /** As {@link #encoders(FfmpegInfo)}, for the given encoders only (a worker probes just the hardware ones). */
+  public static List<EncoderCheck> encoders(FfmpegInfo ffmpeg, List<Encoder> which) {
     ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_PROBES, r -> {
       Thread t = new Thread(r, "ffrtmp-encoder-probe");
       t.setDaemon(true);
@@ -179,7 +184,7 @@ public final class HardwareProbe {
     });
     try {
       List<Future<EncoderCheck>> pending = new ArrayList<>();
-      for (Encoder e : Encoder.values()) {
+      for (Encoder e : which) {
         pending.add(pool.submit(() -> ffmpeg.has(e) ? probeEncoder(ffmpeg.binary(), e)
           : new EncoderCheck(e, false, false, "not listed by 'ffmpeg -encoders': this FFmpeg build lacks it")));
       }

@@ -59,9 +59,12 @@ public final class JobRunner {
   private ProcStat cpuAtEnd;
 
   /** One runner per job: it holds that job's process, window and figures. */
+  private final java.util.Set<Encoder> workingHardware;
+
   public JobRunner(Vertx vertx, WorkerConfig config, EnergyMeter meter, FfmpegInfo ffmpeg, JsonObject node,
-                   EnergyWindows windows) {
+                   EnergyWindows windows, java.util.Set<Encoder> workingHardware) {
     this.windows = windows;
+    this.workingHardware = workingHardware;
     this.vertx = vertx;
     this.config = config;
     this.meter = meter;
@@ -82,13 +85,24 @@ public final class JobRunner {
     cancelReason = null;
     measurement = null;
     energy = null;
-    JobSpec spec;
+    JobSpec asSpecified;
     try {
-      spec = JobSpec.fromJson(lease.spec());
+      asSpecified = JobSpec.fromJson(lease.spec());
     } catch (RuntimeException e) {
       return Future.succeededFuture(failed(base(lease, null), "invalid spec: " + e, false));
     }
+    JobSpec spec = asSpecified.forNode(workingHardware);
     JsonObject result = base(lease, spec);
+    if (asSpecified.video().encoderAuto()) {
+      result.put("encoder_choice", new JsonObject()
+        .put("requested", "auto")
+        .put("chosen", spec.video().encoder().ffmpegName())
+        .put("why", spec.video().encoder().hardware() != Encoder.Hardware.NONE
+          ? "this node has a working " + spec.video().encoder().hardware().name() + " encoder for " + spec.video().codec().id()
+          : "no working hardware encoder for " + spec.video().codec().id() + " on this node (see node.hardware_encoders)"
+            + (asSpecified.video().preset() != null && !asSpecified.video().preset().equals(asSpecified.video().encoder().defaultPreset())
+              ? ", or a software preset was named" : "")));
+    }
     Encoder encoder = spec.video().encoder();
     if (!ffmpeg.has(encoder)) {
       return Future.succeededFuture(failed(result, "encoder " + encoder.ffmpegName() + " is not available in this FFmpeg build ("

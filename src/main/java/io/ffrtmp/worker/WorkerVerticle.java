@@ -1,7 +1,10 @@
 package io.ffrtmp.worker;
 
 import io.ffrtmp.cluster.Addresses;
+import io.ffrtmp.job.Encoder;
 import io.ffrtmp.master.store.JobLease;
+import io.ffrtmp.node.EncoderCheck;
+import io.ffrtmp.node.HardwareProbe;
 import io.ffrtmp.node.NodeSnapshot;
 import io.ffrtmp.power.EnergyMeter;
 import io.ffrtmp.power.SourceStatus;
@@ -16,9 +19,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +46,7 @@ public final class WorkerVerticle extends VerticleBase {
   /** Jobs running now, by job id, each with its own runner; at most {@code config.slots()}. */
   private final Map<UUID, Running> running = new LinkedHashMap<>();
   private final EnergyWindows windows = new EnergyWindows();
+  private Set<Encoder> workingHardware = Set.of();
   private boolean asking;
   private boolean stopping;
   private long pollTimer = -1;
@@ -62,6 +68,14 @@ public final class WorkerVerticle extends VerticleBase {
       JsonArray sources = new JsonArray();
       meter.sources().stream().map(SourceStatus::toJson).forEach(sources::add);
       node = NodeSnapshot.capture(ffmpeg, sources).put("node_id", config.nodeId());
+      // Distribution builds list hardware encoders whether or not the hardware exists: a one-frame probe says which
+      // work, so that "encoder: auto" can use them.
+      List<Encoder> hardware = Arrays.stream(Encoder.values())
+        .filter(e -> e.hardware() != Encoder.Hardware.NONE && ffmpeg.has(e)).toList();
+      List<EncoderCheck> checks = HardwareProbe.encoders(ffmpeg, hardware);
+      workingHardware = checks.stream().filter(EncoderCheck::works).map(EncoderCheck::encoder)
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
+      node.put("hardware_encoders", new JsonArray(checks.stream().map(EncoderCheck::toJson).toList()));
       if (!meter.gpus().isEmpty()) {
         // NVML's view (name, UUID, clocks, memory) beside the probe's device list.
         node.put("nvml_gpus", new JsonArray(meter.gpus().stream().map(g -> g.toJson()).toList()));
@@ -114,7 +128,7 @@ public final class WorkerVerticle extends VerticleBase {
   private void runLease(JobLease lease) {
     long leasedNs = System.nanoTime();
     JsonObject started = fenced(lease);
-    JobRunner runner = new JobRunner(vertx, config, meter, ffmpeg, node, windows);
+    JobRunner runner = new JobRunner(vertx, config, meter, ffmpeg, node, windows, workingHardware);
     boolean exclusive = lease.spec().getJsonObject("measure", new JsonObject()).getBoolean("exclusive", true);
     Running run = new Running(lease, runner, exclusive, Promise.promise());
     running.put(lease.jobId(), run);

@@ -33,7 +33,7 @@ class CampaignTest {
 
   @Test
   void duplicateConfigurationsRunOnce() {
-    Campaign c = parse("{\"configurations\": [{}, {\"video\": {\"encoder\": \"libx264\"}}]}");
+    Campaign c = parse("{\"configurations\": [{}, {\"video\": {\"codec\": \"h264\", \"encoder\": \"auto\"}}]}");
     assertThat(c.configurations()).hasSize(1);
   }
 

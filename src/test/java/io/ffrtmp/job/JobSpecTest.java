@@ -124,9 +124,33 @@ class JobSpecTest {
 
   @Test
   void canonicalJsonRoundTrips() {
-    JobSpec s = spec("{\"scenario\": \"1080p60-av1\", \"video\": {\"preset\": 12, \"crf\": 40}, \"queue\": \"batch\"}");
+    JobSpec s = spec("{\"scenario\": \"1080p60-av1\", \"video\": {\"encoder\": \"libsvtav1\", \"preset\": 12, \"crf\": 40}, \"queue\": \"batch\"}");
     JobSpec again = JobSpec.fromJson(s.toJson());
     assertThat(again).isEqualTo(s);
     assertThat(s.configKey()).isEqualTo("libsvtav1 p12 crf40 1920x1080p60");
+  }
+
+  @Test
+  void autoEncoderPicksTheNodesWorkingHardwareEncoder() {
+    JobSpec auto = spec("{\"scenario\": \"1080p30-h264\"}");
+    assertThat(auto.video().encoderAuto()).isTrue();
+    assertThat(auto.configKey()).isEqualTo("auto-h264 crf23 1920x1080p30");
+    assertThat(JobSpec.fromJson(auto.toJson())).isEqualTo(auto);
+
+    JobSpec onGpuNode = auto.forNode(java.util.Set.of(Encoder.H264_VAAPI, Encoder.H264_NVENC, Encoder.HEVC_NVENC));
+    assertThat(onGpuNode.video().encoder()).isEqualTo(Encoder.H264_NVENC);
+    assertThat(onGpuNode.video().preset()).isEqualTo("p4");
+    assertThat(onGpuNode.video().crf()).isEqualTo(23);
+    assertThat(auto.forNode(java.util.Set.of(Encoder.H264_VAAPI)).video().encoder()).isEqualTo(Encoder.H264_VAAPI);
+    assertThat(auto.forNode(java.util.Set.of(Encoder.HEVC_NVENC)).video().encoder()).isEqualTo(Encoder.LIBX264);
+    assertThat(auto.forNode(java.util.Set.of())).isSameAs(auto);
+  }
+
+  @Test
+  void autoWithASoftwarePresetOrANamedEncoderStaysAsWritten() {
+    JobSpec withPreset = spec("{\"video\": {\"encoder\": \"auto\", \"preset\": \"veryfast\"}}");
+    assertThat(withPreset.forNode(java.util.Set.of(Encoder.H264_NVENC)).video().encoder()).isEqualTo(Encoder.LIBX264);
+    JobSpec named = spec("{\"video\": {\"encoder\": \"libx264\"}}");
+    assertThat(named.forNode(java.util.Set.of(Encoder.H264_NVENC))).isSameAs(named);
   }
 }

@@ -136,6 +136,10 @@ class WorkerIT {
         "measure": {"quality": ["ssim", "vmaf"]}}}""").get(0);
 
     assertThat(r.getString("state")).isEqualTo("succeeded");
+    // No encoder named: the node chooses; this one has no working hardware encoder, and the result says so.
+    assertThat(r.getJsonObject("encoder_choice").getString("chosen")).isEqualTo("libx264");
+    assertThat(r.getJsonObject("encoder_choice").getString("why")).contains("no working hardware encoder");
+    assertThat(r.getJsonObject("config").getString("encoder")).isEqualTo("libx264");
     JsonObject e = r.getJsonObject("energy");
     assertThat(e.getString("provenance")).isEqualTo("estimated");
     assertThat(e.getString("source")).isEqualTo("cpu-utilisation-model");
