@@ -52,13 +52,7 @@ final class HwmonSource implements PowerSource {
 
   @Override
   public Snapshot read() throws IOException {
-    long[] values = new long[channels.size()];
-    long before = System.nanoTime();
-    for (int i = 0; i < values.length; i++) {
-      values[i] = reader.readLong(channels.get(i).file());
-    }
-    long after = System.nanoTime();
-    return new Snapshot(before + (after - before) / 2, values);
+    return Snapshot.readAll(channels.size(), i -> reader.readLong(channels.get(i).file()));
   }
 
   @Override

@@ -55,13 +55,7 @@ final class NvmlSource implements PowerSource {
 
   @Override
   public Snapshot read() throws IOException {
-    long[] millijoules = new long[devices.size()];
-    long before = System.nanoTime();
-    for (int i = 0; i < millijoules.length; i++) {
-      millijoules[i] = nvml.energyMillijoules(devices.get(i));
-    }
-    long after = System.nanoTime();
-    return new Snapshot(before + (after - before) / 2, millijoules);
+    return Snapshot.readAll(devices.size(), i -> nvml.energyMillijoules(devices.get(i)));
   }
 
   @Override

@@ -36,6 +36,25 @@ interface PowerSource {
     Snapshot(long nanoTime, long[] values) {
       this(nanoTime, values, List.of());
     }
+
+    /**
+     * Reads {@code count} counters one after another. The midpoint of the reads is the fairest single timestamp
+     * for all of them.
+     */
+    static Snapshot readAll(int count, CounterRead read) throws IOException {
+      long[] values = new long[count];
+      long before = System.nanoTime();
+      for (int i = 0; i < count; i++) {
+        values[i] = read.at(i);
+      }
+      long after = System.nanoTime();
+      return new Snapshot(before + (after - before) / 2, values);
+    }
+  }
+
+  /** Reads the i-th counter of a source. */
+  interface CounterRead {
+    long at(int index) throws IOException;
   }
 
   interface Integrator {

@@ -41,14 +41,7 @@ final class RaplSource implements PowerSource {
 
   @Override
   public Snapshot read() throws IOException {
-    long[] energyUj = new long[zones.size()];
-    long before = System.nanoTime();
-    for (int i = 0; i < energyUj.length; i++) {
-      energyUj[i] = reader.readLong(zones.get(i).energyFile());
-    }
-    // The zones are read one after another; the midpoint is the fairest single timestamp for all of them.
-    long after = System.nanoTime();
-    return new Snapshot(before + (after - before) / 2, energyUj);
+    return Snapshot.readAll(zones.size(), i -> reader.readLong(zones.get(i).energyFile()));
   }
 
   @Override
