@@ -70,12 +70,18 @@ public final class ResultFiles {
     column("peak_watts", "energy", "peak_watts"),
     column("joules_per_frame", "energy", "joules_per_frame"),
     column("above_idle_joules_per_frame", "energy", "above_idle_joules_per_frame"),
+    column("attribution", "energy", "attribution", "method"),
+    column("attribution_share", "energy", "attribution", "share"),
     column("psnr_mean_db", "quality", "psnr", "mean"),
     column("psnr_min_db", "quality", "psnr", "min"),
     column("psnr_p5_db", "quality", "psnr", "p5"),
     column("ssim_mean", "quality", "ssim", "mean"),
     column("ssim_min", "quality", "ssim", "min"),
     column("ssim_p5", "quality", "ssim", "p5"),
+    column("vmaf_mean", "quality", "vmaf", "mean"),
+    column("vmaf_p5", "quality", "vmaf", "p5"),
+    column("vmaf_model", "quality", "vmaf", "model"),
+    column("encoder_requested", "encoder_choice", "requested"),
     column("ffmpeg_version", "ffmpeg_version"));
 
   private ResultFiles() {
