@@ -7,6 +7,11 @@
  *   energy_mj.0 1000     energy_mj_rc.1 3     util_gpu.0 40          util_mem.0 10
  *   enc.0 55             dec.0 20             temp.0 61              clock.0.3 1100
  *   mem_total.0 ...      mem_used.0 ...       mem_free.0 ...         sessions.0 2      power_mw.0 150000
+ *   proc_count.0 2       proc.0.0 <pid> <timeStamp_us> <sm> <mem> <enc> <dec>      proc_util_rc.0 15
+ *
+ * Per-process samples (nvmlDeviceGetProcessUtilization): proc_count.<gpu> is the number of proc.<gpu>.<k> lines;
+ * only samples with a timeStamp newer than lastSeenTimeStamp are returned, NVML_ERROR_NOT_FOUND (6) when none is.
+ * Without proc_count.<gpu> the call answers NOT_SUPPORTED, like a GPU without per-process accounting.
  *
  * A missing key makes the call return NVML_ERROR_NOT_SUPPORTED (3), like a GPU without that sensor; a
  * "<key>_rc.<index>" entry (e.g. energy_mj_rc.1 3) forces a return code. Underscores in names stand for spaces.
@@ -24,11 +29,21 @@ typedef int nvmlReturn_t;
 typedef struct nvmlDevice_st *nvmlDevice_t;
 typedef struct { unsigned int gpu; unsigned int memory; } nvmlUtilization_t;
 typedef struct { unsigned long long total; unsigned long long free; unsigned long long used; } nvmlMemory_t;
+/* nvml.h layout: 4 bytes of padding after pid on LP64. */
+typedef struct {
+  unsigned int pid;
+  unsigned long long timeStamp;
+  unsigned int smUtil;
+  unsigned int memUtil;
+  unsigned int encUtil;
+  unsigned int decUtil;
+} nvmlProcessUtilizationSample_t;
 
 #define NVML_SUCCESS 0
 #define NVML_ERROR_UNINITIALIZED 1
 #define NVML_ERROR_INVALID_ARGUMENT 2
 #define NVML_ERROR_NOT_SUPPORTED 3
+#define NVML_ERROR_NOT_FOUND 6
 #define NVML_ERROR_INSUFFICIENT_SIZE 7
 
 static int initialised;
@@ -110,6 +125,9 @@ const char *nvmlErrorString(nvmlReturn_t result) {
     case 1: return "Uninitialized";
     case 2: return "Invalid Argument";
     case 3: return "Not Supported";
+    case 6: return "Not Found";
+    case 7: return "Insufficient Size";
+    case 15: return "GPU is lost";
     case 9: return "Driver Not Loaded";
     case 12: return "NVML Shared Library Not Found";
     default: return "Unknown Error";
@@ -270,4 +288,59 @@ nvmlReturn_t nvmlDeviceGetEncoderSessions(nvmlDevice_t device, unsigned int *ses
     }
   }
   return rc;
+}
+
+/*
+ * Like NVML: with a null buffer, writes the number of samples newer than lastSeenTimeStamp to *processSamplesCount
+ * and returns NVML_ERROR_INSUFFICIENT_SIZE; with a buffer of *processSamplesCount entries, fills it and writes the
+ * number written, or returns NVML_ERROR_INSUFFICIENT_SIZE (with the number needed) when it is too small.
+ */
+nvmlReturn_t nvmlDeviceGetProcessUtilization(nvmlDevice_t device, nvmlProcessUtilizationSample_t *utilization,
+                                             unsigned int *processSamplesCount,
+                                             unsigned long long lastSeenTimeStamp) {
+  char key[64];
+  char text[256];
+  unsigned long long count;
+  nvmlProcessUtilizationSample_t samples[64];
+  unsigned int n = 0;
+  if (!initialised) {
+    return NVML_ERROR_UNINITIALIZED;
+  }
+  if (processSamplesCount == NULL) {
+    return NVML_ERROR_INVALID_ARGUMENT;
+  }
+  int index = device_index(device);
+  int rc = forced_rc("proc_util", index);
+  if (rc >= 0) {
+    return rc;
+  }
+  snprintf(key, sizeof key, "proc_count.%d", index);
+  if (!lookup(key, &count)) {
+    return NVML_ERROR_NOT_SUPPORTED;
+  }
+  for (unsigned long long k = 0; k < count && n < 64; k++) {
+    nvmlProcessUtilizationSample_t s;
+    snprintf(key, sizeof key, "proc.%d.%llu", index, k);
+    if (!lookup_text(key, text, sizeof text)) {
+      continue;
+    }
+    if (sscanf(text, "%u %llu %u %u %u %u", &s.pid, &s.timeStamp, &s.smUtil, &s.memUtil, &s.encUtil,
+               &s.decUtil) != 6) {
+      return NVML_ERROR_INVALID_ARGUMENT;
+    }
+    if (s.timeStamp > lastSeenTimeStamp) {
+      samples[n++] = s;
+    }
+  }
+  if (n == 0) {
+    *processSamplesCount = 0;
+    return NVML_ERROR_NOT_FOUND;
+  }
+  if (utilization == NULL || *processSamplesCount < n) {
+    *processSamplesCount = n;
+    return NVML_ERROR_INSUFFICIENT_SIZE;
+  }
+  memcpy(utilization, samples, n * sizeof samples[0]);
+  *processSamplesCount = n;
+  return NVML_SUCCESS;
 }

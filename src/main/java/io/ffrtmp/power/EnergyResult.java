@@ -20,13 +20,30 @@ import java.util.Map;
  * @param samples       number of successful counter reads, the start and stop reads included
  * @param trace         per-interval power, capped (see {@code TraceBuffer})
  * @param scopes        energy per device class ("cpu", then "gpu" when a GPU is measured), each from one source
+ * @param gpuProcessShare per gpu-scope zone, the tracked processes' share of the GPU's per-process utilisation
+ *                      ({@link Measurement#trackProcess}); null when there is no gpu scope or no process was tracked.
+ *                      A zone is missing when its GPU cannot say (see gpuProcessShareNotes)
+ * @param gpuProcessShareNotes per gpu zone, why it has no share or what went wrong reading it; empty when none
  */
 public record EnergyResult(String provenance, String source, List<String> zones, Map<String, Double> perZoneJoules,
                            ModelParams model, double totalJoules, long durationMs, Double avgWatts,
                            Double peakWatts, int samples, List<TracePoint> trace,
-                           List<ScopeEnergy> scopes) {
+                           List<ScopeEnergy> scopes, Map<String, GpuProcessShare> gpuProcessShare,
+                           Map<String, String> gpuProcessShareNotes) {
+
+  /** Without per-process GPU figures, as before they existed. */
+  public EnergyResult(String provenance, String source, List<String> zones, Map<String, Double> perZoneJoules,
+                      ModelParams model, double totalJoules, long durationMs, Double avgWatts, Double peakWatts,
+                      int samples, List<TracePoint> trace, List<ScopeEnergy> scopes) {
+    this(provenance, source, zones, perZoneJoules, model, totalJoules, durationMs, avgWatts, peakWatts, samples,
+        trace, scopes, null, Map.of());
+  }
 
   public EnergyResult {
+    gpuProcessShare = gpuProcessShare == null ? null
+        : Collections.unmodifiableMap(new LinkedHashMap<>(gpuProcessShare));
+    gpuProcessShareNotes = gpuProcessShareNotes == null ? Map.of()
+        : Collections.unmodifiableMap(new LinkedHashMap<>(gpuProcessShareNotes));
     zones = List.copyOf(zones);
     perZoneJoules = Collections.unmodifiableMap(new LinkedHashMap<>(perZoneJoules));
     trace = List.copyOf(trace);
@@ -52,7 +69,7 @@ public record EnergyResult(String provenance, String source, List<String> zones,
     if (model != null) {
       json.put("model", model.toJson());
     }
-    return json
+    json
         .put("total_joules", totalJoules)
         .put("duration_ms", durationMs)
         .put("avg_watts", avgWatts)
@@ -60,5 +77,16 @@ public record EnergyResult(String provenance, String source, List<String> zones,
         .put("samples", samples)
         .put("trace", tracePoints)
         .put("scopes", scopeEntries);
+    if (gpuProcessShare != null) {
+      JsonObject shares = new JsonObject();
+      gpuProcessShare.forEach((zone, share) -> shares.put(zone, share.toJson()));
+      json.put("gpu_process_share", shares);
+    }
+    if (!gpuProcessShareNotes.isEmpty()) {
+      JsonObject notes = new JsonObject();
+      gpuProcessShareNotes.forEach(notes::put);
+      json.put("gpu_process_share_notes", notes);
+    }
+    return json;
   }
 }

@@ -33,6 +33,8 @@ final class MeterWindow implements Measurement {
   private volatile Double currentWatts;
   private ScheduledFuture<?> poller;
   private EnergyResult result;
+  /** Null when there is no gpu scope. */
+  private final GpuProcessTracker gpuProcesses;
 
   MeterWindow(ScopedSources source, PowerSource.Snapshot first, long pollIntervalMs, int traceCapacity,
               Runnable onStopped) {
@@ -44,6 +46,20 @@ final class MeterWindow implements Measurement {
     this.last = first;
     this.zoneJoules = new double[source.zones().size()];
     this.trace = new TraceBuffer(traceCapacity);
+    this.gpuProcesses = GpuProcessTracker.forScope(source, System.currentTimeMillis() * 1000);
+  }
+
+  @Override
+  public void trackProcess(long pid) {
+    if (gpuProcesses != null) {
+      gpuProcesses.track(pid);
+    }
+  }
+
+  private void readGpuProcesses() {
+    if (gpuProcesses != null) {
+      gpuProcesses.read();
+    }
   }
 
   synchronized void attach(ScheduledFuture<?> future) {
@@ -66,6 +82,7 @@ final class MeterWindow implements Measurement {
       LOG.warn("power poll read failed ({} so far in this window); the next read covers the gap: {}",
           failedReads, e.toString());
     }
+    readGpuProcesses();
   }
 
   @Override
@@ -83,6 +100,7 @@ final class MeterWindow implements Measurement {
       // Ending at the last good read keeps energy and duration consistent rather than inventing the tail.
       LOG.warn("final power read failed; the window ends at the last successful read: {}", e.toString());
     }
+    readGpuProcesses();
     result = buildResult();
     onStopped.run();
     return result;
@@ -139,6 +157,7 @@ final class MeterWindow implements Measurement {
     Double avgWatts = durationNanos > 0 ? total / (durationNanos / 1e9) : null;
     return new EnergyResult(source.provenance(), source.sourceName(), zones, perZone, source.model(), total,
         Math.round(durationNanos / 1e6), avgWatts, peakWatts, samples, trace.points(),
-        source.scopeEnergy(zoneJoules));
+        source.scopeEnergy(zoneJoules), gpuProcesses == null ? null : gpuProcesses.shares(),
+        gpuProcesses == null ? Map.of() : gpuProcesses.notes());
   }
 }

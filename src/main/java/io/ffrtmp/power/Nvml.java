@@ -154,6 +154,69 @@ final class Nvml implements AutoCloseable {
     return energy.getValue();
   }
 
+  /** One nvmlProcessUtilizationSample_t; percentages of the sample period, pid and timeStamp unsigned. */
+  record ProcessSample(long pid, long timeStampUs, int smPercent, int memoryPercent, int encoderPercent,
+                       int decoderPercent) {
+  }
+
+  /**
+   * Answer of nvmlDeviceGetProcessUtilization: {@code rc} SUCCESS with the samples (empty for NOT_FOUND, i.e. no
+   * sample since lastSeen), or the failing return code (NOT_SUPPORTED and others) with {@code error} describing it.
+   */
+  record ProcessSamples(int rc, List<ProcessSample> samples, String error) {
+
+    boolean ok() {
+      return rc == NvmlLibrary.SUCCESS;
+    }
+  }
+
+  private static final int PROCESS_UTILISATION_TRIES = 3;
+
+  /**
+   * Per-process utilisation samples of one GPU newer than {@code lastSeenUs} (CPU timestamp in µs): asks for the
+   * count with a null buffer, then fills an array; retried when more samples arrived between the two calls.
+   */
+  ProcessSamples processUtilisation(Device device, long lastSeenUs) {
+    if (shutdown.get()) {
+      return new ProcessSamples(NvmlLibrary.ERROR_UNINITIALIZED, List.of(), "NVML is shut down");
+    }
+    Pointer h = device.handle();
+    IntByReference count = new IntByReference(0);
+    int rc = lib.nvmlDeviceGetProcessUtilization(h, null, count, lastSeenUs);
+    for (int attempt = 0; attempt < PROCESS_UTILISATION_TRIES; attempt++) {
+      if (rc == NvmlLibrary.ERROR_NOT_FOUND || (rc == NvmlLibrary.SUCCESS && count.getValue() == 0)) {
+        return new ProcessSamples(NvmlLibrary.SUCCESS, List.of(), null);
+      }
+      if (rc != NvmlLibrary.SUCCESS && rc != NvmlLibrary.ERROR_INSUFFICIENT_SIZE) {
+        return failed(rc);
+      }
+      int n = count.getValue();
+      if (n < 0 || n > 1 << 16) {
+        return new ProcessSamples(NvmlLibrary.ERROR_INVALID_ARGUMENT, List.of(),
+            "nvmlDeviceGetProcessUtilization: implausible sample count " + Integer.toUnsignedString(n));
+      }
+      NvmlLibrary.ProcessUtilizationSample[] buffer =
+          (NvmlLibrary.ProcessUtilizationSample[]) new NvmlLibrary.ProcessUtilizationSample().toArray(n);
+      count.setValue(n);
+      rc = lib.nvmlDeviceGetProcessUtilization(h, buffer, count, lastSeenUs);
+      if (rc == NvmlLibrary.SUCCESS) {
+        List<ProcessSample> samples = new ArrayList<>(count.getValue());
+        for (int i = 0; i < Math.min(count.getValue(), n); i++) {
+          NvmlLibrary.ProcessUtilizationSample s = buffer[i];
+          samples.add(new ProcessSample(Integer.toUnsignedLong(s.pid), s.timeStamp, s.smUtil, s.memUtil, s.encUtil,
+              s.decUtil));
+        }
+        return new ProcessSamples(NvmlLibrary.SUCCESS, samples, null);
+      }
+      // INSUFFICIENT_SIZE: samples arrived between the two calls; count now holds the number needed.
+    }
+    return rc == NvmlLibrary.ERROR_NOT_FOUND ? new ProcessSamples(NvmlLibrary.SUCCESS, List.of(), null) : failed(rc);
+  }
+
+  private ProcessSamples failed(int rc) {
+    return new ProcessSamples(rc, List.of(), "nvmlDeviceGetProcessUtilization: " + describe(lib, rc));
+  }
+
   /** Reads the status of every GPU now; empty after close. */
   List<GpuStatus> gpus() {
     if (shutdown.get()) {

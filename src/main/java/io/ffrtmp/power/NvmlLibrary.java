@@ -19,6 +19,8 @@ public interface NvmlLibrary extends Library {
   int ERROR_INVALID_ARGUMENT = 2;
   int ERROR_NOT_SUPPORTED = 3;
   int ERROR_NO_PERMISSION = 4;
+  /** nvmlDeviceGetProcessUtilization: no sample newer than lastSeenTimeStamp (an ordinary answer). */
+  int ERROR_NOT_FOUND = 6;
   int ERROR_INSUFFICIENT_SIZE = 7;
   int ERROR_DRIVER_NOT_LOADED = 9;
   int ERROR_GPU_IS_LOST = 15;
@@ -72,6 +74,28 @@ public interface NvmlLibrary extends Library {
 
   /** With a null sessionInfos array NVML only writes the number of active encoder sessions to sessionCount. */
   int nvmlDeviceGetEncoderSessions(Pointer device, IntByReference sessionCount, Pointer sessionInfos);
+
+  /**
+   * Per-process utilisation samples newer than lastSeenTimeStamp (CPU timestamp, µs). With a null array NVML writes
+   * the number of samples to processSamplesCount (answering INSUFFICIENT_SIZE); with an array of that many entries
+   * it fills them and writes the number written. NOT_FOUND means no sample since lastSeenTimeStamp.
+   */
+  int nvmlDeviceGetProcessUtilization(Pointer device, ProcessUtilizationSample[] utilization,
+                                      IntByReference processSamplesCount, long lastSeenTimeStamp);
+
+  /**
+   * nvmlProcessUtilizationSample_t: {unsigned int pid; unsigned long long timeStamp; unsigned int smUtil, memUtil,
+   * encUtil, decUtil}; 32 bytes with the padding after pid, which JNA's default alignment reproduces.
+   */
+  @Structure.FieldOrder({"pid", "timeStamp", "smUtil", "memUtil", "encUtil", "decUtil"})
+  class ProcessUtilizationSample extends Structure {
+    public int pid;
+    public long timeStamp;
+    public int smUtil;
+    public int memUtil;
+    public int encUtil;
+    public int decUtil;
+  }
 
   /** nvmlUtilization_t: percent of the last sample period the GPU (SM) and the memory controller were busy. */
   @Structure.FieldOrder({"gpu", "memory"})

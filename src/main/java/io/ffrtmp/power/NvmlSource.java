@@ -29,6 +29,15 @@ final class NvmlSource implements PowerSource {
     return "gpu-" + index;
   }
 
+  Nvml nvml() {
+    return nvml;
+  }
+
+  /** The GPUs of this source, in {@link #zones()} order. */
+  List<Nvml.Device> devices() {
+    return devices;
+  }
+
   boolean isEmpty() {
     return devices.isEmpty();
   }
