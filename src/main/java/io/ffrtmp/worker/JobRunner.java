@@ -135,6 +135,8 @@ public final class JobRunner {
       return ChildProcess.start(vertx, cmd, workDir, parser::accept)
         .compose(child -> {
           current = child;
+          // NVML's per-process GPU utilisation is looked up by this pid (setsid execs FFmpeg in place).
+          measurement.trackProcess(child.pid());
           if (cancelReason != null) {
             child.kill(cancelReason, KILL_GRACE_MS);
           }
