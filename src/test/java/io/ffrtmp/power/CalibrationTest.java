@@ -55,26 +55,28 @@ class CalibrationTest {
     assertThat(written.getInteger("logical_cpus")).isEqualTo(Runtime.getRuntime().availableProcessors());
 
     // Tolerance: the feeder turns utilisation into energy every 50 ms, so its counter lags the load by up to one tick
-    // and its tick edges differ from a step's /proc/stat reads by up to 50 ms of a 2 s step: at most 2.5 % of the
-    // 60 W range, 1.5 W, per point. Other processes on this shared machine move u, but the feeder and calibrate see
-    // the same u, so each point is checked against the law at its own measured utilisation, not at the level.
+    // and its tick edges differ from a step's /proc/stat reads by up to 50 ms of a 2 s step (2.5 % of the 60 W
+    // range); a half-duty load also swings u between ticks, and a busy CI machine can delay the feeder by another
+    // tick or two: 3 W (5 %) per point. A wrong fit (slope or idle off by a factor) misses by tens of watts. Other
+    // processes move u, but the feeder and calibrate see the same u, so each point is checked against the law at
+    // its own measured utilisation, not at the level.
     JsonArray points = written.getJsonArray("points");
     assertThat(points).hasSize(3);
     for (int i = 0; i < points.size(); i++) {
       JsonObject p = points.getJsonObject(i);
       double u = p.getDouble("utilisation");
-      assertThat(p.getDouble("watts")).as("point %s", p).isCloseTo(IDLE_WATTS + SLOPE_WATTS * u, within(1.5));
+      assertThat(p.getDouble("watts")).as("point %s", p).isCloseTo(IDLE_WATTS + SLOPE_WATTS * u, within(3.0));
     }
     double lowU = points.getJsonObject(0).getDouble("utilisation");
     double highU = points.getJsonObject(2).getDouble("utilisation");
     assertThat(highU - lowU).as("the load must move utilisation: 0 %% gave %s, 100 %% gave %s", lowU, highU)
         .isGreaterThan(0.5);
-    // The line's ends are extrapolated from u in lowU..highU, so 1.5 W per point can grow by the span's inverse
-    // (at most 2x with the span above): 3 W on the 20 W idle and 80 W full-load ends.
-    assertThat(written.getDouble("idle_watts")).isCloseTo(IDLE_WATTS, within(3.0));
-    assertThat(written.getDouble("max_watts")).isCloseTo(IDLE_WATTS + SLOPE_WATTS, within(3.0));
-    assertThat(written.getDouble("rmse_watts")).isLessThan(1.5);
-    assertThat(written.getDouble("r2")).isGreaterThan(0.99);
+    // The line's ends are extrapolated from u in lowU..highU, so 3 W per point can grow by the span's inverse
+    // (at most 2x with the span above): 6 W on the 20 W idle and 80 W full-load ends.
+    assertThat(written.getDouble("idle_watts")).isCloseTo(IDLE_WATTS, within(6.0));
+    assertThat(written.getDouble("max_watts")).isCloseTo(IDLE_WATTS + SLOPE_WATTS, within(6.0));
+    assertThat(written.getDouble("rmse_watts")).isLessThan(3.0);
+    assertThat(written.getDouble("r2")).isGreaterThan(0.98);
 
     // A node of the same hardware without RAPL: its estimates use the calibrated line and carry its error.
     PowerConfig noRapl = PowerConfig.defaults().withPowercapRoot(dir.resolve("absent"))
