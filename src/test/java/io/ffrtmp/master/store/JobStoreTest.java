@@ -41,6 +41,20 @@ class JobStoreTest {
     return TestDatabases.servers();
   }
 
+  interface PoolTest {
+    void run(Pool pool) throws Exception;
+  }
+
+  /** A fresh, migrated database on the named server for one test; closed afterwards whatever happens. */
+  private static void withPool(String server, PoolTest test) throws Exception {
+    Pool pool = await(TestDatabases.open(vertx, server), 120);
+    try {
+      test.run(pool);
+    } finally {
+      pool.close();
+    }
+  }
+
   private static Campaign campaign(int configs, int repeat) {
     StringBuilder sb = new StringBuilder("{\"name\": \"t\", \"configurations\": [");
     for (int i = 0; i < configs; i++) {
@@ -52,21 +66,17 @@ class JobStoreTest {
   @ParameterizedTest
   @MethodSource("servers")
   void migrationsAreVersionedAndIdempotent(String server) throws Exception {
-    Pool pool = await(TestDatabases.open(vertx, server), 120);
-    try {
+    withPool(server, pool -> {
       assertThat(await(new Migrations(pool).apply(), 30)).isEqualTo(Migrations.STEPS.size());
       var rows = await(pool.query("SELECT version, name FROM schema_version ORDER BY version").execute(), 30);
       assertThat(rows.size()).isEqualTo(Migrations.STEPS.size());
-    } finally {
-      pool.close();
-    }
+    });
   }
 
   @ParameterizedTest
   @MethodSource("servers")
   void campaignJobsAreClaimedOnceEachInOrderAndEveryChangeIsAnEvent(String server) throws Exception {
-    Pool pool = await(TestDatabases.open(vertx, server), 120);
-    try {
+    withPool(server, pool -> {
       JobStore store = new JobStore(pool);
       UUID id = await(store.createCampaign(campaign(3, 2), "test"), 30);
       // Six concurrent claims on a four-connection pool: six distinct jobs, none twice.
@@ -104,16 +114,13 @@ class JobStoreTest {
       assertThat(results).hasSize(6);
       assertThat(results.stream().filter(r -> r.getString("job_id").equals(lease.jobId().toString())).findFirst().orElseThrow()
         .getInteger("frames")).isEqualTo(60);
-    } finally {
-      pool.close();
-    }
+    });
   }
 
   @ParameterizedTest
   @MethodSource("servers")
   void staleFencingTokenIsRefused(String server) throws Exception {
-    Pool pool = await(TestDatabases.open(vertx, server), 120);
-    try {
+    withPool(server, pool -> {
       JobStore store = new JobStore(pool);
       await(store.createCampaign(campaign(1, 1), "test"), 30);
       JobLease lease = await(store.claim("n1"), 30).orElseThrow();
@@ -122,24 +129,19 @@ class JobStoreTest {
       assertThatThrownBy(() -> await(store.complete(lease.jobId(), lease.fencingToken() + 1, JobState.SUCCEEDED,
         new JsonObject(), "n1", "late"), 30)).isInstanceOf(JobStore.StaleLeaseException.class);
       assertThat(await(store.campaignResults(lease.campaignId()), 30).get(0).getString("state")).isEqualTo("leased");
-    } finally {
-      pool.close();
-    }
+    });
   }
 
   @ParameterizedTest
   @MethodSource("servers")
   void cancelingACampaignStopsWhatHasNotStarted(String server) throws Exception {
-    Pool pool = await(TestDatabases.open(vertx, server), 120);
-    try {
+    withPool(server, pool -> {
       JobStore store = new JobStore(pool);
       UUID id = await(store.createCampaign(campaign(2, 2), "test"), 30);
       await(store.claim("n1"), 30);
       assertThat(await(store.cancelQueued(id, "test", "user asked"), 30)).isEqualTo(3);
       var states = await(store.campaignStates(id), 30);
       assertThat(states).containsEntry(JobState.CANCELED, 3).containsEntry(JobState.LEASED, 1);
-    } finally {
-      pool.close();
-    }
+    });
   }
 }
