@@ -120,7 +120,7 @@ public final class BenchCommand implements Callable<Integer> {
       err.println(e.getMessage());
       return EXIT_MISSING_DEPENDENCY;
     }
-    Path outDir = out != null ? out : Path.of("results", campaign.name() + "-"
+    Path outDir = out != null ? out : Path.of("results", safeName(campaign.name()) + "-"
       + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     String dbUri = db != null ? db : System.getenv("FFRTMP_DB");
     NodeConfig config = new NodeConfig(dataDir != null ? dataDir : NodeConfig.defaultDataDir(), dbUri, ffmpeg, slots,
@@ -128,6 +128,12 @@ public final class BenchCommand implements Callable<Integer> {
         .withHwmonRoot(hwmonRoot).withNvmlLibrary("none".equals(nvml) ? null : nvml).withModelFile(modelFile));
     boolean interactive = !noProgress && System.console() != null;
     return new BenchRun(campaign, config, outDir, interactive, stdout, err).call();
+  }
+
+  /** A campaign's name as one harmless path segment: it comes from a file, so it never steers where files go. */
+  static String safeName(String name) {
+    String s = name.replaceAll("[^A-Za-z0-9._-]", "-").replaceAll("^[.-]+", "");
+    return s.isEmpty() ? "campaign" : s.substring(0, Math.min(s.length(), 80));
   }
 
   private Campaign loadCampaign() throws IOException {
