@@ -41,4 +41,8 @@ PY
 for hz in "60 1000 model" "60 100 model" "60 1000 fake-rapl" "60 100 fake-rapl"; do
   java -cp "$jar:target/test-classes" io.ffrtmp.bench.SamplingCost $hz 2>/dev/null
 done
+# Every source at once: two-socket RAPL tree + two GPUs through the real JNA binding to the NVML stub (needs gcc).
+for hz in "60 1000" "60 100"; do
+  java -cp "$jar:target/test-classes" io.ffrtmp.power.SamplingCostAllSources $hz 2>/dev/null
+done
 rm -rf "$out"

@@ -28,8 +28,17 @@ public final class SamplingCost {
     if (fakeRapl) {
       powercap = FakePowercap.intel(java.nio.file.Files.createTempDirectory("ffrtmp-fake-rapl"), 2).root();
     }
+    // The machine's own hwmon and NVML stay out of it: only the named source is measured.
+    Path noHwmon = java.nio.file.Files.createTempDirectory("ffrtmp-no-hwmon");
+    System.out.println(measure(new PowerConfig(powercap, Path.of("/proc"), pollMs, null, null)
+      .withHwmonRoot(noHwmon).withNvmlLibrary(null), seconds));
+  }
+
+  /** Opens the meter, warms up, then measures this process's CPU time over an idle-baseline window; one line. */
+  public static String measure(PowerConfig config, long seconds) {
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    try (EnergyMeter meter = EnergyMeter.open(new PowerConfig(powercap, Path.of("/proc"), pollMs, null, null))) {
+    long pollMs = config.pollIntervalMs();
+    try (EnergyMeter meter = EnergyMeter.open(config)) {
       // Warm up class loading and JIT so the window measures steady-state sampling.
       meter.measureIdle(Duration.ofSeconds(2));
       long cpu0 = os.getProcessCpuTime();
@@ -37,8 +46,10 @@ public final class SamplingCost {
       var baseline = meter.measureIdle(Duration.ofSeconds(seconds));
       long cpuNs = os.getProcessCpuTime() - cpu0;
       long wallNs = System.nanoTime() - t0;
-      System.out.printf("sampling at %d ms for %d s with %s (%s): process CPU %.1f ms = %.4f %% of one core; %d samples%n",
-        pollMs, seconds, meter.provenance(), baseline.source(), cpuNs / 1e6, 100.0 * cpuNs / wallNs, baseline.samples());
+      return String.format(java.util.Locale.ROOT,
+        "sampling at %d ms for %d s with %s (%s, zones %s): process CPU %.1f ms = %.4f %% of one core; %d samples",
+        pollMs, seconds, meter.provenance(), baseline.source(), meter.zones(), cpuNs / 1e6, 100.0 * cpuNs / wallNs,
+        baseline.samples());
     }
   }
 }
