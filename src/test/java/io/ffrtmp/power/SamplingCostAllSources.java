@@ -21,7 +21,8 @@ public final class SamplingCostAllSources {
     long pollMs = args.length > 1 ? Long.parseLong(args[1]) : 1000;
     Path dir = Files.createTempDirectory("ffrtmp-all-sources");
     FakePowercap rapl = FakePowercap.intel(dir.resolve("powercap"), 2);
-    NvmlStub nvml = NvmlStub.build(dir).gpu(0, "Stub GPU", 1_000_000).gpu(1, "Stub GPU", 2_000_000);
+    NvmlStub nvml = NvmlStub.build(dir).set("count", 2).gpu(0, "Stub GPU", 1_000_000).gpu(1, "Stub GPU", 2_000_000)
+      .set("proc_count.0", 1).set("proc.0.0", ProcessHandle.current().pid() + " 1 40 5 55 20");
     FakeHwmon hwmon = new FakeHwmon(dir.resolve("hwmon"));
     hwmon.write(hwmon.device(0, "amdgpu"), "power1_average", 30_000_000);
     PowerConfig config = new PowerConfig(rapl.root(), Path.of("/proc"), pollMs, null, null)
