@@ -169,7 +169,8 @@ class EnergyMeterModelTest {
     assertThatThrownBy(() -> EnergyMeter.open(config))
         .isInstanceOf(PowerUnavailableException.class)
         .satisfies(e -> assertThat(((PowerUnavailableException) e).sources())
-            .extracting(SourceStatus::name).containsExactly("rapl-powercap", "cpu-utilisation-model", "hwmon"));
+            .extracting(SourceStatus::name).containsExactly("rapl-powercap", "rapl-perf",
+                "cpu-utilisation-model", "hwmon"));
   }
 
   @Test
