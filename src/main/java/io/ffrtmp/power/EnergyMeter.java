@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Measures energy over windows, split into scopes that each have exactly one source so no device is counted twice:
- * cpu from RAPL powercap counters, else hwmon CPU energy, else a CPU-utilisation model; gpu from NVML energy counters,
+ * cpu from RAPL powercap counters, else RAPL through the perf power PMU, else hwmon CPU energy, else a CPU-utilisation model; gpu from NVML energy counters,
  * else hwmon GPU sensors (amdgpu, i915, xe). Every read blocks (sysfs files, NVML calls): call open, start, stop,
  * measureIdle and gpus from a worker thread, never from a Vert.x event loop. Polling runs on one daemon thread
  * owned by the meter.
@@ -28,6 +28,8 @@ public final class EnergyMeter implements AutoCloseable {
   private final ScopedSources source;
   private final List<SourceStatus> sources;
   private final Nvml nvml;
+  /** Open perf fds of the cpu scope, or null; closed with the meter once no window is open. */
+  private final PerfPowerSource perf;
   private final int traceCapacity;
   private final ScheduledThreadPoolExecutor poller;
   private volatile boolean closed;
@@ -35,8 +37,9 @@ public final class EnergyMeter implements AutoCloseable {
   private int openWindows;
 
   private EnergyMeter(PowerConfig config, ScopedSources source, List<SourceStatus> sources, Nvml nvml,
-                      int traceCapacity) {
+                      PerfPowerSource perf, int traceCapacity) {
     this.config = config;
+    this.perf = perf;
     this.source = source;
     this.sources = List.copyOf(sources);
     this.nvml = nvml;
@@ -67,6 +70,14 @@ public final class EnergyMeter implements AutoCloseable {
   }
 
   static EnergyMeter open(PowerConfig config, CounterReader reader, int traceCapacity) {
+    return open(config, reader, traceCapacity, PerfCounters.SYSTEM);
+  }
+
+  static EnergyMeter open(PowerConfig config, CounterReader reader, PerfCounters perfCounters) {
+    return open(config, reader, TraceBuffer.DEFAULT_CAPACITY, perfCounters);
+  }
+
+  static EnergyMeter open(PowerConfig config, CounterReader reader, int traceCapacity, PerfCounters perfCounters) {
     // Read before probing so a broken model file fails on every node, not only on the ones that would use it.
     PowerModelFile calibrated = config.modelFile() == null ? null : PowerModelFile.read(config.modelFile());
     RaplDiscovery.Probe rapl = RaplDiscovery.probe(config.powercapRoot(), reader);
@@ -76,10 +87,18 @@ public final class EnergyMeter implements AutoCloseable {
     Map<HwmonChannel, String> hwmonLeftOut = new HashMap<>();
 
     List<HwmonChannel> hwmonCpu = hwmon.preferred(Scopes.CPU);
+    PerfPowerDiscovery.Probe perfProbe = PerfPowerDiscovery.probe(config.perfRoot(), config.cpuRoot(), reader);
+    PerfPowerSource perf = null;
     if (!rapl.scope().isEmpty()) {
       parts.add(new ScopedSources.Part(Scopes.CPU, new RaplSource(rapl.scope(), reader)));
       hwmonCpu.forEach(c -> hwmonLeftOut.put(c, "the cpu scope is measured by RAPL (one source per scope)"));
+      statuses.add(notUsed(perfProbe.status(), "the cpu scope is measured by RAPL powercap (one source per scope)"));
       addUnusedModelFile(statuses, calibrated, "RAPL");
+    } else if ((perf = openPerf(perfProbe, perfCounters, statuses)) != null) {
+      parts.add(new ScopedSources.Part(Scopes.CPU, perf));
+      hwmonCpu.forEach(c -> hwmonLeftOut.put(c, "the cpu scope is measured by RAPL through perf (one source per "
+          + "scope)"));
+      addUnusedModelFile(statuses, calibrated, "RAPL through the perf power PMU");
     } else if (!hwmonCpu.isEmpty()) {
       parts.add(new ScopedSources.Part(Scopes.CPU, new HwmonSource(hwmonCpu, reader)));
       addUnusedModelFile(statuses, calibrated, "hwmon CPU energy");
@@ -87,7 +106,7 @@ public final class EnergyMeter implements AutoCloseable {
       String statPath = config.procRoot().resolve("stat").toString();
       try {
         CpuModelSource model = CpuModelSource.open(config, reader, calibrated);
-        String detail = "used: no readable RAPL zone or hwmon CPU energy, so power is estimated from CPU utilisation";
+        String detail = "used: no readable RAPL zone, perf power PMU or hwmon CPU energy, so power is estimated from CPU utilisation";
         if (calibrated != null) {
           detail += "; " + model.model().basis() + ", fit RMSE " + model.model().fitRmseWatts() + " W";
         }
@@ -103,6 +122,9 @@ public final class EnergyMeter implements AutoCloseable {
         statuses.add(new SourceStatus(CpuModelSource.NAME, statPath, false, "cannot read " + statPath + ": " + e,
             "mount procfs at " + config.procRoot() + " or set procRoot", Scopes.CPU, null));
         statuses.addAll(hwmonStatuses(hwmon, hwmonLeftOut));
+        if (perf != null) {
+          perf.close();
+        }
         throw new PowerUnavailableException(statuses);
       }
     }
@@ -122,7 +144,28 @@ public final class EnergyMeter implements AutoCloseable {
 
     ScopedSources chosen = new ScopedSources(parts);
     LOG.info("power: measuring {} ({}), zones {}", chosen.sourceName(), chosen.provenance(), chosen.zones());
-    return new EnergyMeter(config, chosen, statuses, nvml, traceCapacity);
+    return new EnergyMeter(config, chosen, statuses, nvml, perf, traceCapacity);
+  }
+
+  /** Opens the perf power counters when the probe found some; adds the status either way. */
+  private static PerfPowerSource openPerf(PerfPowerDiscovery.Probe probe, PerfCounters counters,
+                                          List<SourceStatus> statuses) {
+    PerfPowerSource.Opened opened = PerfPowerSource.open(probe, counters);
+    SourceStatus s = opened.status();
+    if (opened.source() != null) {
+      s = new SourceStatus(s.name(), s.path(), true, "used: no readable powercap zone; " + s.detail(), null,
+          s.scope(), s.resolution());
+    }
+    statuses.add(s);
+    return opened.source();
+  }
+
+  private static SourceStatus notUsed(SourceStatus s, String why) {
+    if (!s.usable()) {
+      return s;
+    }
+    return new SourceStatus(s.name(), s.path(), true, "not used: " + why + "; " + s.detail(), null, s.scope(),
+        s.resolution());
   }
 
   private static void addUnusedModelFile(List<SourceStatus> statuses, PowerModelFile calibrated, String measuredBy) {
@@ -252,8 +295,17 @@ public final class EnergyMeter implements AutoCloseable {
 
   private synchronized void windowStopped() {
     openWindows--;
-    if (closed && openWindows == 0 && nvml != null) {
+    if (closed && openWindows == 0) {
+      releaseNative();
+    }
+  }
+
+  private void releaseNative() {
+    if (nvml != null) {
       nvml.close();
+    }
+    if (perf != null) {
+      perf.close();
     }
   }
 
@@ -266,8 +318,8 @@ public final class EnergyMeter implements AutoCloseable {
     poller.shutdownNow();
     synchronized (this) {
       closed = true;
-      if (openWindows == 0 && nvml != null) {
-        nvml.close();
+      if (openWindows == 0) {
+        releaseNative();
       }
     }
   }

@@ -12,7 +12,7 @@ interface PowerSource {
   /** "measured" or "estimated". */
   String provenance();
 
-  /** "rapl-powercap", "cpu-utilisation-model", "nvml-energy", "hwmon-energy" or "hwmon-power-gauge". */
+  /** "rapl-powercap", "rapl-perf", "cpu-utilisation-model", "nvml-energy", "hwmon-energy" or "hwmon-power-gauge". */
   String sourceName();
 
   /** Labels of the zones that make up the total, in the order of {@link Integrator#joules}. */

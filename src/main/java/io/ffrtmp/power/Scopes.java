@@ -2,7 +2,7 @@ package io.ffrtmp.power;
 
 /**
  * Device classes a measurement is split into. Each scope is measured by exactly one source, so no device is counted
- * twice: cpu from RAPL, else hwmon CPU energy, else the CPU model; gpu from NVML, else hwmon GPU sensors.
+ * twice: cpu from RAPL powercap, else RAPL through perf, else hwmon CPU energy, else the CPU model; gpu from NVML, else hwmon GPU sensors.
  */
 final class Scopes {
 

@@ -80,6 +80,7 @@ class CalibrationTest {
 
     // A node of the same hardware without RAPL: its estimates use the calibrated line and carry its error.
     PowerConfig noRapl = PowerConfig.defaults().withPowercapRoot(dir.resolve("absent"))
+        .withPerfRoot(dir.resolve("absent"))
         .withHwmonRoot(dir.resolve("no-hwmon")).withNvmlLibrary(null).withModelFile(modelFile);
     try (EnergyMeter meter = EnergyMeter.open(noRapl)) {
       assertThat(meter.provenance()).isEqualTo("estimated");
@@ -101,6 +102,7 @@ class CalibrationTest {
   void aModelFromOtherHardwareIsUsedAndSaysSo() throws Exception {
     Path file = PowerModelFileTest.validModel().write(dir.resolve("other.json")).file();
     PowerConfig noRapl = PowerConfig.defaults().withPowercapRoot(dir.resolve("absent"))
+        .withPerfRoot(dir.resolve("absent"))
         .withHwmonRoot(dir.resolve("no-hwmon")).withNvmlLibrary(null).withModelFile(file);
     try (EnergyMeter meter = EnergyMeter.open(noRapl)) {
       EnergyResult r = meter.start().stop();
@@ -130,6 +132,7 @@ class CalibrationTest {
   @Test
   void calibrationRefusesWithoutARealEnergySource() {
     PowerConfig noRapl = PowerConfig.defaults().withPowercapRoot(dir.resolve("absent"))
+        .withPerfRoot(dir.resolve("absent"))
         .withHwmonRoot(dir.resolve("no-hwmon")).withNvmlLibrary(null);
     assertThatThrownBy(() -> PowerCalibration.run(noRapl, List.of(0, 100), Duration.ofSeconds(1), "cpu", p -> { }))
         .isInstanceOf(CalibrationRefusedException.class).hasMessage(PowerCalibration.NO_ENERGY_SOURCE);

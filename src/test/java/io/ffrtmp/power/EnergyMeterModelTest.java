@@ -20,7 +20,8 @@ class EnergyMeterModelTest {
 
   /** Defaults without hwmon and NVML, so a GPU on the test machine cannot add a scope to these figures. */
   private PowerConfig base() {
-    return PowerConfig.defaults().withNvmlLibrary(null).withHwmonRoot(dir.resolve("no-hwmon"));
+    return PowerConfig.defaults().withNvmlLibrary(null).withHwmonRoot(dir.resolve("no-hwmon"))
+        .withPerfRoot(dir.resolve("no-perf"));
   }
 
   /** Tests run as root, which reads a 0400 energy_uj; this reader answers like the kernel does for a normal user. */
@@ -168,7 +169,8 @@ class EnergyMeterModelTest {
     assertThatThrownBy(() -> EnergyMeter.open(config))
         .isInstanceOf(PowerUnavailableException.class)
         .satisfies(e -> assertThat(((PowerUnavailableException) e).sources())
-            .extracting(SourceStatus::name).containsExactly("rapl-powercap", "cpu-utilisation-model", "hwmon"));
+            .extracting(SourceStatus::name).containsExactly("rapl-powercap", "rapl-perf",
+                "cpu-utilisation-model", "hwmon"));
   }
 
   @Test

@@ -31,7 +31,8 @@ class EnergyMeterNvmlTest {
 
   private PowerConfig config(Path powercapRoot) {
     return PowerConfig.defaults().withPowercapRoot(powercapRoot).withProcRoot(dir.resolve("no-proc"))
-        .withHwmonRoot(dir.resolve("no-hwmon")).withNvmlLibrary(stub.library()).withPollIntervalMs(100);
+        .withHwmonRoot(dir.resolve("no-hwmon")).withNvmlLibrary(stub.library()).withPollIntervalMs(100)
+        .withPerfRoot(dir.resolve("no-perf"));
   }
 
   private static SourceStatus status(EnergyMeter meter, String name) {

@@ -18,7 +18,8 @@ class HwmonTest {
 
   private PowerConfig config(Path powercapRoot, FakeHwmon hwmon) {
     return PowerConfig.defaults().withPowercapRoot(powercapRoot).withProcRoot(dir.resolve("no-proc"))
-        .withHwmonRoot(hwmon.root()).withNvmlLibrary(null).withPollIntervalMs(100);
+        .withHwmonRoot(hwmon.root()).withNvmlLibrary(null).withPollIntervalMs(100)
+        .withPerfRoot(dir.resolve("no-perf"));
   }
 
   private static SourceStatus status(EnergyMeter meter, String name) {
