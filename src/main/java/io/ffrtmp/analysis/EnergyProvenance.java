@@ -100,10 +100,22 @@ public record EnergyProvenance(
     return label.toString();
   }
 
+  /** "rapl-powercap+nvml-energy" → "RAPL powercap + NVML energy counters". */
+  static String readable(String source) {
+    return java.util.Arrays.stream(source.split("\\+")).map(part -> switch (part) {
+      case "rapl-powercap" -> "RAPL powercap";
+      case "rapl-perf" -> "RAPL via the perf power PMU";
+      case "nvml-energy" -> "NVML energy counters";
+      case "hwmon-energy" -> "hwmon energy counters";
+      case "hwmon-power-gauge" -> "hwmon power gauges";
+      default -> part;
+    }).collect(java.util.stream.Collectors.joining(" + "));
+  }
+
   /** Spelled out for the HTML report; an estimate says plainly that it is not a measurement. */
   public String sentence() {
     if (isMeasured()) {
-      String how = "rapl-powercap".equals(source) ? "RAPL powercap" : Objects.toString(source, "an unnamed source");
+      String how = source == null ? "an unnamed source" : readable(source);
       String where = zones.isEmpty() ? "" : " zones " + String.join(", ", zones);
       return "measured by " + how + where;
     }

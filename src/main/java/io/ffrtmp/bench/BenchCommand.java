@@ -66,6 +66,10 @@ public final class BenchCommand implements Callable<Integer> {
     defaultValue = "/sys/class/hwmon")
   Path hwmonRoot;
 
+  @Option(names = "--perf-root", paramLabel = "DIR", description = "The perf power PMU in sysfs, used for RAPL where powercap is "
+    + "absent (default: ${DEFAULT-VALUE}).", defaultValue = "/sys/bus/event_source/devices/power")
+  Path perfRoot;
+
   @Option(names = "--nvml", paramLabel = "LIB", description = "NVIDIA management library to load for GPU energy: a name or path "
     + "(default: ${DEFAULT-VALUE}), or 'none' to leave GPUs out.", defaultValue = "nvidia-ml")
   String nvml;
@@ -125,7 +129,8 @@ public final class BenchCommand implements Callable<Integer> {
     String dbUri = db != null ? db : System.getenv("FFRTMP_DB");
     NodeConfig config = new NodeConfig(dataDir != null ? dataDir : NodeConfig.defaultDataDir(), dbUri, ffmpeg, slots,
       new PowerConfig(powercapRoot, Path.of("/proc"), pollMs, idleWatts, maxWatts)
-        .withHwmonRoot(hwmonRoot).withNvmlLibrary("none".equals(nvml) ? null : nvml).withModelFile(modelFile));
+        .withHwmonRoot(hwmonRoot).withNvmlLibrary("none".equals(nvml) ? null : nvml).withModelFile(modelFile)
+        .withPerfRoot(perfRoot));
     boolean interactive = !noProgress && System.console() != null;
     return new BenchRun(campaign, config, outDir, interactive, stdout, err).call();
   }

@@ -56,8 +56,11 @@ class BenchCliIT {
        ],
        "repeat": 2, "idle_baseline_s": 1}""");
     Path out = dir.resolve("out");
+    // No energy source but the model, whatever machine runs the test.
+    Path none = Files.createDirectories(dir.resolve("no-sensors"));
     JarRunner.Run run = JarRunner.run(dir, 300, "bench", campaign.toString(), "--out", out.toString(),
-      "--data-dir", dir.resolve("data").toString(), "--no-progress");
+      "--data-dir", dir.resolve("data").toString(), "--no-progress", "--powercap-root", none.toString(),
+      "--hwmon-root", none.toString(), "--perf-root", none.resolve("power").toString(), "--nvml", "none");
     assertThat(run.exitCode()).as(run.stderr()).isZero();
 
     // The path of the output directory is the last thing printed.
@@ -114,6 +117,7 @@ class BenchCliIT {
        "idle_baseline_s": 1}""").toString(), "--out", dir.resolve("out").toString(),
       "--data-dir", dir.resolve("data").toString(), "--powercap-root", fake.root().toString(), "--poll-ms", "200",
       "--hwmon-root", Files.createDirectories(dir.resolve("no-hwmon")).toString(), "--nvml", "none",
+      "--perf-root", dir.resolve("no-perf").toString(),
       "--no-progress"));
     if (server.equals("external")) {
       Vertx vertx = Vertx.vertx();

@@ -31,7 +31,7 @@ public final class SamplingCost {
     // The machine's own hwmon and NVML stay out of it: only the named source is measured.
     Path noHwmon = java.nio.file.Files.createTempDirectory("ffrtmp-no-hwmon");
     System.out.println(measure(new PowerConfig(powercap, Path.of("/proc"), pollMs, null, null)
-      .withHwmonRoot(noHwmon).withNvmlLibrary(null), seconds));
+      .withHwmonRoot(noHwmon).withNvmlLibrary(null).withPerfRoot(noHwmon.resolve("no-perf")), seconds));
   }
 
   /** Opens the meter, warms up, then measures this process's CPU time over an idle-baseline window; one line. */

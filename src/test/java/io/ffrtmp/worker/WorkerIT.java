@@ -68,7 +68,8 @@ class WorkerIT {
     WorkerConfig config = new WorkerConfig("test-node", dir.resolve("work"), dir.resolve("output"), "ffmpeg",
       // Only the sources this test feeds: no real hwmon sensors or NVIDIA GPU of the machine running it.
       new PowerConfig(powercapRoot, Path.of("/proc"), 100, null, null)
-        .withHwmonRoot(Files.createDirectories(dir.resolve("no-hwmon"))).withNvmlLibrary(null), 60_000, slots);
+        .withHwmonRoot(Files.createDirectories(dir.resolve("no-hwmon"))).withNvmlLibrary(null)
+        .withPerfRoot(dir.resolve("no-perf")), 60_000, slots);
     await(vertx.deployVerticle(new WorkerVerticle(config)), 60);
   }
 
