@@ -6,6 +6,7 @@ import io.ffrtmp.job.SpecException;
 import io.ffrtmp.node.NodeConfig;
 import io.ffrtmp.power.PowerConfig;
 import io.ffrtmp.worker.engine.FfmpegInfo;
+import io.ffrtmp.worker.engine.MediaRoots;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -15,6 +16,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -90,6 +93,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--idle-baseline", paramLabel = "S", description = "Seconds of idle baseline before the first job, overriding the campaign (0 skips).")
   Double idleBaselineS;
 
+  @Option(names = "--media-root", paramLabel = "DIR", description = "A directory file inputs may come from (repeatable); "
+    + "a spec's input.path is relative to one of them and may not leave it.")
+  List<Path> mediaRoots = new ArrayList<>();
+
   @Option(names = "--slots", paramLabel = "N", description = "Jobs the worker may run at once (default: ${DEFAULT-VALUE}). "
     + "Only jobs with \"measure\": {\"exclusive\": false} share the node; their energy is attributed by CPU time.",
     defaultValue = "1")
@@ -127,10 +134,20 @@ public final class BenchCommand implements Callable<Integer> {
     Path outDir = out != null ? out : Path.of("results", safeName(campaign.name()) + "-"
       + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     String dbUri = db != null ? db : System.getenv("FFRTMP_DB");
+    for (Campaign.Configuration c : campaign.configurations()) {
+      if (c.spec().input().isFile()) {
+        try {
+          MediaRoots.resolve(mediaRoots, c.spec().input().path());
+        } catch (MediaRoots.RejectedException e) {
+          err.println(campaignFile + ": " + e.getMessage() + " (in " + c.origin() + ")");
+          return EXIT_BAD_INPUT;
+        }
+      }
+    }
     NodeConfig config = new NodeConfig(dataDir != null ? dataDir : NodeConfig.defaultDataDir(), dbUri, ffmpeg, slots,
       new PowerConfig(powercapRoot, Path.of("/proc"), pollMs, idleWatts, maxWatts)
         .withHwmonRoot(hwmonRoot).withNvmlLibrary("none".equals(nvml) ? null : nvml).withModelFile(modelFile)
-        .withPerfRoot(perfRoot));
+        .withPerfRoot(perfRoot), List.copyOf(mediaRoots));
     boolean interactive = !noProgress && System.console() != null;
     return new BenchRun(campaign, config, outDir, interactive, stdout, err).call();
   }

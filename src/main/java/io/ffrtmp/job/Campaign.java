@@ -82,13 +82,33 @@ public record Campaign(String name, String description, JsonObject source, List<
         } catch (SpecException e) {
           throw new SpecException(e.field(), e.getMessage() + " (in " + origin + ")");
         }
-        // Identical configurations reached through different routes run once.
-        byKey.putIfAbsent(spec.configKey(), new Configuration(spec.configKey(), spec, origin.toString()));
+        // Identical configurations reached through different routes run once; configurations that differ only
+        // in what the encoding settings' key leaves out (the input) get the input in their key.
+        String key = spec.configKey();
+        Configuration seen = byKey.get(key);
+        if (seen != null && seen.spec().equals(spec)) {
+          continue;
+        }
+        if (seen != null) {
+          key = key + " [" + inputLabel(spec.input()) + "]";
+          for (int n = 2; byKey.containsKey(key) && !byKey.get(key).spec().equals(spec); n++) {
+            key = spec.configKey() + " [" + inputLabel(spec.input()) + " #" + n + "]";
+          }
+          if (byKey.containsKey(key)) {
+            continue;
+          }
+        }
+        byKey.put(key, new Configuration(key, spec, origin.toString()));
       }
     }
     String metric = json.getString("quality_metric", "psnr");
     return new Campaign(json.getString("name", fallbackName), json.getString("description", ""), json.copy(),
       List.copyOf(byKey.values()), repeat, idle, JobSpec.QualityMetric.valueOf(metric.toUpperCase(Locale.ROOT)));
+  }
+
+  private static String inputLabel(JobSpec.Input in) {
+    return in.isFile() ? in.path() + (in.durationS() > 0 ? " " + Fps.format(in.durationS()) + "s" : "")
+      : in.pattern() + " " + in.resolution() + "p" + Fps.format(in.fps()) + " " + Fps.format(in.durationS()) + "s";
   }
 
   /** Cartesian product of the axes, in file order. */

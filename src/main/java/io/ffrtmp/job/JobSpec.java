@@ -52,7 +52,21 @@ public record JobSpec(
   public enum QualityMetric { PSNR, SSIM, VMAF }
 
   /** Synthetic input: a lavfi test pattern, reproducible so quality is scored against the very same frames. */
-  public record Input(String type, String pattern, double durationS, Resolution resolution, double fps) {
+  /**
+   * Synthetic input (a lavfi pattern at the given size and rate), or a file: {@code path} relative to one of the
+   * worker's media roots, its size and rate read from the file when the job runs (resolution and fps null here),
+   * {@code durationS} 0 for the whole file or a limit in seconds.
+   */
+  public record Input(String type, String pattern, double durationS, Resolution resolution, double fps, String path) {
+
+    public Input(String type, String pattern, double durationS, Resolution resolution, double fps) {
+      this(type, pattern, durationS, resolution, fps, null);
+    }
+
+    public boolean isFile() {
+      return "file".equals(type);
+    }
+
     public long frames() {
       return Math.round(durationS * fps);
     }
@@ -190,6 +204,16 @@ public record JobSpec(
     Video video = new Video(codec, encoder, auto, preset, rc, crf, bitrate, maxBitrate, resolution, fps, gop, threads);
 
     JsonObject in = json.getJsonObject("input", new JsonObject());
+    if ("file".equals(in.getString("type"))) {
+      return new JobSpec(json.getString("name"), scenario == null ? null : scenario.name(), fileInput(in), outputOf(json),
+        video, json.getString("engine", "ffmpeg"), queueOf(json), priorityOf(json), measureOf(json),
+        timeoutOf(json, in.getValue("duration_s") == null ? 600 : in.getDouble("duration_s")));
+    }
+    for (String f : List.of("path")) {
+      if (in.containsKey(f)) {
+        throw new SpecException("input." + f, "only for input type file; accepted here: pattern, duration_s, resolution, fps");
+      }
+    }
     double durationS = in.getValue("duration_s") == null ? 10 : in.getDouble("duration_s");
     if (!(durationS > 0 && durationS <= MAX_DURATION_S)) {
       throw new SpecException("input.duration_s", in.getValue("duration_s") + " is out of range; accepted: more than 0 and at most "
@@ -201,9 +225,50 @@ public record JobSpec(
       throw new SpecException("input.duration_s", "shorter than one frame at " + Fps.format(inFps) + " fps; accepted: at least 1/fps seconds");
     }
     Input input = new Input("synthetic", in.getString("pattern", "testsrc2"), durationS, inRes, inFps);
+    return new JobSpec(json.getString("name"), scenario == null ? null : scenario.name(), input, outputOf(json), video,
+      json.getString("engine", "ffmpeg"), queueOf(json), priorityOf(json), measureOf(json), timeoutOf(json, durationS));
+  }
 
-    Output output = new Output(json.getJsonObject("output", new JsonObject()).getString("type", "null"));
+  /** What {@code input.path} may be: relative, inside a media root once resolved there, no way out by name. */
+  public static final String PATH_ACCEPTED = "a path relative to a media root (e.g. clips/talk-1080p.mp4): "
+    + "not absolute, no '..', no control characters";
 
+  private static Input fileInput(JsonObject in) {
+    String path = in.getString("path");
+    if (path == null) {
+      throw new SpecException("input.path", "required for input type file; accepted: " + PATH_ACCEPTED);
+    }
+    if (path.startsWith("/") || path.chars().anyMatch(c -> c < 0x20 || c == 0x7f)
+      || java.util.Arrays.asList(path.split("/")).contains("..") || path.isBlank()) {
+      throw new SpecException("input.path", "'" + path.replaceAll("\\p{Cntrl}", "?") + "' is not accepted; accepted: "
+        + PATH_ACCEPTED);
+    }
+    for (String f : List.of("pattern", "resolution", "fps")) {
+      if (in.containsKey(f)) {
+        throw new SpecException("input." + f, "not used with input type file (taken from the file); accepted: path, duration_s");
+      }
+    }
+    double durationS = in.getValue("duration_s") == null ? 0 : in.getDouble("duration_s");
+    if (!(durationS >= 0 && durationS <= MAX_DURATION_S)) {
+      throw new SpecException("input.duration_s", in.getValue("duration_s") + " is out of range; accepted: 0 (the whole file) "
+        + "to " + (int) MAX_DURATION_S + " seconds");
+    }
+    return new Input("file", null, durationS, null, 0, path);
+  }
+
+  private static Output outputOf(JsonObject json) {
+    return new Output(json.getJsonObject("output", new JsonObject()).getString("type", "null"));
+  }
+
+  private static Queue queueOf(JsonObject json) {
+    return Queue.valueOf(json.getString("queue", "default").toUpperCase(Locale.ROOT));
+  }
+
+  private static Priority priorityOf(JsonObject json) {
+    return Priority.valueOf(json.getString("priority", "medium").toUpperCase(Locale.ROOT));
+  }
+
+  private static Measure measureOf(JsonObject json) {
     JsonObject m = json.getJsonObject("measure", new JsonObject());
     int intervalMs = m.getInteger("interval_ms", 1000);
     if (intervalMs < 50 || intervalMs > 60_000) {
@@ -221,16 +286,16 @@ public record JobSpec(
     JsonArray q = m.getJsonArray("quality", new JsonArray().add("psnr").add("ssim"));
     List<QualityMetric> quality = q.stream().map(o -> QualityMetric.valueOf(o.toString().toUpperCase(Locale.ROOT))).toList();
 
+    return new Measure(intervalMs, quality, settleMaxS, settleWithin, m.getBoolean("exclusive", true));
+  }
+
+  private static int timeoutOf(JsonObject json, double durationS) {
     int defaultTimeout = (int) Math.max(300, Math.ceil(60 * durationS));
     int timeoutS = json.getInteger("timeout_s", defaultTimeout);
     if (timeoutS < 1 || timeoutS > 7 * 24 * 3600) {
       throw new SpecException("timeout_s", timeoutS + " is out of range; accepted: 1 to 604800 seconds");
     }
-    return new JobSpec(json.getString("name"), scenario == null ? null : scenario.name(), input, output, video,
-      json.getString("engine", "ffmpeg"),
-      Queue.valueOf(json.getString("queue", "default").toUpperCase(Locale.ROOT)),
-      Priority.valueOf(json.getString("priority", "medium").toUpperCase(Locale.ROOT)),
-      new Measure(intervalMs, quality, settleMaxS, settleWithin, m.getBoolean("exclusive", true)), timeoutS);
+    return timeoutS;
   }
 
   private static String presetOf(JsonObject v, Encoder encoder) {
@@ -279,8 +344,10 @@ public record JobSpec(
       out.put("scenario", scenario);
     }
     return out
-      .put("input", new JsonObject().put("type", input.type()).put("pattern", input.pattern())
-        .put("duration_s", input.durationS()).put("resolution", input.resolution().toString()).put("fps", input.fps()))
+      .put("input", input.isFile()
+        ? new JsonObject().put("type", "file").put("path", input.path()).put("duration_s", input.durationS())
+        : new JsonObject().put("type", input.type()).put("pattern", input.pattern())
+          .put("duration_s", input.durationS()).put("resolution", input.resolution().toString()).put("fps", input.fps()))
       .put("output", new JsonObject().put("type", output.type()))
       .put("video", videoJson)
       .put("engine", engine)

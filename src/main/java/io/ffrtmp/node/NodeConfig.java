@@ -7,7 +7,11 @@ import java.nio.file.Path;
  * What a node needs to start: where it keeps its state, which database, which FFmpeg and how it measures power.
  * Built from defaults, then environment ({@code FFRTMP_*}), then command-line flags.
  */
-public record NodeConfig(Path dataDir, String dbUri, String ffmpeg, int slots, PowerConfig power) {
+public record NodeConfig(Path dataDir, String dbUri, String ffmpeg, int slots, PowerConfig power, java.util.List<Path> mediaRoots) {
+
+  public NodeConfig(Path dataDir, String dbUri, String ffmpeg, int slots, PowerConfig power) {
+    this(dataDir, dbUri, ffmpeg, slots, power, java.util.List.of());
+  }
 
   /**
    * {@code $FFRTMP_DATA_DIR}, else {@code /var/lib/ffrtmp} for root (the embedded database runs as an unprivileged user

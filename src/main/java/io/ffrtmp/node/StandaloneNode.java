@@ -59,7 +59,7 @@ public final class StandaloneNode implements AutoCloseable {
       Pool pool = await(Database.open(vertx, db, embedded != null), 120);
       JobStore store = new JobStore(pool);
       WorkerConfig wc = new WorkerConfig(nodeId, config.dataDir().resolve("work"), config.dataDir().resolve("output"),
-        config.ffmpeg(), config.power(), 5000, config.slots());
+        config.ffmpeg(), config.power(), 5000, config.slots(), config.mediaRoots());
       WorkerVerticle worker = new WorkerVerticle(wc);
       await(vertx.deployVerticle(new MasterVerticle(store)), 60);
       await(vertx.deployVerticle(worker), 120);

@@ -10,6 +10,8 @@ import io.ffrtmp.quality.QualityScores;
 import io.ffrtmp.worker.engine.ChildProcess;
 import io.ffrtmp.worker.engine.FfmpegCommand;
 import io.ffrtmp.worker.engine.FfmpegInfo;
+import io.ffrtmp.worker.engine.MediaRoots;
+import io.ffrtmp.worker.engine.SourceInfo;
 import io.ffrtmp.worker.engine.Progress;
 import io.ffrtmp.worker.engine.ProgressParser;
 import io.vertx.core.Future;
@@ -108,14 +110,38 @@ public final class JobRunner {
       return Future.succeededFuture(failed(result, "encoder " + encoder.ffmpegName() + " is not available in this FFmpeg build ("
         + ffmpeg.version() + "); this node has: " + String.join(", ", ffmpeg.encoders()), false));
     }
+    return source(spec).compose(source -> {
+      result.put("source", new JsonObject().put("description", source.description())
+        .put("resolution", source.resolution().toString()).put("fps", source.fps()).put("duration_s", source.durationS()));
+      return encodeAndMeasure(lease, spec, source, result, idleBaseline, progress);
+    }, err -> Future.succeededFuture(failed(result, err.getMessage(), false)));
+  }
+
+  /** The source to encode: known from the spec when synthetic; a file is resolved in a media root and probed. */
+  private Future<SourceInfo> source(JobSpec spec) {
+    if (!spec.input().isFile()) {
+      return Future.succeededFuture(SourceInfo.synthetic(spec.input()));
+    }
+    return vertx.executeBlocking(() -> {
+      Path file = MediaRoots.resolve(config.mediaRoots(), spec.input().path());
+      try {
+        return SourceInfo.file(ffmpeg.binary(), file, spec.input().durationS());
+      } catch (IOException e) {
+        throw new MediaRoots.RejectedException("input.path: " + e.getMessage());
+      }
+    }, false);
+  }
+
+  private Future<Outcome> encodeAndMeasure(JobLease lease, JobSpec spec, SourceInfo source, JsonObject result,
+                                           JsonObject idleBaseline, Consumer<JsonObject> progress) {
     Path workDir = config.workDir().resolve(lease.jobId().toString());
     Path encoded = workDir.resolve("encoded.mkv");
-    List<String> cmd = FfmpegCommand.encode(ffmpeg.binary(), spec, encoded);
+    List<String> cmd = FfmpegCommand.encode(ffmpeg.binary(), spec, source, encoded);
     result.put("command", new JsonArray(cmd));
 
     long[] lastFrame = {0};
     Progress[] last = {null};
-    long frameTarget = Math.round(spec.input().durationS() * spec.video().fps());
+    long frameTarget = Math.round(source.durationS() * spec.video().fps());
     ProgressParser parser = new ProgressParser(p -> {
       last[0] = p;
       if (p.frame() != null) {
@@ -156,7 +182,7 @@ public final class JobRunner {
           current = null;
           windows.close(window);
         });
-    }).compose(enc -> finishEncode(lease, spec, result, enc, last[0], lastFrame[0], idleBaseline, workDir, encoded))
+    }).compose(enc -> finishEncode(lease, spec, source, result, enc, last[0], lastFrame[0], idleBaseline, workDir, encoded))
       .recover(err -> Future.succeededFuture(failed(result, "could not run FFmpeg: " + err.getMessage(), true)))
       .compose(outcome -> cleanUp(workDir).map(outcome));
   }
@@ -195,8 +221,8 @@ public final class JobRunner {
     });
   }
 
-  private Future<Outcome> finishEncode(JobLease lease, JobSpec spec, JsonObject result, Encode enc, Progress last,
-                                       long frames, JsonObject idleBaseline, Path workDir, Path encoded) {
+  private Future<Outcome> finishEncode(JobLease lease, JobSpec spec, SourceInfo source, JsonObject result, Encode enc,
+                                       Progress last, long frames, JsonObject idleBaseline, Path workDir, Path encoded) {
     ChildProcess child = enc.child();
     result.put("exit_code", enc.exitCode())
       .put("wall_s", enc.wallMs() / 1000.0)
@@ -215,7 +241,7 @@ public final class JobRunner {
       return Future.succeededFuture(failed(result, "the energy window could not be closed (see the worker log); "
         + "no figure is reported rather than a wrong one", true));
     }
-    double durationS = last != null && last.outTimeUs() != null ? last.outTimeUs() / 1e6 : spec.input().durationS();
+    double durationS = last != null && last.outTimeUs() != null ? last.outTimeUs() / 1e6 : source.durationS();
     // out_time is the last frame's timestamp; the content lasts one frame longer than that.
     durationS = Math.max(durationS, frames / spec.video().fps());
     double wallS = enc.wallMs() / 1000.0;
@@ -234,7 +260,7 @@ public final class JobRunner {
       .put("dropped_frames", last == null ? null : last.dropFrames())
       .put("duplicated_frames", last == null ? null : last.dupFrames())
       .put("energy", energyFigures(attributed(result), frames, durationS, idleBaseline));
-    return qualityPass(spec, workDir, encoded, result).compose(v -> keepOutput(lease, spec, encoded, result))
+    return qualityPass(spec, source, workDir, encoded, result).compose(v -> keepOutput(lease, spec, encoded, result))
       .map(v -> new Outcome("succeeded", result, null, false));
   }
 
@@ -281,7 +307,7 @@ public final class JobRunner {
     return e;
   }
 
-  private Future<Void> qualityPass(JobSpec spec, Path workDir, Path encoded, JsonObject result) {
+  private Future<Void> qualityPass(JobSpec spec, SourceInfo source, Path workDir, Path encoded, JsonObject result) {
     List<JobSpec.QualityMetric> wanted = spec.measure().quality();
     if (wanted.isEmpty()) {
       return Future.succeededFuture();
@@ -300,7 +326,7 @@ public final class JobRunner {
     }
     List<JobSpec.QualityMetric> scored = metrics;
     int vmafThreads = Runtime.getRuntime().availableProcessors();
-    List<String> cmd = FfmpegCommand.quality(ffmpeg.binary(), spec, encoded, scored, vmafThreads);
+    List<String> cmd = FfmpegCommand.quality(ffmpeg.binary(), source, encoded, scored, vmafThreads);
     long startNs = System.nanoTime();
     return vertx.executeBlocking(meter::start).compose(m -> ChildProcess.start(vertx, cmd, workDir, line -> {
       })
@@ -325,7 +351,7 @@ public final class JobRunner {
             });
           }
         }
-        quality.put("reference", "the same synthetic frames (" + spec.input().lavfiSource() + ")")
+        quality.put("reference", source.description())
           .put("pass", new JsonObject()
             .put("wall_s", round((System.nanoTime() - startNs) / 1e9, 3))
             .put("energy_joules", passEnergy.getDouble("total_joules"))

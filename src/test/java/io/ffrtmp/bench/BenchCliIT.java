@@ -159,6 +159,12 @@ class BenchCliIT {
     assertThat(run2.exitCode()).isEqualTo(2);
     assertThat(run2.stderr()).contains("syntax.json").contains("not valid JSON");
 
+    Path file = write("file.json", "{\"base\": {\"input\": {\"type\": \"file\", \"path\": \"talk.mp4\"}}}");
+    JarRunner.Run noRoot = JarRunner.run(dir, 60, "bench", file.toString(), "--data-dir", dir.resolve("data").toString());
+    assertThat(noRoot.exitCode()).isEqualTo(2);
+    assertThat(noRoot.stderr()).contains("file.json").contains("input.path").contains("--media-root");
+    assertThat(dir.resolve("data")).doesNotExist();
+
     Path negative = write("negative.json", "{\"base\": {\"input\": {\"duration_s\": -3}}}");
     JarRunner.Run run3 = JarRunner.run(dir, 60, "bench", negative.toString());
     assertThat(run3.exitCode()).isEqualTo(2);

@@ -80,4 +80,11 @@ class CampaignTest {
     assertThat(quick.configurations().stream().map(c -> c.spec().video().encoder()).distinct().count()).isGreaterThanOrEqualTo(3);
     assertThat(quick.configurations().get(0).spec().input().resolution()).isEqualTo(new Resolution(1280, 720));
   }
+
+  @Test
+  void configurationsThatDifferOnlyInTheirInputKeepDistinctKeys() {
+    Campaign c = parse("{\"base\": {\"video\": {\"encoder\": \"libx264\"}}, \"axes\": {\"input.duration_s\": [5, 10]}}");
+    assertThat(c.configurations()).extracting(Campaign.Configuration::key)
+      .containsExactly("libx264 medium crf23 1280x720p30", "libx264 medium crf23 1280x720p30 [testsrc2 1280x720p30 10s]");
+  }
 }

@@ -153,4 +153,21 @@ class JobSpecTest {
     JobSpec named = spec("{\"video\": {\"encoder\": \"libx264\"}}");
     assertThat(named.forNode(java.util.Set.of(Encoder.H264_NVENC))).isSameAs(named);
   }
+
+  @Test
+  void fileInputsArePathsInsideAMediaRootAndNothingElse() {
+    JobSpec f = spec("{\"input\": {\"type\": \"file\", \"path\": \"clips/talk.mp4\", \"duration_s\": 30}}");
+    assertThat(f.input().isFile()).isTrue();
+    assertThat(f.input().path()).isEqualTo("clips/talk.mp4");
+    assertThat(JobSpec.fromJson(f.toJson())).isEqualTo(f);
+    for (String bad : new String[] {"../../etc/passwd", "/etc/passwd", "clips/../../x", "a\\u0000b", " "}) {
+      SpecException e = rejected("{\"input\": {\"type\": \"file\", \"path\": \"" + bad + "\"}}");
+      assertThat(e.field()).as(bad).isEqualTo("input.path");
+      assertThat(e.getMessage()).contains("relative to a media root");
+    }
+    assertThat(rejected("{\"input\": {\"type\": \"file\"}}").field()).isEqualTo("input.path");
+    assertThat(rejected("{\"input\": {\"type\": \"file\", \"path\": \"a.mp4\", \"resolution\": \"720p\"}}").field())
+      .isEqualTo("input.resolution");
+    assertThat(rejected("{\"input\": {\"path\": \"a.mp4\"}}").field()).isEqualTo("input.path");
+  }
 }

@@ -65,11 +65,12 @@ class WorkerIT {
   }
 
   private void deployWorker(Path powercapRoot, int slots) throws Exception {
+    Files.createDirectories(dir.resolve("media"));
     WorkerConfig config = new WorkerConfig("test-node", dir.resolve("work"), dir.resolve("output"), "ffmpeg",
       // Only the sources this test feeds: no real hwmon sensors or NVIDIA GPU of the machine running it.
       new PowerConfig(powercapRoot, Path.of("/proc"), 100, null, null)
         .withHwmonRoot(Files.createDirectories(dir.resolve("no-hwmon"))).withNvmlLibrary(null)
-        .withPerfRoot(dir.resolve("no-perf")), 60_000, slots);
+        .withPerfRoot(dir.resolve("no-perf")), 60_000, slots, List.of(dir.resolve("media")));
     await(vertx.deployVerticle(new WorkerVerticle(config)), 60);
   }
 
@@ -208,6 +209,36 @@ class WorkerIT {
     assertThat(strict.getDouble("limit_watts")).isCloseTo(baseline.getDouble("avg_watts") * 1.01, within(1e-3));
     assertThat(strict.getDouble("waited_s")).isGreaterThanOrEqualTo(strict.getBoolean("settled") ? 0.9 : 2.0);
     assertThat(results).extracting(r -> r.getString("state")).containsOnly("succeeded");
+  }
+
+  @Test
+  void aFileInsideTheMediaRootIsEncodedAndScoredAgainstItselfAndNothingOutsideIsRead() throws Exception {
+    deployWorker(Files.createDirectories(dir.resolve("no-powercap")));
+    Path clip = dir.resolve("media").resolve("clip.mkv");
+    Process make = new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i",
+      "testsrc2=size=640x360:rate=25:duration=2", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "12", clip.toString())
+      .redirectErrorStream(true).start();
+    assertThat(make.waitFor()).as(new String(make.getInputStream().readAllBytes())).isZero();
+    Files.createSymbolicLink(dir.resolve("media").resolve("escape.mkv"), Path.of("/etc/hostname"));
+
+    List<JsonObject> results = runCampaign("""
+      {"name": "files", "base": {"video": {"resolution": "320x240", "fps": 25, "preset": "veryfast"}},
+       "configurations": [{"input": {"type": "file", "path": "clip.mkv"}},
+                          {"input": {"type": "file", "path": "escape.mkv"}},
+                          {"input": {"type": "file", "path": "missing.mkv"}}]}""");
+
+    JsonObject ok = results.get(0);
+    assertThat(ok.getString("state")).as(ok.encodePrettily()).isEqualTo("succeeded");
+    assertThat(ok.getLong("frames")).isEqualTo(50);
+    assertThat(ok.getJsonObject("source").getString("resolution")).isEqualTo("640x360");
+    JsonObject quality = ok.getJsonObject("quality");
+    assertThat(quality.getString("reference")).contains("clip.mkv").contains("scaled to its size");
+    // 320x240 back up to 640x360 against a near-lossless source: clearly scored, clearly not identical.
+    assertThat(quality.getJsonObject("psnr").getDouble("mean")).isBetween(20.0, 60.0);
+    assertThat(quality.getJsonObject("psnr").getInteger("frames")).isEqualTo(50);
+    assertThat(results.get(1).getString("state")).isEqualTo("failed");
+    assertThat(results.get(1).getString("error")).contains("input.path").contains("outside the media root");
+    assertThat(results.get(2).getString("error")).contains("input.path").contains("not under any media root");
   }
 
   @Test

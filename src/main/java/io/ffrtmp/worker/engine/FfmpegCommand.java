@@ -24,6 +24,11 @@ public final class FfmpegCommand {
 
   /** The encode: synthetic frames → encoder → Matroska file at {@code output} (kept for the quality pass). */
   public static List<String> encode(String ffmpeg, JobSpec spec, Path output) {
+    return encode(ffmpeg, spec, SourceInfo.synthetic(spec.input()), output);
+  }
+
+  /** The encode from a known source (a synthetic pattern, or a probed file inside a media root). */
+  public static List<String> encode(String ffmpeg, JobSpec spec, SourceInfo source, Path output) {
     JobSpec.Video v = spec.video();
     Encoder e = v.encoder();
     List<String> cmd = new ArrayList<>(List.of(ffmpeg, "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info",
@@ -34,13 +39,13 @@ public final class FfmpegCommand {
       default -> {
       }
     }
-    cmd.addAll(List.of("-f", "lavfi", "-i", spec.input().lavfiSource()));
+    cmd.addAll(source.inputArgs());
 
     List<String> filters = new ArrayList<>();
-    if (!spec.input().resolution().equals(v.resolution())) {
+    if (!source.resolution().equals(v.resolution())) {
       filters.add("scale=" + v.resolution().width() + ":" + v.resolution().height() + ":flags=bicubic");
     }
-    if (spec.input().fps() != v.fps()) {
+    if (source.fps() != v.fps()) {
       filters.add("fps=" + fmt(v.fps()));
     }
     switch (e.hardware()) {
@@ -147,8 +152,14 @@ public final class FfmpegCommand {
   /** As above; {@code vmafThreads} sets libvmaf's n_threads (it runs single-threaded unless told otherwise). */
   public static List<String> quality(String ffmpeg, JobSpec spec, Path encoded, List<JobSpec.QualityMetric> metrics,
                                      int vmafThreads) {
-    Resolution ref = spec.input().resolution();
-    String dist = "[0:v]scale=" + ref.width() + ":" + ref.height() + ":flags=bicubic,fps=" + fmt(spec.input().fps())
+    return quality(ffmpeg, SourceInfo.synthetic(spec.input()), encoded, metrics, vmafThreads);
+  }
+
+  /** As above, against a known source: the encode is scaled to the source's size and rate, then compared. */
+  public static List<String> quality(String ffmpeg, SourceInfo source, Path encoded, List<JobSpec.QualityMetric> metrics,
+                                     int vmafThreads) {
+    Resolution ref = source.resolution();
+    String dist = "[0:v]scale=" + ref.width() + ":" + ref.height() + ":flags=bicubic,fps=" + fmt(source.fps())
       + ",format=yuv420p,setpts=PTS-STARTPTS";
     String refChain = "[1:v]format=yuv420p,setpts=PTS-STARTPTS";
     StringBuilder graph = new StringBuilder();
@@ -172,9 +183,11 @@ public final class FfmpegCommand {
         graph.append(';');
       }
     }
-    return List.of(ffmpeg, "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info", "-progress", "pipe:1", "-y",
-      "-i", encoded.toString(), "-f", "lavfi", "-i", spec.input().lavfiSource(),
-      "-lavfi", graph.toString(), "-f", "null", "-");
+    List<String> cmd = new ArrayList<>(List.of(ffmpeg, "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info",
+      "-progress", "pipe:1", "-y", "-i", encoded.toString()));
+    cmd.addAll(source.inputArgs());
+    cmd.addAll(List.of("-lavfi", graph.toString(), "-f", "null", "-"));
+    return cmd;
   }
 
   private static String labels(String prefix, int n) {
