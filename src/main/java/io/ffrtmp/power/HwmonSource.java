@@ -8,28 +8,22 @@ import java.util.List;
  * gauges (powerN_*, µW) are integrated by the trapezoid rule between consecutive reads, which is why a scope made of
  * gauges is named "hwmon-power-gauge": it misses power changes shorter than the poll interval.
  */
-final class HwmonSource implements PowerSource {
+final class HwmonSource extends MeasuredSource {
 
   static final String COUNTER_NAME = "hwmon-energy";
   static final String GAUGE_NAME = "hwmon-power-gauge";
   private static final double JOULES_PER_MICROJOULE = 1e-6;
 
   private final List<HwmonChannel> channels;
-  private final List<String> labels;
   private final CounterReader reader;
 
   HwmonSource(List<HwmonChannel> channels, CounterReader reader) {
+    super(channels.stream().map(HwmonChannel::zone).toList());
     if (channels.isEmpty()) {
       throw new IllegalArgumentException("an hwmon source needs at least one channel");
     }
     this.channels = List.copyOf(channels);
-    this.labels = channels.stream().map(HwmonChannel::zone).toList();
     this.reader = reader;
-  }
-
-  @Override
-  public String provenance() {
-    return MEASURED;
   }
 
   /** "hwmon-energy", "hwmon-power-gauge", or both joined when one device has only a gauge. */
@@ -38,16 +32,6 @@ final class HwmonSource implements PowerSource {
     boolean counters = channels.stream().anyMatch(HwmonChannel::counter);
     boolean gauges = channels.stream().anyMatch(c -> !c.counter());
     return counters && gauges ? COUNTER_NAME + "+" + GAUGE_NAME : counters ? COUNTER_NAME : GAUGE_NAME;
-  }
-
-  @Override
-  public List<String> zones() {
-    return labels;
-  }
-
-  @Override
-  public ModelParams model() {
-    return null;
   }
 
   @Override

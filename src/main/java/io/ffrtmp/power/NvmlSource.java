@@ -8,7 +8,7 @@ import java.util.List;
  * between reads like RAPL. Power gauges are never integrated here: NVML power is a 1 s average or a partial sample
  * (about 25 % of runtime on A100/H100), which aliases on short jobs.
  */
-final class NvmlSource implements PowerSource {
+final class NvmlSource extends MeasuredSource {
 
   static final String NAME = "nvml-energy";
   static final String RESOLUTION = "counter, mJ since driver load (nvmlDeviceGetTotalEnergyConsumption), "
@@ -17,12 +17,15 @@ final class NvmlSource implements PowerSource {
 
   private final Nvml nvml;
   private final List<Nvml.Device> devices;
-  private final List<String> labels;
 
   NvmlSource(Nvml nvml) {
+    this(nvml, nvml.devices().stream().filter(Nvml.Device::energyCounter).toList());
+  }
+
+  private NvmlSource(Nvml nvml, List<Nvml.Device> devices) {
+    super(devices.stream().map(d -> zoneLabel(d.index())).toList());
     this.nvml = nvml;
-    this.devices = nvml.devices().stream().filter(Nvml.Device::energyCounter).toList();
-    this.labels = devices.stream().map(d -> zoneLabel(d.index())).toList();
+    this.devices = devices;
   }
 
   static String zoneLabel(int index) {
@@ -43,23 +46,8 @@ final class NvmlSource implements PowerSource {
   }
 
   @Override
-  public String provenance() {
-    return MEASURED;
-  }
-
-  @Override
   public String sourceName() {
     return NAME;
-  }
-
-  @Override
-  public List<String> zones() {
-    return labels;
-  }
-
-  @Override
-  public ModelParams model() {
-    return null;
   }
 
   @Override

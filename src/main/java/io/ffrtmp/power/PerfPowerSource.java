@@ -8,7 +8,7 @@ import java.util.List;
  * RAPL energy through the perf {@code power} PMU: one system-wide counter per event and package, kept open. The
  * kernel accumulates each into 64 bits, so a difference never needs wrap correction; energy = Δcount × scale.
  */
-final class PerfPowerSource implements PowerSource, AutoCloseable {
+final class PerfPowerSource extends MeasuredSource implements AutoCloseable {
 
   static final String NAME = "rapl-perf";
   static final String PERMISSION_FIX = "allow system-wide perf events: sudo sysctl kernel.perf_event_paranoid=0, "
@@ -16,12 +16,11 @@ final class PerfPowerSource implements PowerSource, AutoCloseable {
 
   private final List<PerfPowerDiscovery.Event> events;
   private final List<PerfCounters.Counter> counters;
-  private final List<String> labels;
 
   private PerfPowerSource(List<PerfPowerDiscovery.Event> events, List<PerfCounters.Counter> counters) {
+    super(events.stream().map(PerfPowerDiscovery.Event::label).toList());
     this.events = List.copyOf(events);
     this.counters = List.copyOf(counters);
-    this.labels = events.stream().map(PerfPowerDiscovery.Event::label).toList();
   }
 
   /** A source, or the status saying why the counters could not be opened. */
@@ -63,23 +62,8 @@ final class PerfPowerSource implements PowerSource, AutoCloseable {
   }
 
   @Override
-  public String provenance() {
-    return MEASURED;
-  }
-
-  @Override
   public String sourceName() {
     return NAME;
-  }
-
-  @Override
-  public List<String> zones() {
-    return labels;
-  }
-
-  @Override
-  public ModelParams model() {
-    return null;
   }
 
   @Override

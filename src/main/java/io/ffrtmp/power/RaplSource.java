@@ -4,39 +4,23 @@ import java.io.IOException;
 import java.util.List;
 
 /** Reads the chosen RAPL zones through powercap and differences their counters with the wrap formula. */
-final class RaplSource implements PowerSource {
+final class RaplSource extends MeasuredSource {
 
   static final String NAME = "rapl-powercap";
   private static final double JOULES_PER_MICROJOULE = 1e-6;
 
   private final List<RaplZone> zones;
-  private final List<String> labels;
   private final CounterReader reader;
 
   RaplSource(List<RaplZone> zones, CounterReader reader) {
+    super(zones.stream().map(RaplZone::label).toList());
     this.zones = List.copyOf(zones);
-    this.labels = zones.stream().map(RaplZone::label).toList();
     this.reader = reader;
-  }
-
-  @Override
-  public String provenance() {
-    return MEASURED;
   }
 
   @Override
   public String sourceName() {
     return NAME;
-  }
-
-  @Override
-  public List<String> zones() {
-    return labels;
-  }
-
-  @Override
-  public ModelParams model() {
-    return null;
   }
 
   @Override
