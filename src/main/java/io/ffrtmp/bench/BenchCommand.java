@@ -1,6 +1,7 @@
 package io.ffrtmp.bench;
 
 import io.ffrtmp.cli.CommandLogging;
+import io.ffrtmp.cli.PowerSourceOptions;
 import io.ffrtmp.job.Campaign;
 import io.ffrtmp.job.SpecException;
 import io.ffrtmp.node.NodeConfig;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -61,21 +63,8 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--ffmpeg", paramLabel = "PATH", description = "FFmpeg binary (default: ${DEFAULT-VALUE}).", defaultValue = "ffmpeg")
   String ffmpeg;
 
-  @Option(names = "--powercap-root", paramLabel = "DIR", description = "Root of the powercap tree (default: ${DEFAULT-VALUE}); "
-    + "for containers that mount the host's sysfs elsewhere.", defaultValue = "/sys/class/powercap")
-  Path powercapRoot;
-
-  @Option(names = "--hwmon-root", paramLabel = "DIR", description = "Root of the hwmon tree (default: ${DEFAULT-VALUE}).",
-    defaultValue = "/sys/class/hwmon")
-  Path hwmonRoot;
-
-  @Option(names = "--perf-root", paramLabel = "DIR", description = "The perf power PMU in sysfs, used for RAPL where powercap is "
-    + "absent (default: ${DEFAULT-VALUE}).", defaultValue = "/sys/bus/event_source/devices/power")
-  Path perfRoot;
-
-  @Option(names = "--nvml", paramLabel = "LIB", description = "NVIDIA management library to load for GPU energy: a name or path "
-    + "(default: ${DEFAULT-VALUE}), or 'none' to leave GPUs out.", defaultValue = "nvidia-ml")
-  String nvml;
+  @Mixin
+  PowerSourceOptions sources;
 
   @Option(names = "--poll-ms", paramLabel = "MS", description = "Energy counter poll interval (default: ${DEFAULT-VALUE}).", defaultValue = "1000")
   long pollMs;
@@ -145,9 +134,8 @@ public final class BenchCommand implements Callable<Integer> {
       }
     }
     NodeConfig config = new NodeConfig(dataDir != null ? dataDir : NodeConfig.defaultDataDir(), dbUri, ffmpeg, slots,
-      new PowerConfig(powercapRoot, Path.of("/proc"), pollMs, idleWatts, maxWatts)
-        .withHwmonRoot(hwmonRoot).withNvmlLibrary("none".equals(nvml) ? null : nvml).withModelFile(modelFile)
-        .withPerfRoot(perfRoot), List.copyOf(mediaRoots));
+      sources.applyTo(new PowerConfig(PowerConfig.DEFAULT_POWERCAP_ROOT, Path.of("/proc"), pollMs, idleWatts, maxWatts))
+        .withModelFile(modelFile), List.copyOf(mediaRoots));
     boolean interactive = !noProgress && System.console() != null;
     return new BenchRun(campaign, config, outDir, interactive, stdout, err).call();
   }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -36,13 +37,8 @@ public final class CalibrateCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--powercap-root", paramLabel = "DIR", description = "Root of the powercap tree (default: "
-    + "${DEFAULT-VALUE}).", defaultValue = "/sys/class/powercap")
-  Path powercapRoot;
-
-  @Option(names = "--hwmon-root", paramLabel = "DIR", description = "Root of the hwmon tree, for CPU energy counters "
-    + "such as amd_energy (default: ${DEFAULT-VALUE}).", defaultValue = "/sys/class/hwmon")
-  Path hwmonRoot;
+  @Mixin
+  PowerSourceOptions sources;
 
   @Option(names = "--step-s", paramLabel = "S", description = "Seconds measured at each level, at least 1 (default: "
     + "${DEFAULT-VALUE}).", defaultValue = "10")
@@ -72,8 +68,7 @@ public final class CalibrateCommand implements Callable<Integer> {
     PrintWriter stderr = spec.commandLine().getErr();
     Path target = out != null ? out : (dataDir != null ? dataDir : NodeConfig.defaultDataDir()).resolve(MODEL_FILE_NAME);
     // GPUs are not part of the CPU line, so NVML is not even loaded.
-    PowerConfig config = PowerConfig.defaults().withPowercapRoot(powercapRoot).withHwmonRoot(hwmonRoot)
-      .withNvmlLibrary(null);
+    PowerConfig config = sources.applyTo(PowerConfig.defaults()).withNvmlLibrary(null);
     Duration step = Duration.ofMillis(Math.round(stepSeconds * 1000));
     if (!json) {
       stdout.printf("calibrating: levels %s %%, %.0f s each (about %.0f s)%n", levels, stepSeconds,

@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -66,9 +67,8 @@ public final class DoctorCommand implements Callable<Integer> {
   @Option(names = "--ffmpeg", paramLabel = "PATH", description = "FFmpeg binary (default: ${DEFAULT-VALUE}).", defaultValue = "ffmpeg")
   String ffmpeg;
 
-  @Option(names = "--powercap-root", paramLabel = "DIR", description = "Root of the powercap tree (default: ${DEFAULT-VALUE}).",
-    defaultValue = "/sys/class/powercap")
-  Path powercapRoot;
+  @Mixin
+  PowerSourceOptions sources;
 
   @Option(names = "--json", description = "Print one JSON object with the same content instead of text.")
   boolean json;
@@ -76,7 +76,7 @@ public final class DoctorCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     CommandLogging.quietPowerLog();
-    JsonObject report = examine(ffmpeg, powercapRoot, HardwareProbe.system());
+    JsonObject report = examine(ffmpeg, sources.applyTo(PowerConfig.defaults()), HardwareProbe.system());
     PrintWriter out = spec.commandLine().getOut();
     out.print(json ? report.encodePrettily() + "\n" : render(report));
     out.flush();
@@ -89,7 +89,7 @@ public final class DoctorCommand implements Callable<Integer> {
   }
 
   /** Blocking: runs FFmpeg probes (a few seconds) and reads procfs/sysfs. */
-  static JsonObject examine(String ffmpeg, Path powercapRoot, HardwareProbe probe) {
+  static JsonObject examine(String ffmpeg, PowerConfig power, HardwareProbe probe) {
     Optional<FfmpegInfo> info;
     JsonObject ffmpegSection = new JsonObject().put("binary", ffmpeg);
     try {
@@ -108,7 +108,7 @@ public final class DoctorCommand implements Callable<Integer> {
       .put("ffmpeg", ffmpegSection)
       .put("encoders", new JsonArray(encoders.stream().map(EncoderCheck::toJson).toList()))
       .put("quality", quality(info))
-      .put("power", power(powercapRoot))
+      .put("power", power(power))
       .put("gpus", gpuSection(gpus, encoders))
       .put("postgresql", postgres())
       .put("cpu", cpuSection(cpu))
@@ -132,8 +132,8 @@ public final class DoctorCommand implements Callable<Integer> {
     return q.put("vmaf", v);
   }
 
-  private static JsonObject power(Path powercapRoot) {
-    PowerConfig config = PowerConfig.defaults().withPowercapRoot(powercapRoot);
+  private static JsonObject power(PowerConfig config) {
+    Path powercapRoot = config.powercapRoot();
     JsonObject p = new JsonObject().put("powercap_root", powercapRoot.toString());
     JsonArray sources = new JsonArray();
     try (EnergyMeter meter = EnergyMeter.open(config)) {
