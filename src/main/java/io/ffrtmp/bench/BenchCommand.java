@@ -194,8 +194,12 @@ public final class BenchCommand implements Callable<Integer> {
     if (modelFile != null && (idleWatts != null || maxWatts != null)) {
       return "--model-file: a calibrated model replaces --idle-watts/--max-watts; give one or the other";
     }
-    if (modelFile != null && !java.nio.file.Files.isReadable(modelFile)) {
-      return "--model-file: " + modelFile + " cannot be read; accepted: a file written by 'ffrtmp calibrate'";
+    if (modelFile != null) {
+      try {
+        io.ffrtmp.power.PowerModelFile.read(modelFile);
+      } catch (IllegalArgumentException e) {
+        return "--model-file: " + e.getMessage() + "; accepted: a file written by 'ffrtmp calibrate'";
+      }
     }
     if (db != null) {
       try {
