@@ -221,7 +221,7 @@ final class BenchRun implements Callable<Integer> {
     long shortJobs = results.stream().filter(r -> r.getJsonObject("energy") != null
       && r.getJsonObject("energy").getJsonArray("warnings") != null).count();
     if (shortJobs > 0) {
-      out.printf("warning: %d job(s) had an energy window too short for 1 %% precision (see \"warnings\" in results.json); "
+      out.printf("warning: %d job(s) had an energy window too short for 2 %% precision (see \"warnings\" in results.json); "
         + "use longer clips%n", shortJobs);
     }
     warnings.forEach(w -> out.println("warning: " + w));

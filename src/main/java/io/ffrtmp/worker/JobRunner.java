@@ -266,7 +266,7 @@ public final class JobRunner {
 
   /**
    * How finely each source resolves energy in time: RAPL counters update about every millisecond; the model works
-   * from /proc/stat ticks (10 ms). A window shorter than a hundred of these cannot promise 1 % precision.
+   * from /proc/stat ticks (10 ms). A window shorter than fifty of these cannot promise 2 % precision.
    */
   static long resolutionMs(String source) {
     return source != null && source.startsWith("rapl") ? 1 : 10;
@@ -284,9 +284,9 @@ public final class JobRunner {
     JsonObject e = energy.copy();
     long windowMs = e.getLong("duration_ms", 0L);
     long resolution = resolutionMs(e.getString("source"));
-    if (windowMs < 100 * resolution) {
+    if (windowMs < 50 * resolution) {
       e.put("warnings", new JsonArray().add("the energy window (" + windowMs + " ms) is short for " + e.getString("source")
-        + " (about " + resolution + " ms resolution): expect more than 1 % error; use a longer clip (10 s or more)"));
+        + " (about " + resolution + " ms resolution): expect more than 2 % error; use a longer clip (10 s or more)"));
     }
     double total = e.getDouble("total_joules");
     e.put("joules_per_frame", frames > 0 ? round(total / frames, 6) : null);

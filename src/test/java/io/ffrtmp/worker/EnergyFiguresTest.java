@@ -34,8 +34,9 @@ class EnergyFiguresTest {
 
   @Test
   void shortWindowForTheSourceResolutionCarriesAWarning() {
-    assertThat(JobRunner.energyFigures(meter(5, 500, "cpu-utilisation-model"), 30, 1.0, null).getJsonArray("warnings"))
-      .singleElement().asString().contains("500 ms");
-    assertThat(JobRunner.energyFigures(meter(5, 500, "rapl-powercap"), 30, 1.0, null).containsKey("warnings")).isFalse();
+    assertThat(JobRunner.energyFigures(meter(5, 300, "cpu-utilisation-model"), 30, 1.0, null).getJsonArray("warnings"))
+      .singleElement().asString().contains("300 ms");
+    assertThat(JobRunner.energyFigures(meter(5, 600, "cpu-utilisation-model"), 30, 1.0, null).containsKey("warnings")).isFalse();
+    assertThat(JobRunner.energyFigures(meter(5, 300, "rapl-powercap"), 30, 1.0, null).containsKey("warnings")).isFalse();
   }
 }
