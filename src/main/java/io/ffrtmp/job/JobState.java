@@ -7,7 +7,7 @@ import java.util.Set;
 
 /**
  * The job lifecycle: {@code queued → leased → running → succeeded | failed | canceled}, with
- * {@code retry_wait → queued} for retryable failures. Every transition is checked here and nowhere else.
+ * {@code retry_wait → queued} for retryable failures and {@code failed | canceled → queued} when an operator retries. Every transition is checked here and nowhere else.
  */
 public enum JobState {
   QUEUED, LEASED, RUNNING, SUCCEEDED, FAILED, CANCELED, RETRY_WAIT;
@@ -18,15 +18,18 @@ public enum JobState {
     RUNNING, EnumSet.of(SUCCEEDED, FAILED, CANCELED, RETRY_WAIT, QUEUED),
     RETRY_WAIT, EnumSet.of(QUEUED, CANCELED),
     SUCCEEDED, EnumSet.noneOf(JobState.class),
-    FAILED, EnumSet.noneOf(JobState.class),
-    CANCELED, EnumSet.noneOf(JobState.class));
+    FAILED, EnumSet.of(QUEUED),      // only by an operator's retry
+    CANCELED, EnumSet.of(QUEUED));   // likewise
+
+  private static final Set<JobState> FINAL = EnumSet.of(SUCCEEDED, FAILED, CANCELED);
 
   public boolean canMoveTo(JobState next) {
     return NEXT.get(this).contains(next);
   }
 
+  /** Finished: nothing moves it on its own (an operator may still retry a failed or canceled job). */
   public boolean terminal() {
-    return NEXT.get(this).isEmpty();
+    return FINAL.contains(this);
   }
 
   /** Throws when the move is not allowed, naming both ends. */
