@@ -3,9 +3,12 @@ package io.ffrtmp;
 import io.ffrtmp.bench.BenchCommand;
 import io.ffrtmp.cli.CalibrateCommand;
 import io.ffrtmp.cli.DoctorCommand;
+import io.ffrtmp.node.NodeMain;
+import io.ffrtmp.node.NodeOptions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Parses the command line and hands over; all wiring lives in testable classes. */
@@ -18,21 +21,28 @@ import picocli.CommandLine.Option;
   subcommands = {BenchCommand.class, DoctorCommand.class, CalibrateCommand.class})
 public final class Main implements Callable<Integer> {
 
-  /** Node roles; each is parsed and validated now, and started by the release that brings it. */
+  /** Node roles. */
   public enum Role { master, worker, standalone }
 
   @Option(names = "--role", paramLabel = "ROLE", description = "Node role: ${COMPLETION-CANDIDATES}.")
   Role role;
 
+  @Mixin
+  NodeOptions node;
+
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     if (role == null) {
       new CommandLine(this).usage(System.out);
       return 0;
     }
-    System.err.println("--role " + role + ": running as a long-lived " + role + " node (REST API, cluster) comes in a later "
-      + "release of ffrtmp; this release runs campaigns with 'ffrtmp bench'.");
-    return 1;
+    return switch (role) {
+      case master, worker -> NodeMain.run(role == Role.master, node);
+      case standalone -> {
+        System.err.println("--role standalone: not in this build yet; run 'ffrtmp bench' for a campaign on this machine.");
+        yield 1;
+      }
+    };
   }
 
   public static int run(String... args) {

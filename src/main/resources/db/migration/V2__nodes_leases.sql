@@ -24,6 +24,8 @@ ALTER TABLE jobs
   ADD COLUMN not_before       timestamptz,       -- retry_wait: when the job may be queued again
   ADD COLUMN max_attempts     integer NOT NULL DEFAULT 3,
   ADD COLUMN progress_at      timestamptz,       -- the last time the worker reported progress
+  ADD COLUMN progress_seq     bigint NOT NULL DEFAULT 0,  -- the worker's activity counter for the attempt
+  ADD COLUMN stall_after_s    integer,           -- no progress for this long: the attempt is killed and retried
   ADD COLUMN error_class      text;              -- transient | permanent, for failed and retried attempts
 
 CREATE INDEX jobs_node_active ON jobs (node_id) WHERE state IN ('leased', 'running');
@@ -32,3 +34,11 @@ CREATE INDEX jobs_retry_due ON jobs (not_before) WHERE state = 'retry_wait';
 -- Listing newest first with a (created_at, id) cursor.
 CREATE INDEX jobs_listing ON jobs (created_at DESC, id DESC);
 CREATE INDEX jobs_state_listing ON jobs (state, created_at DESC, id DESC);
+
+-- The master holding the housekeeping lock (an advisory lock) writes here on every sweep, so anyone can see who leads.
+CREATE TABLE leader (
+  id         smallint PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+  master_id  text NOT NULL,
+  since      timestamptz NOT NULL,
+  last_sweep timestamptz NOT NULL
+);

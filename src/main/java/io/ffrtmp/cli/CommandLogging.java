@@ -19,4 +19,11 @@ public final class CommandLogging {
       ((Logger) LoggerFactory.getLogger("io.ffrtmp.power")).setLevel(Level.ERROR);
     }
   }
+
+  /** Long-running nodes log what they do (joins, registrations, leases, housekeeping) at INFO unless told otherwise. */
+  public static void nodeLog() {
+    if (System.getenv("FFRTMP_LOG_LEVEL") == null) {
+      ((Logger) LoggerFactory.getLogger("io.ffrtmp")).setLevel(Level.INFO);
+    }
+  }
 }

@@ -13,7 +13,33 @@ public final class Addresses {
   public static final String CAMPAIGN_SUBMIT = "ffrtmp.master.campaign.submit";
   /** Request: {@code {"campaign_id", "reason"}} → {@code {"canceled": n}}; also tells workers to stop its running job. */
   public static final String CAMPAIGN_CANCEL = "ffrtmp.master.campaign.cancel";
-  /** Worker → master request: {@code {"node_id", "encoders": [..], "free_slots"}} → a lease or {@code {}}. */
+  /**
+   * Worker → master request: {@code {"node_id", "instance_id", "host", "labels", "slots", "encoders", "power",
+   * "hardware", "cluster_node"}} → the node as stored; fails 409 when another live process holds the node id.
+   */
+  public static final String NODE_REGISTER = "ffrtmp.master.node.register";
+  /**
+   * Worker → master request: {@code {"node_id", "instance_id", "running": [{"job_id", "fencing_token", "activity"}],
+   * "free_slots", "watts", "watts_source"}} → {@code {"state": "up|draining", "revoked": [job ids no longer held]}};
+   * renews the leases of the jobs listed; fails 409 when this process is not the registered one.
+   */
+  public static final String NODE_HEARTBEAT = "ffrtmp.master.node.heartbeat";
+  /** Request: {@code {}} → {@code {"nodes": [...]}}. */
+  public static final String NODE_LIST = "ffrtmp.master.node.list";
+  /** Request: {@code {"node_id"}} → the node; 404 when unknown. */
+  public static final String NODE_GET = "ffrtmp.master.node.get";
+  /** Request: {@code {"node_id", "actor"}} → the node, now draining: it finishes what runs and takes nothing new; 404. */
+  public static final String NODE_DRAIN = "ffrtmp.master.node.drain";
+  /** Request: {@code {"node_id", "actor"}} → the node, up again after a drain; 404. */
+  public static final String NODE_RESUME = "ffrtmp.master.node.resume";
+  /** Request: {@code {"job_id"}} → the job (state, attempt, node, error, result) with its events; 404 when unknown. */
+  public static final String JOB_GET = "ffrtmp.master.job.get";
+  /** Request: {@code {"job_id", "reason"}} → {@code {"state"}}: cancels a queued job, or stops a running one; 404, 409. */
+  public static final String JOB_CANCEL = "ffrtmp.master.job.cancel";
+  /** Request: {@code {"campaign_id"}} → {@code {"campaign", "states", "results": [...]}}; 404 when unknown. */
+  public static final String CAMPAIGN_RESULTS = "ffrtmp.master.campaign.results";
+
+  /** Worker → master request: {@code {"node_id", "instance_id", "running", "free_slots"}} → a lease or {@code {}}. */
   public static final String WORK_REQUEST = "ffrtmp.master.work.request";
   /** Worker → master request: {@code {"job_id", "fencing_token", "node_id"}}; fails 409 for a stale token. */
   public static final String JOB_STARTED = "ffrtmp.master.job.started";

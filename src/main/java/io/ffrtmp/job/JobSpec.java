@@ -20,7 +20,51 @@ public record JobSpec(
   Queue queue,
   Priority priority,
   Measure measure,
-  int timeoutS) {
+  int timeoutS,
+  Requirements requirements) {
+
+  /** The compact form without placement requirements: any node may run it. */
+  public JobSpec(String name, String scenario, Input input, Output output, Video video, String engine, Queue queue,
+                 Priority priority, Measure measure, int timeoutS) {
+    this(name, scenario, input, output, video, engine, queue, priority, measure, timeoutS, Requirements.NONE);
+  }
+
+  /**
+   * Where a job may run: every label here must be on the node with the same value, and {@code node}, when set, names
+   * the one node that may take it. The encoder is a requirement of its own: a node only gets jobs whose encoder it has
+   * ({@code auto} runs anywhere).
+   */
+  public record Requirements(java.util.Map<String, String> labels, String node) {
+    public static final Requirements NONE = new Requirements(java.util.Map.of(), null);
+
+    public JsonObject toJson() {
+      JsonObject j = new JsonObject().put("labels", new JsonObject(new java.util.TreeMap<String, Object>(labels)));
+      if (node != null) {
+        j.put("node", node);
+      }
+      return j;
+    }
+
+    static Requirements of(JsonObject json) {
+      JsonObject r = json.getJsonObject("requirements");
+      if (r == null) {
+        return NONE;
+      }
+      java.util.Map<String, String> labels = new java.util.TreeMap<>();
+      r.getJsonObject("labels", new JsonObject()).forEach(e -> labels.put(e.getKey(), String.valueOf(e.getValue())));
+      return new Requirements(java.util.Collections.unmodifiableMap(labels), r.getString("node"));
+    }
+
+    /** The same job pinned to one node (for "run on every node"). */
+    public Requirements on(String nodeId) {
+      return new Requirements(labels, nodeId);
+    }
+  }
+
+  /** This job pinned to one node. */
+  public JobSpec onNode(String nodeId) {
+    return new JobSpec(name, scenario, input, output, video, engine, queue, priority, measure, timeoutS, requirements.on(nodeId));
+  }
 
   public enum Queue {
     LIVE, DEFAULT, BATCH;
@@ -111,7 +155,7 @@ public record JobSpec(
           && (video.crf() == null || video.crf() >= e.crfMin() && video.crf() <= e.crfMax())) {
           Video v = new Video(video.codec(), e, true, e.defaultPreset(), video.rateControl(), video.crf(),
             video.bitrateKbps(), video.maxBitrateKbps(), video.resolution(), video.fps(), video.gop(), video.threads());
-          return new JobSpec(name, scenario, input, output, v, engine, queue, priority, measure, timeoutS);
+          return new JobSpec(name, scenario, input, output, v, engine, queue, priority, measure, timeoutS, requirements);
         }
       }
     }
@@ -207,7 +251,7 @@ public record JobSpec(
     if ("file".equals(in.getString("type"))) {
       return new JobSpec(json.getString("name"), scenario == null ? null : scenario.name(), fileInput(in), outputOf(json),
         video, json.getString("engine", "ffmpeg"), queueOf(json), priorityOf(json), measureOf(json),
-        timeoutOf(json, in.getValue("duration_s") == null ? 600 : in.getDouble("duration_s")));
+        timeoutOf(json, in.getValue("duration_s") == null ? 600 : in.getDouble("duration_s")), Requirements.of(json));
     }
     for (String f : List.of("path")) {
       if (in.containsKey(f)) {
@@ -226,7 +270,8 @@ public record JobSpec(
     }
     Input input = new Input("synthetic", in.getString("pattern", "testsrc2"), durationS, inRes, inFps);
     return new JobSpec(json.getString("name"), scenario == null ? null : scenario.name(), input, outputOf(json), video,
-      json.getString("engine", "ffmpeg"), queueOf(json), priorityOf(json), measureOf(json), timeoutOf(json, durationS));
+      json.getString("engine", "ffmpeg"), queueOf(json), priorityOf(json), measureOf(json), timeoutOf(json, durationS),
+      Requirements.of(json));
   }
 
   /** What {@code input.path} may be: relative, inside a media root once resolved there, no way out by name. */
@@ -357,7 +402,8 @@ public record JobSpec(
         .put("settle_max_s", measure.settleMaxS()).put("settle_within", measure.settleWithin())
         .put("exclusive", measure.exclusive())
         .put("quality", new JsonArray(measure.quality().stream().map(x -> x.name().toLowerCase(Locale.ROOT)).toList())))
-      .put("timeout_s", timeoutS);
+      .put("timeout_s", timeoutS)
+      .put("requirements", requirements.toJson());
   }
 
   /** The configuration that repetitions share, as shown in rankings. */

@@ -5,11 +5,13 @@ import io.ffrtmp.job.Campaign;
 import io.ffrtmp.job.JobState;
 import io.ffrtmp.job.SpecException;
 import io.ffrtmp.master.store.JobStore;
+import io.ffrtmp.master.store.NodeStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,10 +28,12 @@ public final class MasterVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MasterVerticle.class);
 
   private final JobStore store;
+  private final NodeStore nodes;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
   public MasterVerticle(JobStore store) {
     this.store = store;
+    this.nodes = new NodeStore(store.pool());
   }
 
   @Override
@@ -39,6 +43,17 @@ public final class MasterVerticle extends VerticleBase {
     consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.WORK_REQUEST, this::workRequest));
     consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.JOB_STARTED, this::jobStarted));
     consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.JOB_RESULT, this::jobResult));
+    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.JOB_GET, this::jobGet));
+    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.JOB_CANCEL, this::jobCancel));
+    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.CAMPAIGN_RESULTS, this::campaignResults));
+    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.NODE_REGISTER, this::nodeRegister));
+    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.NODE_HEARTBEAT, this::nodeHeartbeat));
+    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.NODE_LIST,
+      m -> nodes.list().onSuccess(l -> m.reply(new JsonObject().put("nodes", new JsonArray(l)))).onFailure(e -> fail(m, e))));
+    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.NODE_GET, m -> nodeReply(m, nodes::get)));
+    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.NODE_DRAIN, m -> nodeReply(m, nodes::drain)));
+    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.NODE_RESUME, m -> nodeReply(m, id -> nodes.resume(id)
+      .onSuccess(n -> vertx.eventBus().publish(Addresses.JOBS_AVAILABLE, new JsonObject())))));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
@@ -82,11 +97,15 @@ public final class MasterVerticle extends VerticleBase {
 
   private void workRequest(Message<JsonObject> msg) {
     String nodeId = msg.body().getString("node_id");
+    UUID instance = uuid(msg, "instance_id");
+    if (instance == null) {
+      return;
+    }
     if (nodeId == null || nodeId.isBlank()) {
       msg.fail(Addresses.BAD_REQUEST, "node_id: required");
       return;
     }
-    store.claim(nodeId, msg.body().getInteger("running", 0) > 0)
+    store.claim(nodeId, instance, msg.body().getInteger("running", 0) > 0)
       .onSuccess(lease -> {
         if (lease.isEmpty()) {
           msg.reply(new JsonObject());
@@ -97,6 +116,109 @@ public final class MasterVerticle extends VerticleBase {
         msg.reply(l);
       })
       .onFailure(e -> fail(msg, e));
+  }
+
+  private void nodeRegister(Message<JsonObject> msg) {
+    JsonObject b = msg.body();
+    if (b == null || b.getString("node_id") == null || uuid(msg, "instance_id") == null) {
+      if (b == null || b.getString("node_id") == null) {
+        msg.fail(Addresses.BAD_REQUEST, "node_id: required");
+      }
+      return;
+    }
+    nodes.register(b, store.settings().lease())
+      .onSuccess(n -> {
+        LOG.info("node {} registered ({}, {} slot(s), state {})", n.getString("node_id"), n.getString("host"),
+          n.getInteger("slots"), n.getString("state"));
+        msg.reply(n);
+        vertx.eventBus().publish(Addresses.JOBS_AVAILABLE, new JsonObject());
+      })
+      .onFailure(e -> fail(msg, e));
+  }
+
+  private void nodeHeartbeat(Message<JsonObject> msg) {
+    JsonObject b = msg.body();
+    UUID instance = uuid(msg, "instance_id");
+    if (instance == null) {
+      return;
+    }
+    nodes.heartbeat(b.getString("node_id"), instance, b.getJsonArray("running", new JsonArray()), b.getInteger("free_slots", 0),
+        b.getDouble("watts"), b.getString("watts_source"), store.settings().lease())
+      .onSuccess(msg::reply)
+      .onFailure(e -> fail(msg, e));
+  }
+
+  private void nodeReply(Message<JsonObject> msg, java.util.function.Function<String, Future<java.util.Optional<JsonObject>>> op) {
+    String id = msg.body() == null ? null : msg.body().getString("node_id");
+    if (id == null) {
+      msg.fail(Addresses.BAD_REQUEST, "node_id: required");
+      return;
+    }
+    op.apply(id).onSuccess(n -> {
+      if (n.isEmpty()) {
+        msg.fail(Addresses.NOT_FOUND, "node_id: no node " + id);
+      } else {
+        msg.reply(n.get());
+      }
+    }).onFailure(e -> fail(msg, e));
+  }
+
+  private void jobGet(Message<JsonObject> msg) {
+    UUID id = uuid(msg, "job_id");
+    if (id == null) {
+      return;
+    }
+    store.job(id).onSuccess(j -> {
+      if (j.isEmpty()) {
+        msg.fail(Addresses.NOT_FOUND, "job_id: no job " + id);
+      } else {
+        msg.reply(j.get());
+      }
+    }).onFailure(e -> fail(msg, e));
+  }
+
+  private void jobCancel(Message<JsonObject> msg) {
+    UUID id = uuid(msg, "job_id");
+    if (id == null) {
+      return;
+    }
+    String reason = msg.body().getString("reason", "canceled");
+    store.cancel(id, msg.body().getString("actor", "api"), reason).onSuccess(m -> {
+      if (m.isEmpty()) {
+        msg.fail(Addresses.NOT_FOUND, "job_id: no job " + id);
+        return;
+      }
+      if (m.get().to() == JobState.CANCELED && m.get().from() != JobState.CANCELED) {
+        if (m.get().from() == JobState.LEASED || m.get().from() == JobState.RUNNING) {
+          vertx.eventBus().publish(Addresses.WORKER_CANCEL, new JsonObject().put("job_id", id.toString()).put("reason", reason));
+        }
+        vertx.eventBus().publish(Addresses.JOB_EVENTS, m.get().toJson());
+      }
+      msg.reply(new JsonObject().put("job_id", id.toString()).put("state", m.get().to().id()).put("was", m.get().from().id()));
+    }).onFailure(e -> fail(msg, e));
+  }
+
+  private void campaignResults(Message<JsonObject> msg) {
+    UUID id = uuid(msg, "campaign_id");
+    if (id == null) {
+      return;
+    }
+    store.campaign(id).compose(c -> {
+      if (c == null) {
+        return Future.succeededFuture((JsonObject) null);
+      }
+      return store.campaignStates(id).compose(states -> store.campaignResults(id).map(results -> {
+        JsonObject st = new JsonObject();
+        states.forEach((k, v) -> st.put(k.id(), v));
+        return new JsonObject().put("campaign", c).put("states", st).put("results", new JsonArray(results));
+      }));
+    }).onSuccess(r -> {
+      if (r == null) {
+        msg.fail(Addresses.NOT_FOUND, "campaign_id: no campaign " + id);
+      } else {
+        msg.reply(r);
+      }
+    }).onFailure(e -> fail(msg, e));
   }
 
   private void jobStarted(Message<JsonObject> msg) {
@@ -131,10 +253,13 @@ public final class MasterVerticle extends VerticleBase {
       return;
     }
     String reason = to == JobState.SUCCEEDED ? "finished" : b.getString("error", to.id());
-    store.complete(id, b.getLong("fencing_token", -1L), to, b.getJsonObject("result", new JsonObject()),
-        b.getString("node_id", "worker"), reason)
+    store.complete(id, b.getLong("fencing_token", -1L), to, b.getBoolean("retryable", false),
+        b.getJsonObject("result", new JsonObject()), b.getString("node_id", "worker"), reason)
       .onSuccess(s -> {
-        publishEvent(b.getJsonObject("result", new JsonObject()).copy().put("job_id", id.toString()), JobState.RUNNING, to, reason);
+        publishEvent(b.getJsonObject("result", new JsonObject()).copy().put("job_id", id.toString()), JobState.RUNNING, s, reason);
+        if (s == JobState.RETRY_WAIT) {
+          LOG.info("job {} failed on {} (transient: {}); it will be retried", id, b.getString("node_id"), reason);
+        }
         msg.reply(new JsonObject().put("state", s.id()));
       })
       .onFailure(e -> fail(msg, e));
@@ -162,13 +287,18 @@ public final class MasterVerticle extends VerticleBase {
   }
 
   private static void fail(Message<?> msg, Throwable e) {
-    if (e instanceof JobStore.StaleLeaseException) {
+    if (e instanceof JobStore.StaleLeaseException || e instanceof NodeStore.NodeConflictException) {
       msg.fail(Addresses.CONFLICT, e.getMessage());
     } else if (e instanceof ReplyException r) {
       msg.fail(r.failureCode(), r.getMessage());
+    } else if (e instanceof io.vertx.pgclient.PgException pg) {
+      // A database that refuses (constraint, bad value) is a bug here; log it whole, answer briefly.
+      LOG.error("master request failed in the database", e);
+      msg.fail(Addresses.INTERNAL, "database error " + pg.getSqlState());
     } else {
-      LOG.error("master request failed", e);
-      msg.fail(Addresses.INTERNAL, String.valueOf(e.getMessage()));
+      // Lost connections and a database that is restarting land here: the caller may try again.
+      LOG.warn("master request failed: {}", e.toString());
+      msg.fail(Addresses.UNAVAILABLE, "the job store is unavailable: " + e.getMessage());
     }
   }
 }

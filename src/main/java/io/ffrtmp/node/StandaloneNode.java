@@ -1,6 +1,7 @@
 package io.ffrtmp.node;
 
 import io.ffrtmp.master.MasterVerticle;
+import io.ffrtmp.master.dispatch.Housekeeping;
 import io.ffrtmp.master.store.Database;
 import io.ffrtmp.master.store.EmbeddedPostgres;
 import io.ffrtmp.master.store.JobStore;
@@ -32,6 +33,7 @@ public final class StandaloneNode implements AutoCloseable {
   private final JobStore store;
   private final WorkerVerticle worker;
   private final String nodeId;
+  private NodeIdentity identity;
 
   private StandaloneNode(Vertx vertx, EmbeddedPostgres embedded, Pool pool, WorkerVerticle worker, String nodeId) {
     this.vertx = vertx;
@@ -44,15 +46,20 @@ public final class StandaloneNode implements AutoCloseable {
 
   /** Blocking: call from a plain thread (the CLI's main thread), never from an event loop. */
   public static StandaloneNode start(NodeConfig config) throws Exception {
-    Files.createDirectories(config.dataDir());
-    String nodeId = nodeId(config.dataDir());
+    NodeIdentity identity = NodeIdentity.acquire(config.dataDir());
+    String nodeId = identity.id();
     EmbeddedPostgres embedded = null;
     PgConnectOptions db;
-    if (config.dbUri() == null) {
-      embedded = EmbeddedPostgres.start(config.dataDir());
-      db = Database.parse(embedded.uri());
-    } else {
-      db = Database.parse(config.dbUri());
+    try {
+      if (config.dbUri() == null) {
+        embedded = EmbeddedPostgres.start(config.dataDir());
+        db = Database.parse(embedded.uri());
+      } else {
+        db = Database.parse(config.dbUri());
+      }
+    } catch (Exception e) {
+      identity.close();
+      throw e;
     }
     Vertx vertx = Vertx.vertx();
     try {
@@ -62,13 +69,17 @@ public final class StandaloneNode implements AutoCloseable {
         config.ffmpeg(), config.power(), 5000, config.slots(), config.mediaRoots());
       WorkerVerticle worker = new WorkerVerticle(wc);
       await(vertx.deployVerticle(new MasterVerticle(store)), 60);
+      await(vertx.deployVerticle(new Housekeeping(store, db, "standalone-" + nodeId)), 60);
       await(vertx.deployVerticle(worker), 120);
-      return new StandaloneNode(vertx, embedded, pool, worker, nodeId);
+      StandaloneNode node = new StandaloneNode(vertx, embedded, pool, worker, nodeId);
+      node.identity = identity;
+      return node;
     } catch (Exception e) {
       closeQuietly(vertx);
       if (embedded != null) {
         embedded.close();
       }
+      identity.close();
       throw e;
     }
   }
@@ -91,14 +102,7 @@ public final class StandaloneNode implements AutoCloseable {
 
   /** The node id is made once and kept in the data directory, so it is stable across restarts. */
   static String nodeId(Path dataDir) throws IOException {
-    Path file = dataDir.resolve("node-id");
-    if (Files.exists(file)) {
-      return Files.readString(file, StandardCharsets.UTF_8).trim();
-    }
-    String host = java.net.InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9.-]", "-");
-    String id = host + "-" + UUID.randomUUID().toString().substring(0, 8);
-    Files.writeString(file, id + "\n", StandardCharsets.UTF_8);
-    return id;
+    return NodeIdentity.id(dataDir);
   }
 
   @Override
@@ -106,6 +110,9 @@ public final class StandaloneNode implements AutoCloseable {
     closeQuietly(vertx); // undeploys the verticles (worker stops its job), then the pool closes with Vert.x
     if (embedded != null) {
       embedded.close();
+    }
+    if (identity != null) {
+      identity.close();
     }
   }
 

@@ -51,6 +51,8 @@ public final class JobRunner {
   private final JsonObject node;
   private volatile ChildProcess current;
   private volatile String cancelReason;
+  /** Grows with every sign of life (a progress block, a quality-pass line, a settle sample): heartbeats carry it. */
+  private final java.util.concurrent.atomic.AtomicLong activity = new java.util.concurrent.atomic.AtomicLong();
   /** The running job's energy window (for live watts in progress) and, once closed, its figures. */
   private volatile Measurement measurement;
   private volatile JsonObject energy;
@@ -81,6 +83,17 @@ public final class JobRunner {
     if (p != null) {
       p.kill(reason, KILL_GRACE_MS);
     }
+  }
+
+  /** The node's power as this job's energy window sees it now; null outside the window or when unknown. */
+  public Double currentWatts() {
+    Measurement m = measurement;
+    return m == null ? null : m.currentWatts();
+  }
+
+  /** The job's activity counter: it grows while anything of the job makes progress. */
+  public long activity() {
+    return activity.get();
   }
 
   public Future<Outcome> run(JobLease lease, JsonObject idleBaseline, Consumer<JsonObject> progress) {
@@ -158,7 +171,10 @@ public final class JobRunner {
       window = windows.open();
       long startNs = System.nanoTime();
       this.measurement = measurement;
-      return ChildProcess.start(vertx, cmd, workDir, parser::accept)
+      return ChildProcess.start(vertx, cmd, workDir, line -> {
+        activity.incrementAndGet();
+        parser.accept(line);
+      })
         .compose(child -> {
           current = child;
           // NVML's per-process GPU utilisation is looked up by this pid (setsid execs FFmpeg in place).
@@ -209,6 +225,7 @@ public final class JobRunner {
       double watts;
       do {
         watts = meter.measureIdle(Duration.ofMillis(Math.max(1000, meter.config().pollIntervalMs()))).avgWatts();
+        activity.incrementAndGet();
       } while (watts > limitW && (System.nanoTime() - startNs) / 1e9 < maxS && cancelReason == null);
       return watts;
     }, false).map(watts -> {
@@ -328,8 +345,7 @@ public final class JobRunner {
     int vmafThreads = Runtime.getRuntime().availableProcessors();
     List<String> cmd = FfmpegCommand.quality(ffmpeg.binary(), source, encoded, scored, vmafThreads);
     long startNs = System.nanoTime();
-    return vertx.executeBlocking(meter::start).compose(m -> ChildProcess.start(vertx, cmd, workDir, line -> {
-      })
+    return vertx.executeBlocking(meter::start).compose(m -> ChildProcess.start(vertx, cmd, workDir, line -> activity.incrementAndGet())
       .compose(child -> {
         current = child;
         return child.exit().map(code -> {

@@ -52,8 +52,26 @@ public final class WorkerVerticle extends VerticleBase {
   private long pollTimer = -1;
   private JsonObject idleBaseline;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  /** This process: a node id is held by one live instance at a time. */
+  private final UUID instanceId = UUID.randomUUID();
+  private ResultSpool spool;
+  private JsonArray usableEncoders = new JsonArray();
+  private boolean registered;
+  private boolean registering;
+  /** up or draining, as the master last said. */
+  private String nodeState = "up";
+  private long heartbeatTimer = -1;
+  private boolean flushing;
+  private boolean masterMissing;
 
   private record Running(JobLease lease, JobRunner runner, boolean exclusive, Promise<Void> done) {
+  }
+
+  /** Thrown from start when another live process holds this node id. */
+  public static final class NodeIdTakenException extends RuntimeException {
+    NodeIdTakenException(String message) {
+      super(message);
+    }
   }
 
   public WorkerVerticle(WorkerConfig config) {
@@ -76,6 +94,11 @@ public final class WorkerVerticle extends VerticleBase {
       workingHardware = checks.stream().filter(EncoderCheck::works).map(EncoderCheck::encoder)
         .collect(java.util.stream.Collectors.toUnmodifiableSet());
       node.put("hardware_encoders", new JsonArray(checks.stream().map(EncoderCheck::toJson).toList()));
+      // What this node can run: the software encoders of this build and the hardware ones that passed the probe.
+      Arrays.stream(Encoder.values())
+        .filter(e -> e.hardware() == Encoder.Hardware.NONE ? ffmpeg.has(e) : workingHardware.contains(e))
+        .forEach(e -> usableEncoders.add(e.ffmpegName()));
+      spool = new ResultSpool(config.spoolDir());
       if (!meter.gpus().isEmpty()) {
         // NVML's view (name, UUID, clocks, memory) beside the probe's device list.
         node.put("nvml_gpus", new JsonArray(meter.gpus().stream().map(g -> g.toJson()).toList()));
@@ -89,7 +112,144 @@ public final class WorkerVerticle extends VerticleBase {
       LOG.info("worker {} ready: energy {} ({}), FFmpeg {}", config.nodeId(), meter.provenance(),
         describeSources(), ffmpeg.version());
       return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
-    }).onSuccess(v -> askForWork());
+    }).compose(v -> register(System.nanoTime()))
+      .onSuccess(v -> {
+        heartbeatTimer = vertx.setPeriodic(config.heartbeat().toMillis(), t -> heartbeat());
+        askForWork();
+      });
+  }
+
+  /**
+   * Registers with a master, trying again while none answers. A master that says another live process holds this
+   * node id gets asked again until that process's lease would have run out; then start fails with the reason.
+   */
+  private Future<Void> register(long sinceNs) {
+    registering = true;
+    JsonObject reg = new JsonObject().put("node_id", config.nodeId()).put("instance_id", instanceId.toString())
+      .put("host", node.getJsonObject("host", new JsonObject()).getString("hostname", hostName()))
+      .put("labels", new JsonObject(new java.util.TreeMap<String, Object>(config.labels())))
+      .put("slots", config.slots())
+      .put("encoders", usableEncoders)
+      .put("power", new JsonObject().put("provenance", meter.provenance()).put("source", meter.source())
+        .put("zones", new JsonArray(meter.zones()))
+        .put("sources", new JsonArray(meter.sources().stream().map(SourceStatus::toJson).toList())))
+      .put("hardware", node)
+      .put("cluster_node", io.ffrtmp.cluster.ClusterSetup.memberId(vertx));
+    return vertx.eventBus().<JsonObject>request(Addresses.NODE_REGISTER, reg, MASTER_CALL)
+      .compose(reply -> {
+        registering = false;
+        registered = true;
+        masterMissing = false;
+        nodeState = reply.body().getString("state", "up");
+        LOG.info("worker {} registered with a master (state {})", config.nodeId(), nodeState);
+        flushSpool();
+        return Future.<Void>succeededFuture();
+      }, err -> {
+        if (stopping) {
+          return Future.failedFuture(err);
+        }
+        boolean conflict = err instanceof io.vertx.core.eventbus.ReplyException r && r.failureCode() == Addresses.CONFLICT;
+        long waitedMs = (System.nanoTime() - sinceNs) / 1_000_000;
+        // A crashed predecessor's registration expires after a lease (five heartbeats by default); a live one never does.
+        if (conflict && waitedMs > 10 * config.heartbeat().toMillis() + 5000) {
+          registering = false;
+          return Future.failedFuture(new NodeIdTakenException(err.getMessage()));
+        }
+        if (!conflict && !masterMissing) {
+          masterMissing = true;
+          LOG.warn("worker {}: no master answers yet ({}); trying again every second", config.nodeId(), err.getMessage());
+        } else if (conflict && waitedMs < 1500) {
+          LOG.warn("worker {}: {}; waiting for that registration to expire", config.nodeId(), err.getMessage());
+        }
+        Promise<Void> again = Promise.promise();
+        vertx.setTimer(1000, t -> register(sinceNs).onComplete(again));
+        return again.future();
+      });
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
+  }
+
+  /** Renews this node's leases and learns whether it is draining and which jobs it no longer holds. */
+  private void heartbeat() {
+    if (!registered || stopping) {
+      return;
+    }
+    JsonArray jobs = new JsonArray();
+    Double watts = null;
+    for (Running r : running.values()) {
+      jobs.add(new JsonObject().put("job_id", r.lease().jobId().toString()).put("fencing_token", r.lease().fencingToken())
+        .put("activity", r.runner().activity()));
+      watts = watts != null ? watts : r.runner().currentWatts();
+    }
+    JsonObject hb = new JsonObject().put("node_id", config.nodeId()).put("instance_id", instanceId.toString())
+      .put("running", jobs).put("free_slots", freeSlots()).put("watts", watts)
+      .put("watts_source", watts == null ? null : meter.provenance());
+    vertx.eventBus().<JsonObject>request(Addresses.NODE_HEARTBEAT, hb, new DeliveryOptions()
+        .setSendTimeout(Math.max(1000, config.heartbeat().toMillis())))
+      .onSuccess(reply -> {
+        if (masterMissing) {
+          LOG.info("worker {}: a master answers again", config.nodeId());
+          masterMissing = false;
+        }
+        String was = nodeState;
+        nodeState = reply.body().getString("state", "up");
+        if (!was.equals(nodeState)) {
+          LOG.info("worker {} is now {}", config.nodeId(), nodeState);
+        }
+        for (Object id : reply.body().getJsonArray("revoked", new JsonArray())) {
+          Running r = running.get(UUID.fromString(String.valueOf(id)));
+          if (r != null) {
+            LOG.warn("job {}: the master no longer holds this node's lease; stopping it", id);
+            r.runner().cancel("lease lost: the job was given to another node");
+          }
+        }
+        flushSpool();
+        if ("up".equals(nodeState)) {
+          askForWork();
+        }
+      })
+      .onFailure(err -> {
+        if (err instanceof io.vertx.core.eventbus.ReplyException r && r.failureCode() == Addresses.CONFLICT) {
+          // The master lost track of this process (it was declared lost and its id taken or reset): register again.
+          if (!registering) {
+            registered = false;
+            LOG.warn("worker {}: {}; registering again", config.nodeId(), err.getMessage());
+            register(System.nanoTime()).onFailure(e -> LOG.error("worker {}: {}", config.nodeId(), e.getMessage()));
+          }
+        } else if (!masterMissing) {
+          masterMissing = true;
+          LOG.warn("worker {}: heartbeat unanswered ({}); jobs keep running and results are spooled", config.nodeId(),
+            err.getMessage());
+        }
+      });
+  }
+
+  private int freeSlots() {
+    boolean exclusiveRuns = running.values().stream().anyMatch(Running::exclusive);
+    return exclusiveRuns || "draining".equals(nodeState) ? 0 : config.slots() - running.size();
+  }
+
+  /** Sends spooled results, oldest first; each leaves the spool once a master took it or refused it for good. */
+  private void flushSpool() {
+    if (flushing || spool == null) {
+      return;
+    }
+    flushing = true;
+    vertx.executeBlocking(spool::all, false)
+      .compose(bodies -> {
+        Future<Void> chain = Future.succeededFuture();
+        for (JsonObject body : bodies) {
+          chain = chain.compose(v -> deliver(body));
+        }
+        return chain;
+      })
+      .onComplete(ar -> flushing = false);
   }
 
   /** What this worker's node looks like (hardware, FFmpeg, power sources). */
@@ -104,13 +264,13 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private void askForWork() {
-    if (asking || stopping || running.size() >= config.slots() || running.values().stream().anyMatch(Running::exclusive)) {
+    if (asking || stopping || !registered || !"up".equals(nodeState) || running.size() >= config.slots()
+      || running.values().stream().anyMatch(Running::exclusive)) {
       return;
     }
     asking = true;
-    JsonObject req = new JsonObject().put("node_id", config.nodeId())
-      .put("free_slots", config.slots() - running.size()).put("running", running.size())
-      .put("encoders", new JsonArray(List.copyOf(ffmpeg.encoders())));
+    JsonObject req = new JsonObject().put("node_id", config.nodeId()).put("instance_id", instanceId.toString())
+      .put("free_slots", config.slots() - running.size()).put("running", running.size());
     vertx.eventBus().<JsonObject>request(Addresses.WORK_REQUEST, req, MASTER_CALL)
       .onComplete(ar -> {
         asking = false;
@@ -157,7 +317,35 @@ public final class WorkerVerticle extends VerticleBase {
       .put("result", outcome.result())
       .put("error", outcome.error())
       .put("retryable", outcome.retryable());
-    return vertx.eventBus().<JsonObject>request(Addresses.JOB_RESULT, body, MASTER_CALL).mapEmpty();
+    // Spooled first: if no master takes it now, it is delivered later, after a restart too.
+    return vertx.executeBlocking(() -> {
+      spool.put(body);
+      return null;
+    }, false).compose(v -> deliver(body));
+  }
+
+  /**
+   * Sends one result. Taken, or refused for good (409: the attempt is no longer current), it leaves the spool;
+   * otherwise (no master, timeout, database down) it stays there for the next flush.
+   */
+  private Future<Void> deliver(JsonObject body) {
+    return vertx.eventBus().<JsonObject>request(Addresses.JOB_RESULT, body, MASTER_CALL)
+      .transform(ar -> {
+        boolean refused = ar.failed() && ar.cause() instanceof io.vertx.core.eventbus.ReplyException r
+          && (r.failureCode() == Addresses.CONFLICT || r.failureCode() == Addresses.BAD_REQUEST);
+        if (ar.succeeded() || refused) {
+          if (refused) {
+            LOG.warn("job {}: the master refused the result: {}", body.getString("job_id"), ar.cause().getMessage());
+          }
+          return vertx.executeBlocking(() -> {
+            spool.remove(body);
+            return null;
+          }, false).mapEmpty();
+        }
+        LOG.warn("job {}: result not delivered ({}); kept in {} for later", body.getString("job_id"), ar.cause().getMessage(),
+          spool.dir());
+        return Future.<Void>failedFuture(ar.cause());
+      });
   }
 
   private JsonObject fenced(JobLease lease) {
@@ -199,6 +387,9 @@ public final class WorkerVerticle extends VerticleBase {
     stopping = true;
     if (pollTimer >= 0) {
       vertx.cancelTimer(pollTimer);
+    }
+    if (heartbeatTimer >= 0) {
+      vertx.cancelTimer(heartbeatTimer);
     }
     running.values().forEach(r -> r.runner().cancel("worker stopping"));
     // Let the canceled jobs report their end before the bus goes away.

@@ -206,6 +206,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
     return lines.size() > 3 ? Optional.of(Integer.parseInt(lines.get(3).trim())) : Optional.empty();
   }
 
+  /** Restarts the server in place (same directory and port), dropping every connection: for failure tests. */
+  public void restart() throws IOException {
+    run(command("pg_ctl", "-D", pgData.toString(), "-m", "fast", "-w", "-t", "60", "restart"), Duration.ofSeconds(90),
+      "restart the embedded PostgreSQL");
+  }
+
   @Override
   public void close() {
     if (!startedByUs) {

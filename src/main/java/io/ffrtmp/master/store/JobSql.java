@@ -11,29 +11,47 @@ final class JobSql {
     VALUES ($1, $2, $3, $4, $5, $6, $7)""";
 
   static final String INSERT_JOB = """
-    INSERT INTO jobs (id, campaign_id, config_key, repetition, seq, spec, state, queue_rank, priority_rank)
-    VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8)""";
+    INSERT INTO jobs (id, campaign_id, config_key, repetition, seq, spec, state, queue_rank, priority_rank, max_attempts)
+    VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, $9)""";
 
   static final String INSERT_EVENT = """
     INSERT INTO job_events (job_id, from_state, to_state, actor, reason, attempt) VALUES ($1, $2, $3, $4, $5, $6)""";
 
   /**
-   * Queue, then priority, then age; SKIP LOCKED lets concurrent claims take different jobs without waiting. $2: the
-   * worker already runs a job, so only jobs that allow sharing the node qualify.
+   * Queue, then priority, then age, among the jobs this node may run: it must be registered to this process ($4) and
+   * up (not draining or lost), have the job's encoder ({@code auto} runs anywhere; an encoder no registered node has,
+   * lost ones included, goes to any node, which fails it with the reason rather than leave it waiting for ever), carry
+   * every label the job asks for,
+   * and be the node the job names, if it names one. A job nobody here can run is passed over, never blocks the queue.
+   * SKIP LOCKED lets concurrent claims take different jobs without waiting. $2: the node already runs a job, so only
+   * jobs that allow sharing the node qualify. $3: lease length in ms. $5/$6: seconds without progress before a live /
+   * other job counts as stalled (other jobs: at least $6, else twice the input's duration, or its timeout for whole files).
    */
   static final String CLAIM = """
     UPDATE jobs SET state = 'leased', node_id = $1, attempt = attempt + 1, fencing_token = nextval('fencing_tokens'),
-           updated_at = now()
-     WHERE id = (SELECT id FROM jobs WHERE state = 'queued'
-                   AND ($2 = false OR coalesce((spec->'measure'->>'exclusive')::boolean, true) = false)
-                 ORDER BY queue_rank, priority_rank, created_at, seq
-                 FOR UPDATE SKIP LOCKED LIMIT 1)
+           updated_at = now(), lease_expires_at = now() + ($3::bigint * interval '1 millisecond'),
+           progress_at = now(), progress_seq = 0, not_before = NULL,
+           stall_after_s = CASE WHEN queue_rank = 0 THEN $5::integer
+             ELSE greatest($6::integer, ceil(2 * coalesce(nullif((spec->'input'->>'duration_s')::numeric, 0),
+                                                          (spec->>'timeout_s')::numeric / 2)))::integer END
+     WHERE id = (SELECT j.id FROM jobs j, nodes n
+                  WHERE n.id = $1 AND n.instance_id = $4 AND n.state = 'up' AND j.state = 'queued'
+                    AND ($2 = false OR coalesce((j.spec->'measure'->>'exclusive')::boolean, true) = false)
+                    AND (j.spec->'video'->>'encoder' = 'auto' OR n.encoders ? (j.spec->'video'->>'encoder')
+                         OR NOT EXISTS (SELECT 1 FROM nodes o WHERE o.encoders ? (j.spec->'video'->>'encoder')))
+                    AND coalesce(j.spec->'requirements'->'labels', '{}'::jsonb) <@ n.labels
+                    AND (j.spec->'requirements'->>'node' IS NULL OR j.spec->'requirements'->>'node' = n.id)
+                  ORDER BY j.queue_rank, j.priority_rank, j.created_at, j.seq
+                  FOR UPDATE OF j SKIP LOCKED LIMIT 1)
     RETURNING id, campaign_id, config_key, repetition, attempt, fencing_token, spec""";
 
   /** A transition that only happens when the caller's fencing token is the current one. */
   static final String MOVE_FENCED = """
     UPDATE jobs j SET state = $3, updated_at = now(), error = coalesce($4, j.error),
+           error_class = CASE WHEN $3 = 'failed' THEN $6 ELSE j.error_class END,
            started_at = CASE WHEN $3 = 'running' THEN now() ELSE j.started_at END,
+           progress_at = CASE WHEN $3 = 'running' THEN now() ELSE j.progress_at END,
+           lease_expires_at = CASE WHEN $3 IN ('succeeded', 'failed', 'canceled') THEN NULL ELSE j.lease_expires_at END,
            finished_at = CASE WHEN $3 IN ('succeeded', 'failed', 'canceled') THEN now() ELSE j.finished_at END
       FROM (SELECT id, state AS before FROM jobs WHERE id = $1 FOR UPDATE) old
      WHERE j.id = old.id AND j.fencing_token = $2 AND j.state = ANY($5)
@@ -41,14 +59,94 @@ final class JobSql {
 
   static final String CURRENT = "SELECT state, fencing_token, attempt FROM jobs WHERE id = $1";
 
+  /** Exponential backoff with jitter: base $b ms × 2^(attempt−1) × [0.5, 1.5), at most $c ms. */
+  private static String backoff(String base, String cap, String attempt) {
+    return "least(" + cap + "::bigint, (" + base + "::bigint * power(2, " + attempt + " - 1) * (0.5 + random()))::bigint)"
+      + " * interval '1 millisecond'";
+  }
+
+  /** A transient failure with attempts left: wait, then queue again. Fenced like every worker move. */
+  static final String RETRY_FENCED = """
+    UPDATE jobs j SET state = 'retry_wait', updated_at = now(), error = $3, error_class = 'transient',
+           lease_expires_at = NULL, not_before = now() + """ + backoff("$4", "$5", "j.attempt") + """
+
+      FROM (SELECT id, state AS before FROM jobs WHERE id = $1 FOR UPDATE) old
+     WHERE j.id = old.id AND j.fencing_token = $2 AND j.state IN ('leased', 'running') AND j.attempt < j.max_attempts
+    RETURNING j.attempt, old.before""";
+
+  /**
+   * Housekeeping: attempts whose lease ran out, or whose node is lost or unknown, go back to the queue (or fail when
+   * they were the last attempt allowed). The fencing token is left as it is: the next claim issues a new one, so a late
+   * message from the old attempt is refused.
+   */
+  static final String EXPIRE_LEASES = """
+    WITH gone AS (
+      SELECT j.id, j.state AS before, j.node_id, coalesce(n.state, 'unknown') AS node_state
+        FROM jobs j LEFT JOIN nodes n ON n.id = j.node_id
+       WHERE j.state IN ('leased', 'running')
+         AND (j.lease_expires_at < now() OR n.state = 'lost' OR n.id IS NULL)
+       FOR UPDATE OF j SKIP LOCKED)
+    UPDATE jobs j SET state = CASE WHEN j.attempt >= j.max_attempts THEN 'failed' ELSE 'queued' END,
+           error = CASE WHEN g.node_state = 'lost' THEN 'node ' || g.node_id || ' lost'
+                        WHEN g.node_state = 'unknown' THEN 'node ' || g.node_id || ' unknown'
+                        ELSE 'lease expired on node ' || g.node_id || ' (no heartbeat)' END
+                   || CASE WHEN j.attempt >= j.max_attempts THEN '; attempt ' || j.attempt || ' of ' || j.max_attempts
+                           ELSE '' END,
+           error_class = 'transient', lease_expires_at = NULL, updated_at = now(),
+           finished_at = CASE WHEN j.attempt >= j.max_attempts THEN now() ELSE NULL END
+      FROM gone g
+     WHERE j.id = g.id
+    RETURNING j.id, j.campaign_id, j.config_key, j.attempt, g.before, j.state, j.error, g.node_id""";
+
+  /** Housekeeping: running attempts with no progress for their stall limit wait and retry (or fail on the last attempt). */
+  static final String STALLED = """
+    WITH stuck AS (
+      SELECT id, state AS before, node_id FROM jobs
+       WHERE state = 'running' AND stall_after_s IS NOT NULL
+         AND coalesce(progress_at, started_at) < now() - stall_after_s * interval '1 second'
+       FOR UPDATE SKIP LOCKED)
+    UPDATE jobs j SET state = CASE WHEN j.attempt >= j.max_attempts THEN 'failed' ELSE 'retry_wait' END,
+           error = 'no progress for ' || j.stall_after_s || ' s on node ' || s.node_id, error_class = 'transient',
+           lease_expires_at = NULL, updated_at = now(),
+           not_before = CASE WHEN j.attempt >= j.max_attempts THEN NULL ELSE now() + """ + backoff("$1", "$2", "j.attempt") + """
+     END,
+           finished_at = CASE WHEN j.attempt >= j.max_attempts THEN now() ELSE NULL END
+      FROM stuck s
+     WHERE j.id = s.id
+    RETURNING j.id, j.campaign_id, j.config_key, j.attempt, s.before, j.state, j.error, s.node_id""";
+
+  /** Housekeeping: retries whose wait is over go back to the queue. */
+  static final String RETRY_DUE = """
+    WITH due AS (SELECT id FROM jobs WHERE state = 'retry_wait' AND not_before <= now() FOR UPDATE SKIP LOCKED)
+    UPDATE jobs j SET state = 'queued', not_before = NULL, updated_at = now()
+      FROM due
+     WHERE j.id = due.id
+    RETURNING j.id, j.campaign_id, j.config_key, j.attempt, 'retry_wait' AS before, j.state, j.error, j.node_id""";
+
+  /** A new leader gives every live lease and node one more lease length, so nothing expires for want of a leader. */
+  static final String LEADER_GRACE_JOBS = """
+    UPDATE jobs SET lease_expires_at = greatest(lease_expires_at, now() + ($1::bigint * interval '1 millisecond'))
+     WHERE state IN ('leased', 'running')""";
+
+  static final String LEADER_GRACE_NODES = "UPDATE nodes SET last_seen = greatest(last_seen, now()) WHERE state <> 'lost'";
+
+  static final String LEADER_MARK = """
+    INSERT INTO leader (id, master_id, since, last_sweep) VALUES (1, $1, now(), now())
+    ON CONFLICT (id) DO UPDATE SET master_id = $1,
+           since = CASE WHEN leader.master_id = $1 THEN leader.since ELSE now() END, last_sweep = now()""";
+
   static final String UPSERT_RESULT = """
     INSERT INTO results (job_id, attempt, result) VALUES ($1, $2, $3)
     ON CONFLICT (job_id) DO UPDATE SET attempt = EXCLUDED.attempt, result = EXCLUDED.result, created_at = now()""";
 
+  /** Cancels every unfinished job of a campaign; running ones are told to stop by the caller. */
   static final String CANCEL_QUEUED = """
-    UPDATE jobs SET state = 'canceled', updated_at = now(), finished_at = now(), error = $2
-     WHERE campaign_id = $1 AND state IN ('queued', 'retry_wait')
-    RETURNING id, attempt""";
+    UPDATE jobs j SET state = 'canceled', updated_at = now(), finished_at = now(), error = $2, lease_expires_at = NULL,
+           not_before = NULL
+      FROM (SELECT id, state AS before FROM jobs
+             WHERE campaign_id = $1 AND state IN ('queued', 'retry_wait', 'leased', 'running') FOR UPDATE) old
+     WHERE j.id = old.id
+    RETURNING j.id, j.attempt, old.before""";
 
   static final String CAMPAIGN_STATES = "SELECT state, count(*) AS n FROM jobs WHERE campaign_id = $1 GROUP BY state";
 
@@ -67,4 +165,18 @@ final class JobSql {
   static final String SET_CAMPAIGN_BASELINE = "UPDATE campaigns SET idle_baseline = $2, node = coalesce($3, node) WHERE id = $1";
 
   static final String EVENTS = "SELECT at, from_state, to_state, actor, reason, attempt FROM job_events WHERE job_id = $1 ORDER BY id";
+
+  /** An operator's cancel: whatever the job is doing, unless it already finished. */
+  static final String CANCEL_JOB = """
+    UPDATE jobs j SET state = 'canceled', updated_at = now(), finished_at = now(), error = $2, lease_expires_at = NULL,
+           not_before = NULL
+      FROM (SELECT id, state AS before FROM jobs WHERE id = $1 FOR UPDATE) old
+     WHERE j.id = old.id AND j.state IN ('queued', 'leased', 'running', 'retry_wait')
+    RETURNING j.id, j.campaign_id, j.config_key, j.attempt, old.before, j.state, j.error, j.node_id""";
+
+  static final String JOB = """
+    SELECT j.id, j.campaign_id, j.config_key, j.repetition, j.state, j.attempt, j.max_attempts, j.node_id, j.error,
+           j.error_class, j.spec, j.created_at, j.started_at, j.finished_at, j.lease_expires_at, j.not_before, r.result
+      FROM jobs j LEFT JOIN results r ON r.job_id = j.id
+     WHERE j.id = $1""";
 }

@@ -3,6 +3,7 @@ package io.ffrtmp.master.store;
 import io.ffrtmp.job.Campaign;
 import io.ffrtmp.job.JobSpec;
 import io.ffrtmp.job.JobState;
+import io.ffrtmp.master.dispatch.DispatchSettings;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -20,9 +21,19 @@ import java.util.UUID;
 public final class JobStore {
 
   private final Pool pool;
+  private final DispatchSettings settings;
 
   public JobStore(Pool pool) {
+    this(pool, DispatchSettings.DEFAULTS);
+  }
+
+  public JobStore(Pool pool, DispatchSettings settings) {
     this.pool = pool;
+    this.settings = settings;
+  }
+
+  public DispatchSettings settings() {
+    return settings;
   }
 
   public Pool pool() {
@@ -46,7 +57,8 @@ public final class JobStore {
       for (Campaign.Configuration c : campaign.configurations()) {
         UUID jobId = UUID.randomUUID();
         JobSpec spec = c.spec();
-        jobs.add(Tuple.of(jobId, id, c.key(), rep, seq++, spec.toJson(), (short) spec.queue().rank(), (short) spec.priority().rank()));
+        jobs.add(Tuple.of(jobId, id, c.key(), rep, seq++, spec.toJson(), (short) spec.queue().rank(), (short) spec.priority().rank())
+          .addInteger(settings.maxAttempts()));
         events.add(Tuple.of(jobId, null, JobState.QUEUED.id(), actor, "campaign " + campaign.name(), 0));
       }
     }
@@ -58,14 +70,14 @@ public final class JobStore {
       .map(id));
   }
 
-  /** Claims the best queued job for an idle node, or nothing when the queue is empty. */
-  public Future<Optional<JobLease>> claim(String nodeId) {
-    return claim(nodeId, false);
-  }
-
-  /** As {@link #claim(String)}; {@code busy}: the node already runs a job, so exclusive jobs are passed over. */
-  public Future<Optional<JobLease>> claim(String nodeId, boolean busy) {
-    return pool.withTransaction(conn -> conn.preparedQuery(JobSql.CLAIM).execute(Tuple.of(nodeId, busy))
+  /**
+   * Claims the best queued job this node may run (see {@code JobSql.CLAIM}), or nothing. {@code instance}: the
+   * registered process of the node; {@code busy}: the node already runs a job, so exclusive jobs are passed over.
+   */
+  public Future<Optional<JobLease>> claim(String nodeId, UUID instance, boolean busy) {
+    Tuple t = Tuple.of(nodeId, busy, settings.lease().toMillis(), instance,
+      (int) settings.liveStall().toSeconds(), (int) settings.minStall().toSeconds());
+    return pool.withTransaction(conn -> conn.preparedQuery(JobSql.CLAIM).execute(t)
       .compose(rows -> {
         if (rows.size() == 0) {
           return Future.succeededFuture(Optional.<JobLease>empty());
@@ -80,11 +92,20 @@ public final class JobStore {
 
   /** Moves a job the caller holds under {@code fencingToken}; fails with {@link StaleLeaseException} otherwise. */
   public Future<JobState> move(UUID jobId, long fencingToken, JobState to, String actor, String reason) {
-    return pool.withTransaction(conn -> moveFenced(conn, jobId, fencingToken, to, actor, reason));
+    return pool.withTransaction(conn -> moveFenced(conn, jobId, fencingToken, to, actor, reason, null));
   }
 
   /** Stores the result and moves the job to its final state in one transaction; a repeated delivery is harmless. */
   public Future<JobState> complete(UUID jobId, long fencingToken, JobState to, JsonObject result, String actor, String reason) {
+    return complete(jobId, fencingToken, to, false, result, actor, reason);
+  }
+
+  /**
+   * As above; a failure the worker calls {@code retryable} waits and goes back to the queue while attempts are left
+   * ({@code retry_wait}, exponential backoff with jitter); other failures are final at once.
+   */
+  public Future<JobState> complete(UUID jobId, long fencingToken, JobState to, boolean retryable, JsonObject result,
+                                   String actor, String reason) {
     return pool.withTransaction(conn -> conn.preparedQuery(JobSql.CURRENT).execute(Tuple.of(jobId))
       .compose(rows -> {
         if (rows.size() == 0) {
@@ -92,19 +113,38 @@ public final class JobStore {
         }
         Row cur = rows.iterator().next();
         JobState state = JobState.of(cur.getString("state"));
-        if (cur.getLong("fencing_token") == fencingToken && state == to) {
-          return Future.succeededFuture(to); // the same result delivered twice
+        boolean sameAttempt = cur.getLong("fencing_token") == fencingToken;
+        if (sameAttempt && (state == to || to == JobState.FAILED && retryable
+            && (state == JobState.RETRY_WAIT || state == JobState.QUEUED))) {
+          return Future.succeededFuture(state); // the same result delivered twice
         }
-        return moveFenced(conn, jobId, fencingToken, to, actor, reason)
-          .compose(s -> conn.preparedQuery(JobSql.UPSERT_RESULT).execute(Tuple.of(jobId, cur.getInteger("attempt"), result))
-            .map(s));
+        Future<JobState> moved = to == JobState.FAILED && retryable
+          ? retryOrFail(conn, jobId, fencingToken, actor, reason)
+          : moveFenced(conn, jobId, fencingToken, to, actor, reason, to == JobState.FAILED ? "permanent" : null);
+        return moved.compose(s -> conn.preparedQuery(JobSql.UPSERT_RESULT)
+          .execute(Tuple.of(jobId, cur.getInteger("attempt"), result)).map(s));
       }));
   }
 
-  private Future<JobState> moveFenced(SqlConnection conn, UUID jobId, long token, JobState to, String actor, String reason) {
+  private Future<JobState> retryOrFail(SqlConnection conn, UUID jobId, long token, String actor, String reason) {
+    return conn.preparedQuery(JobSql.RETRY_FENCED)
+      .execute(Tuple.of(jobId, token, reason, settings.retryBase().toMillis(), settings.retryCap().toMillis()))
+      .compose(rows -> {
+        if (rows.size() == 0) {
+          // No attempt left (or a stale token, which the fenced move reports).
+          return moveFenced(conn, jobId, token, JobState.FAILED, actor, reason + " (transient; no attempt left)", "transient");
+        }
+        Row r = rows.iterator().next();
+        return event(conn, jobId, JobState.of(r.getString("before")), JobState.RETRY_WAIT, actor,
+          reason + " (transient; retrying)", r.getInteger("attempt")).map(JobState.RETRY_WAIT);
+      });
+  }
+
+  private Future<JobState> moveFenced(SqlConnection conn, UUID jobId, long token, JobState to, String actor, String reason,
+                                      String errorClass) {
     String error = to == JobState.FAILED || to == JobState.CANCELED ? reason : null;
     return conn.preparedQuery(JobSql.MOVE_FENCED)
-      .execute(Tuple.of(jobId, token, to.id(), error, JobState.sourcesOf(to)))
+      .execute(Tuple.of(jobId, token, to.id(), error, JobState.sourcesOf(to), errorClass))
       .compose(rows -> {
         if (rows.size() == 0) {
           return Future.failedFuture(new StaleLeaseException("job " + jobId + ": fencing token " + token
@@ -115,6 +155,63 @@ public final class JobStore {
       });
   }
 
+  /** A state change housekeeping made, for its events and for the bus. */
+  public record Moved(UUID jobId, UUID campaignId, String configKey, int attempt, JobState from, JobState to, String reason,
+                      String nodeId) {
+    public JsonObject toJson() {
+      return new JsonObject().put("job_id", jobId.toString())
+        .put("campaign_id", campaignId == null ? null : campaignId.toString())
+        .put("config_key", configKey).put("attempt", attempt).put("from", from.id()).put("to", to.id())
+        .put("reason", reason).put("node_id", nodeId);
+    }
+  }
+
+  /** Housekeeping: expired or orphaned leases back to the queue, stalled attempts to retry, due retries to the queue. */
+  public Future<List<Moved>> sweep(String actor) {
+    Tuple backoff = Tuple.of(settings.retryBase().toMillis(), settings.retryCap().toMillis());
+    return pool.withTransaction(conn -> conn.preparedQuery(JobSql.EXPIRE_LEASES).execute()
+      .compose(a -> conn.preparedQuery(JobSql.STALLED).execute(backoff)
+      .compose(b -> conn.preparedQuery(JobSql.RETRY_DUE).execute()
+      .compose(c -> {
+        List<Moved> moved = new ArrayList<>();
+        for (var rows : List.of(a, b, c)) {
+          for (Row r : rows) {
+            moved.add(new Moved(r.getUUID("id"), r.getUUID("campaign_id"), r.getString("config_key"), r.getInteger("attempt"),
+              JobState.of(r.getString("before")), JobState.of(r.getString("state")),
+              r.getString("before").equals("retry_wait") ? "retry due" : r.getString("error"), r.getString("node_id")));
+          }
+        }
+        if (moved.isEmpty()) {
+          return Future.succeededFuture(moved);
+        }
+        List<Tuple> events = moved.stream()
+          .map(m -> Tuple.of(m.jobId(), m.from().id(), m.to().id(), actor, m.reason(), m.attempt())).toList();
+        return conn.preparedQuery(JobSql.INSERT_EVENT).executeBatch(events).map(moved);
+      }))));
+  }
+
+  /** A new leader's first act: every live lease and node gets one more lease length (see {@code LEADER_GRACE_JOBS}). */
+  public Future<Void> leaderGrace(String masterId) {
+    return pool.withTransaction(conn -> conn.preparedQuery(JobSql.LEADER_GRACE_JOBS).execute(Tuple.of(settings.lease().toMillis()))
+      .compose(r -> conn.preparedQuery(JobSql.LEADER_GRACE_NODES).execute())
+      .compose(r -> conn.preparedQuery(JobSql.LEADER_MARK).execute(Tuple.of(masterId)))
+      .mapEmpty());
+  }
+
+  /** The leader notes each sweep, so anyone can see who leads and since when. */
+  public Future<Void> markLeader(String masterId) {
+    return pool.preparedQuery(JobSql.LEADER_MARK).execute(Tuple.of(masterId)).mapEmpty();
+  }
+
+  /** Who leads housekeeping now, as the last sweep left it; empty before any master led. */
+  public Future<Optional<JsonObject>> leader() {
+    return pool.query("SELECT master_id, since, last_sweep FROM leader WHERE id = 1").execute()
+      .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(new JsonObject()
+        .put("master_id", rows.iterator().next().getString("master_id"))
+        .put("since", rows.iterator().next().getOffsetDateTime("since").toString())
+        .put("last_sweep", rows.iterator().next().getOffsetDateTime("last_sweep").toString())));
+  }
+
   private Future<Void> event(SqlConnection conn, UUID jobId, JobState from, JobState to, String actor, String reason, int attempt) {
     from.checkMoveTo(to);
     return conn.preparedQuery(JobSql.INSERT_EVENT)
@@ -122,12 +219,12 @@ public final class JobStore {
       .mapEmpty();
   }
 
-  /** Cancels whatever of the campaign has not started; returns how many jobs that was. */
+  /** Cancels whatever of the campaign has not finished; returns how many jobs that was. */
   public Future<Integer> cancelQueued(UUID campaignId, String actor, String reason) {
     return pool.withTransaction(conn -> conn.preparedQuery(JobSql.CANCEL_QUEUED).execute(Tuple.of(campaignId, reason))
       .compose(rows -> {
         List<Tuple> events = new ArrayList<>();
-        rows.forEach(r -> events.add(Tuple.of(r.getUUID("id"), JobState.QUEUED.id(), JobState.CANCELED.id(), actor, reason,
+        rows.forEach(r -> events.add(Tuple.of(r.getUUID("id"), r.getString("before"), JobState.CANCELED.id(), actor, reason,
           r.getInteger("attempt"))));
         return events.isEmpty() ? Future.succeededFuture(0)
           : conn.preparedQuery(JobSql.INSERT_EVENT).executeBatch(events).map(events.size());
@@ -205,6 +302,55 @@ public final class JobStore {
         .put("reason", r.getString("reason"))
         .put("attempt", r.getInteger("attempt"))));
       return out;
+    });
+  }
+
+  /**
+   * Cancels a job whatever it is doing (queued, waiting to retry, leased or running): empty when there is no such
+   * job; {@code to} is the job's state afterwards (a finished job keeps its state).
+   */
+  public Future<Optional<Moved>> cancel(UUID jobId, String actor, String reason) {
+    return pool.withTransaction(conn -> conn.preparedQuery(JobSql.CANCEL_JOB).execute(Tuple.of(jobId, reason))
+      .compose(rows -> {
+        if (rows.size() == 0) {
+          return conn.preparedQuery(JobSql.CURRENT).execute(Tuple.of(jobId)).map(cur -> cur.size() == 0
+            ? Optional.<Moved>empty()
+            : Optional.of(new Moved(jobId, null, null, cur.iterator().next().getInteger("attempt"),
+              JobState.of(cur.iterator().next().getString("state")), JobState.of(cur.iterator().next().getString("state")),
+              "already finished", null)));
+        }
+        Row r = rows.iterator().next();
+        Moved m = new Moved(jobId, r.getUUID("campaign_id"), r.getString("config_key"), r.getInteger("attempt"),
+          JobState.of(r.getString("before")), JobState.CANCELED, reason, r.getString("node_id"));
+        return event(conn, jobId, m.from(), m.to(), actor, reason, m.attempt()).map(Optional.of(m));
+      }));
+  }
+
+  /** One job with its result and events, or empty. */
+  public Future<Optional<JsonObject>> job(UUID jobId) {
+    return pool.preparedQuery(JobSql.JOB).execute(Tuple.of(jobId)).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.succeededFuture(Optional.<JsonObject>empty());
+      }
+      Row r = rows.iterator().next();
+      JsonObject job = new JsonObject()
+        .put("job_id", r.getUUID("id").toString())
+        .put("campaign_id", r.getUUID("campaign_id") == null ? null : r.getUUID("campaign_id").toString())
+        .put("config_key", r.getString("config_key"))
+        .put("repetition", r.getInteger("repetition"))
+        .put("state", r.getString("state"))
+        .put("attempt", r.getInteger("attempt"))
+        .put("max_attempts", r.getInteger("max_attempts"))
+        .put("node_id", r.getString("node_id"))
+        .put("error", r.getString("error"))
+        .put("error_class", r.getString("error_class"))
+        .put("spec", r.getValue("spec"))
+        .put("created_at", String.valueOf(r.getOffsetDateTime("created_at")))
+        .put("started_at", r.getOffsetDateTime("started_at") == null ? null : r.getOffsetDateTime("started_at").toString())
+        .put("finished_at", r.getOffsetDateTime("finished_at") == null ? null : r.getOffsetDateTime("finished_at").toString())
+        .put("not_before", r.getOffsetDateTime("not_before") == null ? null : r.getOffsetDateTime("not_before").toString())
+        .put("result", r.getValue("result"));
+      return events(jobId).map(ev -> Optional.of(job.put("events", new io.vertx.core.json.JsonArray(ev))));
     });
   }
 }

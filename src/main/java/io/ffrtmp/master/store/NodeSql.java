@@ -23,7 +23,7 @@ final class NodeSql {
            cluster_node = EXCLUDED.cluster_node, running = '[]', registered_at = now(), last_seen = now()
      WHERE n.instance_id = EXCLUDED.instance_id OR n.state = 'lost'
         OR n.last_seen < now() - ($10::bigint * interval '1 millisecond')
-    RETURNING """ + COLUMNS;
+    RETURNING """ + " " + COLUMNS;
 
   static final String HEARTBEAT = """
     UPDATE nodes SET last_seen = now(), running = $3, free_slots = $4, watts = $5, watts_source = $6,
@@ -31,10 +31,15 @@ final class NodeSql {
      WHERE id = $1 AND instance_id = $2
     RETURNING state""";
 
-  /** Renews the leases of the (job, fencing token) pairs the node still holds; returns those job ids. */
+  /**
+   * Renews the leases of the (job, fencing token) pairs the node still holds, and notes progress when the job's
+   * activity counter grew; returns those job ids.
+   */
   static final String RENEW_LEASES = """
-    UPDATE jobs j SET lease_expires_at = now() + ($4::bigint * interval '1 millisecond')
-      FROM unnest($2::uuid[], $3::bigint[]) AS held(id, token)
+    UPDATE jobs j SET lease_expires_at = now() + ($4::bigint * interval '1 millisecond'),
+           progress_at = CASE WHEN held.activity > j.progress_seq THEN now() ELSE j.progress_at END,
+           progress_seq = greatest(j.progress_seq, held.activity)
+      FROM unnest($2::uuid[], $3::bigint[], $5::bigint[]) AS held(id, token, activity)
      WHERE j.id = held.id AND j.fencing_token = held.token AND j.node_id = $1 AND j.state IN ('leased', 'running')
     RETURNING j.id""";
 
@@ -46,7 +51,7 @@ final class NodeSql {
   static final String SET_STATE = """
     UPDATE nodes SET state = CASE WHEN $2 = 'up' AND state = 'lost' THEN 'lost' ELSE $2 END
      WHERE id = $1
-    RETURNING """ + COLUMNS;
+    RETURNING """ + " " + COLUMNS;
 
   /** $1: ms without a heartbeat; $2: the cluster's live member ids (null when not clustered). */
   static final String MARK_LOST = """

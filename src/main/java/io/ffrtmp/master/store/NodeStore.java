@@ -59,16 +59,17 @@ public final class NodeStore {
    */
   public Future<JsonObject> heartbeat(String nodeId, UUID instance, JsonArray running, int freeSlots, Double watts,
                                       String wattsSource, Duration lease) {
-    // running: [{"job_id", "fencing_token"}, ...]
+    // running: [{"job_id", "fencing_token", "activity"}, ...]
     List<UUID> ids = new ArrayList<>();
-    List<Long> tokens = new ArrayList<>();
+    Long[] tokens = new Long[running.size()];
+    Long[] activity = new Long[running.size()];
     for (int i = 0; i < running.size(); i++) {
       JsonObject j = running.getJsonObject(i);
       ids.add(UUID.fromString(j.getString("job_id")));
-      tokens.add(j.getLong("fencing_token"));
+      tokens[i] = j.getLong("fencing_token");
+      activity[i] = j.getLong("activity", 0L);
     }
     UUID[] jobIds = ids.toArray(UUID[]::new);
-    Long[] jobTokens = tokens.toArray(Long[]::new);
     return pool.withTransaction(conn -> conn.preparedQuery(NodeSql.HEARTBEAT)
         .execute(Tuple.of(nodeId, instance, running, freeSlots, watts, wattsSource))
         .compose(rows -> {
@@ -76,7 +77,7 @@ public final class NodeStore {
             return Future.failedFuture(new NodeConflictException("node " + nodeId + " is not registered to this process"));
           }
           String state = rows.iterator().next().getString("state");
-          return conn.preparedQuery(NodeSql.RENEW_LEASES).execute(Tuple.of(nodeId, jobIds, jobTokens, lease.toMillis()))
+          return conn.preparedQuery(NodeSql.RENEW_LEASES).execute(Tuple.of(nodeId, jobIds, tokens, lease.toMillis(), activity))
             .map(renewed -> {
               JsonArray held = new JsonArray();
               renewed.forEach(r -> held.add(r.getUUID("id").toString()));
@@ -118,7 +119,8 @@ public final class NodeStore {
   /** Nodes not seen for {@code missing}, or whose cluster member left, become lost; returns their ids. */
   public Future<List<String>> markLost(Duration missing, List<String> clusterMembers) {
     return pool.preparedQuery(NodeSql.MARK_LOST)
-      .execute(Tuple.of(missing.toMillis(), clusterMembers == null ? null : clusterMembers.toArray(String[]::new)))
+      .execute(Tuple.tuple().addLong(missing.toMillis())
+        .addArrayOfString(clusterMembers == null ? null : clusterMembers.toArray(String[]::new)))
       .map(rows -> {
         List<String> out = new ArrayList<>();
         rows.forEach(r -> out.add(r.getString("id")));

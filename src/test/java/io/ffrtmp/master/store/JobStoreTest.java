@@ -79,10 +79,11 @@ class JobStoreTest {
     withPool(server, pool -> {
       JobStore store = new JobStore(pool);
       UUID id = await(store.createCampaign(campaign(3, 2), "test"), 30);
-      // Six concurrent claims on a four-connection pool: six distinct jobs, none twice.
+      UUID[] instances = {Nodes.register(pool, "node-0"), Nodes.register(pool, "node-1")};
+      // Seven concurrent claims on a four-connection pool: six distinct jobs, none twice.
       List<Future<Optional<JobLease>>> claims = new ArrayList<>();
       for (int i = 0; i < 7; i++) {
-        claims.add(store.claim("node-" + (i % 2)));
+        claims.add(store.claim("node-" + (i % 2), instances[i % 2], false));
       }
       await(Future.join(claims), 30);
       Set<UUID> ids = new HashSet<>();
@@ -123,7 +124,7 @@ class JobStoreTest {
     withPool(server, pool -> {
       JobStore store = new JobStore(pool);
       await(store.createCampaign(campaign(1, 1), "test"), 30);
-      JobLease lease = await(store.claim("n1"), 30).orElseThrow();
+      JobLease lease = await(store.claim("n1", Nodes.register(pool, "n1"), false), 30).orElseThrow();
       assertThatThrownBy(() -> await(store.move(lease.jobId(), lease.fencingToken() - 1, JobState.RUNNING, "n1", "late"), 30))
         .isInstanceOf(JobStore.StaleLeaseException.class);
       assertThatThrownBy(() -> await(store.complete(lease.jobId(), lease.fencingToken() + 1, JobState.SUCCEEDED,
@@ -134,14 +135,15 @@ class JobStoreTest {
 
   @ParameterizedTest
   @MethodSource("servers")
-  void cancelingACampaignStopsWhatHasNotStarted(String server) throws Exception {
+  void cancelingACampaignStopsWhatHasNotFinished(String server) throws Exception {
     withPool(server, pool -> {
       JobStore store = new JobStore(pool);
       UUID id = await(store.createCampaign(campaign(2, 2), "test"), 30);
-      await(store.claim("n1"), 30);
-      assertThat(await(store.cancelQueued(id, "test", "user asked"), 30)).isEqualTo(3);
+      await(store.claim("n1", Nodes.register(pool, "n1"), false), 30);
+      // Every unfinished job, the leased one too (its worker is told to stop by the master).
+      assertThat(await(store.cancelQueued(id, "test", "user asked"), 30)).isEqualTo(4);
       var states = await(store.campaignStates(id), 30);
-      assertThat(states).containsEntry(JobState.CANCELED, 3).containsEntry(JobState.LEASED, 1);
+      assertThat(states).containsEntry(JobState.CANCELED, 4);
     });
   }
 }

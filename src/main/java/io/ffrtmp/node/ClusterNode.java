@@ -1,0 +1,122 @@
+package io.ffrtmp.node;
+
+import static io.ffrtmp.node.StandaloneNode.await;
+
+import io.ffrtmp.cluster.ClusterSetup;
+import io.ffrtmp.master.MasterVerticle;
+import io.ffrtmp.master.dispatch.Housekeeping;
+import io.ffrtmp.master.store.Database;
+import io.ffrtmp.master.store.EmbeddedPostgres;
+import io.ffrtmp.master.store.JobStore;
+import io.ffrtmp.worker.WorkerConfig;
+import io.ffrtmp.worker.WorkerVerticle;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A clustered node: a master (job store, dispatch, housekeeping) or a worker (runs jobs), joined to the others over
+ * Hazelcast and the event bus. {@link #close} leaves the cluster cleanly (workers finish reporting, masters hand over
+ * the housekeeping lock), so SIGTERM is the way to stop one.
+ */
+public final class ClusterNode implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+
+  private final Vertx vertx;
+  private final EmbeddedPostgres embedded;
+  private final NodeIdentity identity;
+  private final JobStore store;
+  private final String id;
+
+  private ClusterNode(Vertx vertx, EmbeddedPostgres embedded, NodeIdentity identity, JobStore store, String id) {
+    this.vertx = vertx;
+    this.embedded = embedded;
+    this.identity = identity;
+    this.store = store;
+    this.id = id;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** The master's job store; null on a worker. */
+  public JobStore store() {
+    return store;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  /** Blocking: starts the database (embedded unless {@code --db}), joins the cluster and deploys the master. */
+  public static ClusterNode master(NodeOptions o) throws Exception {
+    NodeIdentity identity = NodeIdentity.acquire(o.dataDir());
+    EmbeddedPostgres embedded = null;
+    Vertx vertx = null;
+    try {
+      PgConnectOptions db;
+      if (o.dbUri() == null) {
+        embedded = EmbeddedPostgres.start(o.dataDir());
+        db = Database.parse(embedded.uri());
+      } else {
+        db = Database.parse(o.dbUri());
+      }
+      vertx = await(ClusterSetup.start(o.cluster(), new VertxOptions()), 120);
+      Pool pool = await(Database.open(vertx, db, embedded != null), 120);
+      JobStore store = new JobStore(pool, o.dispatch());
+      // Each master process is its own: the id names it in the leader table and in job events.
+      String masterId = "master-" + identity.id() + "-" + UUID.randomUUID().toString().substring(0, 4);
+      await(vertx.deployVerticle(new MasterVerticle(store)), 60);
+      await(vertx.deployVerticle(new Housekeeping(store, db, masterId)), 60);
+      LOG.info("master {} up: cluster {} on {}:{}, database {}", masterId, o.clusterName, o.clusterHost, o.clusterPort,
+        embedded != null ? "embedded in " + o.dataDir() : db.getHost() + ":" + db.getPort() + "/" + db.getDatabase());
+      return new ClusterNode(vertx, embedded, identity, store, masterId);
+    } catch (Exception e) {
+      closeAll(vertx, embedded, identity);
+      throw e;
+    }
+  }
+
+  /** Blocking: joins the cluster and deploys the worker, which registers with a master (waiting for one). */
+  public static ClusterNode worker(NodeOptions o) throws Exception {
+    NodeIdentity identity = NodeIdentity.acquire(o.dataDir());
+    Vertx vertx = null;
+    try {
+      vertx = await(ClusterSetup.start(o.cluster(), new VertxOptions()), 120);
+      WorkerConfig wc = new WorkerConfig(identity.id(), o.dataDir().resolve("work"), o.dataDir().resolve("output"), o.ffmpeg,
+        o.power(), 5_000, o.slots, o.mediaRoots, o.labels, Duration.ofMillis(o.heartbeatMs), o.dataDir().resolve("spool"));
+      LOG.info("worker {} joining cluster {} on {}:{}", identity.id(), o.clusterName, o.clusterHost, o.clusterPort);
+      await(vertx.deployVerticle(new WorkerVerticle(wc)), 24 * 3600);
+      return new ClusterNode(vertx, null, identity, null, identity.id());
+    } catch (Exception e) {
+      closeAll(vertx, null, identity);
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    closeAll(vertx, embedded, identity);
+  }
+
+  private static void closeAll(Vertx vertx, EmbeddedPostgres embedded, NodeIdentity identity) {
+    if (vertx != null) {
+      try {
+        await(vertx.close(), 60);
+      } catch (Exception e) {
+        LOG.warn("closing: {}", e.toString());
+      }
+    }
+    if (embedded != null) {
+      embedded.close();
+    }
+    identity.close();
+  }
+}

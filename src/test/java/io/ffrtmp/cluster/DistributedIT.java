@@ -1,0 +1,138 @@
+package io.ffrtmp.cluster;
+
+import static io.ffrtmp.cluster.ClusterHarness.waitFor;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Distributed mode with real processes: masters and workers as separate JVMs of the fat jar on 127.0.0.1, real FFmpeg,
+ * a PostgreSQL server of the test's own, and this JVM in the cluster as an event-bus client. One cluster for the class
+ * (masters start before workers); each test leaves it as it found it.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DistributedIT {
+
+  static ClusterHarness h;
+  static ClusterHarness.Node master;
+  static ClusterHarness.Node workerA;
+  static ClusterHarness.Node workerB;
+
+  @BeforeAll
+  static void cluster() throws Exception {
+    h = new ClusterHarness(Files.createTempDirectory("ffrtmp-cluster"));
+    h.startDatabase();
+    master = h.master("master-1");
+    workerA = h.worker("worker-a", "--label", "site=a");
+    workerB = h.worker("worker-b", "--label", "site=b");
+    h.joinAsClient();
+    waitFor(Duration.ofSeconds(60), () -> upNodes() == 2, "both workers registered");
+  }
+
+  @AfterAll
+  static void down() {
+    if (h != null) {
+      h.close();
+    }
+  }
+
+  static int upNodes() {
+    try {
+      return h.sql("SELECT count(*) AS n FROM nodes WHERE state = 'up'").iterator().next().getInteger("n");
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  /** One job: synthetic 640x360 libx264 for {@code seconds} of input, no quality pass, optionally pinned by labels. */
+  static String submit(double seconds, JsonObject requirements) throws Exception {
+    JsonObject base = new JsonObject()
+      .put("input", new JsonObject().put("duration_s", seconds))
+      .put("video", new JsonObject().put("encoder", "libx264").put("preset", "medium").put("resolution", "640x360").put("fps", 30))
+      .put("measure", new JsonObject().put("quality", new JsonArray()));
+    if (requirements != null) {
+      base.put("requirements", requirements);
+    }
+    JsonObject campaign = new JsonObject().put("name", "dist").put("base", base)
+      .put("configurations", new JsonArray().add(new JsonObject())).put("repeat", 1).put("idle_baseline_s", 0);
+    JsonObject reply = h.request(Addresses.CAMPAIGN_SUBMIT, new JsonObject().put("campaign", campaign).put("name", "dist"));
+    String campaignId = reply.getString("campaign_id");
+    return h.sql("SELECT id FROM jobs WHERE campaign_id = $1", UUID.fromString(campaignId)).iterator().next().getUUID("id").toString();
+  }
+
+  static Row job(String id) throws Exception {
+    return h.sql("SELECT state, attempt, node_id, error FROM jobs WHERE id = $1", UUID.fromString(id)).iterator().next();
+  }
+
+  static void waitState(String id, String state, int seconds) throws Exception {
+    waitFor(Duration.ofSeconds(seconds), () -> {
+      try {
+        return state.equals(h.jobState(id));
+      } catch (Exception e) {
+        return false;
+      }
+    }, "job " + id + " reaching " + state);
+  }
+
+  static List<String> story(String id) throws Exception {
+    List<String> out = new ArrayList<>();
+    h.sql("SELECT to_state, attempt FROM job_events WHERE job_id = $1 ORDER BY id", UUID.fromString(id))
+      .forEach(r -> out.add(r.getString("to_state") + "#" + r.getInteger("attempt")));
+    return out;
+  }
+
+  static ClusterHarness.Node byId(String nodeId) {
+    return workerA.id.equals(nodeId) ? workerA : workerB;
+  }
+
+  @Test
+  @Order(1)
+  void aStaleFencingTokenIsRefusedAndChangesNothing() throws Exception {
+    String id = submit(1, null);
+    waitState(id, "succeeded", 120);
+    long token = h.sql("SELECT fencing_token FROM jobs WHERE id = $1", UUID.fromString(id)).iterator().next().getLong(0);
+    assertThatThrownBy(() -> h.request(Addresses.JOB_RESULT, new JsonObject().put("job_id", id).put("fencing_token", token - 1)
+      .put("node_id", "intruder").put("state", "failed").put("error", "late")))
+      .isInstanceOf(ReplyException.class).satisfies(e -> assertThat(((ReplyException) e).failureCode()).isEqualTo(409));
+    assertThat(h.jobState(id)).isEqualTo("succeeded");
+  }
+
+  @Test
+  @Order(2)
+  void aWorkerKilledMidJobLosesItAndAnotherFinishesItAsAttemptTwo() throws Exception {
+    String id = submit(40, null);
+    waitState(id, "running", 120);
+    ClusterHarness.Node victim = byId(job(id).getString("node_id"));
+    h.kill(victim);
+    waitState(id, "succeeded", 240);
+    Row done = job(id);
+    assertThat(done.getInteger("attempt")).isEqualTo(2);
+    assertThat(done.getString("node_id")).isNotEqualTo(victim.id);
+    assertThat(h.sql("SELECT count(*) FROM results WHERE job_id = $1", UUID.fromString(id)).iterator().next().getLong(0))
+      .isEqualTo(1);
+    assertThat(story(id)).containsExactly("queued#0", "leased#1", "running#1", "queued#1", "leased#2", "running#2",
+      "succeeded#2");
+    String why = h.sql("SELECT reason FROM job_events WHERE job_id = $1 AND to_state = 'queued' AND attempt = 1",
+      UUID.fromString(id)).iterator().next().getString(0);
+    assertThat(why).contains(victim.id);
+    // The node comes back under the same id (kept in its data directory).
+    h.launch(victim);
+    waitFor(Duration.ofSeconds(60), () -> upNodes() == 2, "the restarted worker registered again");
+  }
+}

@@ -1,0 +1,312 @@
+package io.ffrtmp.master.store;
+
+import static io.ffrtmp.node.StandaloneNode.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ffrtmp.job.Campaign;
+import io.ffrtmp.job.JobState;
+import io.ffrtmp.master.dispatch.DispatchSettings;
+import io.ffrtmp.support.TestDatabases;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dispatch rules in the store, against real PostgreSQL, with several registered nodes: order, capability and
+ * selector routing without head-of-line blocking, drain, fencing, leases, retries, stalls and node identity.
+ */
+class DispatchStoreTest {
+
+  static Vertx vertx;
+  Pool pool;
+  JobStore store;
+  NodeStore nodes;
+
+  static final DispatchSettings SETTINGS = new DispatchSettings(Duration.ofMillis(500), Duration.ofSeconds(3),
+    Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(10), Duration.ofMinutes(1), 3, Duration.ofSeconds(1));
+
+  @BeforeAll
+  static void up() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void down() throws Exception {
+    await(vertx.close(), 30);
+  }
+
+  @BeforeEach
+  void db() throws Exception {
+    pool = await(TestDatabases.open(vertx, "embedded"), 120);
+    store = new JobStore(pool, SETTINGS);
+    nodes = new NodeStore(pool);
+  }
+
+  @AfterEach
+  void close() {
+    pool.close();
+  }
+
+  private UUID submit(String name, String json) throws Exception {
+    return await(store.createCampaign(Campaign.parse(new JsonObject(json), name), "test"), 30);
+  }
+
+  private Optional<JobLease> claim(String node, UUID instance) throws Exception {
+    return await(store.claim(node, instance, false), 30);
+  }
+
+  private String configOf(Optional<JobLease> lease) {
+    return lease.orElseThrow().spec().getString("name");
+  }
+
+  private void sql(String sql, Object... params) throws Exception {
+    await(pool.preparedQuery(sql).execute(Tuple.wrap(params)), 30);
+  }
+
+  @Test
+  void liveBeforeDefaultBeforeBatchThenPriorityThenAge() throws Exception {
+    UUID cpu = Nodes.register(pool, "cpu-1");
+    submit("batch", """
+      {"configurations": [{"name": "batch-high", "queue": "batch", "priority": "high"}]}""");
+    submit("default", """
+      {"configurations": [{"name": "default-low", "priority": "low"}, {"name": "default-high", "priority": "high"}]}""");
+    submit("live", """
+      {"configurations": [{"name": "live-medium", "queue": "live"}]}""");
+    submit("default2", """
+      {"configurations": [{"name": "default-high-later", "priority": "high"}]}""");
+    List<String> order = new java.util.ArrayList<>();
+    Optional<JobLease> l;
+    while ((l = claim("cpu-1", cpu)).isPresent()) {
+      order.add(configOf(l));
+      await(store.move(l.get().jobId(), l.get().fencingToken(), JobState.RUNNING, "cpu-1", "started"), 30);
+      await(store.complete(l.get().jobId(), l.get().fencingToken(), JobState.SUCCEEDED, new JsonObject(), "cpu-1", "done"), 30);
+    }
+    assertThat(order).containsExactly("live-medium", "default-high", "default-high-later", "default-low", "batch-high");
+  }
+
+  @Test
+  void aCpuWorkerStillGetsCpuWorkWhileAGpuJobWaitsForTheGpuNode() throws Exception {
+    UUID cpu = Nodes.register(pool, "cpu-1");
+    UUID gpu = Nodes.register(pool, "gpu-1", new JsonArray().add("libx264").add("h264_nvenc"), Map.of("gpu", "yes"));
+    // The GPU job is older and more urgent: it must not block the CPU job behind it.
+    submit("gpu", """
+      {"configurations": [{"name": "nvenc", "queue": "live", "priority": "high", "video": {"encoder": "h264_nvenc"}}]}""");
+    submit("cpu", """
+      {"configurations": [{"name": "x264", "queue": "batch", "priority": "low"}]}""");
+    assertThat(configOf(claim("cpu-1", cpu))).isEqualTo("x264");
+    assertThat(claim("cpu-1", cpu)).isEmpty();
+    assertThat(configOf(claim("gpu-1", gpu))).isEqualTo("nvenc");
+  }
+
+  @Test
+  void anEncoderNoNodeHasGoesToAnyNodeWhichFailsItWithTheReason() throws Exception {
+    UUID cpu = Nodes.register(pool, "cpu-1");
+    submit("qsv", """
+      {"configurations": [{"name": "qsv", "video": {"encoder": "h264_qsv"}}]}""");
+    assertThat(configOf(claim("cpu-1", cpu))).isEqualTo("qsv");
+  }
+
+  @Test
+  void labelsAndANamedNodeSelectWhereAJobRuns() throws Exception {
+    UUID a = Nodes.register(pool, "node-a", Nodes.SOFTWARE, Map.of("site", "lab", "disk", "ssd"));
+    UUID b = Nodes.register(pool, "node-b", Nodes.SOFTWARE, Map.of("site", "lab"));
+    submit("sel", """
+      {"configurations": [
+        {"name": "needs-ssd", "requirements": {"labels": {"site": "lab", "disk": "ssd"}}},
+        {"name": "only-b", "requirements": {"node": "node-b"}}]}""");
+    assertThat(configOf(claim("node-b", b))).isEqualTo("only-b");
+    assertThat(claim("node-b", b)).isEmpty();
+    assertThat(configOf(claim("node-a", a))).isEqualTo("needs-ssd");
+  }
+
+  @Test
+  void aDrainingNodeTakesNothingNewUntilResumed() throws Exception {
+    UUID a = Nodes.register(pool, "node-a");
+    submit("c", """
+      {"configurations": [{"name": "one"}]}""");
+    assertThat(await(nodes.drain("node-a"), 30).orElseThrow().getString("state")).isEqualTo("draining");
+    assertThat(claim("node-a", a)).isEmpty();
+    // Still draining after the node restarts (its old registration expired) and registers again.
+    sql("UPDATE nodes SET last_seen = now() - interval '1 minute'");
+    UUID again = Nodes.register(pool, "node-a");
+    assertThat(claim("node-a", again)).isEmpty();
+    await(nodes.resume("node-a"), 30);
+    assertThat(claim("node-a", again)).isPresent();
+    assertThat(await(nodes.drain("nobody"), 30)).isEmpty();
+  }
+
+  @Test
+  void aProcessThatIsNotTheRegisteredOneGetsNoWork() throws Exception {
+    Nodes.register(pool, "node-a");
+    submit("c", """
+      {"configurations": [{"name": "one"}]}""");
+    assertThat(claim("node-a", UUID.randomUUID())).isEmpty();
+  }
+
+  @Test
+  void aSecondLiveProcessWithTheSameIdIsRefusedUntilTheFirstIsLost() throws Exception {
+    Nodes.register(pool, "node-a");
+    assertThatThrownBy(() -> Nodes.register(pool, "node-a")).isInstanceOf(NodeStore.NodeConflictException.class)
+      .hasMessageContaining("node-a");
+    // Not seen for longer than the lease: lost, and the id may be taken by a new process.
+    sql("UPDATE nodes SET last_seen = now() - interval '1 minute'");
+    assertThat(await(nodes.markLost(SETTINGS.lease(), null), 30)).containsExactly("node-a");
+    UUID next = Nodes.register(pool, "node-a");
+    assertThat(await(nodes.get("node-a"), 30).orElseThrow().getString("state")).isEqualTo("up");
+    assertThatThrownBy(() -> await(nodes.heartbeat("node-a", UUID.randomUUID(), new JsonArray(), 1, null, null,
+      SETTINGS.lease()), 30)).isInstanceOf(NodeStore.NodeConflictException.class);
+    assertThat(await(nodes.heartbeat("node-a", next, new JsonArray(), 1, 12.5, "measured", SETTINGS.lease()), 30)
+      .getString("state")).isEqualTo("up");
+  }
+
+  @Test
+  void aNodeThatLeftTheClusterIsLost() throws Exception {
+    UUID a = UUID.randomUUID();
+    await(nodes.register(new JsonObject().put("node_id", "node-a").put("instance_id", a.toString())
+      .put("cluster_node", "member-1"), SETTINGS.lease()), 30);
+    assertThat(await(nodes.markLost(SETTINGS.lease(), List.of("member-1", "member-2")), 30)).isEmpty();
+    assertThat(await(nodes.markLost(SETTINGS.lease(), List.of("member-2")), 30)).containsExactly("node-a");
+  }
+
+  @Test
+  void expiredLeasesGoBackToTheQueueAndTheOldTokenIsRefused() throws Exception {
+    UUID a = Nodes.register(pool, "node-a");
+    UUID b = Nodes.register(pool, "node-b");
+    submit("c", """
+      {"configurations": [{"name": "one"}]}""");
+    JobLease first = claim("node-a", a).orElseThrow();
+    await(store.move(first.jobId(), first.fencingToken(), JobState.RUNNING, "node-a", "started"), 30);
+    // A heartbeat renews the lease; the sweep leaves it alone.
+    JsonArray running = new JsonArray().add(new JsonObject().put("job_id", first.jobId().toString())
+      .put("fencing_token", first.fencingToken()).put("activity", 5));
+    assertThat(await(nodes.heartbeat("node-a", a, running, 0, null, null, SETTINGS.lease()), 30)
+      .getJsonArray("revoked")).isEmpty();
+    assertThat(await(store.sweep("test"), 30)).isEmpty();
+    // No heartbeat for a lease length.
+    sql("UPDATE jobs SET lease_expires_at = now() - interval '1 second'");
+    List<JobStore.Moved> moved = await(store.sweep("test"), 30);
+    assertThat(moved).singleElement().satisfies(m -> {
+      assertThat(m.to()).isEqualTo(JobState.QUEUED);
+      assertThat(m.reason()).contains("node-a");
+    });
+    JobLease second = claim("node-b", b).orElseThrow();
+    assertThat(second.attempt()).isEqualTo(2);
+    assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+    // The old attempt's worker comes back: its result is refused and its heartbeat says the job is not its own.
+    assertThatThrownBy(() -> await(store.complete(first.jobId(), first.fencingToken(), JobState.SUCCEEDED, new JsonObject(),
+      "node-a", "late"), 30)).isInstanceOf(JobStore.StaleLeaseException.class);
+    assertThat(await(nodes.heartbeat("node-a", a, running, 0, null, null, SETTINGS.lease()), 30).getJsonArray("revoked"))
+      .containsExactly(first.jobId().toString());
+    assertThat(await(store.events(first.jobId()), 30)).extracting(e -> e.getString("to") + "#" + e.getInteger("attempt"))
+      .containsExactly("queued#0", "leased#1", "running#1", "queued#1", "leased#2");
+  }
+
+  @Test
+  void aLostNodesJobsAreRequeuedAndTheLastAttemptFails() throws Exception {
+    UUID a = Nodes.register(pool, "node-a");
+    submit("c", """
+      {"configurations": [{"name": "one"}]}""");
+    sql("UPDATE jobs SET max_attempts = 1");
+    JobLease l = claim("node-a", a).orElseThrow();
+    sql("UPDATE nodes SET state = 'lost'");
+    List<JobStore.Moved> moved = await(store.sweep("test"), 30);
+    assertThat(moved).singleElement().satisfies(m -> {
+      assertThat(m.to()).isEqualTo(JobState.FAILED);
+      assertThat(m.reason()).contains("node node-a lost").contains("attempt 1 of 1");
+    });
+    assertThat(await(store.job(l.jobId()), 30).orElseThrow().getString("error_class")).isEqualTo("transient");
+  }
+
+  @Test
+  void transientFailuresWaitWithBackoffThenRetryPermanentOnesFailAtOnce() throws Exception {
+    UUID a = Nodes.register(pool, "node-a");
+    submit("c", """
+      {"configurations": [{"name": "one"}, {"name": "two"}]}""");
+    JobLease one = claim("node-a", a).orElseThrow();
+    assertThat(await(store.complete(one.jobId(), one.fencingToken(), JobState.FAILED, true, new JsonObject(), "node-a",
+      "could not run FFmpeg"), 30)).isEqualTo(JobState.RETRY_WAIT);
+    // Delivered twice: still one retry.
+    assertThat(await(store.complete(one.jobId(), one.fencingToken(), JobState.FAILED, true, new JsonObject(), "node-a",
+      "could not run FFmpeg"), 30)).isEqualTo(JobState.RETRY_WAIT);
+    JsonObject waiting = await(store.job(one.jobId()), 30).orElseThrow();
+    assertThat(waiting.getString("not_before")).isNotNull();
+    // The wait: 10 s base × 2^0 × [0.5, 1.5): between 5 and 15 s from now.
+    var wait = await(pool.preparedQuery("SELECT extract(epoch FROM not_before - now()) AS s FROM jobs WHERE id = $1")
+      .execute(Tuple.of(one.jobId())), 30).iterator().next().getDouble("s");
+    assertThat(wait).isBetween(4.0, 15.5);
+    assertThat(await(store.sweep("test"), 30)).isEmpty();
+    sql("UPDATE jobs SET not_before = now() - interval '1 second' WHERE state = 'retry_wait'");
+    assertThat(await(store.sweep("test"), 30)).singleElement().satisfies(m -> assertThat(m.to()).isEqualTo(JobState.QUEUED));
+
+    JobLease two = claim("node-a", a).orElseThrow();
+    assertThat(await(store.complete(two.jobId(), two.fencingToken(), JobState.FAILED, false, new JsonObject(), "node-a",
+      "encoder missing"), 30)).isEqualTo(JobState.FAILED);
+    assertThat(await(store.job(two.jobId()), 30).orElseThrow().getString("error_class")).isEqualTo("permanent");
+  }
+
+  @Test
+  void aRunningJobWithNoProgressIsStoppedAndRetried() throws Exception {
+    UUID a = Nodes.register(pool, "node-a");
+    submit("c", """
+      {"configurations": [{"name": "one", "input": {"duration_s": 5}}]}""");
+    JobLease l = claim("node-a", a).orElseThrow();
+    await(store.move(l.jobId(), l.fencingToken(), JobState.RUNNING, "node-a", "started"), 30);
+    // Stall limit for a 5 s default-queue job: at least 20 s (the minimum here).
+    assertThat(await(pool.preparedQuery("SELECT stall_after_s FROM jobs WHERE id = $1").execute(Tuple.of(l.jobId())), 30)
+      .iterator().next().getInteger(0)).isEqualTo(20);
+    sql("UPDATE jobs SET progress_at = now() - interval '21 seconds'");
+    // Progress reported by a heartbeat resets the clock.
+    JsonArray running = new JsonArray().add(new JsonObject().put("job_id", l.jobId().toString())
+      .put("fencing_token", l.fencingToken()).put("activity", 3));
+    await(nodes.heartbeat("node-a", a, running, 0, null, null, SETTINGS.lease()), 30);
+    assertThat(await(store.sweep("test"), 30)).isEmpty();
+    sql("UPDATE jobs SET progress_at = now() - interval '21 seconds'");
+    // The same activity count again is no progress.
+    await(nodes.heartbeat("node-a", a, running, 0, null, null, SETTINGS.lease()), 30);
+    assertThat(await(store.sweep("test"), 30)).singleElement().satisfies(m -> {
+      assertThat(m.to()).isEqualTo(JobState.RETRY_WAIT);
+      assertThat(m.reason()).contains("no progress for 20 s");
+    });
+  }
+
+  @Test
+  void cancelStopsAJobWhateverItIsDoingAndItsLateResultIsHarmless() throws Exception {
+    UUID a = Nodes.register(pool, "node-a");
+    submit("c", """
+      {"configurations": [{"name": "one"}]}""");
+    JobLease l = claim("node-a", a).orElseThrow();
+    await(store.move(l.jobId(), l.fencingToken(), JobState.RUNNING, "node-a", "started"), 30);
+    JobStore.Moved m = await(store.cancel(l.jobId(), "op", "not needed"), 30).orElseThrow();
+    assertThat(m.from()).isEqualTo(JobState.RUNNING);
+    assertThat(m.to()).isEqualTo(JobState.CANCELED);
+    // The worker stops FFmpeg and reports "canceled": accepted as a repeat.
+    assertThat(await(store.complete(l.jobId(), l.fencingToken(), JobState.CANCELED, new JsonObject(), "node-a", "canceled"), 30))
+      .isEqualTo(JobState.CANCELED);
+    assertThat(await(store.cancel(UUID.randomUUID(), "op", "x"), 30)).isEmpty();
+  }
+
+  @Test
+  void aNewLeaderGivesLiveLeasesOneMoreLeaseLength() throws Exception {
+    UUID a = Nodes.register(pool, "node-a");
+    submit("c", """
+      {"configurations": [{"name": "one"}]}""");
+    claim("node-a", a).orElseThrow();
+    sql("UPDATE jobs SET lease_expires_at = now() - interval '1 second'");
+    await(store.leaderGrace("master-x"), 30);
+    assertThat(await(store.sweep("master-x"), 30)).isEmpty();
+    assertThat(await(store.leader(), 30).orElseThrow().getString("master_id")).isEqualTo("master-x");
+  }
+}
