@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class WorkerVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(WorkerVerticle.class);
-  private static final DeliveryOptions MASTER_CALL = new DeliveryOptions().setSendTimeout(30_000);
+  private static final DeliveryOptions MASTER_CALL = new DeliveryOptions().setSendTimeout(10_000);
 
   private final WorkerConfig config;
   private EnergyMeter meter;

@@ -135,4 +135,130 @@ class DistributedIT {
     h.launch(victim);
     waitFor(Duration.ofSeconds(60), () -> upNodes() == 2, "the restarted worker registered again");
   }
+
+  static List<ProcessHandle> ffmpegUnder(ClusterHarness.Node n) {
+    return n.process.descendants().filter(p -> p.info().command().map(c -> c.endsWith("ffmpeg")).orElse(false)).toList();
+  }
+
+  @Test
+  @Order(3)
+  void cancelStopsTheRunningFfmpegAndTheJobEndsCanceled() throws Exception {
+    String id = submit(120, null);
+    waitState(id, "running", 120);
+    ClusterHarness.Node runner = byId(job(id).getString("node_id"));
+    waitFor(Duration.ofSeconds(30), () -> !ffmpegUnder(runner).isEmpty(), "FFmpeg running on " + runner.name);
+    List<ProcessHandle> ffmpeg = ffmpegUnder(runner);
+    long t0 = System.nanoTime();
+    JsonObject reply = h.request(Addresses.JOB_CANCEL, new JsonObject().put("job_id", id).put("reason", "not needed"));
+    assertThat(reply.getString("state")).isEqualTo("canceled");
+    assertThat(reply.getString("was")).isEqualTo("running");
+    waitFor(Duration.ofSeconds(10), () -> ffmpeg.stream().noneMatch(ProcessHandle::isAlive), "FFmpeg stopped");
+    System.out.printf("cancel reached FFmpeg in %.0f ms%n", (System.nanoTime() - t0) / 1e6);
+    assertThat(h.jobState(id)).isEqualTo("canceled");
+    // The worker's own report ("canceled", same token) is accepted as a repeat; the job stays canceled.
+    waitFor(Duration.ofSeconds(30), () -> {
+      try {
+        return Files.list(h.dir.resolve(runner.name).resolve("spool")).findAny().isEmpty();
+      } catch (Exception e) {
+        return true;
+      }
+    }, "the worker's report delivered");
+    assertThat(h.jobState(id)).isEqualTo("canceled");
+    assertThat(story(id)).containsExactly("queued#0", "leased#1", "running#1", "canceled#1");
+  }
+
+  @Test
+  @Order(4)
+  void aDrainingNodeFinishesWhatRunsAndTakesNothingNew() throws Exception {
+    String first = submit(15, new JsonObject().put("labels", new JsonObject().put("site", "a")));
+    waitState(first, "running", 120);
+    assertThat(h.request(Addresses.NODE_DRAIN, new JsonObject().put("node_id", workerA.id)).getString("state"))
+      .isEqualTo("draining");
+    String second = submit(1, new JsonObject().put("labels", new JsonObject().put("site", "a")));
+    waitState(first, "succeeded", 180);
+    // Several heartbeats later the job for site a still waits: the only node with that label is draining.
+    Thread.sleep(3000);
+    assertThat(h.jobState(second)).isEqualTo("queued");
+    assertThat(h.request(Addresses.NODE_GET, new JsonObject().put("node_id", workerA.id)).getString("state")).isEqualTo("draining");
+    h.request(Addresses.NODE_RESUME, new JsonObject().put("node_id", workerA.id));
+    waitState(second, "succeeded", 120);
+    assertThat(job(second).getString("node_id")).isEqualTo(workerA.id);
+  }
+
+  @Test
+  @Order(5)
+  void aResultFinishedWhileNoMasterAnswersIsDeliveredWhenOneIsBack() throws Exception {
+    String id = submit(8, new JsonObject().put("labels", new JsonObject().put("site", "b")));
+    waitState(id, "running", 120);
+    h.stop(master);
+    Path spool = h.dir.resolve(workerB.name).resolve("spool");
+    waitFor(Duration.ofSeconds(180), () -> {
+      try {
+        return Files.isDirectory(spool) && Files.list(spool).anyMatch(f -> f.toString().endsWith(".json"));
+      } catch (Exception e) {
+        return false;
+      }
+    }, "the finished result spooled on " + workerB.name);
+    h.launch(master);
+    waitState(id, "succeeded", 120);
+    waitFor(Duration.ofSeconds(30), () -> {
+      try {
+        return Files.list(spool).noneMatch(f -> f.toString().endsWith(".json"));
+      } catch (Exception e) {
+        return false;
+      }
+    }, "the spool emptied");
+    assertThat(job(id).getInteger("attempt")).isEqualTo(1);
+    assertThat(h.sql("SELECT count(*) FROM results WHERE job_id = $1", UUID.fromString(id)).iterator().next().getLong(0))
+      .isEqualTo(1);
+  }
+
+  @Test
+  @Order(6)
+  void theMasterRidesOutAPostgresRestartWithoutLosingAJob() throws Exception {
+    String id = submit(10, null);
+    waitState(id, "running", 120);
+    h.pg.restart();
+    waitFor(Duration.ofSeconds(180), () -> {
+      try {
+        return "succeeded".equals(h.jobState(id));
+      } catch (Exception e) {
+        return false; // this client's own connections were dropped too; the pool opens new ones
+      }
+    }, "job " + id + " succeeded after the database restart");
+    assertThat(job(id).getInteger("attempt")).isEqualTo(1);
+    // The master still serves.
+    String next = submit(1, null);
+    waitState(next, "succeeded", 120);
+  }
+
+  @Test
+  @Order(7)
+  void whenTheLeadingMasterDiesAnotherTakesOverHousekeeping() throws Exception {
+    ClusterHarness.Node second = h.master("master-2");
+    String leaderId = h.sql("SELECT master_id FROM leader").iterator().next().getString(0);
+    ClusterHarness.Node leader = leaderId.equals(second.id) ? second : master;
+    ClusterHarness.Node survivor = leader == master ? second : master;
+    assertThat(leaderId).isEqualTo(leader.id);
+    int members = ClusterSetup.members(h.client).size();
+    h.kill(leader);
+    waitFor(Duration.ofSeconds(60), () -> {
+      try {
+        return survivor.id.equals(h.sql("SELECT master_id FROM leader WHERE last_sweep > now() - interval '3 seconds'")
+          .iterator().next().getString(0));
+      } catch (Exception e) {
+        return false;
+      }
+    }, "the surviving master leading housekeeping");
+    // Requests round-robin over the masters' consumers: wait until the cluster has dropped the dead one's.
+    waitFor(Duration.ofSeconds(60), () -> ClusterSetup.members(h.client).size() == members - 1,
+      "the cluster noticing the dead master");
+    // Housekeeping works there: a worker killed mid-job loses it to the other.
+    String id = submit(30, null);
+    waitState(id, "running", 120);
+    ClusterHarness.Node victim = byId(job(id).getString("node_id"));
+    h.kill(victim);
+    waitState(id, "succeeded", 240);
+    assertThat(job(id).getInteger("attempt")).isEqualTo(2);
+  }
 }
