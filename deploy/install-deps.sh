@@ -3,6 +3,7 @@
 #   ffmpeg                FFmpeg with libx264, libx265, libsvtav1, libvpx (Debian's build)
 #   postgresql            server binaries (initdb, pg_ctl) for the embedded job store
 #   util-linux            runuser and setsid (the embedded database runs as an unprivileged user when ffrtmp runs as root)
+#   openssl               makes the cluster's CA and node certificates (event-bus TLS; see docs/cluster.md)
 # Usage: sudo deploy/install-deps.sh [--check]   (--check only reports, installs nothing; exit 1 if something is missing)
 set -euo pipefail
 
@@ -35,6 +36,13 @@ if have runuser && have setsid; then
 else
   echo "runuser/setsid: missing"
   missing+=(util-linux)
+fi
+
+if have openssl; then
+  echo "openssl: found"
+else
+  echo "openssl: missing"
+  missing+=(openssl)
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then
