@@ -2,6 +2,7 @@ package io.ffrtmp.bench;
 
 import io.ffrtmp.cli.CommandLogging;
 import io.ffrtmp.cli.PowerSourceOptions;
+import io.ffrtmp.cluster.ClusterFlags;
 import io.ffrtmp.job.Campaign;
 import io.ffrtmp.job.SpecException;
 import io.ffrtmp.node.NodeConfig;
@@ -91,6 +92,13 @@ public final class BenchCommand implements Callable<Integer> {
     defaultValue = "1")
   int slots;
 
+  @Mixin
+  ClusterFlags cluster;
+
+  @Option(names = "--every-node", description = "With --join: run every configuration on every node that is up, to compare "
+    + "hardware (ranked per node).")
+  boolean everyNode;
+
   @Option(names = "--no-progress", description = "No live progress bar (one line per finished job instead).")
   boolean noProgress;
 
@@ -114,17 +122,20 @@ public final class BenchCommand implements Callable<Integer> {
       err.println(options);
       return EXIT_BAD_INPUT;
     }
-    try {
-      FfmpegInfo.probe(ffmpeg);
-    } catch (FfmpegInfo.MissingException e) {
-      err.println(e.getMessage());
-      return EXIT_MISSING_DEPENDENCY;
+    boolean clustered = !cluster.join.isEmpty();
+    if (!clustered) {
+      try {
+        FfmpegInfo.probe(ffmpeg);
+      } catch (FfmpegInfo.MissingException e) {
+        err.println(e.getMessage());
+        return EXIT_MISSING_DEPENDENCY;
+      }
     }
     Path outDir = out != null ? out : Path.of("results", safeName(campaign.name()) + "-"
       + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     String dbUri = db != null ? db : System.getenv("FFRTMP_DB");
     for (Campaign.Configuration c : campaign.configurations()) {
-      if (c.spec().input().isFile()) {
+      if (c.spec().input().isFile() && !clustered) { // on a cluster, each worker checks against its own media roots
         try {
           MediaRoots.resolve(mediaRoots, c.spec().input().path());
         } catch (MediaRoots.RejectedException e) {
@@ -137,7 +148,7 @@ public final class BenchCommand implements Callable<Integer> {
       sources.applyTo(new PowerConfig(PowerConfig.DEFAULT_POWERCAP_ROOT, Path.of("/proc"), pollMs, idleWatts, maxWatts))
         .withModelFile(modelFile), List.copyOf(mediaRoots));
     boolean interactive = !noProgress && System.console() != null;
-    return new BenchRun(campaign, config, outDir, interactive, stdout, err).call();
+    return new BenchRun(campaign, config, clustered ? cluster.options() : null, everyNode, outDir, interactive, stdout, err).call();
   }
 
   /** A campaign's name as one harmless path segment: it comes from a file, so it never steers where files go. */
@@ -176,6 +187,13 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private String checkOptions() {
+    if (everyNode && cluster.join.isEmpty()) {
+      return "--every-node: only with --join (a cluster to run on); on this machine there is one node";
+    }
+    String clusterProblem = cluster.check();
+    if (clusterProblem != null) {
+      return clusterProblem;
+    }
     if (slots < 1 || slots > 64) {
       return "--slots: " + slots + " is out of range; accepted: 1 to 64";
     }

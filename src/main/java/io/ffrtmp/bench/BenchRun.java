@@ -7,10 +7,10 @@ import io.ffrtmp.analysis.QualityMetric;
 import io.ffrtmp.analysis.RankingTable;
 import io.ffrtmp.analysis.ResultFiles;
 import io.ffrtmp.cluster.Addresses;
+import io.ffrtmp.cluster.ClusterOptions;
 import io.ffrtmp.job.Campaign;
 import io.ffrtmp.job.JobState;
 import io.ffrtmp.node.NodeConfig;
-import io.ffrtmp.node.StandaloneNode;
 import io.ffrtmp.worker.engine.FfmpegInfo;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -36,6 +36,9 @@ final class BenchRun implements Callable<Integer> {
 
   private final Campaign campaign;
   private final NodeConfig config;
+  /** Null: run here; else join this cluster and run there. */
+  private final ClusterOptions cluster;
+  private final boolean everyNode;
   private final Path outDir;
   private final boolean interactive;
   private final PrintStream out;
@@ -45,11 +48,18 @@ final class BenchRun implements Callable<Integer> {
   private final AtomicBoolean interrupted = new AtomicBoolean();
   private final AtomicReference<UUID> campaignId = new AtomicReference<>();
   private final List<String> warnings = new java.util.ArrayList<>();
-  private volatile StandaloneNode node;
+  private volatile BenchBackend node;
 
   BenchRun(Campaign campaign, NodeConfig config, Path outDir, boolean interactive, PrintStream out, PrintStream err) {
+    this(campaign, config, null, false, outDir, interactive, out, err);
+  }
+
+  BenchRun(Campaign campaign, NodeConfig config, ClusterOptions cluster, boolean everyNode, Path outDir, boolean interactive,
+           PrintStream out, PrintStream err) {
     this.campaign = campaign;
     this.config = config;
+    this.cluster = cluster;
+    this.everyNode = everyNode;
     this.outDir = outDir;
     this.interactive = interactive;
     this.out = out;
@@ -72,7 +82,7 @@ final class BenchRun implements Callable<Integer> {
       err.println("bench failed: " + describe(e));
       return 1;
     } finally {
-      StandaloneNode n = node;
+      BenchBackend n = node;
       if (n != null) {
         n.close();
       }
@@ -86,17 +96,29 @@ final class BenchRun implements Callable<Integer> {
   }
 
   private int run() throws Exception {
-    err.printf("ffrtmp bench: campaign '%s', %d configurations x %d = %d jobs; data in %s%n", campaign.name(),
-      campaign.configurations().size(), campaign.repeat(), campaign.jobCount(), config.dataDir());
-    node = StandaloneNode.start(config);
+    if (cluster == null) {
+      err.printf("ffrtmp bench: campaign '%s', %d configurations x %d = %d jobs; data in %s%n", campaign.name(),
+        campaign.configurations().size(), campaign.repeat(), campaign.jobCount(), config.dataDir());
+      node = BenchBackend.local(config);
+    } else {
+      err.printf("ffrtmp bench: campaign '%s', %d configurations x %d%s; joining cluster %s via %s%n", campaign.name(),
+        campaign.configurations().size(), campaign.repeat(), everyNode || campaign.everyNode() ? " on every node" : "",
+        cluster.name(), String.join(",", cluster.join()));
+      node = BenchBackend.cluster(cluster);
+    }
     if (interrupted.get()) {
       return BenchCommand.EXIT_INTERRUPTED;
     }
     var bus = node.vertx().eventBus();
-    describeEnergySources(node.worker().node());
+    if (node.localNode() != null) {
+      describeEnergySources(node.localNode());
+    } else {
+      err.println("energy: measured or estimated on each node as its sources allow (each result says which); "
+        + "no idle baseline in cluster mode");
+    }
 
     JsonObject baseline = null;
-    if (campaign.idleBaselineS() > 0) {
+    if (campaign.idleBaselineS() > 0 && node.measuresIdleBaseline()) {
       err.printf("measuring the idle baseline for %.0f s (keep the machine quiet)...%n", campaign.idleBaselineS());
       JsonObject reply = await(bus.<JsonObject>request(Addresses.WORKER_IDLE_BASELINE,
         new JsonObject().put("duration_s", campaign.idleBaselineS()),
@@ -112,13 +134,18 @@ final class BenchRun implements Callable<Integer> {
       return BenchCommand.EXIT_INTERRUPTED;
     }
 
-    BenchProgress progress = new BenchProgress(campaign.name(), campaign.jobCount(), interactive, err);
+    // Made once the master says how many jobs there are (placed on every node, a campaign has more than its file says).
+    AtomicReference<BenchProgress> bar = new AtomicReference<>();
     MessageConsumer<JsonObject> progressConsumer = bus.consumer(Addresses.JOB_PROGRESS, m -> {
-      if (mine(m.body())) {
-        progress.progress(m.body());
+      if (mine(m.body()) && bar.get() != null) {
+        bar.get().progress(m.body());
       }
     });
-    MessageConsumer<JsonObject> eventConsumer = bus.consumer(Addresses.JOB_EVENTS, m -> onEvent(m.body(), progress));
+    MessageConsumer<JsonObject> eventConsumer = bus.consumer(Addresses.JOB_EVENTS, m -> {
+      if (bar.get() != null) {
+        onEvent(m.body(), bar.get());
+      }
+    });
     await(progressConsumer.completion(), 10);
     await(eventConsumer.completion(), 10);
 
@@ -126,20 +153,24 @@ final class BenchRun implements Callable<Integer> {
     try {
       submitted = await(bus.<JsonObject>request(Addresses.CAMPAIGN_SUBMIT, new JsonObject()
         .put("campaign", campaign.source().copy().put("repeat", campaign.repeat()).put("idle_baseline_s", campaign.idleBaselineS()))
-        .put("name", campaign.name()).put("actor", "bench")), 60).body();
+        .put("name", campaign.name()).put("actor", "bench").put("every_node", everyNode)), 60).body();
     } catch (ReplyException e) {
-      progress.close();
       err.println("campaign rejected: " + e.getMessage());
       return BenchCommand.EXIT_BAD_INPUT;
     }
     UUID id = UUID.fromString(submitted.getString("campaign_id"));
+    BenchProgress progress = new BenchProgress(campaign.name(), submitted.getInteger("jobs", campaign.jobCount()), interactive, err);
+    bar.set(progress);
     campaignId.set(id);
-    await(node.store().setCampaignBaseline(id, baseline, node.worker().node()), 30);
     checkDone(id);
+    if (cluster != null) {
+      // Events are the fast path; this catches any missed while the client was busy.
+      node.vertx().setPeriodic(5000, t -> checkDone(id));
+    }
 
     allDone.await();
     progress.close();
-    await(node.store().finishCampaign(id), 30);
+    await(node.finished(id, baseline), 30);
     return report(id);
   }
 
@@ -200,7 +231,7 @@ final class BenchRun implements Callable<Integer> {
 
   /** The store is the truth: the campaign is done when no job of it is left unfinished. */
   private void checkDone(UUID id) {
-    node.store().campaignStates(id).onSuccess(states -> {
+    node.states(id).onSuccess(states -> {
       int open = states.entrySet().stream().filter(s -> !s.getKey().terminal()).mapToInt(Map.Entry::getValue).sum();
       if (open == 0) {
         allDone.countDown();
@@ -209,8 +240,8 @@ final class BenchRun implements Callable<Integer> {
   }
 
   private int report(UUID id) throws Exception {
-    JsonObject meta = await(node.store().campaign(id), 30);
-    List<JsonObject> results = await(node.store().campaignResults(id), 60);
+    JsonObject meta = await(node.meta(id), 30);
+    List<JsonObject> results = await(node.results(id), 60);
     meta.put("description", campaign.description()).put("interrupted", interrupted.get())
       .put("warnings", new JsonArray(warnings));
     QualityMetric metric = QualityMetric.valueOf(campaign.qualityMetric().name());
@@ -236,7 +267,7 @@ final class BenchRun implements Callable<Integer> {
   /** Ctrl-C: cancel the campaign (the worker stops FFmpeg), let {@link #run} write the report, then let the JVM go. */
   private void onInterrupt() {
     interrupted.set(true);
-    StandaloneNode n = node;
+    BenchBackend n = node;
     UUID id = campaignId.get();
     if (n != null && id != null && allDone.getCount() > 0) {
       err.println();

@@ -9,7 +9,11 @@ public final class Addresses {
   private Addresses() {
   }
 
-  /** Request: {@code {"campaign": {...campaign file...}, "actor": "..."}} → {@code {"campaign_id", "jobs"}}; fails 400 on bad input. */
+  /**
+   * Request: {@code {"campaign": {...campaign file...}, "name", "actor", "every_node": false}} → {@code {"campaign_id",
+   * "jobs"}}; fails 400 on bad input. With {@code every_node} (or the file's {@code "placement": "every_node"}) every
+   * configuration runs on every node that is up.
+   */
   public static final String CAMPAIGN_SUBMIT = "ffrtmp.master.campaign.submit";
   /** Request: {@code {"campaign_id", "reason"}} → {@code {"canceled": n}}; also tells workers to stop its running job. */
   public static final String CAMPAIGN_CANCEL = "ffrtmp.master.campaign.cancel";

@@ -30,6 +30,32 @@ public record Campaign(String name, String description, JsonObject source, List<
     return configurations.size() * repeat;
   }
 
+  /** Whether the campaign asks to run every configuration on every node ({@code "placement": "every_node"}). */
+  public boolean everyNode() {
+    return "every_node".equals(source.getString("placement"));
+  }
+
+  /**
+   * Every configuration once per node, pinned there: the keys gain {@code @node}, so rankings compare the same setting
+   * across machines.
+   */
+  public Campaign onEveryNode(List<String> nodeIds) {
+    if (nodeIds.isEmpty()) {
+      throw new SpecException("placement", "every_node, but no node is up to run on");
+    }
+    if ((long) configurations.size() * nodeIds.size() * repeat > MAX_JOBS) {
+      throw new SpecException("placement", configurations.size() + " configurations on " + nodeIds.size() + " nodes x "
+        + repeat + " is more than " + MAX_JOBS + " jobs");
+    }
+    List<Configuration> pinned = new ArrayList<>();
+    for (Configuration c : configurations) {
+      for (String node : nodeIds) {
+        pinned.add(new Configuration(c.key() + " @" + node, c.spec().onNode(node), c.origin() + " on " + node));
+      }
+    }
+    return new Campaign(name, description, source, pinned, repeat, idleBaselineS, qualityMetric);
+  }
+
   public static Campaign load(Path file) throws IOException {
     String text = Files.readString(file, StandardCharsets.UTF_8);
     JsonObject json;

@@ -71,12 +71,23 @@ public final class MasterVerticle extends VerticleBase {
       msg.fail(Addresses.BAD_REQUEST, e.toString());
       return;
     }
-    store.createCampaign(campaign, body.getString("actor", "api"))
-      .onSuccess(id -> {
-        vertx.eventBus().publish(Addresses.JOBS_AVAILABLE, new JsonObject().put("campaign_id", id.toString()));
-        msg.reply(new JsonObject().put("campaign_id", id.toString()).put("jobs", campaign.jobCount()));
+    Future<Campaign> placed = !campaign.everyNode() && !body.getBoolean("every_node", false)
+      ? Future.succeededFuture(campaign)
+      : nodes.list().map(all -> campaign.onEveryNode(all.stream().filter(n -> "up".equals(n.getString("state")))
+        .map(n -> n.getString("node_id")).toList()));
+    placed.compose(c -> store.createCampaign(c, body.getString("actor", "api")).map(id -> new JsonObject()
+        .put("campaign_id", id.toString()).put("jobs", c.jobCount())))
+      .onSuccess(reply -> {
+        vertx.eventBus().publish(Addresses.JOBS_AVAILABLE, new JsonObject().put("campaign_id", reply.getString("campaign_id")));
+        msg.reply(reply);
       })
-      .onFailure(e -> fail(msg, e));
+      .onFailure(e -> {
+        if (e instanceof SpecException se) {
+          msg.fail(Addresses.BAD_REQUEST, se.toString());
+        } else {
+          fail(msg, e);
+        }
+      });
   }
 
   private void cancelCampaign(Message<JsonObject> msg) {

@@ -75,7 +75,7 @@ public final class ClusterNode implements AutoCloseable {
       String masterId = "master-" + identity.id() + "-" + UUID.randomUUID().toString().substring(0, 4);
       await(vertx.deployVerticle(new MasterVerticle(store)), 60);
       await(vertx.deployVerticle(new Housekeeping(store, db, masterId)), 60);
-      LOG.info("master {} up: cluster {} on {}:{}, database {}", masterId, o.clusterName, o.clusterHost, o.clusterPort,
+      LOG.info("master {} up: cluster {} on {}:{}, database {}", masterId, o.cluster.clusterName, o.cluster.clusterHost, o.cluster.clusterPort,
         embedded != null ? "embedded in " + o.dataDir() : db.getHost() + ":" + db.getPort() + "/" + db.getDatabase());
       return new ClusterNode(vertx, embedded, identity, store, masterId);
     } catch (Exception e) {
@@ -92,7 +92,7 @@ public final class ClusterNode implements AutoCloseable {
       vertx = await(ClusterSetup.start(o.cluster(), new VertxOptions()), 120);
       WorkerConfig wc = new WorkerConfig(identity.id(), o.dataDir().resolve("work"), o.dataDir().resolve("output"), o.ffmpeg,
         o.power(), 5_000, o.slots, o.mediaRoots, o.labels, Duration.ofMillis(o.heartbeatMs), o.dataDir().resolve("spool"));
-      LOG.info("worker {} joining cluster {} on {}:{}", identity.id(), o.clusterName, o.clusterHost, o.clusterPort);
+      LOG.info("worker {} joining cluster {} on {}:{}", identity.id(), o.cluster.clusterName, o.cluster.clusterHost, o.cluster.clusterPort);
       await(vertx.deployVerticle(new WorkerVerticle(wc)), 24 * 3600);
       return new ClusterNode(vertx, null, identity, null, identity.id());
     } catch (Exception e) {

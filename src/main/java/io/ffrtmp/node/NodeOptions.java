@@ -1,6 +1,7 @@
 package io.ffrtmp.node;
 
 import io.ffrtmp.cli.PowerSourceOptions;
+import io.ffrtmp.cluster.ClusterFlags;
 import io.ffrtmp.cluster.ClusterOptions;
 import io.ffrtmp.master.dispatch.DispatchSettings;
 import io.ffrtmp.power.PowerConfig;
@@ -24,32 +25,8 @@ public final class NodeOptions {
     + "several masters share one. Default: $FFRTMP_DB, else an embedded server in the data directory.")
   public String db;
 
-  @Option(names = "--cluster-host", paramLabel = "ADDR", description = "This node's address on the cluster network; Hazelcast "
-    + "and the event bus both bind to it (default: ${DEFAULT-VALUE}).", defaultValue = "127.0.0.1")
-  public String clusterHost;
-
-  @Option(names = "--join", paramLabel = "HOST[:PORT],...", split = ",", description = "Cluster members to contact (TCP-IP; "
-    + "multicast is never used). Default: this node's own address.")
-  public List<String> join = new ArrayList<>();
-
-  @Option(names = "--cluster-port", paramLabel = "PORT", description = "Hazelcast's first port; the next ones are tried when "
-    + "it is taken (default: ${DEFAULT-VALUE}).", defaultValue = "5801")
-  public int clusterPort;
-
-  @Option(names = "--cluster-name", paramLabel = "NAME", description = "Only nodes with the same name form a cluster "
-    + "(default: ${DEFAULT-VALUE}).", defaultValue = "ffrtmp")
-  public String clusterName;
-
-  @Option(names = "--cluster-cert", paramLabel = "PEM", description = "Event-bus TLS: this node's certificate (with "
-    + "--cluster-key and --cluster-ca; every member must be configured alike).")
-  public Path clusterCert;
-
-  @Option(names = "--cluster-key", paramLabel = "PEM", description = "Event-bus TLS: this node's private key (PKCS#8 PEM).")
-  public Path clusterKey;
-
-  @Option(names = "--cluster-ca", paramLabel = "PEM", description = "Event-bus TLS: the CA certificate every member's "
-    + "certificate is signed by; peers without one are refused.")
-  public Path clusterCa;
+  @Mixin
+  public ClusterFlags cluster;
 
   @Option(names = "--slots", paramLabel = "N", description = "Worker: jobs run at once (default: ${DEFAULT-VALUE}).",
     defaultValue = "1")
@@ -118,15 +95,9 @@ public final class NodeOptions {
     if (liveStallS < 5 || stallMinS < 5) {
       return (liveStallS < 5 ? "--live-stall-s" : "--stall-min-s") + ": accepted: at least 5 seconds";
     }
-    if (clusterPort < 1 || clusterPort > 65_000) {
-      return "--cluster-port: " + clusterPort + " is out of range; accepted: 1 to 65000";
-    }
-    if (!clusterName.matches("[A-Za-z0-9._-]{1,64}")) {
-      return "--cluster-name: '" + clusterName + "'; accepted: 1 to 64 letters, digits, '.', '_' or '-'";
-    }
-    int tlsFiles = (clusterCert == null ? 0 : 1) + (clusterKey == null ? 0 : 1) + (clusterCa == null ? 0 : 1);
-    if (tlsFiles != 0 && tlsFiles != 3) {
-      return "--cluster-cert, --cluster-key, --cluster-ca: give all three for event-bus TLS, or none";
+    String clusterProblem = cluster.check();
+    if (clusterProblem != null) {
+      return clusterProblem;
     }
     for (Map.Entry<String, String> l : labels.entrySet()) {
       if (!l.getKey().matches("[A-Za-z0-9][A-Za-z0-9._/-]{0,62}") || !l.getValue().matches("[A-Za-z0-9._/-]{0,63}")) {
@@ -153,8 +124,7 @@ public final class NodeOptions {
   }
 
   public ClusterOptions cluster() {
-    ClusterOptions.Tls tls = clusterCert == null ? null : new ClusterOptions.Tls(clusterCert, clusterKey, clusterCa);
-    return new ClusterOptions(clusterHost, join, clusterPort, clusterName, 0, tls);
+    return cluster.options();
   }
 
   public PowerConfig power() {

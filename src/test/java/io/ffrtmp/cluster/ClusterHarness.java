@@ -117,6 +117,26 @@ final class ClusterHarness implements AutoCloseable {
     return n;
   }
 
+  /** The flags that put a command-line client (bench --join) into this cluster, on a port of its own. */
+  List<String> clientFlags() {
+    return List.of("--cluster-host", "127.0.0.1", "--cluster-port", String.valueOf(basePort + 6), "--cluster-name", clusterName,
+      "--join", String.join(",", members));
+  }
+
+  /** Runs the jar to completion (e.g. bench --join) and returns its exit code; output in NAME.out / NAME.log. */
+  int runJar(String name, List<String> args, int timeoutS) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+      "-Xmx384m", "-jar", JAR.toAbsolutePath().toString()));
+    cmd.addAll(args);
+    Process p = new ProcessBuilder(cmd).directory(dir.toFile())
+      .redirectOutput(dir.resolve(name + ".out").toFile()).redirectError(dir.resolve(name + ".log").toFile()).start();
+    if (!p.waitFor(timeoutS, java.util.concurrent.TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError(name + " did not finish in " + timeoutS + " s:\n" + Files.readString(dir.resolve(name + ".log")));
+    }
+    return p.exitValue();
+  }
+
   /** Starts (or starts again) the node's process and waits until it says it runs. */
   void launch(Node n) throws Exception {
     if (!Files.exists(JAR)) {

@@ -136,12 +136,42 @@ class DistributedIT {
     waitFor(Duration.ofSeconds(60), () -> upNodes() == 2, "the restarted worker registered again");
   }
 
+  @Test
+  @Order(3)
+  void benchJoinsTheClusterAndRunsEveryConfigurationOnEveryNode() throws Exception {
+    Path campaign = h.dir.resolve("hw.json");
+    Files.writeString(campaign, """
+      {"name": "hw", "base": {"input": {"duration_s": 1}, "video": {"resolution": "320x240", "fps": 30},
+                              "measure": {"quality": ["psnr"]}},
+       "configurations": [{"video": {"encoder": "libx264", "preset": "ultrafast"}},
+                          {"video": {"encoder": "libx264", "preset": "veryfast"}}],
+       "repeat": 1}""");
+    Path out = h.dir.resolve("hw-out");
+    List<String> args = new ArrayList<>(List.of("bench", campaign.toString(), "--every-node", "--out", out.toString(),
+      "--no-progress"));
+    args.addAll(h.clientFlags());
+    int exit = h.runJar("bench-hw", args, 300);
+    assertThat(exit).as(Files.readString(h.dir.resolve("bench-hw.log"))).isZero();
+    JsonArray jobs = new JsonObject(Files.readString(out.resolve("results.json"))).getJsonArray("jobs");
+    assertThat(jobs).hasSize(4);
+    List<String> keys = jobs.stream().map(j -> ((JsonObject) j).getString("config_key")).sorted().toList();
+    assertThat(keys).anyMatch(k -> k.endsWith("@" + workerA.id)).anyMatch(k -> k.endsWith("@" + workerB.id));
+    for (Object j : jobs) {
+      JsonObject r = (JsonObject) j;
+      assertThat(r.getString("state")).isEqualTo("succeeded");
+      // Each ran where its key says.
+      assertThat(r.getString("config_key")).endsWith("@" + r.getJsonObject("node", new JsonObject()).getString("node_id",
+        job(r.getString("job_id")).getString("node_id")));
+    }
+    assertThat(Files.readString(h.dir.resolve("bench-hw.out"))).contains("@" + workerA.id);
+  }
+
   static List<ProcessHandle> ffmpegUnder(ClusterHarness.Node n) {
     return n.process.descendants().filter(p -> p.info().command().map(c -> c.endsWith("ffmpeg")).orElse(false)).toList();
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void cancelStopsTheRunningFfmpegAndTheJobEndsCanceled() throws Exception {
     String id = submit(120, null);
     waitState(id, "running", 120);
@@ -168,7 +198,7 @@ class DistributedIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aDrainingNodeFinishesWhatRunsAndTakesNothingNew() throws Exception {
     String first = submit(15, new JsonObject().put("labels", new JsonObject().put("site", "a")));
     waitState(first, "running", 120);
@@ -186,7 +216,7 @@ class DistributedIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aResultFinishedWhileNoMasterAnswersIsDeliveredWhenOneIsBack() throws Exception {
     String id = submit(8, new JsonObject().put("labels", new JsonObject().put("site", "b")));
     waitState(id, "running", 120);
@@ -214,7 +244,7 @@ class DistributedIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void theMasterRidesOutAPostgresRestartWithoutLosingAJob() throws Exception {
     String id = submit(10, null);
     waitState(id, "running", 120);
@@ -233,7 +263,7 @@ class DistributedIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void whenTheLeadingMasterDiesAnotherTakesOverHousekeeping() throws Exception {
     ClusterHarness.Node second = h.master("master-2");
     String leaderId = h.sql("SELECT master_id FROM leader").iterator().next().getString(0);

@@ -208,8 +208,13 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
   /** Restarts the server in place (same directory and port), dropping every connection: for failure tests. */
   public void restart() throws IOException {
-    run(command("pg_ctl", "-D", pgData.toString(), "-m", "fast", "-w", "-t", "60", "restart"), Duration.ofSeconds(90),
-      "restart the embedded PostgreSQL");
+    // The server's output goes to its log, as at start: otherwise it inherits our pipe and holds it open.
+    List<String> cmd = command("pg_ctl", "-D", pgData.toString(), "-l", pgData.resolve("server.log").toString(), "-m", "fast",
+      "-w", "-t", "60", "restart");
+    if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+      cmd.add(0, "/usr/bin/setsid");
+    }
+    run(cmd, Duration.ofSeconds(90), "restart the embedded PostgreSQL");
   }
 
   @Override

@@ -114,9 +114,16 @@ public final class JobStore {
         Row cur = rows.iterator().next();
         JobState state = JobState.of(cur.getString("state"));
         boolean sameAttempt = cur.getLong("fencing_token") == fencingToken;
-        if (sameAttempt && (state == to || to == JobState.FAILED && retryable
-            && (state == JobState.RETRY_WAIT || state == JobState.QUEUED))) {
+        if (sameAttempt && state == to) {
           return Future.succeededFuture(state); // the same result delivered twice
+        }
+        if (sameAttempt && (state == JobState.RETRY_WAIT || state == JobState.QUEUED)) {
+          if (to == JobState.FAILED && retryable) {
+            return Future.succeededFuture(state); // our own retry, delivered twice
+          }
+          // The master took the attempt away (lease expired, node lost, stalled): whatever the worker says now is late.
+          return Future.failedFuture(new StaleLeaseException("job " + jobId + ": attempt with fencing token " + fencingToken
+            + " no longer holds the job (" + state.id() + ")"));
         }
         Future<JobState> moved = to == JobState.FAILED && retryable
           ? retryOrFail(conn, jobId, fencingToken, actor, reason)

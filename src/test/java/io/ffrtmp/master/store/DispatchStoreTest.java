@@ -280,6 +280,10 @@ class DispatchStoreTest {
       assertThat(m.to()).isEqualTo(JobState.RETRY_WAIT);
       assertThat(m.reason()).contains("no progress for 20 s");
     });
+    // The worker, told to stop, reports "canceled" for the attempt: refused, the job still goes on to its retry.
+    assertThatThrownBy(() -> await(store.complete(l.jobId(), l.fencingToken(), JobState.CANCELED, new JsonObject(), "node-a",
+      "canceled: stalled"), 30)).isInstanceOf(JobStore.StaleLeaseException.class);
+    assertThat(await(store.job(l.jobId()), 30).orElseThrow().getString("state")).isEqualTo("retry_wait");
   }
 
   @Test
