@@ -114,6 +114,16 @@ class DistributedIT {
   }
 
   @Test
+  @Order(1)
+  void aSecondProcessOnAWorkersDataDirectoryIsRefused() throws Exception {
+    List<String> args = new ArrayList<>(List.of("--role", "worker", "--data-dir", h.dir.resolve(workerA.name).toString()));
+    args.addAll(h.clientFlags());
+    assertThat(h.runJar("dup", args, 120)).isEqualTo(1);
+    assertThat(Files.readString(h.dir.resolve("dup.log"))).contains("another ffrtmp process is using the data directory")
+      .contains(workerA.id);
+  }
+
+  @Test
   @Order(2)
   void aWorkerKilledMidJobLosesItAndAnotherFinishesItAsAttemptTwo() throws Exception {
     String id = submit(40, null);
