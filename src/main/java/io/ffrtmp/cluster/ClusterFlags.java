@@ -12,8 +12,9 @@ public final class ClusterFlags {
     + "Hazelcast and the event bus both bind to it (default: ${DEFAULT-VALUE}).", defaultValue = "127.0.0.1")
   public String clusterHost;
 
-  @Option(names = "--join", paramLabel = "HOST[:PORT],...", split = ",", description = "Cluster members to contact (TCP-IP; "
-    + "multicast is never used). Nodes default to their own address; bench joins a cluster only when this is given.")
+  @Option(names = {"--join", "--master"}, paramLabel = "HOST[:PORT],...", split = ",", description = "Cluster members to contact "
+    + "(TCP-IP; multicast is never used), e.g. the masters. Nodes default to their own address; bench runs on the cluster "
+    + "only when this is given.")
   public List<String> join = new ArrayList<>();
 
   @Option(names = "--cluster-port", paramLabel = "PORT", description = "Hazelcast's first port; the next ones are tried when "
