@@ -7,7 +7,7 @@ final class NodeSql {
   }
 
   static final String COLUMNS = "id, state, host, labels, slots, free_slots, encoders, power, hardware, running, watts, "
-    + "watts_source, registered_at, last_seen";
+    + "watts_source, registered_at, last_seen, (extract(epoch FROM now() - last_seen) * 1000)::bigint AS seen_ago_ms";
 
   /**
    * Insert, or take over a row whose process is gone: the same instance re-registering, a lost node, or one not seen

@@ -143,6 +143,7 @@ public final class NodeStore {
       .put("watts", r.getDouble("watts"))
       .put("watts_source", r.getString("watts_source"))
       .put("registered_at", r.getOffsetDateTime("registered_at").toString())
-      .put("last_seen", r.getOffsetDateTime("last_seen").toString());
+      .put("last_seen", r.getOffsetDateTime("last_seen").toString())
+      .put("seen_ago_ms", r.getLong("seen_ago_ms"));
   }
 }
