@@ -261,28 +261,28 @@ public final class DispatchBench {
     undeploy(members.subList(1, 3), ids);
   }
 
-  /** utime + stime of one process, in clock ticks (/proc/PID/stat fields 14 and 15). */
+  /** utime + stime of one process, in clock ticks (/proc/PID/stat fields 14 and 15); 0 for one that just exited. */
   static long cpuTicks(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-    } catch (Exception e) {
-      return 0; // a backend that just exited
-    }
+    long[] f = statTimes(pid);
+    return f[0] + f[1];
   }
 
-  /** The CPU ticks of a process, its exited children and its live ones (PostgreSQL's backends). */
+  /** The CPU ticks of a process, its exited children (fields 16 and 17) and its live ones (PostgreSQL's backends). */
   static long treeCpuTicks(long pid) {
-    long exited;
+    long[] f = statTimes(pid);
+    return f[0] + f[1] + f[2] + f[3]
+      + ProcessHandle.of(pid).map(p -> p.descendants().mapToLong(c -> cpuTicks(c.pid())).sum()).orElse(0L);
+  }
+
+  /** utime, stime, cutime, cstime from /proc/PID/stat; zeros when the process is gone. */
+  private static long[] statTimes(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      exited = Long.parseLong(f[13]) + Long.parseLong(f[14]);
+      return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12]), Long.parseLong(f[13]), Long.parseLong(f[14])};
     } catch (Exception e) {
-      exited = 0;
+      return new long[4];
     }
-    return exited + cpuTicks(pid) + ProcessHandle.of(pid).map(p -> p.descendants().mapToLong(c -> cpuTicks(c.pid())).sum()).orElse(0L);
   }
 
   static long rssKb(long pid) throws Exception {
