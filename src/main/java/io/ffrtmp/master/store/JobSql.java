@@ -28,6 +28,7 @@ final class JobSql {
    * other job counts as stalled (other jobs: at least $6, else twice the input's duration, or its timeout for whole files).
    */
   static final String CLAIM = """
+    WITH c AS (
     UPDATE jobs SET state = 'leased', node_id = $1, attempt = attempt + 1, fencing_token = nextval('fencing_tokens'),
            updated_at = now(), lease_expires_at = now() + ($3::bigint * interval '1 millisecond'),
            progress_at = now(), progress_seq = 0, not_before = NULL,
@@ -43,7 +44,10 @@ final class JobSql {
                     AND (j.spec->'requirements'->>'node' IS NULL OR j.spec->'requirements'->>'node' = n.id)
                   ORDER BY j.queue_rank, j.priority_rank, j.created_at, j.seq
                   FOR UPDATE OF j SKIP LOCKED LIMIT 1)
-    RETURNING id, campaign_id, config_key, repetition, attempt, fencing_token, spec""";
+    RETURNING id, campaign_id, config_key, repetition, attempt, fencing_token, spec),
+    e AS (INSERT INTO job_events (job_id, from_state, to_state, actor, reason, attempt)
+          SELECT id, 'queued', 'leased', $1, 'claimed', attempt FROM c)
+    SELECT * FROM c""";
 
   /** A transition that only happens when the caller's fencing token is the current one. */
   static final String MOVE_FENCED = """
@@ -56,6 +60,22 @@ final class JobSql {
       FROM (SELECT id, state AS before FROM jobs WHERE id = $1 FOR UPDATE) old
      WHERE j.id = old.id AND j.fencing_token = $2 AND j.state = ANY($5)
     RETURNING j.attempt, old.before""";
+
+  /** {@link #MOVE_FENCED} and its event in one statement ($7 actor, $8 reason): one round trip, atomic by itself. */
+  static final String MOVE_FENCED_WITH_EVENT = "WITH m AS (" + MOVE_FENCED + """
+    ),
+    e AS (INSERT INTO job_events (job_id, from_state, to_state, actor, reason, attempt)
+          SELECT $1, m.before, $3, $7, $8, m.attempt FROM m)
+    SELECT * FROM m""";
+
+  /** The first delivery of a final result: the move, its event and the result ($9) in one statement. */
+  static final String FINISH_FENCED = "WITH m AS (" + MOVE_FENCED + """
+    ),
+    e AS (INSERT INTO job_events (job_id, from_state, to_state, actor, reason, attempt)
+          SELECT $1, m.before, $3, $7, $8, m.attempt FROM m),
+    r AS (INSERT INTO results (job_id, attempt, result) SELECT $1, m.attempt, $9 FROM m
+          ON CONFLICT (job_id) DO UPDATE SET attempt = EXCLUDED.attempt, result = EXCLUDED.result, created_at = now())
+    SELECT * FROM m""";
 
   static final String CURRENT = "SELECT state, fencing_token, attempt FROM jobs WHERE id = $1";
 

@@ -77,22 +77,26 @@ public final class JobStore {
   public Future<Optional<JobLease>> claim(String nodeId, UUID instance, boolean busy) {
     Tuple t = Tuple.of(nodeId, busy, settings.lease().toMillis(), instance,
       (int) settings.liveStall().toSeconds(), (int) settings.minStall().toSeconds());
-    return pool.withTransaction(conn -> conn.preparedQuery(JobSql.CLAIM).execute(t)
-      .compose(rows -> {
-        if (rows.size() == 0) {
-          return Future.succeededFuture(Optional.<JobLease>empty());
-        }
-        Row r = rows.iterator().next();
-        JobLease lease = new JobLease(r.getUUID("id"), r.getUUID("campaign_id"), r.getString("config_key"),
-          r.getInteger("repetition"), r.getInteger("attempt"), r.getLong("fencing_token"), (JsonObject) r.getValue("spec"));
-        return event(conn, lease.jobId(), JobState.QUEUED, JobState.LEASED, nodeId, "claimed", lease.attempt())
-          .map(v -> Optional.of(lease));
-      }));
+    // One statement (the claim and its event): atomic without a transaction round trip.
+    return pool.preparedQuery(JobSql.CLAIM).execute(t).map(rows -> {
+      if (rows.size() == 0) {
+        return Optional.<JobLease>empty();
+      }
+      Row r = rows.iterator().next();
+      return Optional.of(new JobLease(r.getUUID("id"), r.getUUID("campaign_id"), r.getString("config_key"),
+        r.getInteger("repetition"), r.getInteger("attempt"), r.getLong("fencing_token"), (JsonObject) r.getValue("spec")));
+    });
   }
 
   /** Moves a job the caller holds under {@code fencingToken}; fails with {@link StaleLeaseException} otherwise. */
   public Future<JobState> move(UUID jobId, long fencingToken, JobState to, String actor, String reason) {
-    return pool.withTransaction(conn -> moveFenced(conn, jobId, fencingToken, to, actor, reason, null));
+    String error = to == JobState.FAILED || to == JobState.CANCELED ? reason : null;
+    return pool.preparedQuery(JobSql.MOVE_FENCED_WITH_EVENT)
+      .execute(Tuple.of(jobId, fencingToken, to.id(), error, heldSources(to), null).addString(actor).addString(reason))
+      .compose(rows -> rows.size() == 0
+        ? Future.failedFuture(new StaleLeaseException("job " + jobId + ": fencing token " + fencingToken
+          + " is not current, or the job cannot move to " + to.id()))
+        : Future.succeededFuture(to));
   }
 
   /** Stores the result and moves the job to its final state in one transaction; a repeated delivery is harmless. */
@@ -106,6 +110,27 @@ public final class JobStore {
    */
   public Future<JobState> complete(UUID jobId, long fencingToken, JobState to, boolean retryable, JsonObject result,
                                    String actor, String reason) {
+    if (to == JobState.FAILED && retryable) {
+      return completeChecked(jobId, fencingToken, to, true, result, actor, reason);
+    }
+    // The usual case, a first delivery by the current attempt, is one statement; anything else (a repeat, a stale
+    // token, an attempt the master took away) goes through the checked path, which says which.
+    String error = to == JobState.FAILED || to == JobState.CANCELED ? reason : null;
+    Tuple t = Tuple.of(jobId, fencingToken, to.id(), error, heldSources(to), to == JobState.FAILED ? "permanent" : null)
+      .addString(actor).addString(reason).addValue(result);
+    return pool.preparedQuery(JobSql.FINISH_FENCED).execute(t).compose(rows -> rows.size() > 0
+      ? Future.succeededFuture(to)
+      : completeChecked(jobId, fencingToken, to, false, result, actor, reason));
+  }
+
+  /** The states a worker's attempt holds a job in (leased, running) from which it may move it to {@code to}. */
+  private static String[] heldSources(JobState to) {
+    return java.util.Arrays.stream(JobState.sourcesOf(to))
+      .filter(x -> x.equals(JobState.LEASED.id()) || x.equals(JobState.RUNNING.id())).toArray(String[]::new);
+  }
+
+  private Future<JobState> completeChecked(UUID jobId, long fencingToken, JobState to, boolean retryable, JsonObject result,
+                                           String actor, String reason) {
     return pool.withTransaction(conn -> conn.preparedQuery(JobSql.CURRENT).execute(Tuple.of(jobId))
       .compose(rows -> {
         if (rows.size() == 0) {
