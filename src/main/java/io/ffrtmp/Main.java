@@ -3,9 +3,16 @@ package io.ffrtmp;
 import io.ffrtmp.bench.BenchCommand;
 import io.ffrtmp.cli.CalibrateCommand;
 import io.ffrtmp.cli.DoctorCommand;
+import io.ffrtmp.cli.client.CampaignsCommand;
+import io.ffrtmp.cli.client.JobsCommand;
+import io.ffrtmp.cli.client.NodesCommand;
+import io.ffrtmp.cli.client.TokenCommand;
+import io.ffrtmp.master.api.ServeOptions;
+import io.ffrtmp.node.StandaloneRole;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Parses the command line and hands over; all wiring lives in testable classes. */
@@ -14,8 +21,10 @@ import picocli.CommandLine.Option;
     "  ffrtmp bench [CAMPAIGN]            run a campaign here and rank configurations by J/frame",
     "  ffrtmp doctor                      check this machine and print the fix for anything unusable",
     "  ffrtmp calibrate                   fit this node's CPU power model with RAPL, for nodes without it",
-    "  ffrtmp --role master|worker|standalone   run a node"},
-  subcommands = {BenchCommand.class, DoctorCommand.class, CalibrateCommand.class})
+    "  ffrtmp jobs|nodes|campaigns|token ...   client commands over the REST API (docs/api.md)",
+    "  ffrtmp --role master|worker|standalone   run a node (standalone: master + worker + REST API)"},
+  subcommands = {BenchCommand.class, DoctorCommand.class, CalibrateCommand.class, JobsCommand.class, NodesCommand.class,
+    CampaignsCommand.class, TokenCommand.class})
 public final class Main implements Callable<Integer> {
 
   /** Node roles; each is parsed and validated now, and started by the release that brings it. */
@@ -24,11 +33,17 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--role", paramLabel = "ROLE", description = "Node role: ${COMPLETION-CANDIDATES}.")
   Role role;
 
+  @Mixin
+  ServeOptions serve;
+
   @Override
   public Integer call() {
     if (role == null) {
       new CommandLine(this).usage(System.out);
       return 0;
+    }
+    if (role == Role.standalone) {
+      return StandaloneRole.run(serve, System.out, System.err);
     }
     System.err.println("--role " + role + ": running as a long-lived " + role + " node (REST API, cluster) comes in a later "
       + "release of ffrtmp; this release runs campaigns with 'ffrtmp bench'.");

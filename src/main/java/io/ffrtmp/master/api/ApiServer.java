@@ -1,0 +1,213 @@
+package io.ffrtmp.master.api;
+
+import io.ffrtmp.master.store.ApiKeyStore;
+import io.ffrtmp.master.store.JobQueries;
+import io.ffrtmp.master.store.JobStore;
+import io.ffrtmp.master.store.NodeStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.JWTAuthHandler;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.spi.cluster.hazelcast.ClusterHealthCheck;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The REST API over HTTPS: routes from the OpenAPI contract (requests validated against it), JWT on every API route
+ * with a least role per operation, per-client rate limits, a body size limit, server-sent events, health and
+ * readiness probes and a small Prometheus text. {@link #start} is what the standalone and master roles call.
+ */
+public final class ApiServer {
+
+  private final HttpServer server;
+  private final Path adminKeyFile;
+  private final boolean adminKeyCreated;
+  private final Path certificate;
+  private final boolean tls;
+
+  private ApiServer(HttpServer server, Path adminKeyFile, boolean adminKeyCreated, Path certificate, boolean tls) {
+    this.server = server;
+    this.adminKeyFile = adminKeyFile;
+    this.adminKeyCreated = adminKeyCreated;
+    this.certificate = certificate;
+    this.tls = tls;
+  }
+
+  /** What start reads or makes in the data directory (blocking). */
+  private record Material(byte[] jwtSecret, Path cert, Path key, Path adminKeyFile, String adminKey, boolean adminKeyCreated) {
+  }
+
+  public static Future<ApiServer> start(Vertx vertx, ApiConfig config, JobStore store, NodeStore nodes) {
+    ApiKeyStore keys = new ApiKeyStore(store.pool());
+    JsonObject document = ApiContract.document();
+    return vertx.executeBlocking(() -> material(config))
+      .compose(m -> keys.known(m.adminKey())
+        .compose(known -> known ? Future.succeededFuture() : keys.add(m.adminKey(), "admin", "admin", "first start"))
+        .map(m))
+      .compose(m -> ApiContract.load(vertx, document).compose(contract -> {
+        Tokens tokens = new Tokens(vertx, m.jwtSecret());
+        Router router = router(vertx, config, contract, document, tokens, store, nodes, keys);
+        HttpServerOptions options = new HttpServerOptions().setHost(config.bind()).setPort(config.port())
+          .setCompressionSupported(true);
+        if (config.tls()) {
+          options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(m.cert().toString())
+              .setKeyPath(m.key().toString()))
+            .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
+        }
+        return vertx.createHttpServer(options).requestHandler(router).listen()
+          .map(s -> new ApiServer(s, m.adminKeyFile(), m.adminKeyCreated(), m.cert(), config.tls()));
+      }));
+  }
+
+  private static Material material(ApiConfig config) throws Exception {
+    Path dir = Files.createDirectories(config.apiDir());
+    byte[] secret = ApiSecrets.jwtSecret(dir);
+    Path cert = config.tlsCert();
+    Path key = config.tlsKey();
+    if (config.tls() && cert == null) {
+      Path[] made = ApiSecrets.selfSigned(dir);
+      cert = made[0];
+      key = made[1];
+    }
+    Path adminFile = dir.resolve(ApiSecrets.ADMIN_KEY);
+    boolean created = !Files.exists(adminFile);
+    if (created) {
+      ApiSecrets.writePrivate(adminFile, ApiKeyStore.newKey() + "\n");
+    }
+    return new Material(secret, cert, key, adminFile, Files.readString(adminFile, StandardCharsets.UTF_8).trim(), created);
+  }
+
+  private static Router router(Vertx vertx, ApiConfig config, OpenAPIContract contract, JsonObject document, Tokens tokens,
+                               JobStore store, NodeStore nodes, ApiKeyStore keys) {
+    RateLimiter limiter = new RateLimiter(config.rateBurst(), config.ratePerSecond());
+    AtomicLongArray responses = new AtomicLongArray(6); // by status class; [0] counts rate-limited answers
+    JWTAuthHandler jwt = JWTAuthHandler.create(tokens.auth());
+    RouterBuilder b = RouterBuilder.create(vertx, contract, io.vertx.ext.web.openapi.router.RequestExtractor.withBodyHandler())
+      .rootHandler((io.vertx.ext.web.handler.PlatformHandler) ctx -> limit(ctx, limiter, responses))
+      .rootHandler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()))
+      .rootHandler(ApiServer::jsonSyntax)
+      .security("bearer").httpHandler(jwt);
+    for (OpenAPIRoute route : b.getRoutes()) {
+      Object needed = route.getOperation().getExtensions().get("x-ffrtmp-role");
+      Role role = Role.of(String.valueOf(needed));
+      if (role != null) {
+        route.addHandler(ctx -> requireRole(ctx, role));
+      }
+    }
+    JobQueries queries = new JobQueries(store.pool());
+    new JobRoutes(vertx, queries, config.mediaRoots()).mount(b);
+    new CampaignRoutes(vertx, store, config.mediaRoots()).mount(b);
+    new NodeRoutes(nodes).mount(b);
+    new TokenRoutes(keys, tokens, config.tokenTtlMinutes()).mount(b);
+    new EventStream(vertx, queries).mount(b);
+    Router router = b.createRouter();
+
+    String docText = document.encode();
+    router.get("/api/v1/openapi.json").handler(jwt).handler(ctx -> ctx.response()
+      .putHeader("content-type", "application/json").end(docText));
+    HealthChecks ready = HealthChecks.create(vertx).register("database", 2000, p -> store.pool().query("SELECT 1").execute()
+      .onComplete(ar -> p.complete(ar.succeeded() ? Status.OK() : Status.KO(new JsonObject().put("error",
+        String.valueOf(ar.cause()))))));
+    if (vertx.isClustered()) {
+      ready.register("cluster", 2000, ClusterHealthCheck.createProcedure(vertx));
+    }
+    HealthChecks live = HealthChecks.create(vertx).register("api", p -> p.complete(Status.OK()));
+    if (!config.openProbes()) {
+      router.route("/health").handler(jwt);
+      router.route("/ready").handler(jwt);
+      router.route("/metrics").handler(jwt);
+    }
+    router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(live));
+    router.get("/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
+    router.get("/metrics").handler(ctx -> Metrics.render(store.pool(), responses).onSuccess(text -> ctx.response()
+      .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(text)).onFailure(ctx::fail));
+    router.route().failureHandler(ApiErrors::handle);
+    for (int status : new int[] {404, 405, 413}) {
+      router.errorHandler(status, ctx -> ApiErrors.handle(ctx));
+    }
+    return router;
+  }
+
+  private static void limit(RoutingContext ctx, RateLimiter limiter, AtomicLongArray responses) {
+    ctx.addEndHandler(v -> responses.incrementAndGet(Math.min(5, Math.max(1, ctx.response().getStatusCode() / 100))));
+    String client = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+    long waitS = limiter.acquire(client, System.nanoTime());
+    if (waitS > 0) {
+      responses.incrementAndGet(0);
+      ctx.response().putHeader("retry-after", Long.toString(waitS));
+      ApiErrors.send(ctx, 429, "rate_limited", null, "too many requests from " + client + "; retry after " + waitS + " s");
+      return;
+    }
+    ctx.next();
+  }
+
+  /** Malformed JSON is answered before validation, so the message says what is wrong with it. */
+  private static void jsonSyntax(RoutingContext ctx) {
+    if (ctx.body() != null && ctx.body().length() > 0) {
+      try {
+        Object parsed = io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
+        if (!(parsed instanceof JsonObject)) {
+          ApiErrors.send(ctx, 400, "bad_request", "body", "the body must be a JSON object");
+          return;
+        }
+      } catch (io.vertx.core.json.DecodeException e) {
+        ApiErrors.send(ctx, 400, "bad_request", "body", "malformed JSON: " + e.getMessage());
+        return;
+      }
+    }
+    ctx.next();
+  }
+
+  private static void requireRole(RoutingContext ctx, Role needed) {
+    Role has = Tokens.roleOf(ctx.user());
+    if (has == null) {
+      ctx.fail(401);
+    } else if (!has.allows(needed)) {
+      ApiErrors.send(ctx, 403, "forbidden", null, "this needs the " + needed.id() + " role; the token has " + has.id());
+    } else {
+      ctx.next();
+    }
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  public String url(String host) {
+    return (tls ? "https" : "http") + "://" + host + ":" + port();
+  }
+
+  /** Where the first admin key is kept (mode 0600). */
+  public Path adminKeyFile() {
+    return adminKeyFile;
+  }
+
+  /** True when this start made the admin key (first start on this data directory). */
+  public boolean adminKeyCreated() {
+    return adminKeyCreated;
+  }
+
+  /** The server's certificate (PEM), which clients on this machine pin; null without TLS. */
+  public Path certificate() {
+    return certificate;
+  }
+
+  public Future<Void> close() {
+    return server.close();
+  }
+}
