@@ -24,17 +24,17 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * server must present that very certificate, whatever name it was made for), a CA file (normal verification, host name
  * included), or, only when asked with --insecure, anything.
  */
-final class PinnedTrust {
+public final class PinnedTrust {
 
   private PinnedTrust() {
   }
 
-  static SSLContext pinned(Path certFile) throws IOException, GeneralSecurityException {
+  public static SSLContext pinned(Path certFile) throws IOException, GeneralSecurityException {
     X509Certificate pin = read(certFile).iterator().next();
     return context(new Checking(pin));
   }
 
-  static SSLContext ca(Path caFile) throws IOException, GeneralSecurityException {
+  public static SSLContext ca(Path caFile) throws IOException, GeneralSecurityException {
     KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
     ks.load(null, null);
     int i = 0;
@@ -48,7 +48,7 @@ final class PinnedTrust {
     return ctx;
   }
 
-  static SSLContext insecure() throws GeneralSecurityException {
+  public static SSLContext insecure() throws GeneralSecurityException {
     return context(new Checking(null));
   }
 

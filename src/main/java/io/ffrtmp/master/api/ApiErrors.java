@@ -22,6 +22,7 @@ public final class ApiErrors {
 
   private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
   private static final Pattern PARAMETER = Pattern.compile("parameter ([A-Za-z0-9_-]+)");
+  private static final Pattern REQUIRED = Pattern.compile("required propert(?:y|ies) \\W*([A-Za-z0-9_]+)");
 
   private ApiErrors() {
   }
@@ -64,6 +65,9 @@ public final class ApiErrors {
   /** The router's failure handler: whatever failed, the client gets the JSON error above. */
   public static void handle(RoutingContext ctx) {
     Throwable t = ctx.failure();
+    if (t instanceof HttpException h && h.getCause() instanceof ValidatorException v) {
+      t = v; // the contract's validation, wrapped by the router
+    }
     if (t instanceof ApiException e) {
       send(ctx, e.status, e.code, e.field, e.getMessage());
     } else if (t instanceof SpecException e) {
@@ -121,6 +125,10 @@ public final class ApiErrors {
         ? "contains characters or a form that is not accepted; accepted: letters, digits, space and . _ , : + = @ - "
           + "(and / in paths; no '..')"
         : String.valueOf(leaf.getError());
+      Matcher required = REQUIRED.matcher(String.valueOf(leaf.getError()));
+      if (keyword.endsWith("/required") && required.find()) {
+        return new SpecException(field.isEmpty() ? required.group(1) : field + "." + required.group(1), "required");
+      }
       return new SpecException(field.isEmpty() ? "body" : field, message);
     }
     return new SpecException("body", String.valueOf(e.getMessage()));
