@@ -23,7 +23,7 @@ final class NodeSql {
            cluster_node = EXCLUDED.cluster_node, running = '[]', registered_at = now(), last_seen = now()
      WHERE n.instance_id = EXCLUDED.instance_id OR n.state = 'lost'
         OR n.last_seen < now() - ($10::bigint * interval '1 millisecond')
-    RETURNING """ + COLUMNS;
+    RETURNING """ + " " + COLUMNS;
 
   static final String HEARTBEAT = """
     UPDATE nodes SET last_seen = now(), running = $3, free_slots = $4, watts = $5, watts_source = $6,
@@ -46,7 +46,7 @@ final class NodeSql {
   static final String SET_STATE = """
     UPDATE nodes SET state = CASE WHEN $2 = 'up' AND state = 'lost' THEN 'lost' ELSE $2 END
      WHERE id = $1
-    RETURNING """ + COLUMNS;
+    RETURNING """ + " " + COLUMNS;
 
   /** $1: ms without a heartbeat; $2: the cluster's live member ids (null when not clustered). */
   static final String MARK_LOST = """
