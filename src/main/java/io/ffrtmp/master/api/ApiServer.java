@@ -24,6 +24,8 @@ import io.vertx.spi.cluster.hazelcast.ClusterHealthCheck;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -34,14 +36,18 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class ApiServer {
 
-  private final HttpServer server;
+  private final Vertx vertx;
+  private final String deployment;
+  private final List<HttpServer> servers;
   private final Path adminKeyFile;
   private final boolean adminKeyCreated;
   private final Path certificate;
   private final boolean tls;
 
-  private ApiServer(HttpServer server, Path adminKeyFile, boolean adminKeyCreated, Path certificate, boolean tls) {
-    this.server = server;
+  private ApiServer(Vertx vertx, String deployment, List<HttpServer> servers, Path adminKeyFile, boolean adminKeyCreated, Path certificate, boolean tls) {
+    this.vertx = vertx;
+    this.deployment = deployment;
+    this.servers = servers;
     this.adminKeyFile = adminKeyFile;
     this.adminKeyCreated = adminKeyCreated;
     this.certificate = certificate;
@@ -49,7 +55,8 @@ public final class ApiServer {
   }
 
   /** What start reads or makes in the data directory (blocking). */
-  private record Material(byte[] jwtSecret, Path cert, Path key, Path adminKeyFile, String adminKey, boolean adminKeyCreated) {
+  private record Material(byte[] jwtSecret, Path cert, Path key, Path adminKeyFile, String adminKey, boolean adminKeyCreated,
+                          int port) {
   }
 
   public static Future<ApiServer> start(Vertx vertx, ApiConfig config, JobStore store, NodeStore nodes) {
@@ -62,15 +69,19 @@ public final class ApiServer {
       .compose(m -> ApiContract.load(vertx, document).compose(contract -> {
         Tokens tokens = new Tokens(vertx, m.jwtSecret());
         Router router = router(vertx, config, contract, document, tokens, store, nodes, keys);
-        HttpServerOptions options = new HttpServerOptions().setHost(config.bind()).setPort(config.port())
+        HttpServerOptions options = new HttpServerOptions().setHost(config.bind()).setPort(m.port())
           .setCompressionSupported(true);
         if (config.tls()) {
           options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(m.cert().toString())
               .setKeyPath(m.key().toString()))
             .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
         }
-        return vertx.createHttpServer(options).requestHandler(router).listen()
-          .map(s -> new ApiServer(s, m.adminKeyFile(), m.adminKeyCreated(), m.cert(), config.tls()));
+        // One server per core, each on its own event loop; Vert.x shares the port among a deployment's instances.
+        List<HttpServer> servers = java.util.Collections.synchronizedList(new ArrayList<>());
+        return vertx.deployVerticle(() -> new Listener(options, router, servers),
+            new io.vertx.core.DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()))
+          .map(deployment -> new ApiServer(vertx, deployment, List.copyOf(servers), m.adminKeyFile(), m.adminKeyCreated(),
+            m.cert(), config.tls()));
       }));
   }
 
@@ -89,7 +100,15 @@ public final class ApiServer {
     if (created) {
       ApiSecrets.writePrivate(adminFile, ApiKeyStore.newKey() + "\n");
     }
-    return new Material(secret, cert, key, adminFile, Files.readString(adminFile, StandardCharsets.UTF_8).trim(), created);
+    return new Material(secret, cert, key, adminFile, Files.readString(adminFile, StandardCharsets.UTF_8).trim(), created,
+      config.port() != 0 ? config.port() : freePort(config.bind()));
+  }
+
+  /** Port 0 (tests, benchmarks): a free port chosen here, since each instance given 0 would pick its own. */
+  private static int freePort(String bind) throws java.io.IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(bind))) {
+      return s.getLocalPort();
+    }
   }
 
   private static Router router(Vertx vertx, ApiConfig config, OpenAPIContract contract, JsonObject document, Tokens tokens,
@@ -185,7 +204,7 @@ public final class ApiServer {
   }
 
   public int port() {
-    return server.actualPort();
+    return servers.get(0).actualPort();
   }
 
   public String url(String host) {
@@ -207,7 +226,26 @@ public final class ApiServer {
     return certificate;
   }
 
+  /** Stops listening (open event streams end with it). */
   public Future<Void> close() {
-    return server.close();
+    return vertx.undeploy(deployment);
+  }
+
+  /** One instance of the HTTP server: closed with its verticle. */
+  private static final class Listener extends io.vertx.core.VerticleBase {
+    private final HttpServerOptions options;
+    private final Router router;
+    private final List<HttpServer> servers;
+
+    Listener(HttpServerOptions options, Router router, List<HttpServer> servers) {
+      this.options = options;
+      this.router = router;
+      this.servers = servers;
+    }
+
+    @Override
+    public Future<?> start() {
+      return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(servers::add);
+    }
   }
 }
