@@ -47,11 +47,9 @@ public final class CampaignsCommand {
 
     @Override
     int run(ApiClient api) throws ClientException {
-      JsonObject c = api.get("api/v1/campaigns/" + JobsCommand.id(id));
-      out.println(json() ? c.encodePrettily() : Tables.fields(c, "campaign_id", "name", "jobs", "finished", "done",
-        "states.queued", "states.leased", "states.running", "states.succeeded", "states.failed", "states.canceled",
-        "states.retry_wait", "started_at", "finished_at"));
-      return EXIT_OK;
+      return print(api.get("api/v1/campaigns/" + JobsCommand.id(id)), c -> Tables.fields(c, "campaign_id", "name", "jobs",
+        "finished", "done", "states.queued", "states.leased", "states.running", "states.succeeded", "states.failed",
+        "states.canceled", "states.retry_wait", "started_at", "finished_at"));
     }
   }
 
@@ -62,9 +60,8 @@ public final class CampaignsCommand {
 
     @Override
     int run(ApiClient api) throws ClientException {
-      JsonObject r = api.post("api/v1/campaigns/" + JobsCommand.id(id) + "/cancel", null);
-      out.println(json() ? r.encodePrettily() : id + ": " + r.getInteger("canceled") + " queued job(s) canceled");
-      return EXIT_OK;
+      return print(api.post("api/v1/campaigns/" + JobsCommand.id(id) + "/cancel", null),
+        r -> id + ": " + r.getInteger("canceled") + " queued job(s) canceled");
     }
   }
 

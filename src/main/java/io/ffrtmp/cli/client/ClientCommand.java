@@ -1,7 +1,9 @@
 package io.ffrtmp.cli.client;
 
+import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Mixin;
 
 /**
@@ -42,5 +44,11 @@ abstract class ClientCommand implements Callable<Integer> {
 
   boolean json() {
     return options.json();
+  }
+
+  /** Prints the answer as JSON with --json, else as {@code text} renders it (a table, a line). */
+  int print(JsonObject answer, Function<JsonObject, String> text) {
+    out.println(json() ? answer.encodePrettily() : text.apply(answer));
+    return EXIT_OK;
   }
 }

@@ -61,9 +61,7 @@ public final class JobsCommand {
 
     @Override
     int run(ApiClient api) throws ClientException {
-      JsonObject reply = api.post("api/v1/jobs", spec());
-      out.println(json() ? reply.encodePrettily() : reply.getString("job_id"));
-      return EXIT_OK;
+      return print(api.post("api/v1/jobs", spec()), r -> r.getString("job_id"));
     }
 
     JsonObject spec() throws ClientException {
@@ -155,17 +153,11 @@ public final class JobsCommand {
 
     @Override
     int run(ApiClient api) throws ClientException {
-      JsonObject job = api.get("api/v1/jobs/" + id(id));
-      if (json()) {
-        out.println(job.encodePrettily());
-        return EXIT_OK;
-      }
-      out.println(Tables.fields(job, "job_id", "name", "state", "config_key", "queue", "priority", "attempt", "node_id",
-        "campaign_id", "error", "created_at", "started_at", "finished_at", "result.fps", "result.speed",
-        "result.energy.total_joules", "result.energy.joules_per_frame", "result.energy.provenance"));
-      out.println(Tables.of(objects(job.getJsonArray("events")), new String[] {"at", "from", "to", "actor", "reason"},
-        new String[] {"at", "from", "to", "actor", "reason"}));
-      return EXIT_OK;
+      return print(api.get("api/v1/jobs/" + id(id)), job -> Tables.fields(job, "job_id", "name", "state", "config_key",
+        "queue", "priority", "attempt", "node_id", "campaign_id", "error", "created_at", "started_at", "finished_at",
+        "result.fps", "result.speed", "result.energy.total_joules", "result.energy.joules_per_frame",
+        "result.energy.provenance") + "\n" + Tables.of(objects(job.getJsonArray("events")),
+          new String[] {"at", "from", "to", "actor", "reason"}, new String[] {"at", "from", "to", "actor", "reason"}));
     }
   }
 
@@ -234,10 +226,8 @@ public final class JobsCommand {
 
     @Override
     int run(ApiClient api) throws ClientException {
-      JsonObject r = api.post("api/v1/jobs/" + id(id) + "/cancel", null);
-      out.println(json() ? r.encodePrettily() : id + ": " + r.getString("state")
+      return print(api.post("api/v1/jobs/" + id(id) + "/cancel", null), r -> id + ": " + r.getString("state")
         + (r.getString("cancel") == null ? "" : " (cancel " + r.getString("cancel") + ")"));
-      return EXIT_OK;
     }
   }
 
@@ -248,9 +238,7 @@ public final class JobsCommand {
 
     @Override
     int run(ApiClient api) throws ClientException {
-      JsonObject r = api.post("api/v1/jobs/" + id(id) + "/retry", null);
-      out.println(json() ? r.encodePrettily() : id + ": " + r.getString("state"));
-      return EXIT_OK;
+      return print(api.post("api/v1/jobs/" + id(id) + "/retry", null), r -> id + ": " + r.getString("state"));
     }
   }
 
@@ -261,20 +249,14 @@ public final class JobsCommand {
 
     @Override
     int run(ApiClient api) throws ClientException {
-      JsonObject r = api.get("api/v1/jobs/" + id(id) + "/logs");
-      if (json()) {
-        out.println(r.encodePrettily());
-        return EXIT_OK;
-      }
-      JsonArray cmd = r.getJsonArray("command");
-      out.println("state: " + r.getString("state"));
-      out.println("command: " + (cmd == null ? "(not run yet)" : String.join(" ", cmd.stream().map(String::valueOf).toList())));
-      out.println("exit code: " + (r.getValue("exit_code") == null ? "" : r.getValue("exit_code")));
-      if (r.getString("error") != null) {
-        out.println("error: " + r.getString("error"));
-      }
-      out.println(r.getString("stderr_tail") == null ? "(no output stored)" : r.getString("stderr_tail"));
-      return EXIT_OK;
+      return print(api.get("api/v1/jobs/" + id(id) + "/logs"), r -> {
+        JsonArray cmd = r.getJsonArray("command");
+        return "state: " + r.getString("state")
+          + "\ncommand: " + (cmd == null ? "(not run yet)" : String.join(" ", cmd.stream().map(String::valueOf).toList()))
+          + "\nexit code: " + (r.getValue("exit_code") == null ? "" : r.getValue("exit_code"))
+          + (r.getString("error") == null ? "" : "\nerror: " + r.getString("error"))
+          + "\n" + (r.getString("stderr_tail") == null ? "(no output stored)" : r.getString("stderr_tail"));
+      });
     }
   }
 
@@ -285,19 +267,13 @@ public final class JobsCommand {
 
     @Override
     int run(ApiClient api) throws ClientException {
-      JsonObject r = api.get("api/v1/jobs/" + id(id) + "/power");
-      if (json()) {
-        out.println(r.encodePrettily());
-        return EXIT_OK;
-      }
-      out.println(Tables.fields(r, "state", "energy.provenance", "energy.source", "energy.total_joules", "energy.avg_watts",
-        "energy.peak_watts", "energy.samples"));
-      List<JsonObject> trace = objects(r.getJsonArray("trace"));
-      if (!trace.isEmpty()) {
-        String[] cols = trace.get(0).fieldNames().toArray(String[]::new);
-        out.println(Tables.of(trace, cols, cols));
-      }
-      return EXIT_OK;
+      return print(api.get("api/v1/jobs/" + id(id) + "/power"), r -> {
+        String summary = Tables.fields(r, "state", "energy.provenance", "energy.source", "energy.total_joules",
+          "energy.avg_watts", "energy.peak_watts", "energy.samples");
+        List<JsonObject> trace = objects(r.getJsonArray("trace"));
+        String[] cols = trace.isEmpty() ? null : trace.get(0).fieldNames().toArray(String[]::new);
+        return cols == null ? summary : summary + "\n" + Tables.of(trace, cols, cols);
+      });
     }
   }
 

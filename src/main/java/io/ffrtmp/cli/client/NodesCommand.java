@@ -1,6 +1,5 @@
 package io.ffrtmp.cli.client;
 
-import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -16,9 +15,7 @@ public final class NodesCommand {
   static final class ListNodes extends ClientCommand {
     @Override
     int run(ApiClient api) throws ClientException {
-      JsonObject r = api.get("api/v1/nodes");
-      out.println(json() ? r.encodePrettily() : Tables.of(JobsCommand.objects(r.getJsonArray("nodes")), HEADERS, FIELDS));
-      return EXIT_OK;
+      return print(api.get("api/v1/nodes"), r -> Tables.of(JobsCommand.objects(r.getJsonArray("nodes")), HEADERS, FIELDS));
     }
   }
 
@@ -29,36 +26,37 @@ public final class NodesCommand {
 
     @Override
     int run(ApiClient api) throws ClientException {
-      JsonObject n = api.get("api/v1/nodes/" + JobsCommand.id(id));
-      out.println(json() ? n.encodePrettily() : Tables.fields(n, "node_id", "state", "host", "slots", "free_slots", "watts",
-        "watts_source", "encoders", "labels", "running", "registered_at", "last_seen"));
-      return EXIT_OK;
+      return print(api.get("api/v1/nodes/" + JobsCommand.id(id)), n -> Tables.fields(n, "node_id", "state", "host", "slots",
+        "free_slots", "watts", "watts_source", "encoders", "labels", "running", "registered_at", "last_seen"));
+    }
+  }
+
+  /** Drain or resume: POST to the node's action, print its new state. */
+  abstract static class NodeAction extends ClientCommand {
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    abstract String action();
+
+    @Override
+    int run(ApiClient api) throws ClientException {
+      return print(api.post("api/v1/nodes/" + JobsCommand.id(id) + "/" + action(), null), n -> id + ": " + n.getString("state"));
     }
   }
 
   @Command(name = "drain", mixinStandardHelpOptions = true, description = "The node finishes what runs and takes nothing new.")
-  static final class Drain extends ClientCommand {
-    @Parameters(paramLabel = "ID")
-    String id;
-
+  static final class Drain extends NodeAction {
     @Override
-    int run(ApiClient api) throws ClientException {
-      JsonObject n = api.post("api/v1/nodes/" + JobsCommand.id(id) + "/drain", null);
-      out.println(json() ? n.encodePrettily() : id + ": " + n.getString("state"));
-      return EXIT_OK;
+    String action() {
+      return "drain";
     }
   }
 
   @Command(name = "resume", mixinStandardHelpOptions = true, description = "Undo a drain.")
-  static final class Resume extends ClientCommand {
-    @Parameters(paramLabel = "ID")
-    String id;
-
+  static final class Resume extends NodeAction {
     @Override
-    int run(ApiClient api) throws ClientException {
-      JsonObject n = api.post("api/v1/nodes/" + JobsCommand.id(id) + "/resume", null);
-      out.println(json() ? n.encodePrettily() : id + ": " + n.getString("state"));
-      return EXIT_OK;
+    String action() {
+      return "resume";
     }
   }
 }
