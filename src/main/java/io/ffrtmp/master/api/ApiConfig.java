@@ -18,9 +18,12 @@ import java.util.List;
  * @param bodyLimitBytes     largest request body; larger ones are answered 413
  * @param tokenTtlMinutes    lifetime of the tokens issued for API keys
  * @param openProbes         /health, /ready and /metrics without a token (for load balancers and scrapers)
+ * @param jwtPublicKey       RS256: the PEM public key tokens are checked with; null for HS256 with the data directory's secret
+ * @param jwtPrivateKey      RS256: the PEM (PKCS#8) private key tokens are signed with; null on a server that only checks
  */
 public record ApiConfig(String bind, int port, boolean tls, Path tlsCert, Path tlsKey, Path dataDir, List<Path> mediaRoots,
-                        int rateBurst, double ratePerSecond, long bodyLimitBytes, int tokenTtlMinutes, boolean openProbes) {
+                        int rateBurst, double ratePerSecond, long bodyLimitBytes, int tokenTtlMinutes, boolean openProbes,
+                        Path jwtPublicKey, Path jwtPrivateKey) {
 
   public static final int DEFAULT_PORT = 8443;
   public static final String DEFAULT_BIND = "127.0.0.1";
@@ -43,6 +46,9 @@ public record ApiConfig(String bind, int port, boolean tls, Path tlsCert, Path t
     if (bodyLimitBytes < 1024) {
       throw new IllegalArgumentException("--body-limit: " + bodyLimitBytes + " is too small; accepted: at least 1024 bytes");
     }
+    if (jwtPrivateKey != null && jwtPublicKey == null) {
+      throw new IllegalArgumentException("--jwt-private-key needs --jwt-public-key (the key tokens are checked with)");
+    }
     if (tokenTtlMinutes < 1 || tokenTtlMinutes > 7 * 24 * 60) {
       throw new IllegalArgumentException("--token-ttl: " + tokenTtlMinutes + " is out of range; accepted: 1 to 10080 minutes");
     }
@@ -51,22 +57,27 @@ public record ApiConfig(String bind, int port, boolean tls, Path tlsCert, Path t
   /** The defaults: HTTPS on 127.0.0.1:8443 with a self-signed certificate kept in {@code dataDir}. */
   public static ApiConfig defaults(Path dataDir) {
     return new ApiConfig(DEFAULT_BIND, DEFAULT_PORT, true, null, null, dataDir, List.of(), DEFAULT_RATE_BURST,
-      DEFAULT_RATE_PER_SECOND, DEFAULT_BODY_LIMIT, DEFAULT_TOKEN_TTL_MINUTES, true);
+      DEFAULT_RATE_PER_SECOND, DEFAULT_BODY_LIMIT, DEFAULT_TOKEN_TTL_MINUTES, true, null, null);
   }
 
   public ApiConfig withPort(int p) {
     return new ApiConfig(bind, p, tls, tlsCert, tlsKey, dataDir, mediaRoots, rateBurst, ratePerSecond, bodyLimitBytes,
-      tokenTtlMinutes, openProbes);
+      tokenTtlMinutes, openProbes, jwtPublicKey, jwtPrivateKey);
   }
 
   public ApiConfig withRate(int burst, double perSecond) {
     return new ApiConfig(bind, port, tls, tlsCert, tlsKey, dataDir, mediaRoots, burst, perSecond, bodyLimitBytes,
-      tokenTtlMinutes, openProbes);
+      tokenTtlMinutes, openProbes, jwtPublicKey, jwtPrivateKey);
   }
 
   public ApiConfig withMediaRoots(List<Path> roots) {
     return new ApiConfig(bind, port, tls, tlsCert, tlsKey, dataDir, roots, rateBurst, ratePerSecond, bodyLimitBytes,
-      tokenTtlMinutes, openProbes);
+      tokenTtlMinutes, openProbes, jwtPublicKey, jwtPrivateKey);
+  }
+
+  public ApiConfig withRs256(Path publicKey, Path privateKey) {
+    return new ApiConfig(bind, port, tls, tlsCert, tlsKey, dataDir, mediaRoots, rateBurst, ratePerSecond, bodyLimitBytes,
+      tokenTtlMinutes, openProbes, publicKey, privateKey);
   }
 
   /** Where the API keeps its secrets inside the data directory. */

@@ -55,7 +55,7 @@ public final class ApiServer {
   }
 
   /** What start reads or makes in the data directory (blocking). */
-  private record Material(byte[] jwtSecret, Path cert, Path key, Path adminKeyFile, String adminKey, boolean adminKeyCreated,
+  private record Material(byte[] jwtSecret, String jwtPublicPem, String jwtPrivatePem, Path cert, Path key, Path adminKeyFile, String adminKey, boolean adminKeyCreated,
                           int port) {
   }
 
@@ -67,7 +67,8 @@ public final class ApiServer {
         .compose(known -> known ? Future.succeededFuture() : keys.add(m.adminKey(), "admin", "admin", "first start"))
         .map(m))
       .compose(m -> ApiContract.load(vertx, document).compose(contract -> {
-        Tokens tokens = new Tokens(vertx, m.jwtSecret());
+        Tokens tokens = m.jwtPublicPem() != null ? Tokens.rs256(vertx, m.jwtPublicPem(), m.jwtPrivatePem())
+          : new Tokens(vertx, m.jwtSecret());
         Router router = router(vertx, config, contract, document, tokens, store, nodes, keys);
         HttpServerOptions options = new HttpServerOptions().setHost(config.bind()).setPort(m.port())
           .setCompressionSupported(true);
@@ -88,6 +89,8 @@ public final class ApiServer {
   private static Material material(ApiConfig config) throws Exception {
     Path dir = Files.createDirectories(config.apiDir());
     byte[] secret = ApiSecrets.jwtSecret(dir);
+    String publicPem = config.jwtPublicKey() == null ? null : Files.readString(config.jwtPublicKey(), StandardCharsets.US_ASCII);
+    String privatePem = config.jwtPrivateKey() == null ? null : Files.readString(config.jwtPrivateKey(), StandardCharsets.US_ASCII);
     Path cert = config.tlsCert();
     Path key = config.tlsKey();
     if (config.tls() && cert == null) {
@@ -100,8 +103,9 @@ public final class ApiServer {
     if (created) {
       ApiSecrets.writePrivate(adminFile, ApiKeyStore.newKey() + "\n");
     }
-    return new Material(secret, cert, key, adminFile, Files.readString(adminFile, StandardCharsets.UTF_8).trim(), created,
-      config.port() != 0 ? config.port() : freePort(config.bind()));
+    String adminKey = Files.readString(adminFile, StandardCharsets.UTF_8).trim();
+    int port = config.port() != 0 ? config.port() : freePort(config.bind());
+    return new Material(secret, publicPem, privatePem, cert, key, adminFile, adminKey, created, port);
   }
 
   /** Port 0 (tests, benchmarks): a free port chosen here, since each instance given 0 would pick its own. */

@@ -65,6 +65,13 @@ public final class ServeOptions {
     defaultValue = "60")
   int tokenTtl;
 
+  @Option(names = "--jwt-public-key", paramLabel = "PEM", description = "RS256 instead of HS256: the public key tokens are "
+    + "checked with (default: HS256 with a secret made once in the data directory).")
+  Path jwtPublicKey;
+
+  @Option(names = "--jwt-private-key", paramLabel = "PEM", description = "RS256: the PKCS#8 private key tokens are signed with.")
+  Path jwtPrivateKey;
+
   @Option(names = "--protect-probes", description = "Require a token for /health, /ready and /metrics too.")
   boolean protectProbes;
 
@@ -78,7 +85,7 @@ public final class ServeOptions {
   /** Throws IllegalArgumentException naming the option when a value is out of range. */
   public ApiConfig apiConfig() {
     return new ApiConfig(bind, port, !noTls, tlsCert, tlsKey, dataDir(), mediaRoots, rateBurst, ratePerSecond, bodyLimit,
-      tokenTtl, !protectProbes);
+      tokenTtl, !protectProbes, jwtPublicKey, jwtPrivateKey);
   }
 
   private Path dataDir() {

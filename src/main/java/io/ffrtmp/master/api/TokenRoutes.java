@@ -34,6 +34,11 @@ final class TokenRoutes {
 
   /** With {@code api_key}: that key's token. Without: an admin's bearer token issues one for {@code role}. */
   private void createToken(RoutingContext ctx) {
+    if (!tokens.signs()) {
+      ApiErrors.send(ctx, 501, "not_issuing", null, "this server only checks tokens (RS256 without a private key); "
+        + "get one from the server that holds the key");
+      return;
+    }
     JsonObject body = ctx.body().asJsonObject();
     int ttl = body.getInteger("ttl_minutes", ttlMinutes);
     String key = body.getString("api_key");
