@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code ffrtmp campaigns ...}: campaigns on a node: submit, follow, cancel, fetch the report. */
 @Command(name = "campaigns", mixinStandardHelpOptions = true, description = "Submit campaigns and fetch their reports.",
-  subcommands = {CampaignsCommand.Submit.class, CampaignsCommand.Status.class, CampaignsCommand.Cancel.class,
+  subcommands = {CampaignsCommand.Submit.class, CampaignsCommand.ListCampaigns.class, CampaignsCommand.Status.class, CampaignsCommand.Cancel.class,
     CampaignsCommand.Report.class})
 public final class CampaignsCommand {
 
@@ -37,6 +37,19 @@ public final class CampaignsCommand {
         err.println(r.getString("name") + ": " + r.getInteger("jobs") + " job(s) queued");
       }
       return EXIT_OK;
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "Campaigns, newest first.")
+  static final class ListCampaigns extends ClientCommand {
+    @Option(names = "--limit", paramLabel = "N", description = "How many (default: ${DEFAULT-VALUE}).", defaultValue = "50")
+    int limit;
+
+    @Override
+    int run(ApiClient api) throws ClientException {
+      return print(api.get("api/v1/campaigns?limit=" + limit), r -> Tables.of(JobsCommand.objects(r.getJsonArray("campaigns")),
+        new String[] {"id", "name", "jobs", "finished", "failed", "started"},
+        new String[] {"campaign_id", "name", "jobs", "finished", "failed", "started_at"}));
     }
   }
 

@@ -134,7 +134,7 @@ public final class ApiServer {
     }
     JobQueries queries = new JobQueries(store.pool());
     new JobRoutes(vertx, queries, config.mediaRoots()).mount(b);
-    new CampaignRoutes(vertx, store, config.mediaRoots()).mount(b);
+    new CampaignRoutes(vertx, store, queries, config.mediaRoots()).mount(b);
     new NodeRoutes(nodes).mount(b);
     new TokenRoutes(keys, tokens, config.tokenTtlMinutes()).mount(b);
     new EventStream(vertx, queries).mount(b);

@@ -7,6 +7,7 @@ import io.ffrtmp.analysis.ResultFiles;
 import io.ffrtmp.cluster.Addresses;
 import io.ffrtmp.job.Campaign;
 import io.ffrtmp.job.JobState;
+import io.ffrtmp.master.store.JobQueries;
 import io.ffrtmp.master.store.JobStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -23,16 +24,23 @@ final class CampaignRoutes {
 
   private final Vertx vertx;
   private final JobStore store;
+  private final JobQueries queries;
   private final List<Path> mediaRoots;
 
-  CampaignRoutes(Vertx vertx, JobStore store, List<Path> mediaRoots) {
+  CampaignRoutes(Vertx vertx, JobStore store, JobQueries queries, List<Path> mediaRoots) {
     this.vertx = vertx;
     this.store = store;
+    this.queries = queries;
     this.mediaRoots = mediaRoots;
   }
 
   void mount(RouterBuilder b) {
     b.getRoute("submitCampaign").addHandler(this::submit);
+    b.getRoute("listCampaigns").addHandler(ctx -> {
+      String limit = ctx.queryParams().get("limit");
+      Reply.with(ctx, queries.campaigns(limit == null ? JobRoutes.DEFAULT_PAGE : Integer.parseInt(limit))
+        .map(l -> new JsonObject().put("campaigns", new JsonArray(l))));
+    });
     b.getRoute("getCampaign").addHandler(this::status);
     b.getRoute("cancelCampaign").addHandler(this::cancel);
     b.getRoute("campaignResults").addHandler(this::results);

@@ -120,6 +120,17 @@ public final class JobQueries {
     });
   }
 
+  /** The newest {@code limit} campaigns with how many of their jobs there are, have finished and have failed. */
+  public Future<List<JsonObject>> campaigns(int limit) {
+    return pool.preparedQuery(JobQuerySql.CAMPAIGNS).execute(Tuple.of(limit)).map(rows -> {
+      List<JsonObject> out = new ArrayList<>();
+      rows.forEach(r -> out.add(new JsonObject().put("campaign_id", r.getUUID("id").toString()).put("name", r.getString("name"))
+        .put("jobs", r.getLong("jobs")).put("finished", r.getLong("finished")).put("failed", r.getLong("failed"))
+        .put("started_at", time(r.getOffsetDateTime("created_at"))).put("finished_at", time(r.getOffsetDateTime("finished_at")))));
+      return out;
+    });
+  }
+
   /** Queued (or waiting to retry): canceled here. Leased or running: the caller tells the worker. Finished: conflict. */
   public Future<Change> cancel(UUID id, String actor, String reason) {
     return pool.withTransaction(conn -> lock(conn, id).compose(cur -> {

@@ -47,5 +47,13 @@ final class JobQuerySql {
            started_at = NULL, finished_at = NULL, lease_expires_at = NULL, not_before = NULL
      WHERE id = $1 AND state IN ('failed', 'canceled')""";
 
+  /** Campaigns newest first with their job counts: one query, whatever the number of campaigns listed. */
+  static final String CAMPAIGNS = """
+    SELECT c.id, c.name, c.created_at, c.finished_at, count(j.id) AS jobs,
+           count(j.id) FILTER (WHERE j.state IN ('succeeded', 'failed', 'canceled')) AS finished,
+           count(j.id) FILTER (WHERE j.state = 'failed') AS failed
+      FROM campaigns c LEFT JOIN jobs j ON j.campaign_id = c.id
+     GROUP BY c.id ORDER BY c.created_at DESC LIMIT $1""";
+
   static final String RESULT = "SELECT j.state, r.result FROM jobs j LEFT JOIN results r ON r.job_id = j.id WHERE j.id = $1";
 }

@@ -210,6 +210,7 @@ class ClientCliIT {
     }
     assertThat(status.getJsonObject("states").getInteger("succeeded")).as(status.encodePrettily()).isEqualTo(2);
     assertThat(ffrtmp("campaigns", "status", id).out()).contains("states.succeeded").contains("tiny");
+    assertThat(ffrtmp("campaigns", "list").out()).contains(id).contains("| finished ");
     Path out = dir.resolve("report");
     Run report = ffrtmp("campaigns", "report", id, "--out", out.toString());
     assertThat(report.exit()).as(report.err()).isZero();

@@ -173,6 +173,7 @@ class ApiServerIT {
       new Case("GET", "/api/v1/jobs/" + UUID.randomUUID(), null, 404, 404, 404),
       new Case("GET", "/api/v1/events", null, 200, 200, 200),
       new Case("POST", "/api/v1/campaigns", campaignBody, 403, 201, 201),
+      new Case("GET", "/api/v1/campaigns", null, 200, 200, 200),
       new Case("GET", "/api/v1/campaigns/" + campaign, null, 200, 200, 200),
       new Case("GET", "/api/v1/campaigns/" + campaign + "/results", null, 200, 200, 200),
       new Case("GET", "/api/v1/campaigns/" + campaign + "/report?format=csv", null, 200, 200, 200),
