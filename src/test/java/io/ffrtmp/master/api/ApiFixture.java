@@ -155,6 +155,7 @@ final class ApiFixture implements AutoCloseable {
   }
 
   @Override
+  @SuppressWarnings("try")
   public void close() throws Exception {
     try {
       await(server.close(), 10);

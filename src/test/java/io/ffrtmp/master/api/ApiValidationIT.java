@@ -191,8 +191,7 @@ class ApiValidationIT {
     Thread reader = new Thread(() -> {
       try {
         viewer.events("api/v1/events", e -> {
-          if (e.name().equals("state") && "sse probe".equals(e.data().getString("reason")) || e.name().equals("state")
-            && e.data().getString("to").equals("queued")) {
+          if (e.name().equals("state") && "queued".equals(e.data().getString("to"))) {
             first.complete(e.data());
             return false;
           }
