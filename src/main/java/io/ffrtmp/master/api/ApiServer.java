@@ -167,6 +167,11 @@ public final class ApiServer {
   }
 
   private static void limit(RoutingContext ctx, RateLimiter limiter, AtomicLongArray responses) {
+    // Answers are data, never pages to run: no sniffing, no caching of what a token could read.
+    ctx.response().putHeader("x-content-type-options", "nosniff").putHeader("cache-control", "no-store");
+    if (ctx.request().isSSL()) {
+      ctx.response().putHeader("strict-transport-security", "max-age=31536000");
+    }
     ctx.addEndHandler(v -> responses.incrementAndGet(Math.min(5, Math.max(1, ctx.response().getStatusCode() / 100))));
     String client = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
     long waitS = limiter.acquire(client, System.nanoTime());

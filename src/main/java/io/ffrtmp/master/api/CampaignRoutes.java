@@ -109,6 +109,8 @@ final class CampaignRoutes {
         default -> ResultFiles.resultsJson(meta, results, analysis).encodePrettily();
       };
     }))).onSuccess(text -> ctx.response()
+        // The report is self-contained (inline styles and SVG): nothing may be loaded or run from it.
+        .putHeader("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
         .putHeader("content-type", switch (format) {
           case "csv" -> "text/csv; charset=utf-8";
           case "html" -> "text/html; charset=utf-8";
