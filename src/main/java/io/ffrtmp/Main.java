@@ -7,7 +7,8 @@ import io.ffrtmp.cli.client.CampaignsCommand;
 import io.ffrtmp.cli.client.JobsCommand;
 import io.ffrtmp.cli.client.NodesCommand;
 import io.ffrtmp.cli.client.TokenCommand;
-import io.ffrtmp.master.api.ServeOptions;
+import io.ffrtmp.master.api.ApiOptions;
+import io.ffrtmp.node.StandaloneNodeOptions;
 import io.ffrtmp.node.StandaloneRole;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -34,7 +35,10 @@ public final class Main implements Callable<Integer> {
   Role role;
 
   @Mixin
-  ServeOptions serve;
+  StandaloneNodeOptions node;
+
+  @Mixin
+  ApiOptions api;
 
   @Override
   public Integer call() {
@@ -43,7 +47,7 @@ public final class Main implements Callable<Integer> {
       return 0;
     }
     if (role == Role.standalone) {
-      return StandaloneRole.run(serve, System.out, System.err);
+      return StandaloneRole.run(node.nodeConfig(), api, System.out, System.err);
     }
     System.err.println("--role " + role + ": running as a long-lived " + role + " node (REST API, cluster) comes in a later "
       + "release of ffrtmp; this release runs campaigns with 'ffrtmp bench'.");

@@ -2,7 +2,7 @@ package io.ffrtmp.node;
 
 import io.ffrtmp.master.api.ApiConfig;
 import io.ffrtmp.master.api.ApiServer;
-import io.ffrtmp.master.api.ServeOptions;
+import io.ffrtmp.master.api.ApiOptions;
 import io.ffrtmp.master.store.NodeStore;
 import io.ffrtmp.worker.engine.FfmpegInfo;
 import java.io.PrintStream;
@@ -18,12 +18,10 @@ public final class StandaloneRole {
   }
 
   /** Blocks until the process is told to stop; returns the exit code. */
-  public static int run(ServeOptions options, PrintStream out, PrintStream err) {
+  public static int run(NodeConfig config, ApiOptions options, PrintStream out, PrintStream err) {
     ApiConfig api;
-    NodeConfig config;
     try {
-      api = options.apiConfig();
-      config = options.nodeConfig();
+      api = options.apiConfig(config.dataDir(), config.mediaRoots());
       FfmpegInfo.probe(config.ffmpeg());
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());

@@ -147,9 +147,7 @@ public final class JobsCommand {
   }
 
   @Command(name = "get", mixinStandardHelpOptions = true, description = "A job: state, configuration, result and history.")
-  static final class Get extends ClientCommand {
-    @Parameters(paramLabel = "ID")
-    String id;
+  static final class Get extends OnJob {
 
     @Override
     int run(ApiClient api) throws ClientException {
@@ -163,9 +161,7 @@ public final class JobsCommand {
 
   @Command(name = "watch", mixinStandardHelpOptions = true, description = "Follow a job live (fps, speed, watts) until it ends; "
     + "exit 0 when it succeeded, 1 when it failed or was canceled.")
-  static final class Watch extends ClientCommand {
-    @Parameters(paramLabel = "ID")
-    String id;
+  static final class Watch extends OnJob {
     @Option(names = "--no-progress", description = "Lines instead of a progress bar.")
     boolean noProgress;
 
@@ -220,9 +216,7 @@ public final class JobsCommand {
   }
 
   @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a job (a running one is stopped by its worker).")
-  static final class Cancel extends ClientCommand {
-    @Parameters(paramLabel = "ID")
-    String id;
+  static final class Cancel extends OnJob {
 
     @Override
     int run(ApiClient api) throws ClientException {
@@ -232,9 +226,7 @@ public final class JobsCommand {
   }
 
   @Command(name = "retry", mixinStandardHelpOptions = true, description = "Queue a failed or canceled job again.")
-  static final class Retry extends ClientCommand {
-    @Parameters(paramLabel = "ID")
-    String id;
+  static final class Retry extends OnJob {
 
     @Override
     int run(ApiClient api) throws ClientException {
@@ -243,9 +235,7 @@ public final class JobsCommand {
   }
 
   @Command(name = "logs", mixinStandardHelpOptions = true, description = "FFmpeg's command line, exit code and the tail of its stderr.")
-  static final class Logs extends ClientCommand {
-    @Parameters(paramLabel = "ID")
-    String id;
+  static final class Logs extends OnJob {
 
     @Override
     int run(ApiClient api) throws ClientException {
@@ -261,9 +251,7 @@ public final class JobsCommand {
   }
 
   @Command(name = "power", mixinStandardHelpOptions = true, description = "The power trace measured while the job ran.")
-  static final class Power extends ClientCommand {
-    @Parameters(paramLabel = "ID")
-    String id;
+  static final class Power extends OnJob {
 
     @Override
     int run(ApiClient api) throws ClientException {
@@ -275,6 +263,12 @@ public final class JobsCommand {
         return cols == null ? summary : summary + "\n" + Tables.of(trace, cols, cols);
       });
     }
+  }
+
+  /** A command about one job, named by its id. */
+  abstract static class OnJob extends ClientCommand {
+    @Parameters(paramLabel = "ID", description = "The job's id.")
+    String id;
   }
 
   static List<JsonObject> objects(JsonArray a) {

@@ -1,36 +1,11 @@
 package io.ffrtmp.master.api;
 
-import io.ffrtmp.cli.PowerSourceOptions;
-import io.ffrtmp.node.NodeConfig;
-import io.ffrtmp.power.PowerConfig;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The options of a node that serves the REST API ({@code --role standalone}), as a picocli mixin. */
-public final class ServeOptions {
-
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "Database, node id, API secrets and work files "
-    + "(default: $FFRTMP_DATA_DIR, /var/lib/ffrtmp for root, else ~/.local/share/ffrtmp).")
-  Path dataDir;
-
-  @Option(names = "--db", paramLabel = "URI", description = "External PostgreSQL instead of the embedded one. Also $FFRTMP_DB.")
-  String db;
-
-  @Option(names = "--ffmpeg", paramLabel = "PATH", description = "FFmpeg binary (default: ${DEFAULT-VALUE}).", defaultValue = "ffmpeg")
-  String ffmpeg;
-
-  @Option(names = "--slots", paramLabel = "N", description = "Jobs the worker may run at once (default: ${DEFAULT-VALUE}).",
-    defaultValue = "1")
-  int slots;
-
-  @Option(names = "--media-root", paramLabel = "DIR", description = "A directory file inputs may come from (repeatable).")
-  List<Path> mediaRoots = new ArrayList<>();
-
-  @Mixin
-  PowerSourceOptions sources;
+/** The REST API's options of a node that serves it ({@code --role standalone}, later master), as a picocli mixin. */
+public final class ApiOptions {
 
   @Option(names = "--port", paramLabel = "PORT", description = "API port (default: ${DEFAULT-VALUE}).", defaultValue = "8443")
   int port;
@@ -75,20 +50,9 @@ public final class ServeOptions {
   @Option(names = "--protect-probes", description = "Require a token for /health, /ready and /metrics too.")
   boolean protectProbes;
 
-  public NodeConfig nodeConfig() {
-    String dbUri = db != null ? db : System.getenv("FFRTMP_DB");
-    return new NodeConfig(dataDir(), dbUri, ffmpeg, slots,
-      sources.applyTo(new PowerConfig(PowerConfig.DEFAULT_POWERCAP_ROOT, PowerConfig.DEFAULT_PROC_ROOT,
-        PowerConfig.DEFAULT_POLL_INTERVAL_MS, null, null)), List.copyOf(mediaRoots));
-  }
-
   /** Throws IllegalArgumentException naming the option when a value is out of range. */
-  public ApiConfig apiConfig() {
-    return new ApiConfig(bind, port, !noTls, tlsCert, tlsKey, dataDir(), mediaRoots, rateBurst, ratePerSecond, bodyLimit,
+  public ApiConfig apiConfig(Path dataDir, List<Path> mediaRoots) {
+    return new ApiConfig(bind, port, !noTls, tlsCert, tlsKey, dataDir, mediaRoots, rateBurst, ratePerSecond, bodyLimit,
       tokenTtl, !protectProbes, jwtPublicKey, jwtPrivateKey);
-  }
-
-  private Path dataDir() {
-    return dataDir != null ? dataDir : NodeConfig.defaultDataDir();
   }
 }
