@@ -38,15 +38,18 @@ public final class ApiServer {
 
   private final Vertx vertx;
   private final String deployment;
+  private final EventStream events;
   private final List<HttpServer> servers;
   private final Path adminKeyFile;
   private final boolean adminKeyCreated;
   private final Path certificate;
   private final boolean tls;
 
-  private ApiServer(Vertx vertx, String deployment, List<HttpServer> servers, Path adminKeyFile, boolean adminKeyCreated, Path certificate, boolean tls) {
+  private ApiServer(Vertx vertx, String deployment, EventStream events, List<HttpServer> servers, Path adminKeyFile,
+                    boolean adminKeyCreated, Path certificate, boolean tls) {
     this.vertx = vertx;
     this.deployment = deployment;
+    this.events = events;
     this.servers = servers;
     this.adminKeyFile = adminKeyFile;
     this.adminKeyCreated = adminKeyCreated;
@@ -69,7 +72,8 @@ public final class ApiServer {
       .compose(m -> ApiContract.load(vertx, document).compose(contract -> {
         Tokens tokens = m.jwtPublicPem() != null ? Tokens.rs256(vertx, m.jwtPublicPem(), m.jwtPrivatePem())
           : new Tokens(vertx, m.jwtSecret());
-        Router router = router(vertx, config, contract, document, tokens, store, nodes, keys);
+        EventStream events = new EventStream(vertx, new JobQueries(store.pool()));
+        Router router = router(vertx, config, contract, document, tokens, store, nodes, keys, events);
         HttpServerOptions options = new HttpServerOptions().setHost(config.bind()).setPort(m.port())
           .setCompressionSupported(true);
         if (config.tls()) {
@@ -79,10 +83,10 @@ public final class ApiServer {
         }
         // One server per core, each on its own event loop; Vert.x shares the port among a deployment's instances.
         List<HttpServer> servers = java.util.Collections.synchronizedList(new ArrayList<>());
-        return vertx.deployVerticle(() -> new Listener(options, router, servers),
-            new io.vertx.core.DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()))
-          .map(deployment -> new ApiServer(vertx, deployment, List.copyOf(servers), m.adminKeyFile(), m.adminKeyCreated(),
-            m.cert(), config.tls()));
+        return events.start().compose(v -> vertx.deployVerticle(() -> new Listener(options, router, servers),
+            new io.vertx.core.DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors())))
+          .map(deployment -> new ApiServer(vertx, deployment, events, List.copyOf(servers), m.adminKeyFile(),
+            m.adminKeyCreated(), m.cert(), config.tls()));
       }));
   }
 
@@ -116,7 +120,7 @@ public final class ApiServer {
   }
 
   private static Router router(Vertx vertx, ApiConfig config, OpenAPIContract contract, JsonObject document, Tokens tokens,
-                               JobStore store, NodeStore nodes, ApiKeyStore keys) {
+                               JobStore store, NodeStore nodes, ApiKeyStore keys, EventStream events) {
     RateLimiter limiter = new RateLimiter(config.rateBurst(), config.ratePerSecond());
     AtomicLongArray responses = new AtomicLongArray(6); // by status class; [0] counts rate-limited answers
     JWTAuthHandler jwt = JWTAuthHandler.create(tokens.auth());
@@ -137,7 +141,7 @@ public final class ApiServer {
     new CampaignRoutes(vertx, store, queries, config.mediaRoots()).mount(b);
     new NodeRoutes(nodes).mount(b);
     new TokenRoutes(keys, tokens, config.tokenTtlMinutes()).mount(b);
-    new EventStream(vertx, queries).mount(b);
+    events.mount(b);
     Router router = b.createRouter();
 
     String docText = document.encode();
@@ -237,7 +241,7 @@ public final class ApiServer {
 
   /** Stops listening (open event streams end with it). */
   public Future<Void> close() {
-    return vertx.undeploy(deployment);
+    return events.close().eventually(() -> vertx.undeploy(deployment));
   }
 
   /** One instance of the HTTP server: closed with its verticle. */
