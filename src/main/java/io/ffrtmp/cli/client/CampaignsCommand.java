@@ -11,7 +11,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code ffrtmp campaigns ...}: campaigns on a node: submit, follow, cancel, fetch the report. */
 @Command(name = "campaigns", mixinStandardHelpOptions = true, description = "Submit campaigns and fetch their reports.",
-  subcommands = {CampaignsCommand.Submit.class, CampaignsCommand.ListCampaigns.class, CampaignsCommand.Status.class, CampaignsCommand.Cancel.class,
+  subcommands = {CampaignsCommand.Submit.class, CampaignsCommand.ListCampaigns.class, CampaignsCommand.Status.class,
+    CampaignsCommand.Cancel.class,
     CampaignsCommand.Report.class})
 public final class CampaignsCommand {
 

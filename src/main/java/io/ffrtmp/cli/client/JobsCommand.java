@@ -34,7 +34,8 @@ public final class JobsCommand {
     Path specFile;
     @Option(names = "--scenario", paramLabel = "NAME", description = "e.g. 4K60-h264, 1080p30-hevc, 720p-av1.")
     String scenario;
-    @Option(names = "--bitrate", paramLabel = "RATE", description = "Target bitrate, e.g. 10M or 4500k (rate control cbr unless --rate-control vbr).")
+    @Option(names = "--bitrate", paramLabel = "RATE",
+      description = "Target bitrate, e.g. 10M or 4500k (rate control cbr unless --rate-control vbr).")
     String bitrate;
     @Option(names = "--rate-control", paramLabel = "RC", description = "crf, cbr or vbr.")
     String rateControl;

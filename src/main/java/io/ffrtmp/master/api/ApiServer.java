@@ -58,8 +58,8 @@ public final class ApiServer {
   }
 
   /** What start reads or makes in the data directory (blocking). */
-  private record Material(byte[] jwtSecret, String jwtPublicPem, String jwtPrivatePem, Path cert, Path key, Path adminKeyFile, String adminKey, boolean adminKeyCreated,
-                          int port) {
+  private record Material(byte[] jwtSecret, String jwtPublicPem, String jwtPrivatePem, Path cert, Path key,
+                          Path adminKeyFile, String adminKey, boolean adminKeyCreated, int port) {
   }
 
   public static Future<ApiServer> start(Vertx vertx, ApiConfig config, JobStore store, NodeStore nodes) {
