@@ -3,8 +3,14 @@ package io.ffrtmp;
 import io.ffrtmp.bench.BenchCommand;
 import io.ffrtmp.cli.CalibrateCommand;
 import io.ffrtmp.cli.DoctorCommand;
+import io.ffrtmp.cli.client.CampaignsCommand;
+import io.ffrtmp.cli.client.JobsCommand;
+import io.ffrtmp.cli.client.NodesCommand;
+import io.ffrtmp.cli.client.TokenCommand;
+import io.ffrtmp.master.api.ApiOptions;
 import io.ffrtmp.node.NodeMain;
 import io.ffrtmp.node.NodeOptions;
+import io.ffrtmp.node.StandaloneRole;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,8 +23,10 @@ import picocli.CommandLine.Option;
     "  ffrtmp bench [CAMPAIGN]            run a campaign here and rank configurations by J/frame",
     "  ffrtmp doctor                      check this machine and print the fix for anything unusable",
     "  ffrtmp calibrate                   fit this node's CPU power model with RAPL, for nodes without it",
-    "  ffrtmp --role master|worker|standalone   run a node"},
-  subcommands = {BenchCommand.class, DoctorCommand.class, CalibrateCommand.class})
+    "  ffrtmp jobs|nodes|campaigns|token ...   client commands over the REST API (docs/api.md)",
+    "  ffrtmp --role master|worker|standalone   run a node (master and standalone serve the REST API; docs/cluster.md)"},
+  subcommands = {BenchCommand.class, DoctorCommand.class, CalibrateCommand.class, JobsCommand.class, NodesCommand.class,
+    CampaignsCommand.class, TokenCommand.class})
 public final class Main implements Callable<Integer> {
 
   /** Node roles. */
@@ -30,6 +38,9 @@ public final class Main implements Callable<Integer> {
   @Mixin
   NodeOptions node;
 
+  @Mixin
+  ApiOptions api;
+
   @Override
   public Integer call() throws Exception {
     if (role == null) {
@@ -37,10 +48,15 @@ public final class Main implements Callable<Integer> {
       return 0;
     }
     return switch (role) {
-      case master, worker -> NodeMain.run(role == Role.master, node);
+      case master -> NodeMain.run(true, node, api);
+      case worker -> NodeMain.run(false, node, null);
       case standalone -> {
-        System.err.println("--role standalone: not in this build yet; run 'ffrtmp bench' for a campaign on this machine.");
-        yield 1;
+        String problem = node.check();
+        if (problem != null) {
+          System.err.println(problem);
+          yield 2;
+        }
+        yield StandaloneRole.run(node.nodeConfig(), api, System.out, System.err);
       }
     };
   }

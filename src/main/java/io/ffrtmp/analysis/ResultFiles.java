@@ -99,7 +99,7 @@ public final class ResultFiles {
     return new Written(json, csv, html);
   }
 
-  static JsonObject resultsJson(JsonObject campaign, List<JsonObject> results, CampaignAnalysis analysis) {
+  public static JsonObject resultsJson(JsonObject campaign, List<JsonObject> results, CampaignAnalysis analysis) {
     JsonArray configurations = new JsonArray();
     analysis.configurations().forEach(summary -> configurations.add(summary.toJson()));
     JsonArray jobs = new JsonArray();
@@ -111,7 +111,7 @@ public final class ResultFiles {
       .put("jobs", jobs);
   }
 
-  static String resultsCsv(List<JsonObject> results) throws IOException {
+  public static String resultsCsv(List<JsonObject> results) throws IOException {
     String[] headers = CSV_COLUMNS.stream().map(CsvColumn::header).toArray(String[]::new);
     CSVFormat format = CSVFormat.RFC4180.builder().setHeader(headers).build();
     StringWriter out = new StringWriter();

@@ -36,6 +36,11 @@ public final class Addresses {
   public static final String NODE_DRAIN = "ffrtmp.master.node.drain";
   /** Request: {@code {"node_id", "actor"}} → the node, up again after a drain; 404. */
   public static final String NODE_RESUME = "ffrtmp.master.node.resume";
+  /**
+   * Request: {@code {"spec": {...job spec...}, "actor"}} → {@code {"job_id", "state": "queued", "config_key",
+   * "created_at"}}; fails 400 naming the field on a bad spec.
+   */
+  public static final String JOB_SUBMIT = "ffrtmp.master.job.submit";
   /** Request: {@code {"job_id"}} → the job (state, attempt, node, error, result) with its events; 404 when unknown. */
   public static final String JOB_GET = "ffrtmp.master.job.get";
   /** Request: {@code {"job_id", "reason"}} → {@code {"state"}}: cancels a queued job, or stops a running one; 404, 409. */

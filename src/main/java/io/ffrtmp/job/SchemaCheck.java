@@ -126,7 +126,7 @@ public final class SchemaCheck {
   }
 
   /** "/video/crf" or "#/video/crf" → "video.crf"; array indexes become [n]. */
-  static String toField(String instanceLocation) {
+  public static String toField(String instanceLocation) {
     if (instanceLocation == null) {
       return "";
     }

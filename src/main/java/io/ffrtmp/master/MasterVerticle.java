@@ -4,6 +4,8 @@ import io.ffrtmp.cluster.Addresses;
 import io.ffrtmp.job.Campaign;
 import io.ffrtmp.job.JobState;
 import io.ffrtmp.job.SpecException;
+import io.ffrtmp.job.JobSpec;
+import io.ffrtmp.master.store.JobQueries;
 import io.ffrtmp.master.store.JobStore;
 import io.ffrtmp.master.store.NodeStore;
 import io.vertx.core.Future;
@@ -29,11 +31,13 @@ public final class MasterVerticle extends VerticleBase {
 
   private final JobStore store;
   private final NodeStore nodes;
+  private final JobQueries queries;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
   public MasterVerticle(JobStore store) {
     this.store = store;
     this.nodes = new NodeStore(store.pool());
+    this.queries = new JobQueries(store.pool(), store.settings().maxAttempts());
   }
 
   @Override
@@ -43,6 +47,7 @@ public final class MasterVerticle extends VerticleBase {
     consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.WORK_REQUEST, this::workRequest));
     consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.JOB_STARTED, this::jobStarted));
     consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.JOB_RESULT, this::jobResult));
+    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.JOB_SUBMIT, this::jobSubmit));
     consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.JOB_GET, this::jobGet));
     consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.JOB_CANCEL, this::jobCancel));
     consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.CAMPAIGN_RESULTS, this::campaignResults));
@@ -171,6 +176,26 @@ public final class MasterVerticle extends VerticleBase {
       } else {
         msg.reply(n.get());
       }
+    }).onFailure(e -> fail(msg, e));
+  }
+
+  private void jobSubmit(Message<JsonObject> msg) {
+    JobSpec spec;
+    try {
+      spec = JobSpec.fromJson(msg.body() == null ? new JsonObject() : msg.body().getJsonObject("spec", new JsonObject()));
+    } catch (SpecException e) {
+      msg.fail(Addresses.BAD_REQUEST, e.toString());
+      return;
+    } catch (ClassCastException e) {
+      msg.fail(Addresses.BAD_REQUEST, "spec: accepted: a job spec object");
+      return;
+    }
+    queries.submit(spec, msg.body().getString("actor", "event-bus")).onSuccess(job -> {
+      vertx.eventBus().publish(Addresses.JOBS_AVAILABLE, new JsonObject().put("job_id", job.getString("job_id")));
+      vertx.eventBus().publish(Addresses.JOB_EVENTS, new JsonObject().put("job_id", job.getString("job_id"))
+        .put("config_key", job.getString("config_key")).put("attempt", 0).put("to", JobState.QUEUED.id())
+        .put("reason", "submitted"));
+      msg.reply(job);
     }).onFailure(e -> fail(msg, e));
   }
 

@@ -1,6 +1,10 @@
 package io.ffrtmp.node;
 
 import io.ffrtmp.cli.CommandLogging;
+import io.ffrtmp.master.api.ApiConfig;
+import io.ffrtmp.master.api.ApiOptions;
+import io.ffrtmp.master.api.ApiServer;
+import io.ffrtmp.master.store.NodeStore;
 import io.ffrtmp.worker.WorkerVerticle;
 import java.util.concurrent.CountDownLatch;
 
@@ -10,11 +14,21 @@ public final class NodeMain {
   private NodeMain() {
   }
 
-  public static int run(boolean master, NodeOptions options) {
+  /** {@code api}: the REST API's flags (a master serves it); null for a worker. */
+  public static int run(boolean master, NodeOptions options, ApiOptions api) {
     String problem = options.check();
     if (problem != null) {
       System.err.println(problem);
       return 2;
+    }
+    ApiConfig apiConfig = null;
+    if (master) {
+      try {
+        apiConfig = api.apiConfig(options.dataDir(), options.mediaRoots);
+      } catch (IllegalArgumentException e) {
+        System.err.println(e.getMessage());
+        return 2;
+      }
     }
     if (options.dbUri() != null) {
       try {
@@ -36,9 +50,33 @@ public final class NodeMain {
       System.err.println((master ? "master" : "worker") + " could not start: " + e);
       return 1;
     }
+    ApiServer server = null;
+    if (master) {
+      try {
+        server = StandaloneNode.await(ApiServer.start(node.vertx(), apiConfig, node.store(), new NodeStore(node.store().pool())), 60);
+      } catch (Exception e) {
+        node.close();
+        System.err.println("the API could not start on " + apiConfig.bind() + ":" + apiConfig.port() + ": " + e.getMessage());
+        return 1;
+      }
+      System.out.println("API at " + server.url(apiConfig.bind()) + "/api/v1; admin key: " + server.adminKeyFile()
+        + (server.adminKeyCreated() ? " (made now; mode 0600)" : " (mode 0600)"));
+      if (server.certificate() != null) {
+        System.out.println("certificate: " + server.certificate() + " (clients elsewhere use --ca FILE)");
+      }
+    }
     System.out.println((master ? "master " : "worker ") + node.id() + " running; stop it with Ctrl-C or SIGTERM");
+    System.out.flush();
     CountDownLatch closed = new CountDownLatch(1);
+    ApiServer api0 = server;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (api0 != null) {
+        try {
+          StandaloneNode.await(api0.close(), 10);
+        } catch (Exception e) {
+          // stopping anyway
+        }
+      }
       node.close();
       closed.countDown();
     }, "ffrtmp-shutdown"));

@@ -127,6 +127,11 @@ public final class NodeOptions {
     return cluster.options();
   }
 
+  /** This node as a standalone node (master and worker in one JVM) sees it. */
+  public NodeConfig nodeConfig() {
+    return new NodeConfig(dataDir(), dbUri(), ffmpeg, slots, power(), List.copyOf(mediaRoots));
+  }
+
   public PowerConfig power() {
     return sources.applyTo(new PowerConfig(PowerConfig.DEFAULT_POWERCAP_ROOT, Path.of("/proc"), pollMs, null, null));
   }

@@ -105,7 +105,7 @@ public final class DispatchBench {
     if (!extra.isEmpty()) {
       cmd.addAll(List.of(extra.split("\\s+")));
     }
-    cmd.addAll(List.of("-jar", Path.of("target", "ffrtmp.jar").toAbsolutePath().toString(), "--role", "master", "--db", db,
+    cmd.addAll(List.of("-jar", Path.of("target", "ffrtmp.jar").toAbsolutePath().toString(), "--role", "master", "--db", db, "--port", "0",
       "--data-dir", dir.resolve("master").toString(), "--cluster-host", "127.0.0.1", "--cluster-port", String.valueOf(port),
       "--cluster-name", name, "--join", String.join(",", join)));
     Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(dir.resolve("master.log").toFile()).start();

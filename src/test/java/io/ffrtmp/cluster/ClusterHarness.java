@@ -93,7 +93,7 @@ final class ClusterHarness implements AutoCloseable {
   }
 
   Node master(String name, String... extra) throws Exception {
-    List<String> args = new ArrayList<>(List.of("--role", "master", "--db", dbUri));
+    List<String> args = new ArrayList<>(List.of("--role", "master", "--db", dbUri, "--port", "0"));
     args.addAll(List.of(extra));
     return start(name, args);
   }

@@ -103,9 +103,23 @@ class DistributedIT {
 
   @Test
   @Order(1)
-  void aStaleFencingTokenIsRefusedAndChangesNothing() throws Exception {
-    String id = submit(1, null);
+  void aSingleJobSubmittedOverTheBusRunsAndAStaleFencingTokenIsRefused() throws Exception {
+    // The client addresses another Vert.x application would use: submit, then query.
+    assertThatThrownBy(() -> h.request(Addresses.JOB_SUBMIT, new JsonObject().put("spec",
+      new JsonObject().put("video", new JsonObject().put("encoder", "libx264; rm -rf /")))))
+      .isInstanceOf(ReplyException.class).satisfies(e -> {
+        assertThat(((ReplyException) e).failureCode()).isEqualTo(400);
+        assertThat(e.getMessage()).contains("video.encoder");
+      });
+    JsonObject spec = new JsonObject().put("input", new JsonObject().put("duration_s", 1))
+      .put("video", new JsonObject().put("encoder", "libx264").put("preset", "ultrafast").put("resolution", "320x240"))
+      .put("measure", new JsonObject().put("quality", new JsonArray()));
+    String id = h.request(Addresses.JOB_SUBMIT, new JsonObject().put("spec", spec).put("actor", "test")).getString("job_id");
     waitState(id, "succeeded", 120);
+    JsonObject got = h.request(Addresses.JOB_GET, new JsonObject().put("job_id", id));
+    assertThat(got.getString("state")).isEqualTo("succeeded");
+    assertThat(got.getJsonArray("events").stream().map(e -> ((JsonObject) e).getString("to")).toList())
+      .containsExactly("queued", "leased", "running", "succeeded");
     long token = h.sql("SELECT fencing_token FROM jobs WHERE id = $1", UUID.fromString(id)).iterator().next().getLong(0);
     assertThatThrownBy(() -> h.request(Addresses.JOB_RESULT, new JsonObject().put("job_id", id).put("fencing_token", token - 1)
       .put("node_id", "intruder").put("state", "failed").put("error", "late")))

@@ -1,0 +1,87 @@
+package io.ffrtmp.master.api;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * How the REST API listens and what it lets in.
+ *
+ * @param bind               address to listen on (127.0.0.1 by default: only this machine)
+ * @param port               TCP port; 0 picks a free one (tests)
+ * @param tls                HTTPS (the default); false only for development behind a TLS-terminating proxy
+ * @param tlsCert            PEM certificate (chain) of the user's own; null makes (once) and keeps a self-signed one
+ * @param tlsKey             PEM private key (PKCS#8) for {@code tlsCert}
+ * @param dataDir            where the JWT secret, the admin key and the self-signed certificate are kept (mode 0600)
+ * @param mediaRoots         where file inputs may come from; a job naming a file elsewhere is refused at submission
+ * @param rateBurst          requests a client may make at once (token-bucket capacity)
+ * @param ratePerSecond      sustained requests per second per client (bucket refill)
+ * @param bodyLimitBytes     largest request body; larger ones are answered 413
+ * @param tokenTtlMinutes    lifetime of the tokens issued for API keys
+ * @param openProbes         /health, /ready and /metrics without a token (for load balancers and scrapers)
+ * @param jwtPublicKey       RS256: the PEM public key tokens are checked with; null for HS256 with the data directory's secret
+ * @param jwtPrivateKey      RS256: the PEM (PKCS#8) private key tokens are signed with; null on a server that only checks
+ */
+public record ApiConfig(String bind, int port, boolean tls, Path tlsCert, Path tlsKey, Path dataDir, List<Path> mediaRoots,
+                        int rateBurst, double ratePerSecond, long bodyLimitBytes, int tokenTtlMinutes, boolean openProbes,
+                        Path jwtPublicKey, Path jwtPrivateKey) {
+
+  public static final int DEFAULT_PORT = 8443;
+  public static final String DEFAULT_BIND = "127.0.0.1";
+  public static final int DEFAULT_RATE_BURST = 200;
+  public static final double DEFAULT_RATE_PER_SECOND = 100;
+  public static final long DEFAULT_BODY_LIMIT = 1024 * 1024;
+  public static final int DEFAULT_TOKEN_TTL_MINUTES = 60;
+
+  public ApiConfig {
+    mediaRoots = List.copyOf(mediaRoots);
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new IllegalArgumentException("--tls-cert and --tls-key go together; give both or neither");
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("--port: " + port + " is out of range; accepted: 1 to 65535");
+    }
+    if (rateBurst < 1 || !(ratePerSecond > 0)) {
+      throw new IllegalArgumentException("--rate-burst and --rate-per-second: accepted: at least 1 and more than 0");
+    }
+    if (bodyLimitBytes < 1024) {
+      throw new IllegalArgumentException("--body-limit: " + bodyLimitBytes + " is too small; accepted: at least 1024 bytes");
+    }
+    if (jwtPrivateKey != null && jwtPublicKey == null) {
+      throw new IllegalArgumentException("--jwt-private-key needs --jwt-public-key (the key tokens are checked with)");
+    }
+    if (tokenTtlMinutes < 1 || tokenTtlMinutes > 7 * 24 * 60) {
+      throw new IllegalArgumentException("--token-ttl: " + tokenTtlMinutes + " is out of range; accepted: 1 to 10080 minutes");
+    }
+  }
+
+  /** The defaults: HTTPS on 127.0.0.1:8443 with a self-signed certificate kept in {@code dataDir}. */
+  public static ApiConfig defaults(Path dataDir) {
+    return new ApiConfig(DEFAULT_BIND, DEFAULT_PORT, true, null, null, dataDir, List.of(), DEFAULT_RATE_BURST,
+      DEFAULT_RATE_PER_SECOND, DEFAULT_BODY_LIMIT, DEFAULT_TOKEN_TTL_MINUTES, true, null, null);
+  }
+
+  public ApiConfig withPort(int p) {
+    return new ApiConfig(bind, p, tls, tlsCert, tlsKey, dataDir, mediaRoots, rateBurst, ratePerSecond, bodyLimitBytes,
+      tokenTtlMinutes, openProbes, jwtPublicKey, jwtPrivateKey);
+  }
+
+  public ApiConfig withRate(int burst, double perSecond) {
+    return new ApiConfig(bind, port, tls, tlsCert, tlsKey, dataDir, mediaRoots, burst, perSecond, bodyLimitBytes,
+      tokenTtlMinutes, openProbes, jwtPublicKey, jwtPrivateKey);
+  }
+
+  public ApiConfig withMediaRoots(List<Path> roots) {
+    return new ApiConfig(bind, port, tls, tlsCert, tlsKey, dataDir, roots, rateBurst, ratePerSecond, bodyLimitBytes,
+      tokenTtlMinutes, openProbes, jwtPublicKey, jwtPrivateKey);
+  }
+
+  public ApiConfig withRs256(Path publicKey, Path privateKey) {
+    return new ApiConfig(bind, port, tls, tlsCert, tlsKey, dataDir, mediaRoots, rateBurst, ratePerSecond, bodyLimitBytes,
+      tokenTtlMinutes, openProbes, publicKey, privateKey);
+  }
+
+  /** Where the API keeps its secrets inside the data directory. */
+  public Path apiDir() {
+    return dataDir.resolve("api");
+  }
+}

@@ -1,0 +1,170 @@
+package io.ffrtmp.master.api;
+
+import static io.ffrtmp.node.StandaloneNode.await;
+
+import io.ffrtmp.cli.client.PinnedTrust;
+import io.ffrtmp.master.store.JobStore;
+import io.ffrtmp.master.store.NodeStore;
+import io.ffrtmp.node.NodeConfig;
+import io.ffrtmp.node.StandaloneNode;
+import io.ffrtmp.power.PowerConfig;
+import io.ffrtmp.support.TestDatabases;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A real HTTPS API server for a test class: either on a standalone node (master and worker running real FFmpeg, on
+ * the embedded PostgreSQL in its data directory) or on a bare store (no worker: jobs stay queued). Holds a token per
+ * role and an HTTP client that pins the server's self-signed certificate.
+ */
+final class ApiFixture implements AutoCloseable {
+
+  record Response(int status, String text, java.net.http.HttpHeaders headers) {
+    JsonObject json() {
+      return new JsonObject(text);
+    }
+
+    String field() {
+      return json().getJsonObject("error").getString("field");
+    }
+  }
+
+  final Path dataDir;
+  final Vertx vertx;
+  final JobStore store;
+  final NodeStore nodes;
+  final ApiServer server;
+  final String base;
+  final SSLContext ssl;
+  final HttpClient http;
+  private final StandaloneNode node;
+  final Map<Role, String> tokens = new EnumMap<>(Role.class);
+
+  private ApiFixture(Path dataDir, Vertx vertx, JobStore store, ApiServer server, StandaloneNode node) throws Exception {
+    this.dataDir = dataDir;
+    this.vertx = vertx;
+    this.store = store;
+    this.nodes = new NodeStore(store.pool());
+    this.server = server;
+    this.node = node;
+    this.base = server.url("127.0.0.1");
+    this.ssl = PinnedTrust.pinned(server.certificate());
+    this.http = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(10)).build();
+    String admin = Files.readString(server.adminKeyFile(), StandardCharsets.UTF_8).trim();
+    tokens.put(Role.ADMIN, post("/api/v1/tokens", null, new JsonObject().put("api_key", admin).encode()).json().getString("token"));
+    for (Role r : List.of(Role.OPERATOR, Role.VIEWER)) {
+      String key = post("/api/v1/keys", tokens.get(Role.ADMIN), new JsonObject().put("role", r.id()).put("name", "test " + r.id())
+        .encode()).json().getString("key");
+      tokens.put(r, post("/api/v1/tokens", null, new JsonObject().put("api_key", key).encode()).json().getString("token"));
+    }
+  }
+
+  /** A directory the embedded PostgreSQL (an unprivileged user when tests run as root) can pass through. */
+  static Path reachable(Path dir) throws Exception {
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+    return dir;
+  }
+
+  /** Master and worker with real FFmpeg; power from the CPU model only, so the machine's sensors do not matter. */
+  static ApiFixture standalone(Path dir, UnaryOperator<ApiConfig> tweak) throws Exception {
+    Path data = reachable(dir).resolve("data");
+    Files.createDirectories(dir.resolve("media"));
+    PowerConfig power = new PowerConfig(dir.resolve("no-powercap"), Path.of("/proc"), 200, null, null)
+      .withHwmonRoot(Files.createDirectories(dir.resolve("no-hwmon"))).withNvmlLibrary(null).withPerfRoot(dir.resolve("no-perf"));
+    StandaloneNode node = StandaloneNode.start(new NodeConfig(data, null, "ffmpeg", 1, power, List.of(dir.resolve("media"))));
+    try {
+      ApiConfig config = tweak.apply(ApiConfig.defaults(data).withPort(0).withMediaRoots(List.of(dir.resolve("media"))));
+      ApiServer server = await(ApiServer.start(node.vertx(), config, node.store(), new NodeStore(node.store().pool())), 60);
+      return new ApiFixture(data, node.vertx(), node.store(), server, node);
+    } catch (Exception e) {
+      node.close();
+      throw e;
+    }
+  }
+
+  /** The API on a fresh database of the shared embedded server, without a worker. */
+  static ApiFixture storeOnly(Path dir, UnaryOperator<ApiConfig> tweak) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Pool pool = await(TestDatabases.open(vertx, "embedded"), 120);
+      JobStore store = new JobStore(pool);
+      ApiConfig config = tweak.apply(ApiConfig.defaults(dir.resolve("data")).withPort(0));
+      ApiServer server = await(ApiServer.start(vertx, config, store, new NodeStore(pool)), 60);
+      return new ApiFixture(dir.resolve("data"), vertx, store, server, null);
+    } catch (Exception e) {
+      await(vertx.close(), 30);
+      throw e;
+    }
+  }
+
+  Response get(String path, String token) throws Exception {
+    return send(request(path, token).GET());
+  }
+
+  Response post(String path, String token, String body) throws Exception {
+    return send(request(path, token).header("content-type", "application/json")
+      .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  Response delete(String path, String token) throws Exception {
+    return send(request(path, token).DELETE());
+  }
+
+  /** Sends and reads only the status and headers (for event streams, which do not end). */
+  int statusOnly(String path, String token) throws Exception {
+    HttpResponse<java.io.InputStream> res = http.send(request(path, token).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+    res.body().close();
+    return res.statusCode();
+  }
+
+  HttpRequest.Builder request(String path, String token) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
+    if (token != null) {
+      b.header("authorization", "Bearer " + token);
+    }
+    return b;
+  }
+
+  Response send(HttpRequest.Builder b) throws Exception {
+    HttpResponse<String> res = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return new Response(res.statusCode(), res.body(), res.headers());
+  }
+
+  long count(String sql) throws Exception {
+    return await(store.pool().query(sql).execute(), 30).iterator().next().getLong(0);
+  }
+
+  io.ffrtmp.cli.client.ApiClient client(Role role) {
+    return io.ffrtmp.cli.client.ApiClient.create(URI.create(base + "/"), ssl, tokens.get(role));
+  }
+
+  @Override
+  @SuppressWarnings("try")
+  public void close() throws Exception {
+    try {
+      await(server.close(), 10);
+    } finally {
+      if (node != null) {
+        node.close();
+      } else {
+        await(vertx.close(), 30);
+      }
+    }
+  }
+}
