@@ -204,7 +204,7 @@ public final class MasterVerticle extends VerticleBase {
     if (id == null) {
       return;
     }
-    store.job(id).onSuccess(j -> {
+    queries.get(id).onSuccess(j -> {
       if (j.isEmpty()) {
         msg.fail(Addresses.NOT_FOUND, "job_id: no job " + id);
       } else {
@@ -219,18 +219,21 @@ public final class MasterVerticle extends VerticleBase {
       return;
     }
     String reason = msg.body().getString("reason", "canceled");
-    store.cancel(id, msg.body().getString("actor", "api"), reason).onSuccess(m -> {
-      if (m.isEmpty()) {
-        msg.fail(Addresses.NOT_FOUND, "job_id: no job " + id);
-        return;
-      }
-      if (m.get().to() == JobState.CANCELED && m.get().from() != JobState.CANCELED) {
-        if (m.get().from() == JobState.LEASED || m.get().from() == JobState.RUNNING) {
-          vertx.eventBus().publish(Addresses.WORKER_CANCEL, new JsonObject().put("job_id", id.toString()).put("reason", reason));
+    queries.cancel(id, msg.body().getString("actor", "api"), reason).onSuccess(c -> {
+      switch (c.outcome()) {
+        case NOT_FOUND -> msg.fail(Addresses.NOT_FOUND, "job_id: no job " + id);
+        case CONFLICT -> msg.fail(Addresses.CONFLICT, "job_id: the job is " + c.before().id()
+          + "; only unfinished jobs can be canceled");
+        default -> {
+          if (c.outcome() == JobQueries.Outcome.CANCEL_REQUESTED) {
+            vertx.eventBus().publish(Addresses.WORKER_CANCEL, new JsonObject().put("job_id", id.toString()).put("reason", reason));
+          }
+          vertx.eventBus().publish(Addresses.JOB_EVENTS, new JsonObject().put("job_id", id.toString())
+            .put("attempt", c.attempt()).put("from", c.before().id()).put("to", JobState.CANCELED.id()).put("reason", reason));
+          msg.reply(new JsonObject().put("job_id", id.toString()).put("state", JobState.CANCELED.id())
+            .put("was", c.before().id()));
         }
-        vertx.eventBus().publish(Addresses.JOB_EVENTS, m.get().toJson());
       }
-      msg.reply(new JsonObject().put("job_id", id.toString()).put("state", m.get().to().id()).put("was", m.get().from().id()));
     }).onFailure(e -> fail(msg, e));
   }
 

@@ -198,8 +198,11 @@ public final class JobQueries {
       .put("queue", JobSpec.Queue.values()[r.getShort("queue_rank")].id())
       .put("priority", JobSpec.Priority.values()[r.getShort("priority_rank")].id())
       .put("attempt", r.getInteger("attempt"))
+      .put("max_attempts", r.getInteger("max_attempts"))
       .put("node_id", r.getString("node_id"))
       .put("error", r.getString("error"))
+      .put("error_class", r.getString("error_class"))
+      .put("not_before", time(r.getOffsetDateTime("not_before")))
       .put("created_at", time(r.getOffsetDateTime("created_at")))
       .put("started_at", time(r.getOffsetDateTime("started_at")))
       .put("finished_at", time(r.getOffsetDateTime("finished_at")));

@@ -21,7 +21,8 @@ final class JobQuerySql {
     SELECT id, created_at FROM j""";
 
   static final String COLUMNS = "j.id, j.campaign_id, j.config_key, j.state, j.queue_rank, j.priority_rank, j.attempt, "
-    + "j.node_id, j.error, j.created_at, j.started_at, j.finished_at, j.spec->>'name' AS name";
+    + "j.node_id, j.error, j.error_class, j.max_attempts, j.not_before, j.created_at, j.started_at, j.finished_at, "
+    + "j.spec->>'name' AS name";
 
   static final String LIST_HEAD = "SELECT " + COLUMNS + " FROM jobs j WHERE true";
   static final String BY_STATE = " AND j.state = $";

@@ -185,18 +185,4 @@ final class JobSql {
   static final String SET_CAMPAIGN_BASELINE = "UPDATE campaigns SET idle_baseline = $2, node = coalesce($3, node) WHERE id = $1";
 
   static final String EVENTS = "SELECT at, from_state, to_state, actor, reason, attempt FROM job_events WHERE job_id = $1 ORDER BY id";
-
-  /** An operator's cancel: whatever the job is doing, unless it already finished. */
-  static final String CANCEL_JOB = """
-    UPDATE jobs j SET state = 'canceled', updated_at = now(), finished_at = now(), error = $2, lease_expires_at = NULL,
-           not_before = NULL
-      FROM (SELECT id, state AS before FROM jobs WHERE id = $1 FOR UPDATE) old
-     WHERE j.id = old.id AND j.state IN ('queued', 'leased', 'running', 'retry_wait')
-    RETURNING j.id, j.campaign_id, j.config_key, j.attempt, old.before, j.state, j.error, j.node_id""";
-
-  static final String JOB = """
-    SELECT j.id, j.campaign_id, j.config_key, j.repetition, j.state, j.attempt, j.max_attempts, j.node_id, j.error,
-           j.error_class, j.spec, j.created_at, j.started_at, j.finished_at, j.lease_expires_at, j.not_before, r.result
-      FROM jobs j LEFT JOIN results r ON r.job_id = j.id
-     WHERE j.id = $1""";
 }

@@ -34,6 +34,7 @@ class DispatchStoreTest {
   Pool pool;
   JobStore store;
   NodeStore nodes;
+  JobQueries queries;
 
   static final DispatchSettings SETTINGS = new DispatchSettings(Duration.ofMillis(500), Duration.ofSeconds(3),
     Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(10), Duration.ofMinutes(1), 3, Duration.ofSeconds(1));
@@ -53,6 +54,7 @@ class DispatchStoreTest {
     pool = await(TestDatabases.open(vertx, "embedded"), 120);
     store = new JobStore(pool, SETTINGS);
     nodes = new NodeStore(pool);
+    queries = new JobQueries(pool, SETTINGS.maxAttempts());
   }
 
   @AfterEach
@@ -227,7 +229,7 @@ class DispatchStoreTest {
       assertThat(m.to()).isEqualTo(JobState.FAILED);
       assertThat(m.reason()).contains("node node-a lost").contains("attempt 1 of 1");
     });
-    assertThat(await(store.job(l.jobId()), 30).orElseThrow().getString("error_class")).isEqualTo("transient");
+    assertThat(await(queries.get(l.jobId()), 30).orElseThrow().getString("error_class")).isEqualTo("transient");
   }
 
   @Test
@@ -241,7 +243,7 @@ class DispatchStoreTest {
     // Delivered twice: still one retry.
     assertThat(await(store.complete(one.jobId(), one.fencingToken(), JobState.FAILED, true, new JsonObject(), "node-a",
       "could not run FFmpeg"), 30)).isEqualTo(JobState.RETRY_WAIT);
-    JsonObject waiting = await(store.job(one.jobId()), 30).orElseThrow();
+    JsonObject waiting = await(queries.get(one.jobId()), 30).orElseThrow();
     assertThat(waiting.getString("not_before")).isNotNull();
     // The wait: 10 s base × 2^0 × [0.5, 1.5): between 5 and 15 s from now.
     var wait = await(pool.preparedQuery("SELECT extract(epoch FROM not_before - now()) AS s FROM jobs WHERE id = $1")
@@ -254,7 +256,7 @@ class DispatchStoreTest {
     JobLease two = claim("node-a", a).orElseThrow();
     assertThat(await(store.complete(two.jobId(), two.fencingToken(), JobState.FAILED, false, new JsonObject(), "node-a",
       "encoder missing"), 30)).isEqualTo(JobState.FAILED);
-    assertThat(await(store.job(two.jobId()), 30).orElseThrow().getString("error_class")).isEqualTo("permanent");
+    assertThat(await(queries.get(two.jobId()), 30).orElseThrow().getString("error_class")).isEqualTo("permanent");
   }
 
   @Test
@@ -283,7 +285,7 @@ class DispatchStoreTest {
     // The worker, told to stop, reports "canceled" for the attempt: refused, the job still goes on to its retry.
     assertThatThrownBy(() -> await(store.complete(l.jobId(), l.fencingToken(), JobState.CANCELED, new JsonObject(), "node-a",
       "canceled: stalled"), 30)).isInstanceOf(JobStore.StaleLeaseException.class);
-    assertThat(await(store.job(l.jobId()), 30).orElseThrow().getString("state")).isEqualTo("retry_wait");
+    assertThat(await(queries.get(l.jobId()), 30).orElseThrow().getString("state")).isEqualTo("retry_wait");
   }
 
   @Test
@@ -293,13 +295,15 @@ class DispatchStoreTest {
       {"configurations": [{"name": "one"}]}""");
     JobLease l = claim("node-a", a).orElseThrow();
     await(store.move(l.jobId(), l.fencingToken(), JobState.RUNNING, "node-a", "started"), 30);
-    JobStore.Moved m = await(store.cancel(l.jobId(), "op", "not needed"), 30).orElseThrow();
-    assertThat(m.from()).isEqualTo(JobState.RUNNING);
-    assertThat(m.to()).isEqualTo(JobState.CANCELED);
+    JobQueries.Change c = await(queries.cancel(l.jobId(), "op", "not needed"), 30);
+    assertThat(c.outcome()).isEqualTo(JobQueries.Outcome.CANCEL_REQUESTED); // canceled here; the master tells the worker
+    assertThat(c.before()).isEqualTo(JobState.RUNNING);
+    assertThat(await(queries.get(l.jobId()), 30).orElseThrow().getString("state")).isEqualTo("canceled");
     // The worker stops FFmpeg and reports "canceled": accepted as a repeat.
     assertThat(await(store.complete(l.jobId(), l.fencingToken(), JobState.CANCELED, new JsonObject(), "node-a", "canceled"), 30))
       .isEqualTo(JobState.CANCELED);
-    assertThat(await(store.cancel(UUID.randomUUID(), "op", "x"), 30)).isEmpty();
+    assertThat(await(queries.cancel(UUID.randomUUID(), "op", "x"), 30).outcome()).isEqualTo(JobQueries.Outcome.NOT_FOUND);
+    assertThat(await(queries.cancel(l.jobId(), "op", "again"), 30).outcome()).isEqualTo(JobQueries.Outcome.CONFLICT);
   }
 
   @Test
