@@ -9,6 +9,7 @@ import io.ffrtmp.master.store.JobQueries;
 import io.ffrtmp.master.store.JobStore;
 import io.ffrtmp.master.store.NodeStore;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -42,29 +43,48 @@ public final class MasterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.CAMPAIGN_SUBMIT, this::submitCampaign));
-    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.CAMPAIGN_CANCEL, this::cancelCampaign));
-    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.WORK_REQUEST, this::workRequest));
-    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.JOB_STARTED, this::jobStarted));
-    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.JOB_RESULT, this::jobResult));
-    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.JOB_SUBMIT, this::jobSubmit));
-    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.JOB_GET, this::jobGet));
-    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.JOB_CANCEL, this::jobCancel));
-    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.CAMPAIGN_RESULTS, this::campaignResults));
-    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.NODE_REGISTER, this::nodeRegister));
-    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.NODE_HEARTBEAT, this::nodeHeartbeat));
-    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.NODE_LIST,
-      m -> nodes.list().onSuccess(l -> m.reply(new JsonObject().put("nodes", new JsonArray(l)))).onFailure(e -> fail(m, e))));
-    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.NODE_GET, m -> nodeReply(m, nodes::get)));
-    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.NODE_DRAIN, m -> nodeReply(m, nodes::drain)));
-    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.NODE_RESUME, m -> nodeReply(m, id -> nodes.resume(id)
-      .onSuccess(n -> vertx.eventBus().publish(Addresses.JOBS_AVAILABLE, new JsonObject())))));
+    on(Addresses.CAMPAIGN_SUBMIT, this::submitCampaign);
+    on(Addresses.CAMPAIGN_CANCEL, this::cancelCampaign);
+    on(Addresses.WORK_REQUEST, this::workRequest);
+    on(Addresses.JOB_STARTED, this::jobStarted);
+    on(Addresses.JOB_RESULT, this::jobResult);
+    on(Addresses.JOB_SUBMIT, this::jobSubmit);
+    on(Addresses.JOB_GET, this::jobGet);
+    on(Addresses.JOB_CANCEL, this::jobCancel);
+    on(Addresses.CAMPAIGN_RESULTS, this::campaignResults);
+    on(Addresses.NODE_REGISTER, this::nodeRegister);
+    on(Addresses.NODE_HEARTBEAT, this::nodeHeartbeat);
+    on(Addresses.NODE_LIST,
+      m -> nodes.list().onSuccess(l -> m.reply(new JsonObject().put("nodes", new JsonArray(l)))).onFailure(e -> fail(m, e)));
+    on(Addresses.NODE_GET, m -> nodeReply(m, nodes::get));
+    on(Addresses.NODE_DRAIN, m -> nodeReply(m, nodes::drain));
+    on(Addresses.NODE_RESUME, m -> nodeReply(m, id -> nodes.resume(id)
+      .onSuccess(n -> vertx.eventBus().publish(Addresses.JOBS_AVAILABLE, new JsonObject()))));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
   @Override
   public Future<?> stop() {
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
+  }
+
+  /**
+   * Registers a consumer whose handler never leaves a request unanswered: a body of the wrong shape (a string where an
+   * object belongs, a malformed id) is answered 400 with what was wrong, not dropped with a stack trace in the log.
+   */
+  private void on(String address, Handler<Message<JsonObject>> handler) {
+    consumers.add(vertx.eventBus().<JsonObject>consumer(address, msg -> {
+      try {
+        if (msg.body() == null) {
+          msg.fail(Addresses.BAD_REQUEST, "body: required, a JSON object (see docs/event-bus.md for " + address + ")");
+          return;
+        }
+        handler.handle(msg);
+      } catch (ClassCastException | IllegalArgumentException | NullPointerException e) {
+        msg.fail(Addresses.BAD_REQUEST, "body: malformed for " + address + " (" + e.getMessage()
+          + "); accepted: the fields and types in docs/event-bus.md");
+      }
+    }));
   }
 
   private void submitCampaign(Message<JsonObject> msg) {

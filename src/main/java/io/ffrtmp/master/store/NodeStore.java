@@ -65,7 +65,11 @@ public final class NodeStore {
     Long[] activity = new Long[running.size()];
     for (int i = 0; i < running.size(); i++) {
       JsonObject j = running.getJsonObject(i);
-      ids.add(UUID.fromString(j.getString("job_id")));
+      try {
+        ids.add(UUID.fromString(j.getString("job_id")));
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("running[" + i + "].job_id: '" + j.getValue("job_id") + "' is not a UUID");
+      }
       tokens[i] = j.getLong("fencing_token");
       activity[i] = j.getLong("activity", 0L);
     }
