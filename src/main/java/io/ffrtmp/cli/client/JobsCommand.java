@@ -212,7 +212,8 @@ public final class JobsCommand {
       }
       Double watts = p.getDouble("watts");
       holder[0].setExtraMessage(String.format(Locale.ROOT, "%s fps %s %s", fmt(p.getDouble("fps"), "%.0f"),
-        fmt(p.getDouble("speed"), "%.2fx"), watts == null ? "" : String.format(Locale.ROOT, "%.1f W", watts)));
+        fmt(p.getDouble("speed"), "%.2fx"), watts == null ? "" : String.format(Locale.ROOT, "%.1f W %s", watts,
+          p.getString("energy_provenance", "(source unknown)"))));
     }
   }
 

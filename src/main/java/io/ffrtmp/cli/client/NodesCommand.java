@@ -8,8 +8,9 @@ import picocli.CommandLine.Parameters;
   subcommands = {NodesCommand.ListNodes.class, NodesCommand.Get.class, NodesCommand.Drain.class, NodesCommand.Resume.class})
 public final class NodesCommand {
 
-  static final String[] HEADERS = {"id", "state", "host", "slots", "free", "watts", "last seen"};
-  static final String[] FIELDS = {"node_id", "state", "host", "slots", "free_slots", "watts", "last_seen"};
+  /** Watts come with where they came from (measured or estimated); blank when no job window is open. */
+  static final String[] HEADERS = {"id", "state", "host", "slots", "free", "watts", "watts are", "last seen"};
+  static final String[] FIELDS = {"node_id", "state", "host", "slots", "free_slots", "watts", "watts_source", "last_seen"};
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "Every node.")
   static final class ListNodes extends ClientCommand {
