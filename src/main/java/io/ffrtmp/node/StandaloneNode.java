@@ -11,11 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -98,11 +93,6 @@ public final class StandaloneNode implements AutoCloseable {
 
   public String nodeId() {
     return nodeId;
-  }
-
-  /** The node id is made once and kept in the data directory, so it is stable across restarts. */
-  static String nodeId(Path dataDir) throws IOException {
-    return NodeIdentity.id(dataDir);
   }
 
   @Override
