@@ -155,8 +155,13 @@ final class BenchRun implements Callable<Integer> {
         .put("campaign", campaign.source().copy().put("repeat", campaign.repeat()).put("idle_baseline_s", campaign.idleBaselineS()))
         .put("name", campaign.name()).put("actor", "bench").put("every_node", everyNode)), 60).body();
     } catch (ReplyException e) {
-      err.println("campaign rejected: " + e.getMessage());
-      return BenchCommand.EXIT_BAD_INPUT;
+      if (e.failureType() == io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE && e.failureCode() == Addresses.BAD_REQUEST) {
+        err.println("campaign rejected: " + e.getMessage());
+        return BenchCommand.EXIT_BAD_INPUT;
+      }
+      err.println("no master took the campaign (" + e.getMessage() + ")" + (cluster == null ? ""
+        : "; is a master running in cluster " + cluster.name() + " at " + String.join(",", cluster.join()) + "?"));
+      return 1;
     }
     UUID id = UUID.fromString(submitted.getString("campaign_id"));
     BenchProgress progress = new BenchProgress(campaign.name(), submitted.getInteger("jobs", campaign.jobCount()), interactive, err);
