@@ -71,7 +71,7 @@ class DistributedIT {
     }
     JsonObject campaign = new JsonObject().put("name", "dist").put("base", base)
       .put("configurations", new JsonArray().add(new JsonObject())).put("repeat", 1).put("idle_baseline_s", 0);
-    JsonObject reply = h.request(Addresses.CAMPAIGN_SUBMIT, new JsonObject().put("campaign", campaign).put("name", "dist"));
+    JsonObject reply = h.requestRetrying(Addresses.CAMPAIGN_SUBMIT, new JsonObject().put("campaign", campaign).put("name", "dist"));
     String campaignId = reply.getString("campaign_id");
     return h.sql("SELECT id FROM jobs WHERE campaign_id = $1", UUID.fromString(campaignId)).iterator().next().getUUID("id").toString();
   }
