@@ -48,8 +48,21 @@ public final class Addresses {
   /** Request: {@code {"campaign_id"}} → {@code {"campaign", "states", "results": [...]}}; 404 when unknown. */
   public static final String CAMPAIGN_RESULTS = "ffrtmp.master.campaign.results";
 
-  /** Worker → master request: {@code {"node_id", "instance_id", "running", "free_slots"}} → a lease or {@code {}}. */
+  /**
+   * Worker → master request: {@code {"node_id", "instance_id", "running", "free_slots", "max_jobs"}} →
+   * {@code {"leases": [...]}}, best first, at most {@code max_jobs} (1 when absent, at most {@link #MAX_BATCH}); empty
+   * when there is nothing this node may run. An exclusive job always comes alone.
+   */
   public static final String WORK_REQUEST = "ffrtmp.master.work.request";
+  /** The most jobs one work request may lease, and the most reports one {@link #JOB_UPDATES} request may carry. */
+  public static final int MAX_BATCH = 256;
+  /**
+   * Worker → master request, several starts and results in one message: {@code {"node_id", "updates": [{"job_id",
+   * "fencing_token", "state": "running"|"succeeded"|"failed"|"canceled", "result", "error", "retryable"}, ...]}} →
+   * {@code {"updates": [{"job_id", "state"} or {"job_id", "code", "error"}, ...]}} in the same order; each item as
+   * {@link #JOB_STARTED} or {@link #JOB_RESULT} would answer it (code 409 for a stale token).
+   */
+  public static final String JOB_UPDATES = "ffrtmp.master.job.updates";
   /** Worker → master request: {@code {"job_id", "fencing_token", "node_id"}}; fails 409 for a stale token. */
   public static final String JOB_STARTED = "ffrtmp.master.job.started";
   /** Worker → master request: {@code {"job_id", "fencing_token", "node_id", "state", "result", "error"}}; idempotent; 409 when stale. */

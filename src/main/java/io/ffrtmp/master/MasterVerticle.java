@@ -48,6 +48,7 @@ public final class MasterVerticle extends VerticleBase {
     on(Addresses.WORK_REQUEST, this::workRequest);
     on(Addresses.JOB_STARTED, this::jobStarted);
     on(Addresses.JOB_RESULT, this::jobResult);
+    on(Addresses.JOB_UPDATES, this::jobUpdates);
     on(Addresses.JOB_SUBMIT, this::jobSubmit);
     on(Addresses.JOB_GET, this::jobGet);
     on(Addresses.JOB_CANCEL, this::jobCancel);
@@ -141,17 +142,86 @@ public final class MasterVerticle extends VerticleBase {
       msg.fail(Addresses.BAD_REQUEST, "node_id: required");
       return;
     }
-    store.claim(nodeId, instance, msg.body().getInteger("running", 0) > 0)
-      .onSuccess(lease -> {
-        if (lease.isEmpty()) {
-          msg.reply(new JsonObject());
-          return;
+    Integer max = msg.body().getInteger("max_jobs", 1);
+    if (max == null || max < 1 || max > Addresses.MAX_BATCH) {
+      msg.fail(Addresses.BAD_REQUEST, "max_jobs: accepted: 1 to " + Addresses.MAX_BATCH + " (the node's free slots)");
+      return;
+    }
+    store.claim(nodeId, instance, msg.body().getInteger("running", 0) > 0, max)
+      .onSuccess(leases -> {
+        JsonArray out = new JsonArray(new ArrayList<>(leases.size()));
+        for (var lease : leases) {
+          JsonObject l = lease.toJson();
+          publishEvent(l, JobState.QUEUED, JobState.LEASED, "claimed by " + nodeId);
+          out.add(l);
         }
-        JsonObject l = lease.get().toJson();
-        publishEvent(l, JobState.QUEUED, JobState.LEASED, "claimed by " + nodeId);
-        msg.reply(l);
+        msg.reply(new JsonObject().put("leases", out));
       })
       .onFailure(e -> fail(msg, e));
+  }
+
+  /** Several starts and results of one worker in one request; see {@link Addresses#JOB_UPDATES}. */
+  private void jobUpdates(Message<JsonObject> msg) {
+    JsonObject b = msg.body();
+    JsonArray items = b.getJsonArray("updates");
+    if (items == null || items.isEmpty() || items.size() > Addresses.MAX_BATCH) {
+      msg.fail(Addresses.BAD_REQUEST, "updates: required, 1 to " + Addresses.MAX_BATCH + " reports");
+      return;
+    }
+    List<JobStore.Update> updates = new ArrayList<>(items.size());
+    for (int i = 0; i < items.size(); i++) {
+      String at = "updates[" + i + "].";
+      JsonObject u = items.getJsonObject(i);
+      if (u == null) {
+        msg.fail(Addresses.BAD_REQUEST, "updates[" + i + "]: accepted: an object");
+        return;
+      }
+      UUID id;
+      try {
+        id = UUID.fromString(u.getString("job_id"));
+      } catch (RuntimeException e) {
+        msg.fail(Addresses.BAD_REQUEST, at + "job_id: '" + u.getValue("job_id") + "' is not a UUID");
+        return;
+      }
+      Long token = u.getLong("fencing_token");
+      if (token == null) {
+        msg.fail(Addresses.BAD_REQUEST, at + "fencing_token: required, the lease's token");
+        return;
+      }
+      JobState to;
+      try {
+        to = JobState.of(u.getString("state", ""));
+      } catch (IllegalArgumentException e) {
+        to = null;
+      }
+      if (to == null || !(to == JobState.RUNNING || to.terminal())) {
+        msg.fail(Addresses.BAD_REQUEST, at + "state: accepted: running, succeeded, failed, canceled");
+        return;
+      }
+      updates.add(new JobStore.Update(id, token, to, u.getBoolean("retryable", false), u.getJsonObject("result"),
+        u.getString("error")));
+    }
+    String nodeId = b.getString("node_id", "worker");
+    store.apply(nodeId, updates).onSuccess(applied -> {
+      JsonArray out = new JsonArray(new ArrayList<>(applied.size()));
+      for (int i = 0; i < applied.size(); i++) {
+        JobStore.Applied a = applied.get(i);
+        JobStore.Update u = updates.get(i);
+        if (a.failure() != null) {
+          int code = a.failure() instanceof JobStore.StaleLeaseException ? Addresses.CONFLICT : Addresses.UNAVAILABLE;
+          out.add(new JsonObject().put("job_id", a.jobId().toString()).put("code", code).put("error", a.failure().getMessage()));
+          continue;
+        }
+        if (a.from() != null) {
+          JsonObject job = new JsonObject().put("job_id", a.jobId().toString())
+            .put("campaign_id", a.campaignId() == null ? null : a.campaignId().toString())
+            .put("config_key", a.configKey()).put("attempt", a.attempt());
+          publishEvent(job, a.from(), a.state(), u.to() == JobState.RUNNING ? "started on " + nodeId : u.reason());
+        }
+        out.add(new JsonObject().put("job_id", a.jobId().toString()).put("state", a.state().id()));
+      }
+      msg.reply(new JsonObject().put("updates", out));
+    }).onFailure(e -> fail(msg, e));
   }
 
   private void nodeRegister(Message<JsonObject> msg) {

@@ -269,18 +269,25 @@ public final class WorkerVerticle extends VerticleBase {
       return;
     }
     asking = true;
+    int free = config.slots() - running.size();
+    // One request for every free slot: the master leases up to that many (an exclusive job alone).
     JsonObject req = new JsonObject().put("node_id", config.nodeId()).put("instance_id", instanceId.toString())
-      .put("free_slots", config.slots() - running.size()).put("running", running.size());
+      .put("free_slots", free).put("running", running.size()).put("max_jobs", Math.min(free, Addresses.MAX_BATCH));
     vertx.eventBus().<JsonObject>request(Addresses.WORK_REQUEST, req, MASTER_CALL)
       .onComplete(ar -> {
-        asking = false;
         if (ar.failed()) {
+          asking = false;
           LOG.debug("no master answered a work request: {}", ar.cause().getMessage());
           return;
         }
-        JsonObject body = ar.result().body();
-        if (body != null && body.containsKey("job_id")) {
-          runLease(JobLease.fromJson(body));
+        JsonArray leases = ar.result().body() == null ? null : ar.result().body().getJsonArray("leases");
+        // Still "asking" while the leases are taken on, so no new request goes out before every one holds its slot.
+        for (int i = 0; leases != null && i < leases.size(); i++) {
+          runLease(JobLease.fromJson(leases.getJsonObject(i)));
+        }
+        asking = false;
+        if (leases != null && !leases.isEmpty()) {
+          askForWork();
         }
       });
   }

@@ -26,28 +26,92 @@ final class JobSql {
    * SKIP LOCKED lets concurrent claims take different jobs without waiting. $2: the node already runs a job, so only
    * jobs that allow sharing the node qualify. $3: lease length in ms. $5/$6: seconds without progress before a live /
    * other job counts as stalled (other jobs: at least $6, else twice the input's duration, or its timeout for whole files).
+   * The limit (the node's free slots) is written into the text, see {@link #claim}. An exclusive job needs the node to itself: when the best
+   * candidate is exclusive it is the only one taken; otherwise the shareable candidates are taken and exclusive ones
+   * further down are left for an idle node (their locks end with the statement).
    */
-  static final String CLAIM = """
-    WITH c AS (
+  private static final String CLAIM = """
+    WITH n AS MATERIALIZED (SELECT id, encoders, labels FROM nodes WHERE id = $1 AND instance_id = $4 AND state = 'up'),
+    cand AS (
+      SELECT j.id, j.queue_rank, j.priority_rank, j.created_at, j.seq,
+             coalesce((j.spec->'measure'->>'exclusive')::boolean, true) AS excl
+        FROM jobs j, n
+       WHERE j.state = 'queued' AND job_fits_node(j.spec, n.id, n.encoders, n.labels, $2)
+       ORDER BY j.queue_rank, j.priority_rank, j.created_at, j.seq
+       FOR UPDATE OF j SKIP LOCKED LIMIT %d),
+    ranked AS (SELECT id, excl, row_number() OVER (ORDER BY queue_rank, priority_rank, created_at, seq) AS rn FROM cand),
+    pick AS (SELECT id FROM ranked
+              WHERE rn = 1 OR (NOT excl AND NOT coalesce((SELECT r.excl FROM ranked r WHERE r.rn = 1), false))),
+    c AS (
     UPDATE jobs SET state = 'leased', node_id = $1, attempt = attempt + 1, fencing_token = nextval('fencing_tokens'),
            updated_at = now(), lease_expires_at = now() + ($3::bigint * interval '1 millisecond'),
            progress_at = now(), progress_seq = 0, not_before = NULL,
            stall_after_s = CASE WHEN queue_rank = 0 THEN $5::integer
              ELSE greatest($6::integer, ceil(2 * coalesce(nullif((spec->'input'->>'duration_s')::numeric, 0),
                                                           (spec->>'timeout_s')::numeric / 2)))::integer END
-     WHERE id = (SELECT j.id FROM jobs j, nodes n
-                  WHERE n.id = $1 AND n.instance_id = $4 AND n.state = 'up' AND j.state = 'queued'
-                    AND ($2 = false OR coalesce((j.spec->'measure'->>'exclusive')::boolean, true) = false)
-                    AND (j.spec->'video'->>'encoder' = 'auto' OR n.encoders ? (j.spec->'video'->>'encoder')
-                         OR NOT EXISTS (SELECT 1 FROM nodes o WHERE o.encoders ? (j.spec->'video'->>'encoder')))
-                    AND coalesce(j.spec->'requirements'->'labels', '{}'::jsonb) <@ n.labels
-                    AND (j.spec->'requirements'->>'node' IS NULL OR j.spec->'requirements'->>'node' = n.id)
-                  ORDER BY j.queue_rank, j.priority_rank, j.created_at, j.seq
-                  FOR UPDATE OF j SKIP LOCKED LIMIT 1)
-    RETURNING id, campaign_id, config_key, repetition, attempt, fencing_token, spec),
+     WHERE id = ANY(ARRAY(SELECT id FROM pick))
+    RETURNING id, campaign_id, config_key, repetition, attempt, fencing_token, spec, queue_rank, priority_rank, created_at, seq),
     e AS (INSERT INTO job_events (job_id, from_state, to_state, actor, reason, attempt)
           SELECT id, 'queued', 'leased', $1, 'claimed', attempt FROM c)
-    SELECT * FROM c""";
+    SELECT id, campaign_id, config_key, repetition, attempt, fencing_token, spec FROM c
+     ORDER BY queue_rank, priority_rank, created_at, seq""";
+
+  private static final String[] CLAIMS = new String[io.ffrtmp.cluster.Addresses.MAX_BATCH + 1];
+
+  /**
+   * {@link #CLAIM} for at most {@code max} jobs. The limit is a literal, not a parameter: with a parameter, the
+   * generic plan PostgreSQL settles on for a prepared statement cannot tell a LIMIT 1 from a LIMIT 10,000 and sorts
+   * every queued job rather than walk the claim-order index. A few texts (one per slot count in use) are prepared.
+   */
+  static String claim(int max) {
+    int n = Math.max(1, Math.min(max, CLAIMS.length - 1));
+    String sql = CLAIMS[n];
+    if (sql == null) {
+      sql = CLAIM.formatted(n);
+      CLAIMS[n] = sql;
+    }
+    return sql;
+  }
+
+  /**
+   * Many starts in one statement: each (job $1[i], token $2[i]) that is leased under that token moves to running, with
+   * its event ($3 actor). Jobs not returned were not moved (stale token, or no longer leased): the caller asks why.
+   * The state test is written so no index on state matches it: PostgreSQL, which sees few leased jobs in its
+   * statistics, would otherwise walk every (dead) leased entry of jobs_state_listing instead of 8 primary-key lookups.
+   */
+  static final String START_MANY = """
+    WITH u AS (SELECT DISTINCT ON (id) id, token FROM unnest($1::uuid[], $2::bigint[]) AS u(id, token)),
+    m AS (UPDATE jobs j SET state = 'running', updated_at = now(), started_at = now(), progress_at = now()
+            FROM u
+           WHERE j.id = ANY($1::uuid[]) AND j.id = u.id AND j.fencing_token = u.token AND coalesce(j.state, '') = 'leased'
+          RETURNING j.id, j.campaign_id, j.config_key, j.attempt),
+    e AS (INSERT INTO job_events (job_id, from_state, to_state, actor, reason, attempt)
+          SELECT id, 'leased', 'running', $3, 'started', attempt FROM m)
+    SELECT * FROM m""";
+
+  /**
+   * Many first deliveries of final results in one statement: for each i, job $1[i] under token $2[i] moves to $3[i]
+   * (succeeded, failed, canceled) from one of the held states in $4[i] (comma-separated), with error $5[i], error class
+   * $6[i], event reason $7[i] and result $8[i]; $9 actor. Jobs not returned were not moved: a repeat, a stale token,
+   * or an attempt the master took away, which the caller sorts out one by one.
+   */
+  static final String FINISH_MANY = """
+    WITH u AS (SELECT DISTINCT ON (id) * FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::text[],
+                                                     $6::text[], $7::text[], $8::jsonb[])
+                 AS u(id, token, to_state, sources, error, error_class, reason, result)),
+    old AS (SELECT j.id, j.state AS before FROM jobs j JOIN u ON u.id = j.id ORDER BY j.id FOR UPDATE OF j),
+    m AS (UPDATE jobs j SET state = u.to_state, updated_at = now(), error = coalesce(u.error, j.error),
+                 error_class = CASE WHEN u.to_state = 'failed' THEN u.error_class ELSE j.error_class END,
+                 lease_expires_at = NULL, finished_at = now()
+            FROM u, old
+           WHERE j.id = u.id AND old.id = u.id AND j.fencing_token = u.token
+             AND j.state = ANY(string_to_array(u.sources, ','))
+          RETURNING j.id, j.campaign_id, j.config_key, j.attempt, old.before, u.to_state, u.reason, u.result),
+    e AS (INSERT INTO job_events (job_id, from_state, to_state, actor, reason, attempt)
+          SELECT id, before, to_state, $9, reason, attempt FROM m),
+    r AS (INSERT INTO results (job_id, attempt, result) SELECT id, attempt, result FROM m
+          ON CONFLICT (job_id) DO UPDATE SET attempt = EXCLUDED.attempt, result = EXCLUDED.result, created_at = now())
+    SELECT id, campaign_id, config_key, attempt, before, to_state FROM m""";
 
   /** A transition that only happens when the caller's fencing token is the current one. */
   static final String MOVE_FENCED = """

@@ -75,16 +75,114 @@ public final class JobStore {
    * registered process of the node; {@code busy}: the node already runs a job, so exclusive jobs are passed over.
    */
   public Future<Optional<JobLease>> claim(String nodeId, UUID instance, boolean busy) {
+    return claim(nodeId, instance, busy, 1).map(l -> l.stream().findFirst());
+  }
+
+  /**
+   * Claims up to {@code max} jobs for a node with that many free slots, best first: one statement, one lease and one
+   * fencing token per job. An exclusive job comes alone; see {@code JobSql.CLAIM}.
+   */
+  public Future<List<JobLease>> claim(String nodeId, UUID instance, boolean busy, int max) {
     Tuple t = Tuple.of(nodeId, busy, settings.lease().toMillis(), instance,
       (int) settings.liveStall().toSeconds(), (int) settings.minStall().toSeconds());
-    // One statement (the claim and its event): atomic without a transaction round trip.
-    return pool.preparedQuery(JobSql.CLAIM).execute(t).map(rows -> {
-      if (rows.size() == 0) {
-        return Optional.<JobLease>empty();
+    // One statement (the claims and their events): atomic without a transaction round trip.
+    return pool.preparedQuery(JobSql.claim(max)).execute(t).map(rows -> {
+      List<JobLease> leases = new ArrayList<>(rows.size());
+      for (Row r : rows) {
+        leases.add(new JobLease(r.getUUID("id"), r.getUUID("campaign_id"), r.getString("config_key"),
+          r.getInteger("repetition"), r.getInteger("attempt"), r.getLong("fencing_token"), (JsonObject) r.getValue("spec")));
       }
-      Row r = rows.iterator().next();
-      return Optional.of(new JobLease(r.getUUID("id"), r.getUUID("campaign_id"), r.getString("config_key"),
-        r.getInteger("repetition"), r.getInteger("attempt"), r.getLong("fencing_token"), (JsonObject) r.getValue("spec")));
+      return leases;
+    });
+  }
+
+  /**
+   * One report of a worker about a job it holds: its start ({@code to} = running) or its end (succeeded, failed,
+   * canceled; a {@code retryable} failure waits and retries while attempts are left). {@code error}: why it failed.
+   */
+  public record Update(UUID jobId, long fencingToken, JobState to, boolean retryable, JsonObject result, String error) {
+
+    /** What the job's event records: "started", "finished", or the error. */
+    public String reason() {
+      if (to == JobState.RUNNING) {
+        return "started";
+      }
+      return to == JobState.SUCCEEDED ? "finished" : error == null || error.isBlank() ? to.id() : error;
+    }
+  }
+
+  /**
+   * What became of one {@link Update}: the job's state now and the move made ({@code from} → {@code state}, null
+   * {@code from} when nothing moved because it had been delivered before), or the {@code failure} that refused it.
+   */
+  public record Applied(UUID jobId, JobState state, JobState from, UUID campaignId, String configKey, Integer attempt,
+                        Throwable failure) {
+  }
+
+  /**
+   * Applies a worker's reports in order, in as few statements as the usual case allows: all starts in one, then all
+   * first deliveries of final results in one. Anything those did not move (a repeat, a stale token, a retryable
+   * failure, an attempt the master took away) goes one by one through {@link #move} or {@link #complete}, which say
+   * why. Results come back in the order of {@code updates}.
+   */
+  public Future<List<Applied>> apply(String actor, List<Update> updates) {
+    Map<UUID, Applied> done = new java.util.HashMap<>();
+    List<Update> starts = updates.stream().filter(u -> u.to() == JobState.RUNNING).toList();
+    List<Update> finals = updates.stream()
+      .filter(u -> u.to().terminal() && !(u.to() == JobState.FAILED && u.retryable())).toList();
+    Future<Void> fast = starts.isEmpty() ? Future.succeededFuture() : pool.preparedQuery(JobSql.START_MANY)
+      .execute(Tuple.of(starts.stream().map(Update::jobId).toArray(UUID[]::new),
+        starts.stream().map(Update::fencingToken).toArray(Long[]::new), actor))
+      .map(rows -> {
+        rows.forEach(r -> done.put(r.getUUID("id"), new Applied(r.getUUID("id"), JobState.RUNNING, JobState.LEASED,
+          r.getUUID("campaign_id"), r.getString("config_key"), r.getInteger("attempt"), null)));
+        return null;
+      });
+    if (!finals.isEmpty()) {
+      fast = fast.compose(v -> pool.preparedQuery(JobSql.FINISH_MANY).execute(Tuple.of(
+          finals.stream().map(Update::jobId).toArray(UUID[]::new),
+          finals.stream().map(Update::fencingToken).toArray(Long[]::new),
+          finals.stream().map(u -> u.to().id()).toArray(String[]::new),
+          finals.stream().map(u -> String.join(",", heldSources(u.to()))).toArray(String[]::new),
+          finals.stream().map(u -> u.to() == JobState.SUCCEEDED ? null : u.reason()).toArray(String[]::new),
+          finals.stream().map(u -> u.to() == JobState.FAILED ? "permanent" : null).toArray(String[]::new),
+          finals.stream().map(Update::reason).toArray(String[]::new))
+          .addArrayOfJsonObject(finals.stream().map(u -> u.result() == null ? new JsonObject() : u.result())
+            .toArray(JsonObject[]::new))
+          .addString(actor))
+        .map(rows -> {
+          rows.forEach(r -> done.put(r.getUUID("id"), new Applied(r.getUUID("id"), JobState.of(r.getString("to_state")),
+            JobState.of(r.getString("before")), r.getUUID("campaign_id"), r.getString("config_key"), r.getInteger("attempt"),
+            null)));
+          return null;
+        }));
+    }
+    return fast.compose(v -> {
+      // The rare rest, in order, each through the path that says what happened to it.
+      Future<List<Applied>> chain = Future.succeededFuture(new ArrayList<>(updates.size()));
+      for (Update u : updates) {
+        chain = chain.compose(out -> {
+          Applied fastOne = done.get(u.jobId());
+          if (fastOne != null && fastOne.state() == u.to()) {
+            out.add(fastOne);
+            return Future.succeededFuture(out);
+          }
+          Future<JobState> slow = u.to() == JobState.RUNNING
+            ? move(u.jobId(), u.fencingToken(), JobState.RUNNING, actor, u.reason())
+            : complete(u.jobId(), u.fencingToken(), u.to(), u.retryable(), u.result() == null ? new JsonObject() : u.result(),
+              actor, u.reason());
+          return slow.transform(ar -> {
+            out.add(ar.succeeded()
+              // A retryable failure moved now (to retry_wait, or failed with no attempt left) is news; any other
+              // success here is a repeat of what was delivered before.
+              ? new Applied(u.jobId(), ar.result(), u.retryable() && u.to() == JobState.FAILED ? JobState.RUNNING : null,
+                null, null, null, null)
+              : new Applied(u.jobId(), null, null, null, null, null, ar.cause()));
+            return Future.succeededFuture(out);
+          });
+        });
+      }
+      return chain;
     });
   }
 
