@@ -3,7 +3,7 @@
 # simulated one-slot workers (no FFmpeg); (b) submit-to-start latency for an idle worker woken by the submit;
 # (c) the master's CPU and RSS with 200 simulated nodes heartbeating every 2 s. The master is the fat jar in a JVM of
 # its own on an embedded PostgreSQL; its CPU and RSS come from /proc. See io.ffrtmp.bench.DispatchBench.
-# Usage: bench/dispatch.sh [JOBS WORKERS SAMPLES NODES WINDOW_S]   (after `mvn -DskipTests package test-compile`)
+# Usage: bench/dispatch.sh [JOBS WORKERS SAMPLES NODES WINDOW_S SLOTS]   (after `mvn -DskipTests package test-compile`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=target/ffrtmp.jar

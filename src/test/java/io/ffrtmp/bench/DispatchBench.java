@@ -33,7 +33,7 @@ import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
  * the clustered event bus); (b) latency: one idle worker, one job submitted at a time, submit reply to the master's
  * acknowledgement of JOB_STARTED; (c) footprint: NODES simulated nodes heartbeating every 2 s and asking for work as an
  * idle worker does, master CPU over a window minus the same window with no node.
- * Usage: {@code java -cp target/ffrtmp.jar:target/test-classes io.ffrtmp.bench.DispatchBench DIR [JOBS WORKERS SAMPLES NODES WINDOW_S]}
+ * Usage: {@code java -cp target/ffrtmp.jar:target/test-classes io.ffrtmp.bench.DispatchBench DIR [JOBS WORKERS SAMPLES NODES WINDOW_S SLOTS]}
  */
 public final class DispatchBench {
 
@@ -50,6 +50,7 @@ public final class DispatchBench {
     int samples = args.length > 3 ? Integer.parseInt(args[3]) : 200;
     int nodes = args.length > 4 ? Integer.parseInt(args[4]) : 200;
     int windowS = args.length > 5 ? Integer.parseInt(args[5]) : 30;
+    int slots = args.length > 6 ? Integer.parseInt(args[6]) : 8;
 
     EmbeddedPostgres pg = EmbeddedPostgres.start(dir.resolve("pg"));
     Process master = null;
@@ -64,7 +65,18 @@ public final class DispatchBench {
           .compose(r -> setup.query("SELECT pg_reload_conf()").execute()), 30);
         System.out.println("PostgreSQL synchronous_commit = " + sync);
       }
+      // PG_STATEMENTS=1: a diagnosis only; PostgreSQL's own time per statement, printed at the end.
+      boolean statements = System.getenv("PG_STATEMENTS") != null;
+      if (statements) {
+        await(setup.query("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'").execute(), 30);
+      }
       setup.close();
+      if (statements) {
+        pg.restart();
+        io.vertx.sqlclient.Pool ext = await(Database.open(once, Database.parse(pg.uri()), true), 120);
+        await(ext.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").execute(), 30);
+        ext.close();
+      }
       await(once.close(), 30);
 
       String name = "b" + UUID.randomUUID().toString().substring(0, 8);
@@ -81,8 +93,17 @@ public final class DispatchBench {
       long pgPid = Long.parseLong(Files.readAllLines(pg.pgData().resolve("postmaster.pid")).get(0).trim());
 
       // Warm-up: the same path, smaller, so JIT and connections are in place on every side.
-      throughput(client, members, dir, Math.min(1000, jobs), workers, master.pid(), pgPid, false);
-      throughput(client, members, dir, jobs, workers, master.pid(), pgPid, true);
+      io.vertx.sqlclient.Pool stats = statements ? await(Database.open(client, Database.parse(pg.uri()), false), 60) : null;
+      for (int s : slots == 1 ? List.of(1) : List.of(1, slots)) {
+        throughput(client, members, dir, Math.min(1000, jobs), workers, s, master.pid(), pgPid, false);
+        if (stats != null) {
+          await(stats.query("SELECT pg_stat_statements_reset()").execute(), 30);
+        }
+        throughput(client, members, dir, jobs, workers, s, master.pid(), pgPid, true);
+        if (stats != null) {
+          printStatements(stats);
+        }
+      }
       latency(client, members.get(1), samples);
       footprint(client, members, nodes, windowS, master.pid(), pgPid);
     } finally {
@@ -94,6 +115,16 @@ public final class DispatchBench {
         master.waitFor();
       }
       pg.close();
+    }
+  }
+
+  /** PostgreSQL's own account of the run just measured: its statements by total time. */
+  private static void printStatements(io.vertx.sqlclient.Pool q) throws Exception {
+    System.out.println("    PostgreSQL statements by total time (ms, calls, ms per call, rows):");
+    for (var r : await(q.query("SELECT total_exec_time, calls, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 80) AS q"
+        + " FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 8").execute(), 30)) {
+      System.out.printf("    %8.0f %6d %7.3f %6d  %s%n", r.getDouble(0), r.getLong(1), r.getDouble(0) / r.getLong(1),
+        r.getLong(2), r.getString(3));
     }
   }
 
@@ -119,14 +150,19 @@ public final class DispatchBench {
     return p;
   }
 
-  /** A campaign of {@code jobs} jobs: 100 distinct configurations (CRF × preset), repeated. */
+  /** A campaign of {@code jobs} jobs: 100 distinct configurations (CRF × preset), repeated; exclusive (the default). */
   private static JsonObject campaign(int jobs) {
+    return campaign(jobs, true);
+  }
+
+  /** As above; {@code exclusive} false lets a node run several of them at once. */
+  private static JsonObject campaign(int jobs, boolean exclusive) {
     JsonArray crf = new JsonArray();
     IntStream.rangeClosed(1, 50).forEach(crf::add);
     return new JsonObject().put("name", "dispatch-bench")
       .put("base", new JsonObject().put("input", new JsonObject().put("duration_s", 1))
         .put("video", new JsonObject().put("encoder", "libx264").put("resolution", "320x240"))
-        .put("measure", new JsonObject().put("quality", new JsonArray())))
+        .put("measure", new JsonObject().put("quality", new JsonArray()).put("exclusive", exclusive)))
       .put("axes", new JsonObject().put("video.crf", crf).put("video.preset", new JsonArray().add("ultrafast").add("veryfast")))
       .put("repeat", Math.max(1, jobs / 100)).put("idle_baseline_s", 0);
   }
@@ -154,18 +190,24 @@ public final class DispatchBench {
     }
   }
 
-  private static void throughput(Vertx client, List<Vertx> members, Path dir, int jobs, int workerCount, long masterPid,
-                                 long pgPid, boolean print) throws Exception {
+  /**
+   * {@code slots} 1: one-slot workers, exclusive jobs, one request per start and per result (the single-job path).
+   * More: workers with that many slots, jobs that share a node, work requests for every free slot and starts and
+   * results in {@code JOB_UPDATES} batches.
+   */
+  private static void throughput(Vertx client, List<Vertx> members, Path dir, int jobs, int workerCount, int slots,
+                                 long masterPid, long pgPid, boolean print) throws Exception {
     List<Vertx> hosts = members.subList(1, 3);
     List<SimulatedWorker> workers = new ArrayList<>();
     for (int i = 0; i < workerCount; i++) {
-      workers.add(new SimulatedWorker(SimulatedWorker.Options.cpu((print ? "tp-" : "warm-") + i)));
+      SimulatedWorker.Options o = SimulatedWorker.Options.cpu((print ? "tp-" : "warm-") + slots + "-" + i).withSlots(slots);
+      workers.add(new SimulatedWorker(slots > 1 ? o.batched() : o));
     }
     List<String> ids = deploy(hosts, workers);
     long masterCpu0 = cpuTicks(masterPid);
     long pgCpu0 = treeCpuTicks(pgPid);
     long selfCpu0 = selfCpuNs();
-    JsonObject reply = submit(client, campaign(jobs));
+    JsonObject reply = submit(client, campaign(jobs, slots == 1));
     long t0 = System.nanoTime();
     int total = reply.getInteger("jobs");
     long end = t0 + Duration.ofMinutes(10).toNanos();
@@ -180,8 +222,11 @@ public final class DispatchBench {
     if (print) {
       long firstStart = workers.stream().flatMap(w -> w.done().stream()).mapToLong(SimulatedWorker.JobTimes::startedNs).min()
         .orElse(t0);
-      System.out.printf("(a) throughput: %d jobs, %d one-slot workers: %.2f s from submit reply to last result = %.0f jobs/s"
-          + " (first start %.0f ms after the reply)%n", total, workerCount, seconds, total / seconds, (firstStart - t0) / 1e6);
+      System.out.printf("(a) throughput: %d jobs, %d workers %s: %.2f s from submit reply to last result = %.0f jobs/s"
+          + " (first start %.0f ms after the reply)%n", total, workerCount, slots == 1
+          ? "with one slot, exclusive jobs, a request per claim, start and result"
+          : "with " + slots + " slots, shared jobs, claims for every free slot, starts and results batched",
+        seconds, total / seconds, (firstStart - t0) / 1e6);
       System.out.printf("    CPU during the run (s): master JVM %.2f, PostgreSQL %.2f, this JVM (workers, client) %.2f; "
           + "wall %.2f on %d CPUs%n", (cpuTicks(masterPid) - masterCpu0) / (double) TICK, (treeCpuTicks(pgPid) - pgCpu0)
           / (double) TICK, (selfCpuNs() - selfCpu0) / 1e9, seconds, Runtime.getRuntime().availableProcessors());

@@ -18,8 +18,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A worker without FFmpeg: it speaks the worker's protocol over the event bus (register, heartbeat with its running
- * jobs, work request at start / on a wake-up / when a slot frees / on its poll timer, then JOB_STARTED and a succeeded
- * JOB_RESULT after {@code hold}), and records when each lease arrived and when the master took its start.
+ * jobs, work request for all its free slots at start / on a wake-up / when a slot frees / on its poll timer, then
+ * JOB_STARTED and a succeeded JOB_RESULT after {@code hold}, or, {@link Options#batched}, the same reports gathered in
+ * JOB_UPDATES requests), and records when each lease arrived and when the master took its start.
  * The poll timer is the only fallback: heartbeats never ask for work, so a long poll leaves the wake-up as the way in.
  */
 public final class SimulatedWorker extends VerticleBase {
@@ -28,35 +29,40 @@ public final class SimulatedWorker extends VerticleBase {
 
   /** How the simulated node presents itself and behaves; {@code hold}: lease to result, {@code null} to hold until {@link #finish}. */
   public record Options(String nodeId, List<String> encoders, Map<String, String> labels, int slots, Duration heartbeat,
-                        Duration poll, Duration hold) {
+                        Duration poll, Duration hold, boolean batch) {
 
     public static Options cpu(String nodeId) {
       return new Options(nodeId, List.of("libx264", "libx265", "libsvtav1"), Map.of(), 1, Duration.ofSeconds(2),
-        Duration.ofSeconds(5), Duration.ZERO);
+        Duration.ofSeconds(5), Duration.ZERO, false);
     }
 
     public Options withEncoders(String... encoders) {
-      return new Options(nodeId, List.of(encoders), labels, slots, heartbeat, poll, hold);
+      return new Options(nodeId, List.of(encoders), labels, slots, heartbeat, poll, hold, batch);
     }
 
     public Options withLabels(Map<String, String> labels) {
-      return new Options(nodeId, encoders, labels, slots, heartbeat, poll, hold);
+      return new Options(nodeId, encoders, labels, slots, heartbeat, poll, hold, batch);
     }
 
     public Options withSlots(int slots) {
-      return new Options(nodeId, encoders, labels, slots, heartbeat, poll, hold);
+      return new Options(nodeId, encoders, labels, slots, heartbeat, poll, hold, batch);
     }
 
     public Options withHeartbeat(Duration heartbeat) {
-      return new Options(nodeId, encoders, labels, slots, heartbeat, poll, hold);
+      return new Options(nodeId, encoders, labels, slots, heartbeat, poll, hold, batch);
     }
 
     public Options withPoll(Duration poll) {
-      return new Options(nodeId, encoders, labels, slots, heartbeat, poll, hold);
+      return new Options(nodeId, encoders, labels, slots, heartbeat, poll, hold, batch);
     }
 
     public Options withHold(Duration hold) {
-      return new Options(nodeId, encoders, labels, slots, heartbeat, poll, hold);
+      return new Options(nodeId, encoders, labels, slots, heartbeat, poll, hold, batch);
+    }
+
+    /** Starts and results go to the master in {@code JOB_UPDATES} batches, one request in flight, the rest waiting. */
+    public Options batched() {
+      return new Options(nodeId, encoders, labels, slots, heartbeat, poll, hold, true);
     }
   }
 
@@ -72,6 +78,8 @@ public final class SimulatedWorker extends VerticleBase {
   private final ConcurrentLinkedQueue<JobTimes> done = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<JobTimes> started = new ConcurrentLinkedQueue<>();
   private boolean asking;
+  private boolean sending;
+  private final List<Map.Entry<Held, JsonObject>> outbox = new ArrayList<>();
   private boolean askAgain;
   private boolean stopping;
   private volatile boolean registered;
@@ -151,13 +159,15 @@ public final class SimulatedWorker extends VerticleBase {
     asking = true;
     askAgain = false;
     JsonObject req = new JsonObject().put("node_id", options.nodeId()).put("instance_id", instanceId.toString())
-      .put("running", running.size()).put("free_slots", freeSlots());
+      .put("running", running.size()).put("free_slots", freeSlots()).put("max_jobs", freeSlots());
     vertx.eventBus().<JsonObject>request(Addresses.WORK_REQUEST, req, MASTER_CALL).onComplete(ar -> {
+      JsonArray leases = ar.succeeded() ? ar.result().body().getJsonArray("leases", new JsonArray()) : new JsonArray();
+      for (int i = 0; i < leases.size(); i++) {
+        run(JobLease.fromJson(leases.getJsonObject(i)));
+      }
       asking = false;
-      JsonObject body = ar.succeeded() ? ar.result().body() : null;
-      if (body != null && body.containsKey("job_id")) {
+      if (!leases.isEmpty()) {
         idle = false;
-        run(JobLease.fromJson(body));
         askForWork();
       } else {
         idle = ar.succeeded() && running.isEmpty();
@@ -171,19 +181,71 @@ public final class SimulatedWorker extends VerticleBase {
   private void run(JobLease lease) {
     Held held = new Held(lease, System.nanoTime());
     running.put(lease.jobId(), held);
+    if (options.batch()) {
+      send(held, fenced(lease).put("state", "running"));
+      return;
+    }
     vertx.eventBus().<JsonObject>request(Addresses.JOB_STARTED, fenced(lease), MASTER_CALL).onComplete(ar -> {
-      held.startedNs = System.nanoTime();
       if (ar.failed()) {
         running.remove(lease.jobId());
         askForWork();
         return;
       }
-      started.add(new JobTimes(lease, held.leasedNs, held.startedNs, 0));
-      if (options.hold() != null && options.hold().isZero()) {
-        report(held);
-      } else if (options.hold() != null) {
-        held.timer = vertx.setTimer(options.hold().toMillis(), t -> report(held));
+      started(held);
+    });
+  }
+
+  private void started(Held held) {
+    held.startedNs = System.nanoTime();
+    started.add(new JobTimes(held.lease, held.leasedNs, held.startedNs, 0));
+    if (options.hold() != null && options.hold().isZero()) {
+      report(held);
+    } else if (options.hold() != null) {
+      held.timer = vertx.setTimer(options.hold().toMillis(), t -> report(held));
+    }
+  }
+
+  private void ended(Held held, boolean taken) {
+    running.remove(held.lease.jobId());
+    if (taken) {
+      done.add(new JobTimes(held.lease, held.leasedNs, held.startedNs, System.nanoTime()));
+    }
+  }
+
+  /** Batched mode: queues one report; sends the queue when no JOB_UPDATES request is out. */
+  private void send(Held held, JsonObject update) {
+    outbox.add(Map.entry(held, update));
+    flush();
+  }
+
+  private void flush() {
+    if (sending || outbox.isEmpty()) {
+      return;
+    }
+    sending = true;
+    List<Map.Entry<Held, JsonObject>> batch = new ArrayList<>(outbox);
+    outbox.clear();
+    JsonArray updates = new JsonArray(new ArrayList<>(batch.size()));
+    batch.forEach(e -> updates.add(e.getValue()));
+    JsonObject body = new JsonObject().put("node_id", options.nodeId()).put("updates", updates);
+    vertx.eventBus().<JsonObject>request(Addresses.JOB_UPDATES, body, MASTER_CALL).onComplete(ar -> {
+      JsonArray answers = ar.succeeded() ? ar.result().body().getJsonArray("updates") : null;
+      for (int i = 0; i < batch.size(); i++) {
+        Held held = batch.get(i).getKey();
+        boolean ok = answers != null && answers.getJsonObject(i).containsKey("state");
+        if ("running".equals(batch.get(i).getValue().getString("state"))) {
+          if (ok) {
+            started(held);
+          } else {
+            running.remove(held.lease.jobId());
+          }
+        } else {
+          ended(held, ok);
+        }
       }
+      sending = false;
+      flush();
+      askForWork();
     });
   }
 
@@ -191,11 +253,12 @@ public final class SimulatedWorker extends VerticleBase {
     JsonObject body = fenced(held.lease).put("state", "succeeded")
       .put("result", new JsonObject().put("simulated", true).put("node_id", options.nodeId()))
       .put("retryable", false);
+    if (options.batch()) {
+      send(held, body);
+      return;
+    }
     vertx.eventBus().<JsonObject>request(Addresses.JOB_RESULT, body, MASTER_CALL).onComplete(ar -> {
-      running.remove(held.lease.jobId());
-      if (ar.succeeded()) {
-        done.add(new JobTimes(held.lease, held.leasedNs, held.startedNs, System.nanoTime()));
-      }
+      ended(held, ar.succeeded());
       askForWork();
     });
   }
