@@ -239,6 +239,45 @@ class ClusterDispatchIT {
   }
 
   @Test
+  void aMultiSlotWorkerLeasesAJobPerFreeSlotAndReportsInBatchesWithAnOutcomePerReport() throws Exception {
+    SimulatedWorker w = worker(1, SimulatedWorker.Options.cpu("multi-1").withSlots(4).withHold(null).batched());
+    JsonObject shared = new JsonObject().put("quality", new JsonArray()).put("exclusive", false);
+    Map<String, String> ids = submit(java.util.stream.IntStream.rangeClosed(1, 6).mapToObj(i -> job("m" + i)
+      .put("measure", shared).put("requirements", new JsonObject().put("node", "multi-1"))).toArray(JsonObject[]::new));
+    waitFor(WAIT, () -> w.started().size() == 4, "four jobs started on multi-1 from one work request");
+    assertThat(names(w.started())).containsExactly("m1", "m2", "m3", "m4");
+    Row counts = sql("SELECT count(*) FILTER (WHERE state = 'queued') AS queued, count(*) FILTER (WHERE state = 'running')"
+      + " AS running FROM jobs WHERE node_id = 'multi-1' OR spec->'requirements'->>'node' = 'multi-1'").iterator().next();
+    assertThat(counts.getLong("queued")).isEqualTo(2);
+    assertThat(counts.getLong("running")).isEqualTo(4);
+
+    // A batch with a current and a stale report: each gets its own answer, the stale one changes nothing.
+    JobLease m1 = w.started().get(0).lease();
+    JobLease m2 = w.started().get(1).lease();
+    JsonObject reply = request(Addresses.JOB_UPDATES, new JsonObject().put("node_id", "multi-1").put("updates", new JsonArray()
+      .add(new JsonObject().put("job_id", m1.jobId().toString()).put("fencing_token", m1.fencingToken())
+        .put("state", "succeeded").put("result", new JsonObject().put("simulated", true)))
+      .add(new JsonObject().put("job_id", m2.jobId().toString()).put("fencing_token", m2.fencingToken() - 1)
+        .put("state", "succeeded"))));
+    JsonArray answers = reply.getJsonArray("updates");
+    assertThat(answers.getJsonObject(0).getString("state")).isEqualTo("succeeded");
+    assertThat(answers.getJsonObject(1).getInteger("code")).isEqualTo(Addresses.CONFLICT);
+    assertThat(row(m2.jobId().toString()).getString("state")).isEqualTo("running");
+
+    // The worker's own reports, the repeat for m1 included, then the two jobs left.
+    w.started().forEach(t -> w.finish(t.lease().jobId()));
+    waitFor(WAIT, () -> w.started().size() == 6, "the last two jobs started as slots freed");
+    w.started().subList(4, 6).forEach(t -> w.finish(t.lease().jobId()));
+    waitFor(WAIT, () -> w.done().size() == 6, "all six results taken");
+    for (String id : ids.values()) {
+      Row r = row(id);
+      assertThat(r.getString("state")).isEqualTo("succeeded");
+      assertThat(r.getLong("events")).as("queued, leased, running, succeeded").isEqualTo(4);
+      assertThat(r.getLong("results")).isEqualTo(1);
+    }
+  }
+
+  @Test
   void anIdleWorkerStartsANewJobOnTheWakeUpNotItsPollTimer() throws Exception {
     // Its poll timer would first fire in ten minutes; heartbeats never ask for work.
     SimulatedWorker w = worker(0, SimulatedWorker.Options.cpu("wake-1").withPoll(Duration.ofMinutes(10)));

@@ -45,7 +45,15 @@ class MasterBodiesTest {
     "ffrtmp.master.job.result|{\"job_id\": \"%s\", \"fencing_token\": \"seven\", \"state\": \"succeeded\"}|body: malformed",
     "ffrtmp.master.node.register|{\"node_id\": \"n\", \"instance_id\": \"%s\", \"labels\": [1]}|body: malformed",
     "ffrtmp.master.node.heartbeat|{\"node_id\": \"n\", \"instance_id\": \"%s\", \"running\": [{\"job_id\": \"nope\"}]}|running[0].job_id",
-    "ffrtmp.master.node.drain|{}|node_id"})
+    "ffrtmp.master.node.drain|{}|node_id",
+    "ffrtmp.master.work.request|{\"node_id\": \"n\", \"instance_id\": \"%s\", \"max_jobs\": 0}|max_jobs",
+    "ffrtmp.master.work.request|{\"node_id\": \"n\", \"instance_id\": \"%s\", \"max_jobs\": 100000}|max_jobs",
+    "ffrtmp.master.job.updates|{\"node_id\": \"n\"}|updates",
+    "ffrtmp.master.job.updates|{\"node_id\": \"n\", \"updates\": []}|updates",
+    "ffrtmp.master.job.updates|{\"node_id\": \"n\", \"updates\": [\"x\"]}|body: malformed",
+    "ffrtmp.master.job.updates|{\"updates\": [{\"job_id\": \"%s\", \"fencing_token\": 1, \"state\": \"running\"}, {\"job_id\": \"no\"}]}|updates[1].job_id",
+    "ffrtmp.master.job.updates|{\"updates\": [{\"job_id\": \"%s\", \"state\": \"running\"}]}|updates[0].fencing_token",
+    "ffrtmp.master.job.updates|{\"updates\": [{\"job_id\": \"%s\", \"fencing_token\": 1, \"state\": \"queued\"}]}|updates[0].state"})
   void malformedBodiesAreA400NamingWhatWasWrong(String address, String body, String expected) {
     JsonObject json = new JsonObject(body.replace("%s", UUID.randomUUID().toString()));
     assertThatThrownBy(() -> await(vertx.eventBus().request(address, json, new DeliveryOptions().setSendTimeout(10_000)), 30))

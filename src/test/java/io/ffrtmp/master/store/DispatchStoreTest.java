@@ -99,6 +99,99 @@ class DispatchStoreTest {
     assertThat(order).containsExactly("live-medium", "default-high", "default-high-later", "default-low", "batch-high");
   }
 
+  private List<String> claimMany(String node, UUID instance, boolean busy, int max) throws Exception {
+    return await(store.claim(node, instance, busy, max), 30).stream().map(l -> l.spec().getString("name")).toList();
+  }
+
+  @Test
+  void aWorkRequestForSeveralSlotsLeasesTheBestShareableJobsEachWithItsOwnToken() throws Exception {
+    UUID a = Nodes.register(pool, "node-a");
+    submit("shared", """
+      {"base": {"measure": {"exclusive": false}},
+       "configurations": [{"name": "s1"}, {"name": "s2"}, {"name": "s3", "priority": "high"}, {"name": "s4"},
+                          {"name": "gpu", "video": {"encoder": "h264_nvenc"}}]}""");
+    Nodes.register(pool, "gpu-1", new JsonArray().add("h264_nvenc"), Map.of());
+    List<JobLease> leases = await(store.claim("node-a", a, false, 3), 30);
+    // Priority first, then age; the GPU job is not this node's and blocks nothing.
+    assertThat(leases).extracting(l -> l.spec().getString("name")).containsExactly("s3", "s1", "s2");
+    assertThat(leases).extracting(JobLease::fencingToken).doesNotHaveDuplicates();
+    assertThat(leases).allSatisfy(l -> assertThat(l.attempt()).isEqualTo(1));
+    assertThat(claimMany("node-a", a, true, 10)).containsExactly("s4");
+    assertThat(claimMany("node-a", a, true, 10)).isEmpty();
+    for (JobLease l : leases) {
+      assertThat(await(store.events(l.jobId()), 30)).extracting(e -> e.getString("to")).containsExactly("queued", "leased");
+    }
+  }
+
+  @Test
+  void anExclusiveJobComesAloneAndOnlyToAnIdleNode() throws Exception {
+    UUID a = Nodes.register(pool, "node-a");
+    submit("mixed", """
+      {"configurations": [{"name": "excl-first", "priority": "high"},
+                          {"name": "shared-1", "measure": {"exclusive": false}},
+                          {"name": "excl-later"},
+                          {"name": "shared-2", "measure": {"exclusive": false}}]}""");
+    // Best first is exclusive: it alone, though four slots are free.
+    assertThat(claimMany("node-a", a, false, 4)).containsExactly("excl-first");
+    // The node now runs a job: only shareable jobs, passing over the exclusive one between them.
+    assertThat(claimMany("node-a", a, true, 4)).containsExactly("shared-1", "shared-2");
+    assertThat(claimMany("node-a", a, true, 4)).isEmpty();
+    // Idle again: the exclusive job left behind is taken, alone.
+    assertThat(claimMany("node-a", a, false, 4)).containsExactly("excl-later");
+  }
+
+  @Test
+  void aBatchOfReportsIsAppliedInOrderEachWithItsOwnOutcome() throws Exception {
+    UUID a = Nodes.register(pool, "node-a");
+    submit("batch", """
+      {"base": {"measure": {"exclusive": false}},
+       "configurations": [{"name": "ok"}, {"name": "fails"}, {"name": "flaky"}, {"name": "stale"}]}""");
+    List<JobLease> l = await(store.claim("node-a", a, false, 4), 30);
+    assertThat(l).hasSize(4);
+    JobLease ok = l.get(0);
+    JobLease fails = l.get(1);
+    JobLease flaky = l.get(2);
+    JobLease stale = l.get(3);
+    List<JobStore.Applied> started = await(store.apply("node-a", List.of(
+      new JobStore.Update(ok.jobId(), ok.fencingToken(), JobState.RUNNING, false, null, null),
+      new JobStore.Update(fails.jobId(), fails.fencingToken(), JobState.RUNNING, false, null, null),
+      new JobStore.Update(flaky.jobId(), flaky.fencingToken(), JobState.RUNNING, false, null, null),
+      new JobStore.Update(stale.jobId(), stale.fencingToken() + 1000, JobState.RUNNING, false, null, null))), 30);
+    assertThat(started).extracting(JobStore.Applied::jobId).containsExactly(ok.jobId(), fails.jobId(), flaky.jobId(), stale.jobId());
+    assertThat(started.subList(0, 3)).allSatisfy(x -> {
+      assertThat(x.state()).isEqualTo(JobState.RUNNING);
+      assertThat(x.from()).isEqualTo(JobState.LEASED);
+      assertThat(x.attempt()).isEqualTo(1);
+      assertThat(x.failure()).isNull();
+    });
+    assertThat(started.get(0).configKey()).isEqualTo(ok.configKey());
+    assertThat(started.get(3).failure()).isInstanceOf(JobStore.StaleLeaseException.class);
+
+    JobStore.Update done = new JobStore.Update(ok.jobId(), ok.fencingToken(), JobState.SUCCEEDED, false,
+      new JsonObject().put("frames", 25), null);
+    List<JobStore.Applied> ended = await(store.apply("node-a", List.of(done,
+      new JobStore.Update(fails.jobId(), fails.fencingToken(), JobState.FAILED, false, new JsonObject(), "encoder missing"),
+      new JobStore.Update(flaky.jobId(), flaky.fencingToken(), JobState.FAILED, true, new JsonObject(), "spawn failed"))), 30);
+    assertThat(ended).extracting(JobStore.Applied::state)
+      .containsExactly(JobState.SUCCEEDED, JobState.FAILED, JobState.RETRY_WAIT);
+    assertThat(ended).extracting(JobStore.Applied::from).containsExactly(JobState.RUNNING, JobState.RUNNING, JobState.RUNNING);
+    JsonObject okJob = await(queries.get(ok.jobId()), 30).orElseThrow();
+    assertThat(okJob.getJsonObject("result").getInteger("frames")).isEqualTo(25);
+    JsonObject failed = await(queries.get(fails.jobId()), 30).orElseThrow();
+    assertThat(failed.getString("error")).isEqualTo("encoder missing");
+    assertThat(failed.getString("error_class")).isEqualTo("permanent");
+    assertThat(await(store.events(fails.jobId()), 30)).extracting(e -> e.getString("to") + ":" + e.getString("reason"))
+      .containsExactly("queued:campaign batch", "leased:claimed", "running:started", "failed:encoder missing");
+
+    // The same result again: taken, nothing moves, no second event.
+    List<JobStore.Applied> again = await(store.apply("node-a", List.of(done)), 30);
+    assertThat(again).singleElement().satisfies(x -> {
+      assertThat(x.state()).isEqualTo(JobState.SUCCEEDED);
+      assertThat(x.from()).isNull();
+    });
+    assertThat(await(store.events(ok.jobId()), 30)).hasSize(4);
+  }
+
   @Test
   void aCpuWorkerStillGetsCpuWorkWhileAGpuJobWaitsForTheGpuNode() throws Exception {
     UUID cpu = Nodes.register(pool, "cpu-1");
