@@ -2,6 +2,7 @@ package io.ffrtmp.worker;
 
 import io.ffrtmp.cluster.Addresses;
 import io.ffrtmp.job.Encoder;
+import io.ffrtmp.job.JobState;
 import io.ffrtmp.master.store.JobLease;
 import io.ffrtmp.node.EncoderCheck;
 import io.ffrtmp.node.HardwareProbe;
@@ -55,6 +56,8 @@ public final class WorkerVerticle extends VerticleBase {
   /** This process: a node id is held by one live instance at a time. */
   private final UUID instanceId = UUID.randomUUID();
   private ResultSpool spool;
+  /** Starts and results on their way to a master, several to a request when they come together. */
+  private Reports reports;
   private JsonArray usableEncoders = new JsonArray();
   private boolean registered;
   private boolean registering;
@@ -80,6 +83,7 @@ public final class WorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    reports = new Reports(vertx, config.nodeId(), MASTER_CALL);
     return vertx.executeBlocking(() -> {
       ffmpeg = FfmpegInfo.probe(config.ffmpeg());
       meter = EnergyMeter.open(config.power());
@@ -242,13 +246,8 @@ public final class WorkerVerticle extends VerticleBase {
     }
     flushing = true;
     vertx.executeBlocking(spool::all, false)
-      .compose(bodies -> {
-        Future<Void> chain = Future.succeededFuture();
-        for (JsonObject body : bodies) {
-          chain = chain.compose(v -> deliver(body));
-        }
-        return chain;
-      })
+      // All at once: they travel together in as few requests as the batch limit allows; each leaves the spool by itself.
+      .compose(bodies -> Future.join(bodies.stream().map(this::deliver).toList()))
       .onComplete(ar -> flushing = false);
   }
 
@@ -299,7 +298,7 @@ public final class WorkerVerticle extends VerticleBase {
     boolean exclusive = lease.spec().getJsonObject("measure", new JsonObject()).getBoolean("exclusive", true);
     Running run = new Running(lease, runner, exclusive, Promise.promise());
     running.put(lease.jobId(), run);
-    vertx.eventBus().<JsonObject>request(Addresses.JOB_STARTED, started, MASTER_CALL)
+    reports.send(started.put("state", JobState.RUNNING.id()))
       .compose(ok -> runner.run(lease, idleBaseline, p -> vertx.eventBus().publish(Addresses.JOB_PROGRESS, p)))
       .compose(outcome -> {
         // The whole job as the worker saw it: lease to result, spawn, power windows and quality pass included.
@@ -336,7 +335,7 @@ public final class WorkerVerticle extends VerticleBase {
    * otherwise (no master, timeout, database down) it stays there for the next flush.
    */
   private Future<Void> deliver(JsonObject body) {
-    return vertx.eventBus().<JsonObject>request(Addresses.JOB_RESULT, body, MASTER_CALL)
+    return reports.send(body.copy())
       .transform(ar -> {
         boolean refused = ar.failed() && ar.cause() instanceof io.vertx.core.eventbus.ReplyException r
           && (r.failureCode() == Addresses.CONFLICT || r.failureCode() == Addresses.BAD_REQUEST);
