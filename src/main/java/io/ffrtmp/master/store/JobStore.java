@@ -126,7 +126,8 @@ public final class JobStore {
    * why. Results come back in the order of {@code updates}.
    */
   public Future<List<Applied>> apply(String actor, List<Update> updates) {
-    Map<UUID, Applied> done = new java.util.HashMap<>();
+    // By job and target state: a start and the same job's result may come in one batch.
+    Map<String, Applied> done = new java.util.HashMap<>();
     List<Update> starts = updates.stream().filter(u -> u.to() == JobState.RUNNING).toList();
     List<Update> finals = updates.stream()
       .filter(u -> u.to().terminal() && !(u.to() == JobState.FAILED && u.retryable())).toList();
@@ -134,7 +135,7 @@ public final class JobStore {
       .execute(Tuple.of(starts.stream().map(Update::jobId).toArray(UUID[]::new),
         starts.stream().map(Update::fencingToken).toArray(Long[]::new), actor))
       .map(rows -> {
-        rows.forEach(r -> done.put(r.getUUID("id"), new Applied(r.getUUID("id"), JobState.RUNNING, JobState.LEASED,
+        rows.forEach(r -> done.put(r.getUUID("id") + "/running", new Applied(r.getUUID("id"), JobState.RUNNING, JobState.LEASED,
           r.getUUID("campaign_id"), r.getString("config_key"), r.getInteger("attempt"), null)));
         return null;
       });
@@ -151,7 +152,7 @@ public final class JobStore {
             .toArray(JsonObject[]::new))
           .addString(actor))
         .map(rows -> {
-          rows.forEach(r -> done.put(r.getUUID("id"), new Applied(r.getUUID("id"), JobState.of(r.getString("to_state")),
+          rows.forEach(r -> done.put(r.getUUID("id") + "/" + r.getString("to_state"), new Applied(r.getUUID("id"), JobState.of(r.getString("to_state")),
             JobState.of(r.getString("before")), r.getUUID("campaign_id"), r.getString("config_key"), r.getInteger("attempt"),
             null)));
           return null;
@@ -162,7 +163,7 @@ public final class JobStore {
       Future<List<Applied>> chain = Future.succeededFuture(new ArrayList<>(updates.size()));
       for (Update u : updates) {
         chain = chain.compose(out -> {
-          Applied fastOne = done.get(u.jobId());
+          Applied fastOne = done.get(u.jobId() + "/" + u.to().id());
           if (fastOne != null && fastOne.state() == u.to()) {
             out.add(fastOne);
             return Future.succeededFuture(out);

@@ -145,7 +145,7 @@ class DispatchStoreTest {
     UUID a = Nodes.register(pool, "node-a");
     submit("batch", """
       {"base": {"measure": {"exclusive": false}},
-       "configurations": [{"name": "ok"}, {"name": "fails"}, {"name": "flaky"}, {"name": "stale"}]}""");
+       "configurations": [{"name": "ok"}, {"name": "fails"}, {"name": "flaky"}, {"name": "stale"}, {"name": "both"}]}""");
     List<JobLease> l = await(store.claim("node-a", a, false, 4), 30);
     assertThat(l).hasSize(4);
     JobLease ok = l.get(0);
@@ -182,6 +182,15 @@ class DispatchStoreTest {
     assertThat(failed.getString("error_class")).isEqualTo("permanent");
     assertThat(await(store.events(fails.jobId()), 30)).extracting(e -> e.getString("to") + ":" + e.getString("reason"))
       .containsExactly("queued:campaign batch", "leased:claimed", "running:started", "failed:encoder missing");
+
+    // A start and the same job's result in one batch: both taken, in order.
+    JobLease both = await(store.claim("node-a", a, false, 1), 30).get(0);
+    assertThat(await(store.apply("node-a", List.of(
+      new JobStore.Update(both.jobId(), both.fencingToken(), JobState.RUNNING, false, null, null),
+      new JobStore.Update(both.jobId(), both.fencingToken(), JobState.SUCCEEDED, false, new JsonObject(), null))), 30))
+      .extracting(JobStore.Applied::state, JobStore.Applied::from)
+      .containsExactly(org.assertj.core.groups.Tuple.tuple(JobState.RUNNING, JobState.LEASED),
+        org.assertj.core.groups.Tuple.tuple(JobState.SUCCEEDED, JobState.RUNNING));
 
     // The same result again: taken, nothing moves, no second event.
     List<JobStore.Applied> again = await(store.apply("node-a", List.of(done)), 30);
