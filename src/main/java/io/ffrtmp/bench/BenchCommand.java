@@ -1,14 +1,14 @@
 package io.ffrtmp.bench;
 
 import io.ffrtmp.cli.CommandLogging;
-import io.ffrtmp.cli.PowerSourceOptions;
-import io.ffrtmp.cluster.ClusterFlags;
+import io.ffrtmp.cli.options.PowerSourceOptions;
+import io.ffrtmp.cli.options.ClusterFlags;
 import io.ffrtmp.job.Campaign;
 import io.ffrtmp.job.SpecException;
 import io.ffrtmp.node.NodeConfig;
 import io.ffrtmp.power.PowerConfig;
 import io.ffrtmp.worker.engine.FfmpegInfo;
-import io.ffrtmp.worker.engine.MediaRoots;
+import io.ffrtmp.job.MediaRoots;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;

@@ -1,6 +1,7 @@
 package io.ffrtmp.cli;
 
-import io.ffrtmp.node.HardwareProbe;
+import io.ffrtmp.cli.options.PowerSourceOptions;
+import io.ffrtmp.hardware.HardwareProbe;
 import io.ffrtmp.node.NodeConfig;
 import io.ffrtmp.power.CalibrationPoint;
 import io.ffrtmp.power.CalibrationRefusedException;

@@ -1,14 +1,16 @@
 package io.ffrtmp.cli;
 
+import io.ffrtmp.worker.engine.EncoderProbe;
+import io.ffrtmp.cli.options.PowerSourceOptions;
 import com.github.freva.asciitable.AsciiTable;
 import com.github.freva.asciitable.Column;
 import com.github.freva.asciitable.HorizontalAlign;
 import io.ffrtmp.master.store.EmbeddedPostgres;
-import io.ffrtmp.node.CpuFacts;
-import io.ffrtmp.node.EncoderCheck;
-import io.ffrtmp.node.GpuDevice;
-import io.ffrtmp.node.HardwareProbe;
-import io.ffrtmp.node.VmafCheck;
+import io.ffrtmp.hardware.CpuFacts;
+import io.ffrtmp.worker.engine.EncoderCheck;
+import io.ffrtmp.hardware.GpuDevice;
+import io.ffrtmp.hardware.HardwareProbe;
+import io.ffrtmp.worker.engine.VmafCheck;
 import io.ffrtmp.power.EnergyMeter;
 import io.ffrtmp.power.PowerConfig;
 import io.ffrtmp.power.SourceStatus;
@@ -101,7 +103,7 @@ public final class DoctorCommand implements Callable<Integer> {
       info = Optional.empty();
       ffmpegSection.put("works", false).put("error", e.getMessage()).put("fix", FfmpegInfo.INSTALL_HINT);
     }
-    List<EncoderCheck> encoders = info.map(HardwareProbe::encoders).orElse(List.of());
+    List<EncoderCheck> encoders = info.map(EncoderProbe::encoders).orElse(List.of());
     List<GpuDevice> gpus = probe.gpus();
     CpuFacts cpu = probe.cpu();
     JsonObject report = new JsonObject()
@@ -123,7 +125,7 @@ public final class DoctorCommand implements Callable<Integer> {
   private static JsonObject quality(Optional<FfmpegInfo> info) {
     // psnr and ssim are built into every FFmpeg; only libvmaf is an optional library.
     JsonObject q = new JsonObject().put("psnr", info.isPresent()).put("ssim", info.isPresent());
-    VmafCheck vmaf = info.map(i -> HardwareProbe.vmaf(i.binary()))
+    VmafCheck vmaf = info.map(i -> EncoderProbe.vmaf(i.binary()))
       .orElse(new VmafCheck(false, false, "FFmpeg does not run"));
     JsonObject v = vmaf.toJson();
     if (!vmaf.works()) {

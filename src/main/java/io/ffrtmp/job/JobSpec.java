@@ -174,8 +174,21 @@ public record JobSpec(
 
   public static final double MAX_DURATION_S = 6 * 3600;
 
+  /** Validates a spec from a user or another process: the schema first (every field named), then the rules below. */
   public static JobSpec fromJson(JsonObject json) {
     SchemaCheck.JOB_SPEC.check(json);
+    return parse(json);
+  }
+
+  /**
+   * A spec this project stored itself ({@link #toJson()}'s canonical form, validated when it was accepted): the same
+   * typed parse without the schema pass, which a master would otherwise repeat on every claim.
+   */
+  public static JobSpec fromStored(JsonObject json) {
+    return parse(json);
+  }
+
+  private static JobSpec parse(JsonObject json) {
     Scenario scenario = json.getString("scenario") == null ? null : Scenario.parse("scenario", json.getString("scenario"));
 
     JsonObject v = json.getJsonObject("video", new JsonObject());

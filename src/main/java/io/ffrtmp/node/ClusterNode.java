@@ -56,7 +56,8 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /** Blocking: starts the database (embedded unless {@code --db}), joins the cluster and deploys the master. */
-  public static ClusterNode master(NodeOptions o) throws Exception {
+  public static ClusterNode master(ClusterNodeConfig c) throws Exception {
+    NodeConfig o = c.node();
     NodeIdentity identity = NodeIdentity.acquire(o.dataDir());
     EmbeddedPostgres embedded = null;
     Vertx vertx = null;
@@ -68,14 +69,14 @@ public final class ClusterNode implements AutoCloseable {
       } else {
         db = Database.parse(o.dbUri());
       }
-      vertx = await(ClusterSetup.start(o.cluster(), new VertxOptions()), 120);
+      vertx = await(ClusterSetup.start(c.cluster(), new VertxOptions()), 120);
       Pool pool = await(Database.open(vertx, db, embedded != null), 120);
-      JobStore store = new JobStore(pool, o.dispatch());
+      JobStore store = new JobStore(pool, c.dispatch());
       // Each master process is its own: the id names it in the leader table and in job events.
       String masterId = "master-" + identity.id() + "-" + UUID.randomUUID().toString().substring(0, 4);
       await(vertx.deployVerticle(new MasterVerticle(store)), 60);
       await(vertx.deployVerticle(new Housekeeping(store, db, masterId)), 60);
-      LOG.info("master {} up: cluster {} on {}:{}, database {}", masterId, o.cluster.clusterName, o.cluster.clusterHost, o.cluster.clusterPort,
+      LOG.info("master {} up: cluster {} on {}:{}, database {}", masterId, c.cluster().name(), c.cluster().host(), c.cluster().port(),
         embedded != null ? "embedded in " + o.dataDir() : db.getHost() + ":" + db.getPort() + "/" + db.getDatabase());
       return new ClusterNode(vertx, embedded, identity, store, masterId);
     } catch (Exception e) {
@@ -85,14 +86,15 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /** Blocking: joins the cluster and deploys the worker, which registers with a master (waiting for one). */
-  public static ClusterNode worker(NodeOptions o) throws Exception {
+  public static ClusterNode worker(ClusterNodeConfig c) throws Exception {
+    NodeConfig o = c.node();
     NodeIdentity identity = NodeIdentity.acquire(o.dataDir());
     Vertx vertx = null;
     try {
-      vertx = await(ClusterSetup.start(o.cluster(), new VertxOptions()), 120);
-      WorkerConfig wc = new WorkerConfig(identity.id(), o.dataDir().resolve("work"), o.dataDir().resolve("output"), o.ffmpeg,
-        o.power(), 5_000, o.slots, o.mediaRoots, o.labels, Duration.ofMillis(o.heartbeatMs), o.dataDir().resolve("spool"));
-      LOG.info("worker {} joining cluster {} on {}:{}", identity.id(), o.cluster.clusterName, o.cluster.clusterHost, o.cluster.clusterPort);
+      vertx = await(ClusterSetup.start(c.cluster(), new VertxOptions()), 120);
+      WorkerConfig wc = new WorkerConfig(identity.id(), o.dataDir().resolve("work"), o.dataDir().resolve("output"), o.ffmpeg(),
+        o.power(), 5_000, o.slots(), o.mediaRoots(), c.labels(), c.dispatch().heartbeat(), o.dataDir().resolve("spool"));
+      LOG.info("worker {} joining cluster {} on {}:{}", identity.id(), c.cluster().name(), c.cluster().host(), c.cluster().port());
       await(vertx.deployVerticle(new WorkerVerticle(wc)), 24 * 3600);
       return new ClusterNode(vertx, null, identity, null, identity.id());
     } catch (Exception e) {

@@ -1,6 +1,6 @@
 package io.ffrtmp.power;
 
-import io.ffrtmp.node.HardwareProbe;
+import io.ffrtmp.hardware.HardwareProbe;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,7 +47,7 @@ final class CpuModelSource implements PowerSource {
     int cpus = stat.logicalCpus() > 0 ? stat.logicalCpus() : Runtime.getRuntime().availableProcessors();
     if (calibrated != null) {
       return new CpuModelSource(statFile, reader, calibratedParams(calibrated, cpus,
-          new HardwareProbe(config.procRoot(), Path.of("/sys"), Path.of("/dev")).cpu().model()));
+          HardwareProbe.procOnly(config.procRoot()).cpu().model()));
     }
     double idle = config.modelIdleWatts() != null ? config.modelIdleWatts() : DEFAULT_IDLE_WATTS_PER_CPU * cpus;
     double max = config.modelMaxWatts() != null ? config.modelMaxWatts() : DEFAULT_MAX_WATTS_PER_CPU * cpus;

@@ -2,7 +2,7 @@ package io.ffrtmp.worker;
 
 import io.ffrtmp.job.Encoder;
 import io.ffrtmp.job.JobSpec;
-import io.ffrtmp.master.store.JobLease;
+import io.ffrtmp.job.JobLease;
 import io.ffrtmp.power.EnergyMeter;
 import io.ffrtmp.power.Measurement;
 import io.ffrtmp.power.ProcStat;
@@ -10,7 +10,7 @@ import io.ffrtmp.quality.QualityScores;
 import io.ffrtmp.worker.engine.ChildProcess;
 import io.ffrtmp.worker.engine.FfmpegCommand;
 import io.ffrtmp.worker.engine.FfmpegInfo;
-import io.ffrtmp.worker.engine.MediaRoots;
+import io.ffrtmp.job.MediaRoots;
 import io.ffrtmp.worker.engine.SourceInfo;
 import io.ffrtmp.worker.engine.Progress;
 import io.ffrtmp.worker.engine.ProgressParser;
@@ -100,12 +100,7 @@ public final class JobRunner {
     cancelReason = null;
     measurement = null;
     energy = null;
-    JobSpec asSpecified;
-    try {
-      asSpecified = JobSpec.fromJson(lease.spec());
-    } catch (RuntimeException e) {
-      return Future.succeededFuture(failed(base(lease, null), "invalid spec: " + e, false));
-    }
+    JobSpec asSpecified = lease.spec();
     JobSpec spec = asSpecified.forNode(workingHardware);
     JsonObject result = base(lease, spec);
     if (asSpecified.video().encoderAuto()) {

@@ -1,12 +1,13 @@
 package io.ffrtmp.worker;
 
+import io.ffrtmp.worker.engine.EncoderProbe;
 import io.ffrtmp.cluster.Addresses;
 import io.ffrtmp.job.Encoder;
 import io.ffrtmp.job.JobState;
-import io.ffrtmp.master.store.JobLease;
-import io.ffrtmp.node.EncoderCheck;
-import io.ffrtmp.node.HardwareProbe;
-import io.ffrtmp.node.NodeSnapshot;
+import io.ffrtmp.job.SpecException;
+import io.ffrtmp.job.JobLease;
+import io.ffrtmp.worker.engine.EncoderCheck;
+import io.ffrtmp.hardware.HardwareProbe;
 import io.ffrtmp.power.EnergyMeter;
 import io.ffrtmp.power.SourceStatus;
 import io.ffrtmp.worker.engine.FfmpegInfo;
@@ -94,7 +95,7 @@ public final class WorkerVerticle extends VerticleBase {
       // work, so that "encoder: auto" can use them.
       List<Encoder> hardware = Arrays.stream(Encoder.values())
         .filter(e -> e.hardware() != Encoder.Hardware.NONE && ffmpeg.has(e)).toList();
-      List<EncoderCheck> checks = HardwareProbe.encoders(ffmpeg, hardware);
+      List<EncoderCheck> checks = EncoderProbe.encoders(ffmpeg, hardware);
       workingHardware = checks.stream().filter(EncoderCheck::works).map(EncoderCheck::encoder)
         .collect(java.util.stream.Collectors.toUnmodifiableSet());
       node.put("hardware_encoders", new JsonArray(checks.stream().map(EncoderCheck::toJson).toList()));
@@ -282,7 +283,7 @@ public final class WorkerVerticle extends VerticleBase {
         JsonArray leases = ar.result().body() == null ? null : ar.result().body().getJsonArray("leases");
         // Still "asking" while the leases are taken on, so no new request goes out before every one holds its slot.
         for (int i = 0; leases != null && i < leases.size(); i++) {
-          runLease(JobLease.fromJson(leases.getJsonObject(i)));
+          takeLease(leases.getJsonObject(i));
         }
         asking = false;
         if (leases != null && !leases.isEmpty()) {
@@ -291,12 +292,32 @@ public final class WorkerVerticle extends VerticleBase {
       });
   }
 
+  /** Runs a lease, or, when its spec is one this worker cannot run, reports the attempt failed for good. */
+  private void takeLease(JsonObject body) {
+    JobLease lease;
+    try {
+      lease = JobLease.fromJson(body);
+    } catch (SpecException e) {
+      JobLease.Fence fence = JobLease.Fence.of(body);
+      LOG.warn("job {}: the leased spec is invalid here: {}", fence.jobId(), e.getMessage());
+      JsonObject failed = new JsonObject().put("job_id", fence.jobId().toString()).put("fencing_token", fence.token())
+        .put("node_id", config.nodeId()).put("state", JobState.FAILED.id()).put("retryable", false)
+        .put("error", "invalid spec: " + e.getMessage())
+        .put("result", new JsonObject().put("job_id", fence.jobId().toString()).put("error", "invalid spec: " + e.getMessage()));
+      vertx.executeBlocking(() -> {
+        spool.put(failed);
+        return null;
+      }, false).compose(v -> deliver(failed));
+      return;
+    }
+    runLease(lease);
+  }
+
   private void runLease(JobLease lease) {
     long leasedNs = System.nanoTime();
     JsonObject started = fenced(lease);
     JobRunner runner = new JobRunner(vertx, config, meter, ffmpeg, node, windows, workingHardware);
-    boolean exclusive = lease.spec().getJsonObject("measure", new JsonObject()).getBoolean("exclusive", true);
-    Running run = new Running(lease, runner, exclusive, Promise.promise());
+    Running run = new Running(lease, runner, lease.spec().measure().exclusive(), Promise.promise());
     running.put(lease.jobId(), run);
     reports.send(started.put("state", JobState.RUNNING.id()))
       .compose(ok -> runner.run(lease, idleBaseline, p -> vertx.eventBus().publish(Addresses.JOB_PROGRESS, p)))

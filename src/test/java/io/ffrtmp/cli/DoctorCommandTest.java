@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ffrtmp.Main;
 import io.ffrtmp.job.Encoder;
-import io.ffrtmp.node.EncoderCheck;
-import io.ffrtmp.node.GpuDevice;
+import io.ffrtmp.worker.engine.EncoderCheck;
+import io.ffrtmp.hardware.GpuDevice;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;

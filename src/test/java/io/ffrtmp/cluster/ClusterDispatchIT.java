@@ -1,15 +1,16 @@
 package io.ffrtmp.cluster;
 
+import io.ffrtmp.job.JobSpec;
 import static io.ffrtmp.cluster.ClusterHarness.waitFor;
 import static io.ffrtmp.node.StandaloneNode.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ffrtmp.master.MasterVerticle;
-import io.ffrtmp.master.dispatch.DispatchSettings;
+import io.ffrtmp.job.DispatchSettings;
 import io.ffrtmp.master.dispatch.Housekeeping;
 import io.ffrtmp.master.store.Database;
-import io.ffrtmp.master.store.JobLease;
+import io.ffrtmp.job.JobLease;
 import io.ffrtmp.master.store.JobStore;
 import io.ffrtmp.support.TestDatabases;
 import io.vertx.core.Vertx;
@@ -153,7 +154,7 @@ class ClusterDispatchIT {
   }
 
   static List<String> names(List<SimulatedWorker.JobTimes> jobs) {
-    return jobs.stream().map(SimulatedWorker.JobTimes::lease).map(JobLease::spec).map(s -> s.getString("name")).toList();
+    return jobs.stream().map(SimulatedWorker.JobTimes::lease).map(JobLease::spec).map(JobSpec::name).toList();
   }
 
   @Test

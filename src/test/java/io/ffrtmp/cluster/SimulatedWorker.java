@@ -1,6 +1,6 @@
 package io.ffrtmp.cluster;
 
-import io.ffrtmp.master.store.JobLease;
+import io.ffrtmp.job.JobLease;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -144,7 +144,7 @@ public final class SimulatedWorker extends VerticleBase {
   }
 
   private static boolean exclusive(JobLease lease) {
-    return lease.spec().getJsonObject("measure", new JsonObject()).getBoolean("exclusive", true);
+    return lease.spec().measure().exclusive();
   }
 
   private void askForWork() {

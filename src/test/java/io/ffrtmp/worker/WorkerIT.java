@@ -49,7 +49,7 @@ class WorkerIT {
     vertx = Vertx.vertx();
     pool = await(TestDatabases.open(vertx, "embedded"), 120);
     // One attempt per job: these tests look at how a job fails, not at retries (DispatchStoreTest and DistributedIT do).
-    store = new JobStore(pool, io.ffrtmp.master.dispatch.DispatchSettings.DEFAULTS.withMaxAttempts(1));
+    store = new JobStore(pool, io.ffrtmp.job.DispatchSettings.DEFAULTS.withMaxAttempts(1));
     await(vertx.deployVerticle(new MasterVerticle(store)), 30);
   }
 

@@ -1,5 +1,6 @@
 package io.ffrtmp.cli.client;
 
+import io.ffrtmp.cli.options.ClientOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
@@ -33,7 +34,7 @@ abstract class ClientCommand implements Callable<Integer> {
     out = System.out;
     err = System.err;
     try {
-      return run(options.connect());
+      return run(ClientConnection.connect(options));
     } catch (ClientException e) {
       err.println(e.getMessage());
       return e.exitCode();

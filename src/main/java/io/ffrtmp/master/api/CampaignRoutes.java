@@ -5,6 +5,7 @@ import io.ffrtmp.analysis.HtmlReport;
 import io.ffrtmp.analysis.QualityMetric;
 import io.ffrtmp.analysis.ResultFiles;
 import io.ffrtmp.cluster.Addresses;
+import io.ffrtmp.job.JobEvent;
 import io.ffrtmp.job.Campaign;
 import io.ffrtmp.job.JobState;
 import io.ffrtmp.master.store.JobQueries;
@@ -85,8 +86,7 @@ final class CampaignRoutes {
     Reply.with(ctx, campaign(id).compose(meta -> store.cancelQueued(id, Reply.actor(ctx), reason)).map(n -> {
       // Running jobs of the campaign stop on their workers and report canceled themselves.
       vertx.eventBus().publish(Addresses.WORKER_CANCEL, new JsonObject().put("campaign_id", id.toString()).put("reason", reason));
-      vertx.eventBus().publish(Addresses.JOB_EVENTS, new JsonObject().put("campaign_id", id.toString())
-        .put("to", JobState.CANCELED.id()).put("count", n).put("reason", reason));
+      vertx.eventBus().publish(Addresses.JOB_EVENTS, JobEvent.campaignCanceled(id, n, reason).toJson());
       return new JsonObject().put("campaign_id", id.toString()).put("canceled", n);
     }));
   }

@@ -1,10 +1,11 @@
 package io.ffrtmp.master.api;
 
 import io.ffrtmp.cluster.Addresses;
+import io.ffrtmp.job.JobEvent;
 import io.ffrtmp.job.JobSpec;
 import io.ffrtmp.job.JobState;
 import io.ffrtmp.master.store.JobQueries;
-import io.ffrtmp.worker.engine.MediaRoots;
+import io.ffrtmp.job.MediaRoots;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -46,8 +47,8 @@ final class JobRoutes {
     checkInput(vertx, mediaRoots, spec)
       .compose(v -> queries.submit(spec, Reply.actor(ctx)))
       .onSuccess(job -> {
-        vertx.eventBus().publish(Addresses.JOB_EVENTS, new JsonObject().put("job_id", job.getString("job_id"))
-          .put("config_key", spec.configKey()).put("from", null).put("to", JobState.QUEUED.id()).put("reason", "submitted"));
+        vertx.eventBus().publish(Addresses.JOB_EVENTS,
+          JobEvent.submitted(UUID.fromString(job.getString("job_id")), spec.configKey()).toJson());
         vertx.eventBus().publish(Addresses.JOBS_AVAILABLE, new JsonObject().put("job_id", job.getString("job_id")));
         ctx.response().putHeader("location", "/api/v1/jobs/" + job.getString("job_id"));
         Reply.json(ctx, 201, job);
@@ -98,15 +99,15 @@ final class JobRoutes {
       JsonObject body = new JsonObject().put("job_id", id.toString());
       switch (c.outcome()) {
         case DONE -> {
-          vertx.eventBus().publish(Addresses.JOB_EVENTS, body.copy().put("from", c.before().id())
-            .put("to", JobState.CANCELED.id()).put("reason", reason).put("attempt", c.attempt()));
+          vertx.eventBus().publish(Addresses.JOB_EVENTS,
+            JobEvent.of(id, null, null, c.attempt(), c.before(), JobState.CANCELED, reason).toJson());
           Reply.json(ctx, 200, body.put("state", JobState.CANCELED.id()));
         }
         case CANCEL_REQUESTED -> {
           // Canceled in the store already; the worker is told to stop FFmpeg now.
           vertx.eventBus().publish(Addresses.WORKER_CANCEL, body.copy().put("reason", reason));
-          vertx.eventBus().publish(Addresses.JOB_EVENTS, body.copy().put("from", c.before().id())
-            .put("to", JobState.CANCELED.id()).put("reason", reason).put("attempt", c.attempt()));
+          vertx.eventBus().publish(Addresses.JOB_EVENTS,
+            JobEvent.of(id, null, null, c.attempt(), c.before(), JobState.CANCELED, reason).toJson());
           Reply.json(ctx, 202, body.put("state", JobState.CANCELED.id()).put("was", c.before().id())
             .put("cancel", "sent to the worker"));
         }
@@ -123,8 +124,8 @@ final class JobRoutes {
       switch (c.outcome()) {
         case DONE -> {
           JsonObject body = new JsonObject().put("job_id", id.toString());
-          vertx.eventBus().publish(Addresses.JOB_EVENTS, body.copy().put("from", c.before().id())
-            .put("to", JobState.QUEUED.id()).put("reason", "retried by " + Reply.actor(ctx)).put("attempt", c.attempt()));
+          vertx.eventBus().publish(Addresses.JOB_EVENTS,
+            JobEvent.of(id, null, null, c.attempt(), c.before(), JobState.QUEUED, "retried by " + Reply.actor(ctx)).toJson());
           vertx.eventBus().publish(Addresses.JOBS_AVAILABLE, body.copy());
           Reply.json(ctx, 200, body.put("state", JobState.QUEUED.id()));
         }

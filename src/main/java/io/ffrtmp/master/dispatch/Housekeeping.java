@@ -112,7 +112,7 @@ public final class Housekeeping extends VerticleBase {
             vertx.eventBus().publish(Addresses.WORKER_CANCEL, new JsonObject().put("job_id", m.jobId().toString())
               .put("reason", m.reason()));
           }
-          vertx.eventBus().publish(Addresses.JOB_EVENTS, m.toJson());
+          vertx.eventBus().publish(Addresses.JOB_EVENTS, m.event().toJson());
           requeued |= m.to().id().equals("queued");
         }
         if (requeued) {

@@ -31,7 +31,7 @@ public final class JobQueries {
   private final int maxAttempts;
 
   public JobQueries(Pool pool) {
-    this(pool, io.ffrtmp.master.dispatch.DispatchSettings.DEFAULTS.maxAttempts());
+    this(pool, io.ffrtmp.job.DispatchSettings.DEFAULTS.maxAttempts());
   }
 
   public JobQueries(Pool pool, int maxAttempts) {
@@ -58,7 +58,7 @@ public final class JobQueries {
   public Future<JsonObject> submit(JobSpec spec, String actor) {
     UUID id = UUID.randomUUID();
     Tuple t = Tuple.of(id, spec.configKey(), spec.toJson(), (short) spec.queue().rank(), (short) spec.priority().rank(), actor)
-      .addInteger(maxAttempts);
+      .addInteger(maxAttempts).addBoolean(spec.measure().exclusive());
     return pool.preparedQuery(JobQuerySql.SUBMIT).execute(t).map(rows -> {
       Row r = rows.iterator().next();
       return new JsonObject().put("job_id", r.getUUID("id").toString()).put("state", JobState.QUEUED.id())

@@ -12,8 +12,9 @@ final class JobQuerySql {
   /** One statement, so one round trip: the job and its 'queued' event are written together or not at all. */
   static final String SUBMIT = """
     WITH j AS (
-      INSERT INTO jobs (id, campaign_id, config_key, repetition, seq, spec, state, queue_rank, priority_rank, max_attempts)
-      VALUES ($1, NULL, $2, 1, 0, $3, 'queued', $4, $5, $7)
+      INSERT INTO jobs (id, campaign_id, config_key, repetition, seq, spec, state, queue_rank, priority_rank, max_attempts,
+                        exclusive)
+      VALUES ($1, NULL, $2, 1, 0, $3, 'queued', $4, $5, $7, $8)
       RETURNING id, created_at),
     e AS (
       INSERT INTO job_events (job_id, from_state, to_state, actor, reason, attempt)

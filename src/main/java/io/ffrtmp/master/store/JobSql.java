@@ -11,8 +11,9 @@ final class JobSql {
     VALUES ($1, $2, $3, $4, $5, $6, $7)""";
 
   static final String INSERT_JOB = """
-    INSERT INTO jobs (id, campaign_id, config_key, repetition, seq, spec, state, queue_rank, priority_rank, max_attempts)
-    VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, $9)""";
+    INSERT INTO jobs (id, campaign_id, config_key, repetition, seq, spec, state, queue_rank, priority_rank, max_attempts,
+                      exclusive)
+    VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, $9, $10)""";
 
   static final String INSERT_EVENT = """
     INSERT INTO job_events (job_id, from_state, to_state, actor, reason, attempt) VALUES ($1, $2, $3, $4, $5, $6)""";
@@ -34,9 +35,9 @@ final class JobSql {
     WITH n AS MATERIALIZED (SELECT id, encoders, labels FROM nodes WHERE id = $1 AND instance_id = $4 AND state = 'up'),
     cand AS (
       SELECT j.id, j.queue_rank, j.priority_rank, j.created_at, j.seq,
-             coalesce((j.spec->'measure'->>'exclusive')::boolean, true) AS excl
+             j.exclusive AS excl
         FROM jobs j, n
-       WHERE j.state = 'queued' AND job_fits_node(j.spec, n.id, n.encoders, n.labels, $2)
+       WHERE j.state = 'queued' AND job_fits_node(j.spec, j.exclusive, n.id, n.encoders, n.labels, $2)
        ORDER BY j.queue_rank, j.priority_rank, j.created_at, j.seq
        FOR UPDATE OF j SKIP LOCKED LIMIT %d),
     ranked AS (SELECT id, excl, row_number() OVER (ORDER BY queue_rank, priority_rank, created_at, seq) AS rn FROM cand),

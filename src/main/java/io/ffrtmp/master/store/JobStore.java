@@ -1,9 +1,11 @@
 package io.ffrtmp.master.store;
 
+import io.ffrtmp.job.JobEvent;
+import io.ffrtmp.job.JobLease;
 import io.ffrtmp.job.Campaign;
 import io.ffrtmp.job.JobSpec;
 import io.ffrtmp.job.JobState;
-import io.ffrtmp.master.dispatch.DispatchSettings;
+import io.ffrtmp.job.DispatchSettings;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -58,7 +60,7 @@ public final class JobStore {
         UUID jobId = UUID.randomUUID();
         JobSpec spec = c.spec();
         jobs.add(Tuple.of(jobId, id, c.key(), rep, seq++, spec.toJson(), (short) spec.queue().rank(), (short) spec.priority().rank())
-          .addInteger(settings.maxAttempts()));
+          .addInteger(settings.maxAttempts()).addBoolean(spec.measure().exclusive()));
         events.add(Tuple.of(jobId, null, JobState.QUEUED.id(), actor, "campaign " + campaign.name(), 0));
       }
     }
@@ -90,7 +92,7 @@ public final class JobStore {
       List<JobLease> leases = new ArrayList<>(rows.size());
       for (Row r : rows) {
         leases.add(new JobLease(r.getUUID("id"), r.getUUID("campaign_id"), r.getString("config_key"),
-          r.getInteger("repetition"), r.getInteger("attempt"), r.getLong("fencing_token"), (JsonObject) r.getValue("spec")));
+          r.getInteger("repetition"), r.getInteger("attempt"), r.getLong("fencing_token"), JobSpec.fromStored((JsonObject) r.getValue("spec"))));
       }
       return leases;
     });
@@ -289,11 +291,9 @@ public final class JobStore {
   /** A state change housekeeping made, for its events and for the bus. */
   public record Moved(UUID jobId, UUID campaignId, String configKey, int attempt, JobState from, JobState to, String reason,
                       String nodeId) {
-    public JsonObject toJson() {
-      return new JsonObject().put("job_id", jobId.toString())
-        .put("campaign_id", campaignId == null ? null : campaignId.toString())
-        .put("config_key", configKey).put("attempt", attempt).put("from", from.id()).put("to", to.id())
-        .put("reason", reason).put("node_id", nodeId);
+    public JobEvent event() {
+      JobEvent e = JobEvent.of(jobId, campaignId, configKey, attempt, from, to, reason);
+      return nodeId == null ? e : e.onNode(nodeId);
     }
   }
 

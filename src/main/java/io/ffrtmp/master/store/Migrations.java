@@ -17,7 +17,8 @@ import java.util.List;
 public final class Migrations {
 
   /** In order; a released file is never edited, a change is a new file. */
-  static final List<String> STEPS = List.of("V1__jobs.sql", "V2__nodes_leases.sql", "V3__api.sql", "V4__claim_fit.sql");
+  static final List<String> STEPS = List.of("V1__jobs.sql", "V2__nodes_leases.sql", "V3__api.sql", "V4__claim_fit.sql",
+    "V5__exclusive_column.sql");
   private static final long LOCK_KEY = 0x66667274_6d70L; // "ffrtmp"
 
   private final Pool pool;

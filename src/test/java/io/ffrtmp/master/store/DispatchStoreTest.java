@@ -1,12 +1,13 @@
 package io.ffrtmp.master.store;
 
+import io.ffrtmp.job.JobLease;
 import static io.ffrtmp.node.StandaloneNode.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ffrtmp.job.Campaign;
 import io.ffrtmp.job.JobState;
-import io.ffrtmp.master.dispatch.DispatchSettings;
+import io.ffrtmp.job.DispatchSettings;
 import io.ffrtmp.support.TestDatabases;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -71,7 +72,7 @@ class DispatchStoreTest {
   }
 
   private String configOf(Optional<JobLease> lease) {
-    return lease.orElseThrow().spec().getString("name");
+    return lease.orElseThrow().spec().name();
   }
 
   private void sql(String sql, Object... params) throws Exception {
@@ -100,7 +101,7 @@ class DispatchStoreTest {
   }
 
   private List<String> claimMany(String node, UUID instance, boolean busy, int max) throws Exception {
-    return await(store.claim(node, instance, busy, max), 30).stream().map(l -> l.spec().getString("name")).toList();
+    return await(store.claim(node, instance, busy, max), 30).stream().map(l -> l.spec().name()).toList();
   }
 
   @Test
@@ -113,7 +114,7 @@ class DispatchStoreTest {
     Nodes.register(pool, "gpu-1", new JsonArray().add("h264_nvenc"), Map.of());
     List<JobLease> leases = await(store.claim("node-a", a, false, 3), 30);
     // Priority first, then age; the GPU job is not this node's and blocks nothing.
-    assertThat(leases).extracting(l -> l.spec().getString("name")).containsExactly("s3", "s1", "s2");
+    assertThat(leases).extracting(l -> l.spec().name()).containsExactly("s3", "s1", "s2");
     assertThat(leases).extracting(JobLease::fencingToken).doesNotHaveDuplicates();
     assertThat(leases).allSatisfy(l -> assertThat(l.attempt()).isEqualTo(1));
     assertThat(claimMany("node-a", a, true, 10)).containsExactly("s4");

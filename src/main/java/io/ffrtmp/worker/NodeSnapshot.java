@@ -1,5 +1,8 @@
-package io.ffrtmp.node;
+package io.ffrtmp.worker;
 
+import io.ffrtmp.hardware.CpuFacts;
+import io.ffrtmp.hardware.GpuDevice;
+import io.ffrtmp.hardware.HardwareProbe;
 import io.ffrtmp.worker.engine.FfmpegInfo;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package io.ffrtmp.master.dispatch;
+package io.ffrtmp.job;
 
 import java.time.Duration;
 

@@ -1,5 +1,6 @@
-package io.ffrtmp.node;
+package io.ffrtmp.worker;
 
+import io.ffrtmp.hardware.FakeMachine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ffrtmp.worker.engine.FfmpegInfo;

@@ -1,5 +1,6 @@
-package io.ffrtmp.cluster;
+package io.ffrtmp.cli.options;
 
+import io.ffrtmp.cluster.ClusterOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.ffrtmp.cli;
+package io.ffrtmp.cli.options;
 
 import io.ffrtmp.power.PowerConfig;
 import java.nio.file.Path;

@@ -1,8 +1,10 @@
-package io.ffrtmp.node;
+package io.ffrtmp.cli;
 
+import io.ffrtmp.node.NodeConfig;
+import io.ffrtmp.node.StandaloneNode;
 import io.ffrtmp.master.api.ApiConfig;
 import io.ffrtmp.master.api.ApiServer;
-import io.ffrtmp.master.api.ApiOptions;
+import io.ffrtmp.cli.options.ApiOptions;
 import io.ffrtmp.master.store.NodeStore;
 import io.ffrtmp.worker.engine.FfmpegInfo;
 import java.io.PrintStream;

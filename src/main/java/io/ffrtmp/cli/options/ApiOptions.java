@@ -1,5 +1,6 @@
-package io.ffrtmp.master.api;
+package io.ffrtmp.cli.options;
 
+import io.ffrtmp.master.api.ApiConfig;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;

@@ -1,4 +1,4 @@
-package io.ffrtmp.node;
+package io.ffrtmp.hardware;
 
 import io.vertx.core.json.JsonObject;
 

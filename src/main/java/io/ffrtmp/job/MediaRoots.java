@@ -1,4 +1,4 @@
-package io.ffrtmp.worker.engine;
+package io.ffrtmp.job;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,28 +1,28 @@
-package io.ffrtmp.node;
+package io.ffrtmp.hardware;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Fake /proc, /sys and /dev trees under one directory, for HardwareProbe and NodeSnapshot tests. */
-final class FakeMachine {
+public final class FakeMachine {
 
-  final Path proc;
-  final Path sys;
-  final Path dev;
+  public final Path proc;
+  public final Path sys;
+  public final Path dev;
 
-  FakeMachine(Path root) throws IOException {
+  public FakeMachine(Path root) throws IOException {
     proc = Files.createDirectories(root.resolve("proc"));
     sys = Files.createDirectories(root.resolve("sys"));
     dev = Files.createDirectories(root.resolve("dev"));
   }
 
-  HardwareProbe probe() {
+  public HardwareProbe probe() {
     return new HardwareProbe(proc, sys, dev);
   }
 
   /** Two sockets of {@code coresPerSocket} cores with two threads each, as a dual-Xeon kernel lists them. */
-  FakeMachine cpuinfo(int sockets, int coresPerSocket) throws IOException {
+  public FakeMachine cpuinfo(int sockets, int coresPerSocket) throws IOException {
     StringBuilder sb = new StringBuilder();
     int processor = 0;
     for (int thread = 0; thread < 2; thread++) {
@@ -39,22 +39,22 @@ final class FakeMachine {
     return write(proc.resolve("cpuinfo"), sb.toString());
   }
 
-  FakeMachine meminfo(long kib) throws IOException {
+  public FakeMachine meminfo(long kib) throws IOException {
     return write(proc.resolve("meminfo"), "MemTotal:       " + kib + " kB\nMemFree:         1000 kB\n");
   }
 
-  FakeMachine governor(String name) throws IOException {
+  public FakeMachine governor(String name) throws IOException {
     return write(sys.resolve("devices/system/cpu/cpu0/cpufreq/scaling_governor"), name + "\n");
   }
 
-  FakeMachine renderNode(String name, String vendorId, String deviceId) throws IOException {
+  public FakeMachine renderNode(String name, String vendorId, String deviceId) throws IOException {
     write(dev.resolve("dri").resolve(name), "");
     Path pci = sys.resolve("class/drm").resolve(name).resolve("device");
     write(pci.resolve("vendor"), vendorId + "\n");
     return write(pci.resolve("device"), deviceId + "\n");
   }
 
-  FakeMachine nvidia(String model, boolean deviceFile) throws IOException {
+  public FakeMachine nvidia(String model, boolean deviceFile) throws IOException {
     write(proc.resolve("driver/nvidia/gpus/0000:01:00.0/information"),
       "Model: \t\t " + model + "\nIRQ:   \t\t 130\nBus Location: \t 0000:01:00.0\n");
     return deviceFile ? write(dev.resolve("nvidia0"), "") : this;

@@ -1,4 +1,4 @@
-package io.ffrtmp.node;
+package io.ffrtmp.hardware;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

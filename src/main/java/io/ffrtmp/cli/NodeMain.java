@@ -1,8 +1,11 @@
-package io.ffrtmp.node;
+package io.ffrtmp.cli;
 
-import io.ffrtmp.cli.CommandLogging;
+import io.ffrtmp.node.ClusterNode;
+import io.ffrtmp.node.NodeIdentity;
+import io.ffrtmp.cli.options.NodeOptions;
+import io.ffrtmp.node.StandaloneNode;
 import io.ffrtmp.master.api.ApiConfig;
-import io.ffrtmp.master.api.ApiOptions;
+import io.ffrtmp.cli.options.ApiOptions;
 import io.ffrtmp.master.api.ApiServer;
 import io.ffrtmp.master.store.NodeStore;
 import io.ffrtmp.worker.WorkerVerticle;
@@ -42,7 +45,7 @@ public final class NodeMain {
     CommandLogging.quietPowerLog();
     ClusterNode node;
     try {
-      node = master ? ClusterNode.master(options) : ClusterNode.worker(options);
+      node = master ? ClusterNode.master(options.clusterNodeConfig()) : ClusterNode.worker(options.clusterNodeConfig());
     } catch (NodeIdentity.InUseException | WorkerVerticle.NodeIdTakenException e) {
       System.err.println(e.getMessage());
       return 1;

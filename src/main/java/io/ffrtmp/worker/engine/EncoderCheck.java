@@ -1,4 +1,4 @@
-package io.ffrtmp.node;
+package io.ffrtmp.worker.engine;
 
 import io.ffrtmp.job.Encoder;
 import io.vertx.core.json.JsonObject;

@@ -1,9 +1,9 @@
-package io.ffrtmp.node;
+package io.ffrtmp.cli.options;
 
-import io.ffrtmp.cli.PowerSourceOptions;
-import io.ffrtmp.cluster.ClusterFlags;
+import io.ffrtmp.node.ClusterNodeConfig;
+import io.ffrtmp.node.NodeConfig;
 import io.ffrtmp.cluster.ClusterOptions;
-import io.ffrtmp.master.dispatch.DispatchSettings;
+import io.ffrtmp.job.DispatchSettings;
 import io.ffrtmp.power.PowerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -130,6 +130,11 @@ public final class NodeOptions {
   /** This node as a standalone node (master and worker in one JVM) sees it. */
   public NodeConfig nodeConfig() {
     return new NodeConfig(dataDir(), dbUri(), ffmpeg, slots, power(), List.copyOf(mediaRoots));
+  }
+
+  /** This node as a clustered master or worker sees it. */
+  public ClusterNodeConfig clusterNodeConfig() {
+    return new ClusterNodeConfig(nodeConfig(), cluster(), dispatch(), labels);
   }
 
   public PowerConfig power() {

@@ -1,4 +1,4 @@
-package io.ffrtmp.node;
+package io.ffrtmp.cli.options;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
