@@ -116,6 +116,6 @@ public final class MasterVerticle extends VerticleBase {
   /** A null where a value belongs, a cast that cannot hold: not the caller's fault, and not to be hidden. */
   private static void bug(Message<?> msg, String address, Throwable e) {
     LOG.error("a bug answering {}", address, e);
-    msg.fail(Addresses.INTERNAL, "internal error on " + address + ": " + e);
+    msg.fail(Addresses.INTERNAL, "internal error on " + address + " (a bug; the master's log has it)");
   }
 }
