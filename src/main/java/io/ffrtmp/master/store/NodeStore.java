@@ -113,16 +113,16 @@ public final class NodeStore {
 
   /** Drain: the node finishes what runs and takes nothing new. Empty when there is no such node. */
   public Future<Optional<JsonObject>> drain(String nodeId) {
-    return setState(nodeId, "draining");
+    return setState(nodeId, NodeState.DRAINING);
   }
 
   /** Undoes a drain. */
   public Future<Optional<JsonObject>> resume(String nodeId) {
-    return setState(nodeId, "up");
+    return setState(nodeId, NodeState.UP);
   }
 
-  private Future<Optional<JsonObject>> setState(String nodeId, String state) {
-    return pool.preparedQuery(NodeSql.SET_STATE).execute(Tuple.of(nodeId, state))
+  private Future<Optional<JsonObject>> setState(String nodeId, NodeState state) {
+    return pool.preparedQuery(NodeSql.SET_STATE).execute(Tuple.of(nodeId, state.id()))
       .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(node(rows.iterator().next())));
   }
 
