@@ -19,13 +19,15 @@ public final class Addresses {
   public static final String CAMPAIGN_CANCEL = "ffrtmp.master.campaign.cancel";
   /**
    * Worker → master request: {@code {"node_id", "instance_id", "host", "labels", "slots", "encoders", "power",
-   * "hardware", "cluster_node"}} → the node as stored; fails 409 when another live process holds the node id.
+   * "hardware", "cluster_node"}} ({@link NodeRegistration}) → the node as stored; fails 409 when another live process
+   * holds the node id.
    */
   public static final String NODE_REGISTER = "ffrtmp.master.node.register";
   /**
    * Worker → master request: {@code {"node_id", "instance_id", "running": [{"job_id", "fencing_token", "activity"}],
-   * "free_slots", "watts", "watts_source"}} → {@code {"state": "up|draining", "revoked": [job ids no longer held]}};
-   * renews the leases of the jobs listed; fails 409 when this process is not the registered one.
+   * "free_slots", "watts", "watts_source"}} ({@link Heartbeat}) → {@code {"state": "up|draining", "revoked": [job ids
+   * no longer held]}} ({@link HeartbeatReply}); renews the leases of the jobs listed; fails 409 when this process is
+   * not the registered one.
    */
   public static final String NODE_HEARTBEAT = "ffrtmp.master.node.heartbeat";
   /** Request: {@code {}} → {@code {"nodes": [...]}}. */
@@ -49,9 +51,9 @@ public final class Addresses {
   public static final String CAMPAIGN_RESULTS = "ffrtmp.master.campaign.results";
 
   /**
-   * Worker → master request: {@code {"node_id", "instance_id", "running", "free_slots", "max_jobs"}} →
-   * {@code {"leases": [...]}}, best first, at most {@code max_jobs} (1 when absent, at most {@link #MAX_BATCH}); empty
-   * when there is nothing this node may run. An exclusive job always comes alone.
+   * Worker → master request: {@code {"node_id", "instance_id", "running", "free_slots", "max_jobs"}}
+   * ({@link WorkRequest}) → {@code {"leases": [...]}}, best first, at most {@code max_jobs} (1 when absent, at most
+   * {@link #MAX_BATCH}); empty when there is nothing this node may run. An exclusive job always comes alone.
    */
   public static final String WORK_REQUEST = "ffrtmp.master.work.request";
   /** The most jobs one work request may lease, and the most reports one {@link #JOB_UPDATES} request may carry. */
@@ -60,17 +62,27 @@ public final class Addresses {
    * Worker → master request, several starts and results in one message: {@code {"node_id", "updates": [{"job_id",
    * "fencing_token", "state": "running"|"succeeded"|"failed"|"canceled", "result", "error", "retryable"}, ...]}} →
    * {@code {"updates": [{"job_id", "state"} or {"job_id", "code", "error"}, ...]}} in the same order; each item as
-   * {@link #JOB_STARTED} or {@link #JOB_RESULT} would answer it (code 409 for a stale token).
+   * {@link #JOB_STARTED} or {@link #JOB_RESULT} would answer it (code 409 for a stale token). The bodies:
+   * {@link JobUpdates} of {@link JobReport}s, answered by {@link JobUpdatesReply}.
    */
   public static final String JOB_UPDATES = "ffrtmp.master.job.updates";
-  /** Worker → master request: {@code {"job_id", "fencing_token", "node_id"}}; fails 409 for a stale token. */
+  /**
+   * Worker → master request: {@code {"job_id", "fencing_token", "node_id"}} ({@link JobReport#startFromJson}); fails
+   * 409 for a stale token.
+   */
   public static final String JOB_STARTED = "ffrtmp.master.job.started";
-  /** Worker → master request: {@code {"job_id", "fencing_token", "node_id", "state", "result", "error"}}; idempotent; 409 when stale. */
+  /**
+   * Worker → master request: {@code {"job_id", "fencing_token", "node_id", "state", "result", "error", "retryable"}}
+   * ({@link JobReport#endFromJson}); idempotent; 409 when stale.
+   */
   public static final String JOB_RESULT = "ffrtmp.master.job.result";
 
   /** Published by masters when jobs are queued, so idle workers ask at once rather than on their next tick. */
   public static final String JOBS_AVAILABLE = "ffrtmp.jobs.available";
-  /** Published on every state change: {@code {"job_id", "campaign_id", "config_key", "from", "to", "reason", "attempt"}}. */
+  /**
+   * Published on every state change: {@code {"job_id", "campaign_id", "config_key", "from", "to", "reason",
+   * "attempt"}}, built by {@code io.ffrtmp.job.JobEvent} only.
+   */
   public static final String JOB_EVENTS = "ffrtmp.job.events";
   /** Published by workers about twice a second while a job runs: frame, fps, speed, watts. Not stored. */
   public static final String JOB_PROGRESS = "ffrtmp.job.progress";

@@ -1,5 +1,7 @@
 package io.ffrtmp.worker;
 
+import io.ffrtmp.cluster.JobReport;
+import io.ffrtmp.job.JobLease;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,13 +13,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
- * Results not yet acknowledged by a master, one file per attempt ({@code <job id>-<fencing token>.json}) in the worker's
- * data directory. A result is written here before it is sent and removed once a master has taken it (or refused it for
- * good), so a worker that finishes while no master answers delivers it later, after a restart too. Delivery is
- * idempotent on the master's side. Blocking: call off the event loop.
+ * Results not yet acknowledged by a master, one file per attempt ({@code <job id>-<fencing token>.json}, the report's
+ * JSON) in the worker's data directory. A result is written here before it is sent and removed once a master has taken
+ * it (or refused it for good), so a worker that finishes while no master answers delivers it later, after a restart
+ * too. Delivery is idempotent on the master's side. Blocking: call off the event loop.
  */
 public final class ResultSpool {
 
@@ -31,33 +32,33 @@ public final class ResultSpool {
     return dir;
   }
 
-  /** Writes the result body atomically (temporary file, then rename). */
-  public void put(JsonObject body) {
+  /** Writes the report atomically (temporary file, then rename). */
+  public void put(JobReport report) {
     try {
       Files.createDirectories(dir);
-      Path file = file(body);
+      Path file = file(report.fence());
       Path tmp = dir.resolve(file.getFileName() + ".tmp");
-      Files.writeString(tmp, body.encode(), StandardCharsets.UTF_8);
+      Files.writeString(tmp, report.toJson().encode(), StandardCharsets.UTF_8);
       try {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot spool the result of job " + body.getString("job_id") + " in " + dir, e);
+      throw new UncheckedIOException("cannot spool the result of job " + report.fence().jobId() + " in " + dir, e);
     }
   }
 
-  public void remove(JsonObject body) {
+  public void remove(JobLease.Fence fence) {
     try {
-      Files.deleteIfExists(file(body));
+      Files.deleteIfExists(file(fence));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   /** Every spooled result, oldest first. Unreadable files are skipped (and left for a person to look at). */
-  public List<JsonObject> all() {
+  public List<JobReport> all() {
     List<Path> files = new ArrayList<>();
     if (!Files.isDirectory(dir)) {
       return List.of();
@@ -74,10 +75,10 @@ public final class ResultSpool {
         return 0;
       }
     });
-    List<JsonObject> out = new ArrayList<>();
+    List<JobReport> out = new ArrayList<>();
     for (Path f : files) {
       try {
-        out.add(new JsonObject(Files.readString(f, StandardCharsets.UTF_8)));
+        out.add(JobReport.fromJson(new JsonObject(Files.readString(f, StandardCharsets.UTF_8))));
       } catch (IOException | RuntimeException e) {
         // A torn or foreign file: not ours to delete.
       }
@@ -85,8 +86,8 @@ public final class ResultSpool {
     return out;
   }
 
-  private Path file(JsonObject body) {
-    UUID job = UUID.fromString(body.getString("job_id")); // also keeps the name free of anything but a UUID
-    return dir.resolve(job + "-" + body.getLong("fencing_token") + ".json");
+  /** The job id is a UUID: nothing else gets into the name. */
+  private Path file(JobLease.Fence fence) {
+    return dir.resolve(fence.jobId() + "-" + fence.token() + ".json");
   }
 }

@@ -1,5 +1,9 @@
 package io.ffrtmp.master.store;
 
+import io.ffrtmp.cluster.Heartbeat;
+import io.ffrtmp.cluster.HeartbeatReply;
+import io.ffrtmp.cluster.NodeRegistration;
+import io.ffrtmp.cluster.NodeState;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -8,8 +12,11 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -35,61 +42,60 @@ public final class NodeStore {
    * Records a node coming up. Refused when another process registered the same id and was seen within
    * {@code liveWindow}: two live processes never share an id. A node that was draining stays draining.
    */
-  public Future<JsonObject> register(JsonObject reg, Duration liveWindow) {
-    String id = reg.getString("node_id");
-    UUID instance = UUID.fromString(reg.getString("instance_id"));
-    Tuple t = Tuple.of(id, instance, reg.getString("host"), reg.getJsonObject("labels", new JsonObject()),
-        reg.getInteger("slots", 1), reg.getJsonArray("encoders", new JsonArray()), reg.getJsonObject("power", new JsonObject()),
-        reg.getJsonObject("hardware", new JsonObject()))
-      .addString(reg.getString("cluster_node"))
+  public Future<JsonObject> register(NodeRegistration reg, Duration liveWindow) {
+    Tuple t = Tuple.of(reg.nodeId(), reg.instanceId(), reg.host(), reg.labels(), reg.slots(), reg.encoders(),
+        reg.power(), reg.hardware())
+      .addString(reg.clusterNode())
       .addLong(liveWindow.toMillis());
     return pool.preparedQuery(NodeSql.REGISTER).execute(t).compose(rows -> {
       if (rows.size() == 0) {
-        return Future.failedFuture(new NodeConflictException("node id " + id + " is held by another live process; "
-          + "stop it, or give this one its own data directory"));
+        return Future.failedFuture(new NodeConflictException("node id " + reg.nodeId() + " is held by another live "
+          + "process; stop it, or give this one its own data directory"));
       }
       return Future.succeededFuture(node(rows.iterator().next()));
     });
   }
 
+  /** The same from a registration body as it travels ({@link NodeRegistration#fromJson}). */
+  public Future<JsonObject> register(JsonObject reg, Duration liveWindow) {
+    return register(NodeRegistration.fromJson(reg), liveWindow);
+  }
+
   /**
    * A heartbeat: marks the node seen, renews the leases of the jobs it says it runs (and holds), and answers which of
-   * those it no longer holds, so the worker can stop them. Fails with {@link NodeConflictException} when the instance
-   * is not the registered one.
+   * those it no longer holds ({@link HeartbeatReply} JSON), so the worker can stop them. Fails with
+   * {@link NodeConflictException} when the instance is not the registered one.
    */
-  public Future<JsonObject> heartbeat(String nodeId, UUID instance, JsonArray running, int freeSlots, Double watts,
-                                      String wattsSource, Duration lease) {
-    // running: [{"job_id", "fencing_token", "activity"}, ...]
-    List<UUID> ids = new ArrayList<>();
-    Long[] tokens = new Long[running.size()];
-    Long[] activity = new Long[running.size()];
-    for (int i = 0; i < running.size(); i++) {
-      JsonObject j = running.getJsonObject(i);
-      try {
-        ids.add(UUID.fromString(j.getString("job_id")));
-      } catch (RuntimeException e) {
-        throw new IllegalArgumentException("running[" + i + "].job_id: '" + j.getValue("job_id") + "' is not a UUID");
-      }
-      tokens[i] = j.getLong("fencing_token");
-      activity[i] = j.getLong("activity", 0L);
-    }
-    UUID[] jobIds = ids.toArray(UUID[]::new);
+  public Future<JsonObject> heartbeat(Heartbeat hb, Duration lease) {
+    List<Heartbeat.RunningJob> running = hb.running();
+    UUID[] jobIds = running.stream().map(j -> j.fence().jobId()).toArray(UUID[]::new);
+    Long[] tokens = running.stream().map(j -> j.fence().token()).toArray(Long[]::new);
+    Long[] activity = running.stream().map(Heartbeat.RunningJob::activity).toArray(Long[]::new);
     return pool.withTransaction(conn -> conn.preparedQuery(NodeSql.HEARTBEAT)
-        .execute(Tuple.of(nodeId, instance, running, freeSlots, watts, wattsSource))
+        .execute(Tuple.of(hb.nodeId(), hb.instanceId(), Heartbeat.runningJson(running), hb.freeSlots(), hb.watts(),
+          hb.wattsSource()))
         .compose(rows -> {
           if (rows.size() == 0) {
-            return Future.failedFuture(new NodeConflictException("node " + nodeId + " is not registered to this process"));
+            return Future.failedFuture(new NodeConflictException("node " + hb.nodeId()
+              + " is not registered to this process"));
           }
-          String state = rows.iterator().next().getString("state");
-          return conn.preparedQuery(NodeSql.RENEW_LEASES).execute(Tuple.of(nodeId, jobIds, tokens, lease.toMillis(), activity))
+          NodeState state = NodeState.of(rows.iterator().next().getString("state"));
+          return conn.preparedQuery(NodeSql.RENEW_LEASES)
+            .execute(Tuple.of(hb.nodeId(), jobIds, tokens, lease.toMillis(), activity))
             .map(renewed -> {
-              JsonArray held = new JsonArray();
-              renewed.forEach(r -> held.add(r.getUUID("id").toString()));
-              JsonArray revoked = new JsonArray();
-              ids.stream().map(UUID::toString).filter(x -> !held.contains(x)).forEach(revoked::add);
-              return new JsonObject().put("state", state).put("revoked", revoked);
+              Set<UUID> held = new HashSet<>();
+              renewed.forEach(r -> held.add(r.getUUID("id")));
+              List<UUID> revoked = Arrays.stream(jobIds).filter(id -> !held.contains(id)).toList();
+              return new HeartbeatReply(state, revoked).toJson();
             });
         }));
+  }
+
+  /** The same from loose parts; {@code running} as on the wire ({@link Heartbeat#runningFromJson}). */
+  public Future<JsonObject> heartbeat(String nodeId, UUID instance, JsonArray running, int freeSlots, Double watts,
+                                      String wattsSource, Duration lease) {
+    return heartbeat(new Heartbeat(nodeId, instance, Heartbeat.runningFromJson(running), freeSlots, watts, wattsSource),
+      lease);
   }
 
   public Future<List<JsonObject>> list() {
@@ -107,16 +113,16 @@ public final class NodeStore {
 
   /** Drain: the node finishes what runs and takes nothing new. Empty when there is no such node. */
   public Future<Optional<JsonObject>> drain(String nodeId) {
-    return setState(nodeId, "draining");
+    return setState(nodeId, NodeState.DRAINING);
   }
 
   /** Undoes a drain. */
   public Future<Optional<JsonObject>> resume(String nodeId) {
-    return setState(nodeId, "up");
+    return setState(nodeId, NodeState.UP);
   }
 
-  private Future<Optional<JsonObject>> setState(String nodeId, String state) {
-    return pool.preparedQuery(NodeSql.SET_STATE).execute(Tuple.of(nodeId, state))
+  private Future<Optional<JsonObject>> setState(String nodeId, NodeState state) {
+    return pool.preparedQuery(NodeSql.SET_STATE).execute(Tuple.of(nodeId, state.id()))
       .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(node(rows.iterator().next())));
   }
 
