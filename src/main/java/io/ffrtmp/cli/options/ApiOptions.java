@@ -51,9 +51,26 @@ public final class ApiOptions {
   @Option(names = "--protect-probes", description = "Require a token for /health, /ready and /metrics too.")
   boolean protectProbes;
 
+  @Option(names = "--header-timeout", paramLabel = "SEC", description = "Close a connection that has not sent complete "
+    + "request headers within SEC seconds (default: ${DEFAULT-VALUE}).", defaultValue = "10")
+  int headerTimeout;
+
+  @Option(names = "--max-in-flight", paramLabel = "N", description = "Unanswered requests one client may have at once "
+    + "(default: ${DEFAULT-VALUE}).", defaultValue = "64")
+  int maxInFlight;
+
+  @Option(names = "--max-streams-per-token", paramLabel = "N", description = "Event streams one token holder may have "
+    + "open at once (default: ${DEFAULT-VALUE}).", defaultValue = "10")
+  int maxStreamsPerToken;
+
+  @Option(names = "--trust-proxy", paramLabel = "CIDR", description = "A reverse proxy whose X-Forwarded-For names the "
+    + "client, when the direct peer is inside CIDR (repeatable; default: none, the peer is the client).")
+  List<String> trustProxies = List.of();
+
   /** Throws IllegalArgumentException naming the option when a value is out of range. */
   public ApiConfig apiConfig(Path dataDir, List<Path> mediaRoots) {
     return new ApiConfig(bind, port, !noTls, tlsCert, tlsKey, dataDir, mediaRoots, rateBurst, ratePerSecond, bodyLimit,
-      tokenTtl, !protectProbes, jwtPublicKey, jwtPrivateKey);
+      tokenTtl, !protectProbes, jwtPublicKey, jwtPrivateKey, headerTimeout, maxInFlight, maxStreamsPerToken,
+      trustProxies == null ? List.of() : trustProxies);
   }
 }

@@ -20,10 +20,17 @@ import java.util.List;
  * @param openProbes         /health, /ready and /metrics without a token (for load balancers and scrapers)
  * @param jwtPublicKey       RS256: the PEM public key tokens are checked with; null for HS256 with the data directory's secret
  * @param jwtPrivateKey      RS256: the PEM (PKCS#8) private key tokens are signed with; null on a server that only checks
+ * @param headerTimeoutS     a connection that has not sent complete request headers this long after it opened (or after
+ *                           the previous answer) is closed
+ * @param maxInFlight        requests one client may have unanswered at once (event streams are counted apart)
+ * @param maxStreamsPerToken event streams one token holder (API key and subject) may have open at once
+ * @param trustProxies       CIDRs of reverse proxies whose X-Forwarded-For names the client (for the rate limit and the
+ *                           in-flight cap); empty: the direct peer is the client
  */
 public record ApiConfig(String bind, int port, boolean tls, Path tlsCert, Path tlsKey, Path dataDir, List<Path> mediaRoots,
                         int rateBurst, double ratePerSecond, long bodyLimitBytes, int tokenTtlMinutes, boolean openProbes,
-                        Path jwtPublicKey, Path jwtPrivateKey) {
+                        Path jwtPublicKey, Path jwtPrivateKey, int headerTimeoutS, int maxInFlight,
+                        int maxStreamsPerToken, List<String> trustProxies) {
 
   public static final int DEFAULT_PORT = 8443;
   public static final String DEFAULT_BIND = "127.0.0.1";
@@ -31,9 +38,23 @@ public record ApiConfig(String bind, int port, boolean tls, Path tlsCert, Path t
   public static final double DEFAULT_RATE_PER_SECOND = 100;
   public static final long DEFAULT_BODY_LIMIT = 1024 * 1024;
   public static final int DEFAULT_TOKEN_TTL_MINUTES = 60;
+  public static final int DEFAULT_HEADER_TIMEOUT_S = 10;
+  public static final int DEFAULT_MAX_IN_FLIGHT = 64;
+  public static final int DEFAULT_MAX_STREAMS_PER_TOKEN = 10;
 
   public ApiConfig {
     mediaRoots = List.copyOf(mediaRoots);
+    trustProxies = List.copyOf(trustProxies);
+    for (String cidr : trustProxies) {
+      TrustedProxies.Cidr.parse(cidr); // names the option and the value when it is not a CIDR
+    }
+    if (headerTimeoutS < 1 || headerTimeoutS > 300) {
+      throw new IllegalArgumentException("--header-timeout: " + headerTimeoutS
+        + " is out of range; accepted: 1 to 300 s");
+    }
+    if (maxInFlight < 1 || maxStreamsPerToken < 1) {
+      throw new IllegalArgumentException("--max-in-flight and --max-streams-per-token: accepted: at least 1");
+    }
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new IllegalArgumentException("--tls-cert and --tls-key go together; give both or neither");
     }
@@ -54,30 +75,50 @@ public record ApiConfig(String bind, int port, boolean tls, Path tlsCert, Path t
     }
   }
 
+  /** Without the per-client caps (their defaults) and without trusted proxies. */
+  public ApiConfig(String bind, int port, boolean tls, Path tlsCert, Path tlsKey, Path dataDir, List<Path> mediaRoots,
+                   int rateBurst, double ratePerSecond, long bodyLimitBytes, int tokenTtlMinutes, boolean openProbes,
+                   Path jwtPublicKey, Path jwtPrivateKey) {
+    this(bind, port, tls, tlsCert, tlsKey, dataDir, mediaRoots, rateBurst, ratePerSecond, bodyLimitBytes,
+      tokenTtlMinutes, openProbes, jwtPublicKey, jwtPrivateKey, DEFAULT_HEADER_TIMEOUT_S, DEFAULT_MAX_IN_FLIGHT,
+      DEFAULT_MAX_STREAMS_PER_TOKEN, List.of());
+  }
+
   /** The defaults: HTTPS on 127.0.0.1:8443 with a self-signed certificate kept in {@code dataDir}. */
   public static ApiConfig defaults(Path dataDir) {
     return new ApiConfig(DEFAULT_BIND, DEFAULT_PORT, true, null, null, dataDir, List.of(), DEFAULT_RATE_BURST,
       DEFAULT_RATE_PER_SECOND, DEFAULT_BODY_LIMIT, DEFAULT_TOKEN_TTL_MINUTES, true, null, null);
   }
 
+  /** The per-client caps and trusted proxies changed, the rest kept. */
+  public ApiConfig withClientCaps(int headerTimeout, int inFlight, int streamsPerToken, List<String> proxies) {
+    return new ApiConfig(bind, port, tls, tlsCert, tlsKey, dataDir, mediaRoots, rateBurst, ratePerSecond,
+      bodyLimitBytes, tokenTtlMinutes, openProbes, jwtPublicKey, jwtPrivateKey, headerTimeout, inFlight,
+      streamsPerToken, proxies);
+  }
+
   public ApiConfig withPort(int p) {
     return new ApiConfig(bind, p, tls, tlsCert, tlsKey, dataDir, mediaRoots, rateBurst, ratePerSecond, bodyLimitBytes,
-      tokenTtlMinutes, openProbes, jwtPublicKey, jwtPrivateKey);
+      tokenTtlMinutes, openProbes, jwtPublicKey, jwtPrivateKey, headerTimeoutS, maxInFlight, maxStreamsPerToken,
+      trustProxies);
   }
 
   public ApiConfig withRate(int burst, double perSecond) {
     return new ApiConfig(bind, port, tls, tlsCert, tlsKey, dataDir, mediaRoots, burst, perSecond, bodyLimitBytes,
-      tokenTtlMinutes, openProbes, jwtPublicKey, jwtPrivateKey);
+      tokenTtlMinutes, openProbes, jwtPublicKey, jwtPrivateKey, headerTimeoutS, maxInFlight, maxStreamsPerToken,
+      trustProxies);
   }
 
   public ApiConfig withMediaRoots(List<Path> roots) {
     return new ApiConfig(bind, port, tls, tlsCert, tlsKey, dataDir, roots, rateBurst, ratePerSecond, bodyLimitBytes,
-      tokenTtlMinutes, openProbes, jwtPublicKey, jwtPrivateKey);
+      tokenTtlMinutes, openProbes, jwtPublicKey, jwtPrivateKey, headerTimeoutS, maxInFlight, maxStreamsPerToken,
+      trustProxies);
   }
 
   public ApiConfig withRs256(Path publicKey, Path privateKey) {
     return new ApiConfig(bind, port, tls, tlsCert, tlsKey, dataDir, mediaRoots, rateBurst, ratePerSecond, bodyLimitBytes,
-      tokenTtlMinutes, openProbes, publicKey, privateKey);
+      tokenTtlMinutes, openProbes, publicKey, privateKey, headerTimeoutS, maxInFlight, maxStreamsPerToken,
+      trustProxies);
   }
 
   /** Where the API keeps its secrets inside the data directory. */

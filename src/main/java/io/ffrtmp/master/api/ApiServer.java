@@ -4,8 +4,12 @@ import io.ffrtmp.master.store.ApiKeyStore;
 import io.ffrtmp.master.store.JobQueries;
 import io.ffrtmp.master.store.JobStore;
 import io.ffrtmp.master.store.NodeStore;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
@@ -15,17 +19,25 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.ext.web.handler.JWTAuthHandler;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.ext.web.handler.PlatformHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.ext.web.openapi.router.OpenAPIRoute;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.validation.RequestValidator;
+import io.vertx.openapi.validation.ValidatorException;
 import io.vertx.spi.cluster.hazelcast.ClusterHealthCheck;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -36,20 +48,33 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class ApiServer {
 
+  /**
+   * TLS 1.3, and TLS 1.2 with forward secrecy (ECDHE) and AEAD ciphers only: no static RSA key exchange, no CBC, no
+   * SHA-1 MACs. Either an RSA or an ECDSA certificate works.
+   */
+  static final List<String> CIPHER_SUITES = List.of(
+    "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+    "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+    "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
   private final Vertx vertx;
   private final String deployment;
   private final EventStream events;
+  private final RevokedKeys revoked;
   private final List<HttpServer> servers;
   private final Path adminKeyFile;
   private final boolean adminKeyCreated;
   private final Path certificate;
   private final boolean tls;
 
-  private ApiServer(Vertx vertx, String deployment, EventStream events, List<HttpServer> servers, Path adminKeyFile,
-                    boolean adminKeyCreated, Path certificate, boolean tls) {
+  private ApiServer(Vertx vertx, String deployment, EventStream events, RevokedKeys revoked, List<HttpServer> servers,
+                    Path adminKeyFile, boolean adminKeyCreated, Path certificate, boolean tls) {
     this.vertx = vertx;
     this.deployment = deployment;
     this.events = events;
+    this.revoked = revoked;
     this.servers = servers;
     this.adminKeyFile = adminKeyFile;
     this.adminKeyCreated = adminKeyCreated;
@@ -64,30 +89,37 @@ public final class ApiServer {
 
   public static Future<ApiServer> start(Vertx vertx, ApiConfig config, JobStore store, NodeStore nodes) {
     ApiKeyStore keys = new ApiKeyStore(store.pool());
+    RevokedKeys revoked = new RevokedKeys(vertx, keys, RevokedKeys.DEFAULT_TTL_MS);
     JsonObject document = ApiContract.document();
     return vertx.executeBlocking(() -> material(config))
       .compose(m -> keys.known(m.adminKey())
         .compose(known -> known ? Future.succeededFuture() : keys.add(m.adminKey(), "admin", "admin", "first start"))
+        .compose(v -> revoked.start())
         .map(m))
       .compose(m -> ApiContract.load(vertx, document).compose(contract -> {
         Tokens tokens = m.jwtPublicPem() != null ? Tokens.rs256(vertx, m.jwtPublicPem(), m.jwtPrivatePem())
           : new Tokens(vertx, m.jwtSecret());
-        EventStream events = new EventStream(vertx, new JobQueries(store.pool(), store.settings().maxAttempts()));
-        Router router = router(vertx, config, contract, document, tokens, store, nodes, keys, events);
+        JobQueries streamQueries = new JobQueries(store.pool(), store.settings().maxAttempts());
+        EventStream events = new EventStream(vertx, streamQueries, revoked, config.maxStreamsPerToken());
+        Router router = router(vertx, config, contract, document, tokens, revoked, store, nodes, keys, events);
         HttpServerOptions options = new HttpServerOptions().setHost(config.bind()).setPort(m.port())
           .setCompressionSupported(true);
         if (config.tls()) {
           options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(m.cert().toString())
               .setKeyPath(m.key().toString()))
             .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
+          CIPHER_SUITES.forEach(options::addEnabledCipherSuite);
         }
         // One server per core, each on its own event loop; Vert.x shares the port among a deployment's instances.
-        List<HttpServer> servers = java.util.Collections.synchronizedList(new ArrayList<>());
-        return events.start().compose(v -> vertx.deployVerticle(() -> new Listener(options, router, servers),
-            new io.vertx.core.DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors())))
-          .map(deployment -> new ApiServer(vertx, deployment, events, List.copyOf(servers), m.adminKeyFile(),
+        List<HttpServer> servers = Collections.synchronizedList(new ArrayList<>());
+        long headerTimeoutMs = config.headerTimeoutS() * 1000L;
+        return events.start().compose(v -> vertx.deployVerticle(
+            () -> new Listener(options, router, servers, headerTimeoutMs),
+            new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors())))
+          .map(deployment -> new ApiServer(vertx, deployment, events, revoked, List.copyOf(servers), m.adminKeyFile(),
             m.adminKeyCreated(), m.cert(), config.tls()));
-      }));
+      }))
+      .onFailure(e -> revoked.close());
   }
 
   private static Material material(ApiConfig config) throws Exception {
@@ -119,45 +151,53 @@ public final class ApiServer {
     }
   }
 
-  private static Router router(Vertx vertx, ApiConfig config, OpenAPIContract contract, JsonObject document, Tokens tokens,
-                               JobStore store, NodeStore nodes, ApiKeyStore keys, EventStream events) {
+  private static Router router(Vertx vertx, ApiConfig config, OpenAPIContract contract, JsonObject document,
+                               Tokens tokens, RevokedKeys revoked, JobStore store, NodeStore nodes, ApiKeyStore keys,
+                               EventStream events) {
     RateLimiter limiter = new RateLimiter(config.rateBurst(), config.ratePerSecond());
+    InFlight inFlight = new InFlight(config.maxInFlight());
+    TrustedProxies proxies = new TrustedProxies(config.trustProxies());
     AtomicLongArray responses = new AtomicLongArray(6); // by status class; [0] counts rate-limited answers
-    JWTAuthHandler jwt = JWTAuthHandler.create(tokens.auth());
-    RouterBuilder b = RouterBuilder.create(vertx, contract, io.vertx.ext.web.openapi.router.RequestExtractor.withBodyHandler())
-      .rootHandler((io.vertx.ext.web.handler.PlatformHandler) ctx -> limit(ctx, limiter, responses))
+    TokenCheck check = new TokenCheck(tokens, revoked);
+    RequestExtractor extractor = RequestExtractor.withBodyHandler();
+    RequestValidator validator = RequestValidator.create(vertx, contract);
+    RouterBuilder b = RouterBuilder.create(vertx, contract, extractor)
+      .rootHandler((PlatformHandler) ctx -> limit(ctx, proxies, limiter, inFlight, responses))
       .rootHandler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()))
-      .rootHandler(ApiServer::jsonSyntax)
-      .security("bearer").httpHandler(jwt);
+      .rootHandler(ApiServer::jsonSyntax);
     for (OpenAPIRoute route : b.getRoutes()) {
       Object needed = route.getOperation().getExtensions().get("x-ffrtmp-role");
       Role role = Role.of(String.valueOf(needed));
       if (role != null) {
-        route.addHandler(ctx -> requireRole(ctx, role));
+        // The token and its role first, then the parameters: a viewer's cancel of a malformed id is 403, not 400.
+        route.setDoSecurity(false).setDoValidation(false)
+          .addHandler(check.require(role))
+          .addHandler(validate(extractor, validator, route.getOperation()));
       }
     }
     JobQueries queries = new JobQueries(store.pool(), store.settings().maxAttempts());
     new JobRoutes(vertx, queries, config.mediaRoots()).mount(b);
     new CampaignRoutes(vertx, store, queries, config.mediaRoots()).mount(b);
     new NodeRoutes(nodes).mount(b);
-    new TokenRoutes(keys, tokens, config.tokenTtlMinutes()).mount(b);
+    new TokenRoutes(keys, tokens, check, revoked, config.tokenTtlMinutes()).mount(b);
     events.mount(b);
     Router router = b.createRouter();
 
     String docText = document.encode();
-    router.get("/api/v1/openapi.json").handler(jwt).handler(ctx -> ctx.response()
+    router.get("/api/v1/openapi.json").handler(check.require(Role.VIEWER)).handler(ctx -> ctx.response()
       .putHeader("content-type", "application/json").end(docText));
+    // A reason code only: an exception's text could name hosts, users or paths of the database.
     HealthChecks ready = HealthChecks.create(vertx).register("database", 2000, p -> store.pool().query("SELECT 1").execute()
-      .onComplete(ar -> p.complete(ar.succeeded() ? Status.OK() : Status.KO(new JsonObject().put("error",
-        String.valueOf(ar.cause()))))));
+      .onComplete(ar -> p.complete(ar.succeeded() ? Status.OK()
+        : Status.KO(new JsonObject().put("reason", "database_unreachable")))));
     if (vertx.isClustered()) {
       ready.register("cluster", 2000, ClusterHealthCheck.createProcedure(vertx));
     }
     HealthChecks live = HealthChecks.create(vertx).register("api", p -> p.complete(Status.OK()));
     if (!config.openProbes()) {
-      router.route("/health").handler(jwt);
-      router.route("/ready").handler(jwt);
-      router.route("/metrics").handler(jwt);
+      for (String probe : new String[] {"/health", "/ready", "/metrics"}) {
+        router.route(probe).handler(check.require(Role.VIEWER));
+      }
     }
     router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(live));
     router.get("/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
@@ -170,20 +210,46 @@ public final class ApiServer {
     return router;
   }
 
-  private static void limit(RoutingContext ctx, RateLimiter limiter, AtomicLongArray responses) {
+  /** What the router builder's own validation does, mounted by hand so that it runs after the token check. */
+  private static Handler<RoutingContext> validate(RequestExtractor extractor, RequestValidator validator,
+                                                  Operation op) {
+    return ctx -> extractor.extractValidatableRequest(ctx, op)
+      .compose(request -> validator.validate(request, op.getOperationId()))
+      .onSuccess(valid -> {
+        ctx.put(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST, valid);
+        ctx.next();
+      })
+      .onFailure(e -> ctx.fail(e instanceof ValidatorException ? new HttpException(400, e.getMessage(), e) : e));
+  }
+
+  private static void limit(RoutingContext ctx, TrustedProxies proxies, RateLimiter limiter, InFlight inFlight,
+                            AtomicLongArray responses) {
     // Answers are data, never pages to run: no sniffing, no caching of what a token could read.
     ctx.response().putHeader("x-content-type-options", "nosniff").putHeader("cache-control", "no-store");
     if (ctx.request().isSSL()) {
       ctx.response().putHeader("strict-transport-security", "max-age=31536000");
     }
     ctx.addEndHandler(v -> responses.incrementAndGet(Math.min(5, Math.max(1, ctx.response().getStatusCode() / 100))));
-    String client = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+    String peer = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+    String found = proxies.client(peer, ctx.request().headers().getAll("x-forwarded-for"));
+    String client = found == null ? "unknown" : found;
     long waitS = limiter.acquire(client, System.nanoTime());
     if (waitS > 0) {
       responses.incrementAndGet(0);
       ctx.response().putHeader("retry-after", Long.toString(waitS));
       ApiErrors.send(ctx, 429, "rate_limited", null, "too many requests from " + client + "; retry after " + waitS + " s");
       return;
+    }
+    // Event streams stay open by design and have their own cap (per token): they are not counted here.
+    if (!ctx.normalizedPath().endsWith("/events")) {
+      if (!inFlight.acquire(client)) {
+        responses.incrementAndGet(0);
+        ctx.response().putHeader("retry-after", "1");
+        ApiErrors.send(ctx, 429, "too_many_in_flight", null, "too many unanswered requests from " + client
+          + " (--max-in-flight); wait for an answer first");
+        return;
+      }
+      ctx.addEndHandler(v -> inFlight.release(client));
     }
     ctx.next();
   }
@@ -203,17 +269,6 @@ public final class ApiServer {
       }
     }
     ctx.next();
-  }
-
-  private static void requireRole(RoutingContext ctx, Role needed) {
-    Role has = Tokens.roleOf(ctx.user());
-    if (has == null) {
-      ctx.fail(401);
-    } else if (!has.allows(needed)) {
-      ApiErrors.send(ctx, 403, "forbidden", null, "this needs the " + needed.id() + " role; the token has " + has.id());
-    } else {
-      ctx.next();
-    }
   }
 
   public int port() {
@@ -241,24 +296,57 @@ public final class ApiServer {
 
   /** Stops listening (open event streams end with it). */
   public Future<Void> close() {
+    revoked.close();
     return events.close().eventually(() -> vertx.undeploy(deployment));
   }
 
-  /** One instance of the HTTP server: closed with its verticle. */
-  private static final class Listener extends io.vertx.core.VerticleBase {
+  /**
+   * One instance of the HTTP server: closed with its verticle. A connection must complete its request headers within
+   * the header timeout of opening, and of each answer: a client trickling header bytes cannot hold a connection.
+   */
+  private static final class Listener extends VerticleBase {
     private final HttpServerOptions options;
     private final Router router;
     private final List<HttpServer> servers;
+    private final long headerTimeoutMs;
+    private final Map<HttpConnection, Long> waitingForHeaders = new HashMap<>(); // this instance's event loop only
 
-    Listener(HttpServerOptions options, Router router, List<HttpServer> servers) {
+    Listener(HttpServerOptions options, Router router, List<HttpServer> servers, long headerTimeoutMs) {
       this.options = options;
       this.router = router;
       this.servers = servers;
+      this.headerTimeoutMs = headerTimeoutMs;
     }
 
     @Override
     public Future<?> start() {
-      return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(servers::add);
+      return vertx.createHttpServer(options)
+        .connectionHandler(conn -> {
+          awaitHeaders(conn);
+          conn.closeHandler(v -> headersCame(conn));
+        })
+        .requestHandler(req -> {
+          HttpConnection conn = req.connection();
+          headersCame(conn);
+          req.response().endHandler(v -> awaitHeaders(conn)); // keep-alive: the next request's headers are due too
+          router.handle(req);
+        })
+        .listen().onSuccess(servers::add);
+    }
+
+    private void awaitHeaders(HttpConnection conn) {
+      headersCame(conn);
+      waitingForHeaders.put(conn, vertx.setTimer(headerTimeoutMs, t -> {
+        waitingForHeaders.remove(conn);
+        conn.close();
+      }));
+    }
+
+    private void headersCame(HttpConnection conn) {
+      Long timer = waitingForHeaders.remove(conn);
+      if (timer != null) {
+        vertx.cancelTimer(timer);
+      }
     }
   }
 }

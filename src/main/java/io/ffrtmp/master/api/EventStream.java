@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import java.util.Set;
@@ -19,8 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Server-sent events fed from the event bus: {@code state} (every job state change, {@link Addresses#JOB_EVENTS}) and
  * {@code progress} ({@link Addresses#JOB_PROGRESS}). One pair of consumers per server fans out to every open stream, so
  * a clustered bus carries one subscription per master, not one per client. The per-job stream opens with a {@code job}
- * snapshot and ends when the job is final. Progress is dropped for a client that does not keep up; the number of
- * streams is capped.
+ * snapshot and ends when the job is final. Every stream ends when its token expires or its API key is revoked.
+ * Progress is dropped for a client that does not keep up; the number of streams is capped, in all and per token holder.
  */
 final class EventStream {
 
@@ -29,14 +30,17 @@ final class EventStream {
 
   private final Vertx vertx;
   private final JobQueries queries;
+  private final int maxPerHolder;
   private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
   private MessageConsumer<JsonObject> states;
   private MessageConsumer<JsonObject> progress;
   private long keepAlive = -1;
 
-  EventStream(Vertx vertx, JobQueries queries) {
+  EventStream(Vertx vertx, JobQueries queries, RevokedKeys revoked, int maxPerHolder) {
     this.vertx = vertx;
     this.queries = queries;
+    this.maxPerHolder = maxPerHolder;
+    revoked.onRevoked(keyId -> streams.stream().filter(s -> keyId.equals(s.keyId)).forEach(s -> s.end("key revoked")));
   }
 
   /** Starts listening to the bus; {@link #close} stops it and ends every stream. */
@@ -69,14 +73,30 @@ final class EventStream {
 
   /** {@code job} null: every job. */
   private void open(RoutingContext ctx, JsonObject job) {
-    if (streams.size() >= MAX_STREAMS) {
-      ApiErrors.send(ctx, 503, "unavailable", null, "too many event streams open; try again later");
-      return;
+    User user = TokenCheck.user(ctx);
+    UUID keyId = Tokens.keyIdOf(user);
+    // Per holder (API key and subject), not per token string: a new token for the same key does not buy more streams.
+    String holder = keyId + "/" + Tokens.subjectOf(user);
+    Stream s;
+    synchronized (streams) {
+      if (streams.stream().filter(o -> holder.equals(o.holder)).count() >= maxPerHolder) {
+        ctx.response().putHeader("retry-after", "5");
+        ApiErrors.send(ctx, 429, "too_many_streams", null, "this token already has " + maxPerHolder
+          + " event streams open (--max-streams-per-token); close one first");
+        return;
+      }
+      if (streams.size() >= MAX_STREAMS) {
+        ApiErrors.send(ctx, 503, "unavailable", null, "too many event streams open; try again later");
+        return;
+      }
+      s = new Stream(ctx.response(), job == null ? null : job.getString("job_id"),
+        job == null ? null : job.getString("campaign_id"), keyId, holder);
+      streams.add(s);
     }
     HttpServerResponse res = ctx.response().setChunked(true)
       .putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache").putHeader("x-accel-buffering", "no");
-    Stream s = new Stream(res, job == null ? null : job.getString("job_id"), job == null ? null : job.getString("campaign_id"));
-    streams.add(s);
+    long untilExpiryMs = Tokens.expiresAtSeconds(user) * 1000 - System.currentTimeMillis();
+    s.expiry = vertx.setTimer(Math.max(1, untilExpiryMs), t -> s.end("token expired"));
     res.closeHandler(v -> s.close());
     res.write(": ffrtmp events\n\n");
     if (job != null) {
@@ -98,12 +118,17 @@ final class EventStream {
     final HttpServerResponse res;
     final String jobId;
     final String campaignId;
+    final UUID keyId;
+    final String holder;
     final AtomicBoolean closed = new AtomicBoolean();
+    volatile long expiry = -1;
 
-    Stream(HttpServerResponse res, String jobId, String campaignId) {
+    Stream(HttpServerResponse res, String jobId, String campaignId, UUID keyId, String holder) {
       this.res = res;
       this.jobId = jobId;
       this.campaignId = campaignId;
+      this.keyId = keyId;
+      this.holder = holder;
     }
 
     void state(JsonObject e) {
@@ -137,8 +162,17 @@ final class EventStream {
       }
     }
 
+    /** Ends the stream with a comment saying why (every SSE client skips comments). */
+    void end(String why) {
+      if (!closed.get() && !res.closed()) {
+        res.write(": " + why + "\n\n");
+      }
+      close();
+    }
+
     void close() {
       if (closed.compareAndSet(false, true)) {
+        vertx.cancelTimer(expiry);
         streams.remove(this);
         if (!res.ended() && !res.closed()) {
           res.end();

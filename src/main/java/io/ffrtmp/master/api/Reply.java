@@ -32,6 +32,6 @@ final class Reply {
 
   /** Who is acting, for the events table: the token's subject. */
   static String actor(RoutingContext ctx) {
-    return "api:" + Tokens.subjectOf(ctx.user());
+    return "api:" + Tokens.subjectOf(TokenCheck.user(ctx));
   }
 }

@@ -4,7 +4,6 @@ import io.ffrtmp.master.store.ApiKeyStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.User;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import java.util.UUID;
@@ -17,11 +16,15 @@ final class TokenRoutes {
 
   private final ApiKeyStore keys;
   private final Tokens tokens;
+  private final TokenCheck check;
+  private final RevokedKeys revoked;
   private final int ttlMinutes;
 
-  TokenRoutes(ApiKeyStore keys, Tokens tokens, int ttlMinutes) {
+  TokenRoutes(ApiKeyStore keys, Tokens tokens, TokenCheck check, RevokedKeys revoked, int ttlMinutes) {
     this.keys = keys;
     this.tokens = tokens;
+    this.check = check;
+    this.revoked = revoked;
     this.ttlMinutes = ttlMinutes;
   }
 
@@ -40,7 +43,8 @@ final class TokenRoutes {
       return;
     }
     JsonObject body = ctx.body().asJsonObject();
-    int ttl = body.getInteger("ttl_minutes", ttlMinutes);
+    // A client may ask for less than the server's --token-ttl, never more.
+    int ttl = Math.min(body.getInteger("ttl_minutes", ttlMinutes), ttlMinutes);
     String key = body.getString("api_key");
     if (key != null) {
       keys.find(key).onSuccess(k -> {
@@ -48,21 +52,16 @@ final class TokenRoutes {
           ApiErrors.send(ctx, 401, "unauthorized", "api_key", "not a valid API key (unknown or revoked)");
           return;
         }
-        Reply.json(ctx, 201, tokens.issue(k.get().name(), Role.of(k.get().role()), ttl).put("key_id", k.get().id().toString()));
+        Reply.json(ctx, 201, tokens.issue(k.get().name(), Role.of(k.get().role()), ttl, k.get().id()));
       }).onFailure(ctx::fail);
       return;
     }
     String auth = ctx.request().getHeader("authorization");
-    if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    if (auth == null) {
       ApiErrors.send(ctx, 401, "unauthorized", "api_key", "give an api_key, or an admin's bearer token with a role");
       return;
     }
-    tokens.verify(auth.substring(7).trim()).onComplete(ar -> {
-      if (ar.failed()) {
-        ApiErrors.send(ctx, 401, "unauthorized", "Authorization", "the bearer token is not valid (expired, or not issued here)");
-        return;
-      }
-      User user = ar.result();
+    check.authenticate(auth).onFailure(ctx::fail).onSuccess(user -> {
       if (Tokens.roleOf(user) != Role.ADMIN) {
         ApiErrors.send(ctx, 403, "forbidden", null, "only an admin may issue tokens for others");
         return;
@@ -73,7 +72,8 @@ final class TokenRoutes {
         return;
       }
       String name = body.getString("name", role.id() + " (issued by " + Tokens.subjectOf(user) + ")");
-      Reply.json(ctx, 201, tokens.issue(name, role, ttl));
+      // Tied to the admin's own key: revoking it revokes the tokens it handed out.
+      Reply.json(ctx, 201, tokens.issue(name, role, ttl, Tokens.keyIdOf(user)));
     });
   }
 
@@ -91,6 +91,7 @@ final class TokenRoutes {
       if (!done) {
         throw ApiErrors.notFound("key_id", "no live key " + id);
       }
+      revoked.revokedHere(id); // its tokens are refused, and its event streams closed, from now on
       return new JsonObject().put("key_id", id.toString()).put("revoked", true);
     }));
   }

@@ -12,8 +12,12 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.UUID;
 
-/** Issues and checks the API's JWTs (HS256 with the secret kept in the data directory): subject, role, expiry. */
+/**
+ * Issues and checks the API's JWTs (HS256 with the secret kept in the data directory, or RS256): subject, role,
+ * expiry and the id of the API key the token was obtained with, so revoking the key revokes its tokens.
+ */
 public final class Tokens {
 
   static final String ISSUER = "ffrtmp";
@@ -55,12 +59,15 @@ public final class Tokens {
     return jwt;
   }
 
-  /** A token with a role, valid for {@code ttlMinutes}; returns {"token", "role", "subject", "expires_at"}. */
-  public JsonObject issue(String subject, Role role, int ttlMinutes) {
-    String token = jwt.generateToken(new JsonObject().put("role", role.id()),
+  /**
+   * A token with a role, valid for {@code ttlMinutes}, tied to the API key {@code keyId}; returns {"token", "role",
+   * "subject", "expires_at", "key_id"}.
+   */
+  public JsonObject issue(String subject, Role role, int ttlMinutes, UUID keyId) {
+    String token = jwt.generateToken(new JsonObject().put("role", role.id()).put("key_id", keyId.toString()),
       new JWTOptions().setAlgorithm(algorithm).setSubject(subject).setIssuer(ISSUER).addAudience(AUDIENCE).setExpiresInMinutes(ttlMinutes));
     return new JsonObject().put("token", token).put("role", role.id()).put("subject", subject)
-      .put("expires_at", Instant.now().plusSeconds(60L * ttlMinutes).toString());
+      .put("expires_at", Instant.now().plusSeconds(60L * ttlMinutes).toString()).put("key_id", keyId.toString());
   }
 
   public Future<User> verify(String token) {
@@ -70,6 +77,30 @@ public final class Tokens {
   /** The role a verified user's token carries; null when it carries none this server knows. */
   public static Role roleOf(User user) {
     return user == null ? null : Role.of(user.principal().getString("role"));
+  }
+
+  /** The API key a token was issued for; null when it names none (or not as a UUID). */
+  public static UUID keyIdOf(User user) {
+    try {
+      return user == null || user.principal().getString("key_id") == null ? null
+        : UUID.fromString(user.principal().getString("key_id"));
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** When a checked token expires (its {@code exp}, seconds since the epoch); null when it has no expiry. */
+  public static Long expiresAtSeconds(User user) {
+    // vertx-auth-jwt moves the time claims out of the principal into the user's attributes.
+    JsonObject attrs = user.attributes();
+    Object exp = attrs.getValue("exp");
+    if (exp == null && attrs.getValue("accessToken") instanceof JsonObject token) {
+      exp = token.getValue("exp");
+    }
+    if (exp == null) {
+      exp = user.principal().getValue("exp");
+    }
+    return exp instanceof Number n ? n.longValue() : null;
   }
 
   public static String subjectOf(User user) {

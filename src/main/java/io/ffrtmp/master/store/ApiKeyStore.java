@@ -12,8 +12,10 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -30,6 +32,7 @@ public final class ApiKeyStore {
   private static final String FIND = "SELECT id, name, role FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL";
   private static final String KNOWN = "SELECT 1 FROM api_keys WHERE key_hash = $1";
   private static final String LIST = "SELECT id, name, role, created_by, created_at, revoked_at FROM api_keys ORDER BY created_at";
+  private static final String REVOKED = "SELECT id FROM api_keys WHERE revoked_at IS NOT NULL";
   private static final String REVOKE = "UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id";
 
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -87,6 +90,15 @@ public final class ApiKeyStore {
   /** True when a live key was revoked. */
   public Future<Boolean> revoke(UUID id) {
     return pool.preparedQuery(REVOKE).execute(Tuple.of(id)).map(rows -> rows.size() > 0);
+  }
+
+  /** The ids of every revoked key (few: keys are revoked by hand), for the API's revocation cache. */
+  public Future<Set<UUID>> revokedIds() {
+    return pool.preparedQuery(REVOKED).execute().map(rows -> {
+      Set<UUID> out = new HashSet<>();
+      rows.forEach(r -> out.add(r.getUUID("id")));
+      return out;
+    });
   }
 
   static Buffer hash(String key) {

@@ -27,6 +27,10 @@ class ApiProbesIT {
       ApiFixture.Response down = api.get("/ready", null);
       assertThat(down.status()).isEqualTo(503);
       assertThat(down.json().getString("outcome")).isEqualTo("DOWN");
+      // A reason code, never the database driver's exception text.
+      assertThat(down.json().getJsonArray("checks").getJsonObject(0).getJsonObject("data").getString("reason"))
+        .isEqualTo("database_unreachable");
+      assertThat(down.text()).doesNotContainIgnoringCase("exception").doesNotContainIgnoringCase("closed");
       assertThat(api.get("/health", null).status()).isEqualTo(200);
     }
   }

@@ -9,6 +9,7 @@ import io.vertx.ext.auth.User;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.util.Base64;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,10 +38,12 @@ class TokensTest {
   void hs256TokensVerifyOnlyWithTheSecretTheyWereSignedWith() throws Exception {
     Tokens ours = new Tokens(vertx, "0123456789abcdef0123456789abcdef".getBytes());
     Tokens theirs = new Tokens(vertx, "another secret of thirty-two byt".getBytes());
-    String token = ours.issue("alice", Role.OPERATOR, 5).getString("token");
+    String token = ours.issue("alice", Role.OPERATOR, 5, UUID.randomUUID()).getString("token");
     User user = await(ours.verify(token), 10);
     assertThat(Tokens.roleOf(user)).isEqualTo(Role.OPERATOR);
     assertThat(Tokens.subjectOf(user)).isEqualTo("alice");
+    assertThat(Tokens.keyIdOf(user)).isNotNull();
+    assertThat(Tokens.expiresAtSeconds(user)).isNotNull();
     assertThatThrownBy(() -> await(theirs.verify(token), 10)).isNotNull();
   }
 
@@ -55,10 +58,11 @@ class TokensTest {
     Tokens verifier = Tokens.rs256(vertx, pub, null);
     assertThat(issuer.signs()).isTrue();
     assertThat(verifier.signs()).isFalse();
-    String token = issuer.issue("bob", Role.VIEWER, 5).getString("token");
+    String token = issuer.issue("bob", Role.VIEWER, 5, UUID.randomUUID()).getString("token");
     assertThat(new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))))).contains("RS256");
     assertThat(Tokens.roleOf(await(verifier.verify(token), 10))).isEqualTo(Role.VIEWER);
-    String hs = new Tokens(vertx, "0123456789abcdef0123456789abcdef".getBytes()).issue("eve", Role.ADMIN, 5).getString("token");
+    String hs = new Tokens(vertx, "0123456789abcdef0123456789abcdef".getBytes())
+      .issue("eve", Role.ADMIN, 5, UUID.randomUUID()).getString("token");
     assertThatThrownBy(() -> await(verifier.verify(hs), 10)).isNotNull();
   }
 }
