@@ -8,10 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A campaign: a base spec, explicit configurations and/or axes (any dotted spec field, crossed with each other and with
@@ -20,6 +23,7 @@ import java.util.Map;
 public record Campaign(String name, String description, JsonObject source, List<Configuration> configurations,
                        int repeat, double idleBaselineS, JobSpec.QualityMetric qualityMetric) {
 
+  /** The default limit on jobs per campaign (a master's {@code --max-campaign-jobs}). */
   public static final int MAX_JOBS = 10_000;
 
   /** One configuration of the matrix; its repetitions share the key. */
@@ -40,12 +44,17 @@ public record Campaign(String name, String description, JsonObject source, List<
    * across machines.
    */
   public Campaign onEveryNode(List<String> nodeIds) {
+    return onEveryNode(nodeIds, MAX_JOBS);
+  }
+
+  /** As {@link #onEveryNode(List)}, refused when that makes more than {@code maxJobs} jobs. */
+  public Campaign onEveryNode(List<String> nodeIds, int maxJobs) {
     if (nodeIds.isEmpty()) {
       throw new SpecException("placement", "every_node, but no node is up to run on");
     }
-    if ((long) configurations.size() * nodeIds.size() * repeat > MAX_JOBS) {
+    if ((long) configurations.size() * nodeIds.size() * repeat > maxJobs) {
       throw new SpecException("placement", configurations.size() + " configurations on " + nodeIds.size() + " nodes x "
-        + repeat + " is more than " + MAX_JOBS + " jobs");
+        + repeat + " is more than " + maxJobs + " jobs (the limit per campaign)");
     }
     List<Configuration> pinned = new ArrayList<>();
     for (Configuration c : configurations) {
@@ -71,6 +80,15 @@ public record Campaign(String name, String description, JsonObject source, List<
   }
 
   public static Campaign parse(JsonObject json, String fallbackName) {
+    return parse(json, fallbackName, MAX_JOBS);
+  }
+
+  /**
+   * Expands and validates a campaign of at most {@code maxJobs} jobs. The count (configurations x axis points x
+   * repeat) is checked before anything is expanded, so an oversized campaign costs nothing. Linear in the jobs: each
+   * distinct configuration is validated once, its repetitions share it.
+   */
+  public static Campaign parse(JsonObject json, String fallbackName, int maxJobs) {
     SchemaCheck.CAMPAIGN.check(json);
     JsonObject base = json.getJsonObject("base", new JsonObject());
     JsonArray configs = json.getJsonArray("configurations", new JsonArray().add(new JsonObject()));
@@ -87,12 +105,22 @@ public record Campaign(String name, String description, JsonObject source, List<
       throw new SpecException("idle_baseline_s", json.getValue("idle_baseline_s") + " is out of range; accepted: 0 (skip) to 600 seconds");
     }
 
-    List<Map<String, Object>> axisPoints = cross(axes);
-    long total = (long) configs.size() * axisPoints.size() * repeat;
-    if (total > MAX_JOBS) {
-      throw new SpecException("axes", "expands to " + total + " jobs; accepted: at most " + MAX_JOBS);
+    long total = (long) configs.size() * repeat;
+    for (String path : axes.fieldNames()) {
+      validatePath(path);
+      // Saturates instead of overflowing: 20 axes of 100 values are 10^40 points.
+      total = Math.min(total * axes.getJsonArray(path).size(), Long.MAX_VALUE / 1000);
     }
+    if (total > maxJobs) {
+      throw new SpecException("axes", "expands to " + (total >= Long.MAX_VALUE / 1000 ? "too many" : total)
+        + " jobs (configurations x axis values x repeat); accepted: at most " + maxJobs + " jobs per campaign");
+    }
+    List<Map<String, Object>> axisPoints = cross(axes);
     Map<String, Configuration> byKey = new LinkedHashMap<>();
+    // Each spec once, and per colliding key the next free suffix: a scan from #2 for each spec was quadratic (10,000
+    // configurations differing only in what the key leaves out took 22 s).
+    Set<JobSpec> seenSpecs = new HashSet<>();
+    Map<String, Integer> suffixes = new HashMap<>();
     for (int c = 0; c < configs.size(); c++) {
       for (Map<String, Object> point : axisPoints) {
         JsonObject merged = base.copy();
@@ -109,20 +137,17 @@ public record Campaign(String name, String description, JsonObject source, List<
           throw new SpecException(e.field(), e.getMessage() + " (in " + origin + ")");
         }
         // Identical configurations reached through different routes run once; configurations that differ only
-        // in what the encoding settings' key leaves out (the input) get the input in their key.
-        String key = spec.configKey();
-        Configuration seen = byKey.get(key);
-        if (seen != null && seen.spec().equals(spec)) {
+        // in what the encoding settings' key leaves out (the input, ...) get the input and a number in their key.
+        if (!seenSpecs.add(spec)) {
           continue;
         }
-        if (seen != null) {
-          key = key + " [" + inputLabel(spec.input()) + "]";
-          for (int n = 2; byKey.containsKey(key) && !byKey.get(key).spec().equals(spec); n++) {
-            key = spec.configKey() + " [" + inputLabel(spec.input()) + " #" + n + "]";
-          }
-          if (byKey.containsKey(key)) {
-            continue;
-          }
+        String key = spec.configKey();
+        if (byKey.containsKey(key)) {
+          String stem = key + " [" + inputLabel(spec.input());
+          do {
+            int n = suffixes.merge(stem, 1, Integer::sum);
+            key = n == 1 ? stem + "]" : stem + " #" + n + "]";
+          } while (byKey.containsKey(key));
         }
         byKey.put(key, new Configuration(key, spec, origin.toString()));
       }
@@ -142,7 +167,6 @@ public record Campaign(String name, String description, JsonObject source, List<
     List<Map<String, Object>> points = new ArrayList<>();
     points.add(new LinkedHashMap<>());
     for (String path : axes.fieldNames()) {
-      validatePath(path);
       List<Map<String, Object>> next = new ArrayList<>();
       for (Map<String, Object> p : points) {
         for (Object value : axes.getJsonArray(path)) {

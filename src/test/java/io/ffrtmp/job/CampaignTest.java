@@ -3,9 +3,11 @@ package io.ffrtmp.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,5 +88,50 @@ class CampaignTest {
     Campaign c = parse("{\"base\": {\"video\": {\"encoder\": \"libx264\"}}, \"axes\": {\"input.duration_s\": [5, 10]}}");
     assertThat(c.configurations()).extracting(Campaign.Configuration::key)
       .containsExactly("libx264 medium crf23 1280x720p30", "libx264 medium crf23 1280x720p30 [testsrc2 1280x720p30 10s]");
+  }
+
+  @Test
+  void configurationsThatShareAKeyAreNumberedInOrder() {
+    Campaign c = parse("""
+      {"base": {"video": {"encoder": "libx264"}}, "axes": {"video.gop": [10, 20, 30, 20]}}""");
+    assertThat(c.configurations()).extracting(Campaign.Configuration::key).containsExactly(
+      "libx264 medium crf23 1280x720p30",
+      "libx264 medium crf23 1280x720p30 [testsrc2 1280x720p30 10s]",
+      "libx264 medium crf23 1280x720p30 [testsrc2 1280x720p30 10s #2]");
+    assertThat(c.configurations()).extracting(k -> k.spec().video().gop()).containsExactly(10, 20, 30);
+  }
+
+  @Test
+  void theLargestAllowedCampaignExpandsToDistinctKeys() {
+    // 100 GOPs x 10 poll intervals x 10 settle times: 10,000 configurations whose encoding key is the same.
+    Campaign c = Campaign.parse(new JsonObject().put("axes", new JsonObject()
+      .put("video.gop", range(1, 100)).put("measure.interval_ms", range(100, 10))
+      .put("measure.settle_max_s", range(10, 10))), "t", 10_000);
+    assertThat(c.jobCount()).isEqualTo(10_000);
+    assertThat(c.configurations().stream().map(Campaign.Configuration::key).distinct()).hasSize(10_000);
+  }
+
+  @Test
+  void theJobLimitIsCheckedBeforeExpanding() {
+    // 10 axes of 100 values: 10^20 points, which would exhaust memory if they were expanded first.
+    JsonObject huge = new JsonObject().put("axes", new JsonObject());
+    for (String field : new String[] {"video.gop", "video.threads", "video.crf", "measure.interval_ms",
+      "measure.settle_max_s", "measure.settle_within", "input.duration_s", "input.fps", "video.fps", "timeout_s"}) {
+      huge.getJsonObject("axes").put(field, range(1, 100));
+    }
+    assertThatThrownBy(() -> Campaign.parse(huge, "t", 10_000))
+      .isInstanceOf(SpecException.class)
+      .hasMessageContaining("at most 10000 jobs per campaign")
+      .extracting(e -> ((SpecException) e).field()).isEqualTo("axes");
+    JsonObject small = new JsonObject().put("axes", new JsonObject().put("video.gop", range(1, 30)))
+      .put("repeat", 2);
+    assertThatThrownBy(() -> Campaign.parse(small, "t", 50))
+      .isInstanceOf(SpecException.class)
+      .hasMessageContaining("expands to 60 jobs").hasMessageContaining("at most 50 jobs per campaign");
+    assertThat(Campaign.parse(small, "t", 60).jobCount()).isEqualTo(60);
+  }
+
+  private static JsonArray range(int from, int count) {
+    return new JsonArray(IntStream.range(from, from + count).boxed().toList());
   }
 }
