@@ -45,7 +45,8 @@ public final class NodeMain {
     CommandLogging.quietPowerLog();
     ClusterNode node;
     try {
-      node = master ? ClusterNode.master(options.clusterNodeConfig()) : ClusterNode.worker(options.clusterNodeConfig());
+      node = master ? ClusterNode.master(options.clusterNodeConfig().withMaxCampaignJobs(apiConfig.maxCampaignJobs()))
+        : ClusterNode.worker(options.clusterNodeConfig());
     } catch (NodeIdentity.InUseException | WorkerVerticle.NodeIdTakenException e) {
       System.err.println(e.getMessage());
       return 1;

@@ -8,6 +8,7 @@ import io.ffrtmp.job.JobEvent;
 import io.ffrtmp.master.store.JobStore;
 import io.ffrtmp.master.store.NodeStore;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,24 +17,34 @@ import java.util.UUID;
 /** The client's campaigns: submit one (placed on every node that is up when it asks), cancel one, fetch its results. */
 final class CampaignRequests {
 
+  private final Vertx vertx;
   private final EventBus bus;
   private final JobStore store;
   private final NodeStore nodes;
+  private final int maxJobs;
 
-  CampaignRequests(EventBus bus, JobStore store, NodeStore nodes) {
-    this.bus = bus;
+  /** {@code maxJobs}: the most jobs one campaign may expand to (the master's {@code --max-campaign-jobs}). */
+  CampaignRequests(Vertx vertx, JobStore store, NodeStore nodes, int maxJobs) {
+    this.vertx = vertx;
+    this.bus = vertx.eventBus();
     this.store = store;
     this.nodes = nodes;
+    this.maxJobs = maxJobs;
   }
 
   /** {@code {"campaign": {...file...}, "name", "actor", "every_node"}} → {@code {"campaign_id", "jobs"}}. */
   Future<JsonObject> submit(JsonObject body) {
-    Campaign campaign = Campaign.parse(BodyFields.object(body, "campaign", new JsonObject()),
-      BodyFields.string(body, "name", "campaign"));
-    Future<Campaign> placed = !campaign.everyNode() && !BodyFields.bool(body, "every_node", false)
+    JsonObject file = BodyFields.object(body, "campaign", new JsonObject());
+    String name = BodyFields.string(body, "name", "campaign");
+    boolean everyNode = BodyFields.bool(body, "every_node", false);
+    // Expansion and validation take time in proportion to the jobs: on a worker thread, unordered so that one large
+    // campaign does not hold up the next request's blocking work.
+    Future<Campaign> parsed = vertx.executeBlocking(() -> Campaign.parse(file, name, maxJobs), false);
+    Future<Campaign> placed = parsed.compose(campaign -> !campaign.everyNode() && !everyNode
       ? Future.succeededFuture(campaign)
       : nodes.list().map(all -> campaign.onEveryNode(all.stream()
-        .filter(n -> NodeState.UP.id().equals(n.getString("state"))).map(n -> n.getString("node_id")).toList()));
+        .filter(n -> NodeState.UP.id().equals(n.getString("state"))).map(n -> n.getString("node_id")).toList(),
+        maxJobs)));
     return placed.compose(c -> store.createCampaign(c, ClientBodies.actor(body)).map(id -> {
       bus.publish(Addresses.JOBS_AVAILABLE, new JsonObject().put("campaign_id", id.toString()));
       return new JsonObject().put("campaign_id", id.toString()).put("jobs", c.jobCount());

@@ -2,6 +2,7 @@ package io.ffrtmp.master;
 
 import io.ffrtmp.cluster.Addresses;
 import io.ffrtmp.cluster.BodyException;
+import io.ffrtmp.job.Campaign;
 import io.ffrtmp.job.SpecException;
 import io.ffrtmp.master.store.JobQueries;
 import io.ffrtmp.master.store.JobStore;
@@ -29,17 +30,24 @@ public final class MasterVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MasterVerticle.class);
 
   private final JobStore store;
+  private final int maxCampaignJobs;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
   public MasterVerticle(JobStore store) {
+    this(store, Campaign.MAX_JOBS);
+  }
+
+  /** {@code maxCampaignJobs}: the most jobs a campaign submitted over the bus may expand to. */
+  public MasterVerticle(JobStore store, int maxCampaignJobs) {
     this.store = store;
+    this.maxCampaignJobs = maxCampaignJobs;
   }
 
   @Override
   public Future<?> start() {
     EventBus bus = vertx.eventBus();
     NodeStore nodeStore = new NodeStore(store.pool());
-    CampaignRequests campaigns = new CampaignRequests(bus, store, nodeStore);
+    CampaignRequests campaigns = new CampaignRequests(vertx, store, nodeStore, maxCampaignJobs);
     JobRequests jobs = new JobRequests(bus, new JobQueries(store.pool(), store.settings().maxAttempts()));
     LeaseRequests leases = new LeaseRequests(bus, store);
     NodeRequests nodes = new NodeRequests(bus, nodeStore, store.settings().lease());

@@ -74,7 +74,7 @@ public final class ClusterNode implements AutoCloseable {
       JobStore store = new JobStore(pool, c.dispatch());
       // Each master process is its own: the id names it in the leader table and in job events.
       String masterId = "master-" + identity.id() + "-" + UUID.randomUUID().toString().substring(0, 4);
-      await(vertx.deployVerticle(new MasterVerticle(store)), 60);
+      await(vertx.deployVerticle(new MasterVerticle(store, c.maxCampaignJobs())), 60);
       await(vertx.deployVerticle(new Housekeeping(store, db, masterId)), 60);
       LOG.info("master {} up: cluster {} on {}:{}, database {}", masterId, c.cluster().name(), c.cluster().host(), c.cluster().port(),
         embedded != null ? "embedded in " + o.dataDir() : db.getHost() + ":" + db.getPort() + "/" + db.getDatabase());

@@ -37,6 +37,10 @@ public final class ApiOptions {
     defaultValue = "1048576")
   long bodyLimit;
 
+  @Option(names = "--max-campaign-jobs", paramLabel = "N", description = "Most jobs one campaign may expand to "
+    + "(configurations x axis values x repeat; default: ${DEFAULT-VALUE}).", defaultValue = "10000")
+  int maxCampaignJobs;
+
   @Option(names = "--token-ttl", paramLabel = "MIN", description = "Lifetime of issued tokens in minutes (default: ${DEFAULT-VALUE}).",
     defaultValue = "60")
   int tokenTtl;
@@ -71,6 +75,6 @@ public final class ApiOptions {
   public ApiConfig apiConfig(Path dataDir, List<Path> mediaRoots) {
     return new ApiConfig(bind, port, !noTls, tlsCert, tlsKey, dataDir, mediaRoots, rateBurst, ratePerSecond, bodyLimit,
       tokenTtl, !protectProbes, jwtPublicKey, jwtPrivateKey, headerTimeout, maxInFlight, maxStreamsPerToken,
-      trustProxies == null ? List.of() : trustProxies);
+      trustProxies == null ? List.of() : trustProxies, maxCampaignJobs);
   }
 }

@@ -1,5 +1,6 @@
 package io.ffrtmp.master.api;
 
+import io.ffrtmp.job.Campaign;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -26,11 +27,13 @@ import java.util.List;
  * @param maxStreamsPerToken event streams one token holder (API key and subject) may have open at once
  * @param trustProxies       CIDRs of reverse proxies whose X-Forwarded-For names the client (for the rate limit and the
  *                           in-flight cap); empty: the direct peer is the client
+ * @param maxCampaignJobs    the most jobs one campaign may expand to (configurations x axis values x repeat); a larger
+ *                           one is answered 400 before it is expanded
  */
 public record ApiConfig(String bind, int port, boolean tls, Path tlsCert, Path tlsKey, Path dataDir, List<Path> mediaRoots,
                         int rateBurst, double ratePerSecond, long bodyLimitBytes, int tokenTtlMinutes, boolean openProbes,
                         Path jwtPublicKey, Path jwtPrivateKey, int headerTimeoutS, int maxInFlight,
-                        int maxStreamsPerToken, List<String> trustProxies) {
+                        int maxStreamsPerToken, List<String> trustProxies, int maxCampaignJobs) {
 
   public static final int DEFAULT_PORT = 8443;
   public static final String DEFAULT_BIND = "127.0.0.1";
@@ -41,6 +44,9 @@ public record ApiConfig(String bind, int port, boolean tls, Path tlsCert, Path t
   public static final int DEFAULT_HEADER_TIMEOUT_S = 10;
   public static final int DEFAULT_MAX_IN_FLIGHT = 64;
   public static final int DEFAULT_MAX_STREAMS_PER_TOKEN = 10;
+  public static final int DEFAULT_MAX_CAMPAIGN_JOBS = Campaign.MAX_JOBS;
+  /** Beyond this, one campaign's transaction and its expansion (about 50 ms per 1,000 jobs) get unreasonable. */
+  public static final int MAX_CAMPAIGN_JOBS = 1_000_000;
 
   public ApiConfig {
     mediaRoots = List.copyOf(mediaRoots);
@@ -54,6 +60,10 @@ public record ApiConfig(String bind, int port, boolean tls, Path tlsCert, Path t
     }
     if (maxInFlight < 1 || maxStreamsPerToken < 1) {
       throw new IllegalArgumentException("--max-in-flight and --max-streams-per-token: accepted: at least 1");
+    }
+    if (maxCampaignJobs < 1 || maxCampaignJobs > MAX_CAMPAIGN_JOBS) {
+      throw new IllegalArgumentException("--max-campaign-jobs: " + maxCampaignJobs + " is out of range; accepted: 1 to "
+        + MAX_CAMPAIGN_JOBS);
     }
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new IllegalArgumentException("--tls-cert and --tls-key go together; give both or neither");
@@ -81,7 +91,7 @@ public record ApiConfig(String bind, int port, boolean tls, Path tlsCert, Path t
                    Path jwtPublicKey, Path jwtPrivateKey) {
     this(bind, port, tls, tlsCert, tlsKey, dataDir, mediaRoots, rateBurst, ratePerSecond, bodyLimitBytes,
       tokenTtlMinutes, openProbes, jwtPublicKey, jwtPrivateKey, DEFAULT_HEADER_TIMEOUT_S, DEFAULT_MAX_IN_FLIGHT,
-      DEFAULT_MAX_STREAMS_PER_TOKEN, List.of());
+      DEFAULT_MAX_STREAMS_PER_TOKEN, List.of(), DEFAULT_MAX_CAMPAIGN_JOBS);
   }
 
   /** The defaults: HTTPS on 127.0.0.1:8443 with a self-signed certificate kept in {@code dataDir}. */
@@ -94,31 +104,37 @@ public record ApiConfig(String bind, int port, boolean tls, Path tlsCert, Path t
   public ApiConfig withClientCaps(int headerTimeout, int inFlight, int streamsPerToken, List<String> proxies) {
     return new ApiConfig(bind, port, tls, tlsCert, tlsKey, dataDir, mediaRoots, rateBurst, ratePerSecond,
       bodyLimitBytes, tokenTtlMinutes, openProbes, jwtPublicKey, jwtPrivateKey, headerTimeout, inFlight,
-      streamsPerToken, proxies);
+      streamsPerToken, proxies, maxCampaignJobs);
   }
 
   public ApiConfig withPort(int p) {
     return new ApiConfig(bind, p, tls, tlsCert, tlsKey, dataDir, mediaRoots, rateBurst, ratePerSecond, bodyLimitBytes,
       tokenTtlMinutes, openProbes, jwtPublicKey, jwtPrivateKey, headerTimeoutS, maxInFlight, maxStreamsPerToken,
-      trustProxies);
+      trustProxies, maxCampaignJobs);
   }
 
   public ApiConfig withRate(int burst, double perSecond) {
     return new ApiConfig(bind, port, tls, tlsCert, tlsKey, dataDir, mediaRoots, burst, perSecond, bodyLimitBytes,
       tokenTtlMinutes, openProbes, jwtPublicKey, jwtPrivateKey, headerTimeoutS, maxInFlight, maxStreamsPerToken,
-      trustProxies);
+      trustProxies, maxCampaignJobs);
   }
 
   public ApiConfig withMediaRoots(List<Path> roots) {
     return new ApiConfig(bind, port, tls, tlsCert, tlsKey, dataDir, roots, rateBurst, ratePerSecond, bodyLimitBytes,
       tokenTtlMinutes, openProbes, jwtPublicKey, jwtPrivateKey, headerTimeoutS, maxInFlight, maxStreamsPerToken,
-      trustProxies);
+      trustProxies, maxCampaignJobs);
   }
 
   public ApiConfig withRs256(Path publicKey, Path privateKey) {
     return new ApiConfig(bind, port, tls, tlsCert, tlsKey, dataDir, mediaRoots, rateBurst, ratePerSecond, bodyLimitBytes,
       tokenTtlMinutes, openProbes, publicKey, privateKey, headerTimeoutS, maxInFlight, maxStreamsPerToken,
-      trustProxies);
+      trustProxies, maxCampaignJobs);
+  }
+
+  public ApiConfig withMaxCampaignJobs(int max) {
+    return new ApiConfig(bind, port, tls, tlsCert, tlsKey, dataDir, mediaRoots, rateBurst, ratePerSecond, bodyLimitBytes,
+      tokenTtlMinutes, openProbes, jwtPublicKey, jwtPrivateKey, headerTimeoutS, maxInFlight, maxStreamsPerToken,
+      trustProxies, max);
   }
 
   /** Where the API keeps its secrets inside the data directory. */

@@ -177,7 +177,7 @@ public final class ApiServer {
     }
     JobQueries queries = new JobQueries(store.pool(), store.settings().maxAttempts());
     new JobRoutes(vertx, queries, config.mediaRoots()).mount(b);
-    new CampaignRoutes(vertx, store, queries, config.mediaRoots()).mount(b);
+    new CampaignRoutes(vertx, store, queries, config.mediaRoots(), config.maxCampaignJobs()).mount(b);
     new NodeRoutes(nodes).mount(b);
     new TokenRoutes(keys, tokens, check, revoked, config.tokenTtlMinutes()).mount(b);
     events.mount(b);

@@ -17,7 +17,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /** {@code /api/v1/campaigns}: submit, status, cancel, results and the report (JSON, CSV, HTML). */
@@ -27,12 +29,15 @@ final class CampaignRoutes {
   private final JobStore store;
   private final JobQueries queries;
   private final List<Path> mediaRoots;
+  private final int maxJobs;
 
-  CampaignRoutes(Vertx vertx, JobStore store, JobQueries queries, List<Path> mediaRoots) {
+  /** {@code maxJobs}: the most jobs one campaign may expand to ({@code --max-campaign-jobs}). */
+  CampaignRoutes(Vertx vertx, JobStore store, JobQueries queries, List<Path> mediaRoots, int maxJobs) {
     this.vertx = vertx;
     this.store = store;
     this.queries = queries;
     this.mediaRoots = mediaRoots;
+    this.maxJobs = maxJobs;
   }
 
   void mount(RouterBuilder b) {
@@ -48,19 +53,31 @@ final class CampaignRoutes {
     b.getRoute("campaignReport").addHandler(this::report);
   }
 
+  /**
+   * Expansion, validation and the inputs' file checks take time in proportion to the jobs (10,000 at most by default):
+   * on a worker thread, unordered so that one large campaign does not hold up other requests' blocking work. The
+   * inserts go in chunks (see {@code JobStore.createCampaign}).
+   */
   private void submit(RoutingContext ctx) {
-    Campaign campaign = Campaign.parse(ctx.body().asJsonObject(), "campaign");
-    Future<Void> inputs = Future.succeededFuture();
-    for (Campaign.Configuration c : campaign.configurations()) {
-      inputs = inputs.compose(v -> JobRoutes.checkInput(vertx, mediaRoots, c.spec()));
-    }
-    inputs.compose(v -> store.createCampaign(campaign, Reply.actor(ctx)))
-      .onSuccess(id -> {
+    JsonObject body = ctx.body().asJsonObject();
+    String actor = Reply.actor(ctx);
+    Future<Campaign> parsed = vertx.executeBlocking(() -> {
+      Campaign c = Campaign.parse(body, "campaign", maxJobs);
+      Set<String> files = new HashSet<>();
+      for (Campaign.Configuration conf : c.configurations()) {
+        if (conf.spec().input().isFile() && files.add(conf.spec().input().path())) {
+          JobRoutes.checkInputNow(mediaRoots, conf.spec());
+        }
+      }
+      return c;
+    }, false);
+    parsed.compose(campaign -> store.createCampaign(campaign, actor).map(id -> {
         vertx.eventBus().publish(Addresses.JOBS_AVAILABLE, new JsonObject().put("campaign_id", id.toString()));
         ctx.response().putHeader("location", "/api/v1/campaigns/" + id);
-        Reply.json(ctx, 201, new JsonObject().put("campaign_id", id.toString()).put("name", campaign.name())
-          .put("jobs", campaign.jobCount()));
-      })
+        return new JsonObject().put("campaign_id", id.toString()).put("name", campaign.name())
+          .put("jobs", campaign.jobCount());
+      }))
+      .onSuccess(reply -> Reply.json(ctx, 201, reply))
       .onFailure(ctx::fail);
   }
 

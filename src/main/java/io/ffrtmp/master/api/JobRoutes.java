@@ -62,15 +62,23 @@ final class JobRoutes {
       return Future.succeededFuture();
     }
     return vertx.executeBlocking(() -> {
-      try {
-        MediaRoots.resolve(roots, spec.input().path());
-        return null;
-      } catch (MediaRoots.RejectedException e) {
-        String m = e.getMessage();
-        throw ApiErrors.badRequest("input.path", m.startsWith("input.path: ") ? m.substring("input.path: ".length())
-          .replace("bench --media-root DIR", "--media-root DIR on the server") : m);
-      }
+      checkInputNow(roots, spec);
+      return null;
     });
+  }
+
+  /** {@link #checkInput} on the calling thread, which must not be an event loop. */
+  static void checkInputNow(List<Path> roots, JobSpec spec) {
+    if (!spec.input().isFile()) {
+      return;
+    }
+    try {
+      MediaRoots.resolve(roots, spec.input().path());
+    } catch (MediaRoots.RejectedException e) {
+      String m = e.getMessage();
+      throw ApiErrors.badRequest("input.path", m.startsWith("input.path: ") ? m.substring("input.path: ".length())
+        .replace("bench --media-root DIR", "--media-root DIR on the server") : m);
+    }
   }
 
   private void list(RoutingContext ctx) {

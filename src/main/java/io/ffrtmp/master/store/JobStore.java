@@ -15,6 +15,7 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -49,27 +50,48 @@ public final class JobStore {
     }
   }
 
-  /** Stores a campaign and all its jobs (configurations × repetitions, interleaved by repetition) in one transaction. */
+  /** Rows per insert statement of {@link #createCampaign}: each chunk is encoded and sent in one short event-loop turn. */
+  static final int INSERT_CHUNK = 500;
+
+  /**
+   * Stores a campaign and all its jobs (configurations x repetitions, interleaved by repetition) in one transaction,
+   * in chunks of {@value #INSERT_CHUNK} rows: between them the event loop serves others, and a failure in any chunk
+   * rolls back the whole campaign.
+   */
   public Future<UUID> createCampaign(Campaign campaign, String actor) {
     UUID id = UUID.randomUUID();
-    List<Tuple> jobs = new ArrayList<>();
-    List<Tuple> events = new ArrayList<>();
-    int seq = 0;
-    for (int rep = 1; rep <= campaign.repeat(); rep++) {
-      for (Campaign.Configuration c : campaign.configurations()) {
-        UUID jobId = UUID.randomUUID();
-        JobSpec spec = c.spec();
-        jobs.add(Tuple.of(jobId, id, c.key(), rep, seq++, spec.toJson(), (short) spec.queue().rank(), (short) spec.priority().rank())
-          .addInteger(settings.maxAttempts()).addBoolean(spec.measure().exclusive()));
-        events.add(Tuple.of(jobId, null, JobState.QUEUED.id(), actor, "campaign " + campaign.name(), 0));
-      }
-    }
     Tuple row = Tuple.of(id, campaign.name(), campaign.description(), campaign.source(),
-      campaign.qualityMetric().name().toLowerCase(java.util.Locale.ROOT), null, null);
-    return pool.withTransaction(conn -> conn.preparedQuery(JobSql.INSERT_CAMPAIGN).execute(row)
-      .compose(r -> conn.preparedQuery(JobSql.INSERT_JOB).executeBatch(jobs))
+      campaign.qualityMetric().name().toLowerCase(Locale.ROOT), null, null);
+    int total = campaign.jobCount();
+    return pool.withTransaction(conn -> {
+      Future<?> done = conn.preparedQuery(JobSql.INSERT_CAMPAIGN).execute(row);
+      for (int from = 0; from < total; from += INSERT_CHUNK) {
+        int start = from;
+        done = done.compose(r -> insertJobs(conn, id, campaign, actor, start, Math.min(total, start + INSERT_CHUNK)));
+      }
+      return done.map(id);
+    });
+  }
+
+  /** Jobs {@code from} (inclusive) to {@code to} in campaign order ({@code seq}), with their queued events. */
+  private Future<Void> insertJobs(SqlConnection conn, UUID campaignId, Campaign campaign, String actor, int from,
+                                  int to) {
+    List<Campaign.Configuration> configs = campaign.configurations();
+    List<Tuple> jobs = new ArrayList<>(to - from);
+    List<Tuple> events = new ArrayList<>(to - from);
+    for (int seq = from; seq < to; seq++) {
+      int rep = seq / configs.size() + 1;
+      Campaign.Configuration c = configs.get(seq % configs.size());
+      UUID jobId = UUID.randomUUID();
+      JobSpec spec = c.spec();
+      jobs.add(Tuple.of(jobId, campaignId, c.key(), rep, seq, spec.toJson(), (short) spec.queue().rank(),
+          (short) spec.priority().rank())
+        .addInteger(settings.maxAttempts()).addBoolean(spec.measure().exclusive()));
+      events.add(Tuple.of(jobId, null, JobState.QUEUED.id(), actor, "campaign " + campaign.name(), 0));
+    }
+    return conn.preparedQuery(JobSql.INSERT_JOB).executeBatch(jobs)
       .compose(r -> conn.preparedQuery(JobSql.INSERT_EVENT).executeBatch(events))
-      .map(id));
+      .mapEmpty();
   }
 
   /**

@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -71,6 +72,47 @@ class JobStoreTest {
       assertThat(await(new Migrations(pool).apply(), 30)).isEqualTo(Migrations.STEPS.size());
       var rows = await(pool.query("SELECT version, name FROM schema_version ORDER BY version").execute(), 30);
       assertThat(rows.size()).isEqualTo(Migrations.STEPS.size());
+    });
+  }
+
+  @ParameterizedTest
+  @MethodSource("servers")
+  void aLargeCampaignIsStoredInChunksInOrder(String server) throws Exception {
+    withPool(server, pool -> {
+      // 31 configurations x 40 repetitions: 1,240 jobs, three insert chunks.
+      UUID id = await(new JobStore(pool).createCampaign(campaign(31, 40), "test"), 60);
+      var rows = await(pool.preparedQuery("SELECT seq, repetition, config_key, (SELECT count(*) FROM job_events e "
+        + "WHERE e.job_id = j.id) AS events FROM jobs j WHERE campaign_id = $1 ORDER BY seq")
+        .execute(Tuple.of(id)), 30);
+      assertThat(rows.size()).isEqualTo(1240);
+      int seq = 0;
+      for (var r : rows) {
+        assertThat(r.getInteger("seq")).isEqualTo(seq);
+        assertThat(r.getInteger("repetition")).isEqualTo(seq / 31 + 1);
+        assertThat(r.getLong("events")).isEqualTo(1);
+        seq++;
+      }
+    });
+  }
+
+  @ParameterizedTest
+  @MethodSource("servers")
+  void aCampaignWhoseLastChunkFailsLeavesNothing(String server) throws Exception {
+    withPool(server, pool -> {
+      Campaign good = campaign(31, 1);
+      List<Campaign.Configuration> configs = new ArrayList<>();
+      for (int i = 0; i < 600; i++) {
+        Campaign.Configuration c = good.configurations().get(i % 31);
+        // The 600th job has no key (NOT NULL in the table): the second chunk fails.
+        configs.add(new Campaign.Configuration(i == 599 ? null : c.key() + " #" + i, c.spec(), c.origin()));
+      }
+      Campaign bad = new Campaign("bad", "", good.source(), configs, 1, 0, good.qualityMetric());
+      assertThatThrownBy(() -> await(new JobStore(pool).createCampaign(bad, "test"), 60)).hasMessageContaining("null");
+      var left = await(pool.query("SELECT (SELECT count(*) FROM jobs) AS jobs, (SELECT count(*) FROM campaigns) AS c, "
+        + "(SELECT count(*) FROM job_events) AS events").execute(), 30).iterator().next();
+      assertThat(left.getLong("jobs")).isZero();
+      assertThat(left.getLong("c")).isZero();
+      assertThat(left.getLong("events")).isZero();
     });
   }
 
