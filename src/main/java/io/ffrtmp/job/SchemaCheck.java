@@ -29,7 +29,9 @@ public final class SchemaCheck {
 
   private SchemaCheck(String resource) {
     this.schema = new JsonObject(read(resource));
-    this.validator = Validator.create(JsonSchema.of(schema), new JsonSchemaOptions()
+    // JsonSchema.of marks the object it is given with internal "__absolute_uri__" keys: give it a copy, so that
+    // schema() (which the OpenAPI document embeds and serves) stays the file as written.
+    this.validator = Validator.create(JsonSchema.of(schema.copy()), new JsonSchemaOptions()
       .setDraft(Draft.DRAFT202012)
       .setBaseUri("https://ffrtmp.io/")
       .setOutputFormat(OutputFormat.Basic));

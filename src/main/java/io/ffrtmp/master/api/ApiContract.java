@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The OpenAPI 3.1 document of {@code /api/v1}: {@code /openapi/api-v1.json} with the job-spec and campaign schemas of
@@ -35,8 +36,20 @@ public final class ApiContract {
     return doc;
   }
 
+  /**
+   * The contract the router builder mounts: the document less the routes served by hand ({@code x-ffrtmp-by-hand}:
+   * the probes and this document), which the builder would otherwise claim.
+   */
   public static Future<OpenAPIContract> load(Vertx vertx, JsonObject document) {
-    return OpenAPIContract.from(vertx, document.copy());
+    JsonObject routed = document.copy();
+    JsonObject paths = routed.getJsonObject("paths");
+    for (String path : List.copyOf(paths.fieldNames())) {
+      JsonObject get = paths.getJsonObject(path).getJsonObject("get");
+      if (get != null && Boolean.TRUE.equals(get.getBoolean("x-ffrtmp-by-hand"))) {
+        paths.remove(path);
+      }
+    }
+    return OpenAPIContract.from(vertx, routed);
   }
 
   private static JsonObject withoutIds(JsonObject schema) {
