@@ -4,6 +4,7 @@ import io.ffrtmp.job.SchemaCheck;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.openapi.contract.MediaType;
 import io.vertx.openapi.contract.OpenAPIContract;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,7 +42,7 @@ public final class ApiContract {
    * the probes and this document), which the builder would otherwise claim.
    */
   public static Future<OpenAPIContract> load(Vertx vertx, JsonObject document) {
-    JsonObject routed = document.copy();
+    JsonObject routed = validatable(document);
     JsonObject paths = routed.getJsonObject("paths");
     for (String path : List.copyOf(paths.fieldNames())) {
       JsonObject get = paths.getJsonObject(path).getJsonObject("get");
@@ -50,6 +51,33 @@ public final class ApiContract {
       }
     }
     return OpenAPIContract.from(vertx, routed);
+  }
+
+  /**
+   * A copy of the document that vertx-openapi accepts: answers in media types it cannot parse (the report's CSV and
+   * HTML, event streams) keep their status code there but lose their content, which the served document still names.
+   */
+  public static JsonObject validatable(JsonObject document) {
+    JsonObject copy = document.copy();
+    JsonObject paths = copy.getJsonObject("paths");
+    for (String path : paths.fieldNames()) {
+      JsonObject ops = paths.getJsonObject(path);
+      for (String method : ops.fieldNames()) {
+        JsonObject responses = ops.getJsonObject(method).getJsonObject("responses");
+        for (String status : responses.fieldNames()) {
+          JsonObject content = responses.getJsonObject(status).getJsonObject("content");
+          if (content == null) {
+            continue;
+          }
+          List.copyOf(content.fieldNames()).stream().filter(type -> !MediaType.isMediaTypeSupported(type))
+            .forEach(content::remove);
+          if (content.isEmpty()) {
+            responses.getJsonObject(status).remove("content");
+          }
+        }
+      }
+    }
+    return copy;
   }
 
   private static JsonObject withoutIds(JsonObject schema) {
