@@ -206,7 +206,8 @@ class ApiContractIT {
         Throwable t = e instanceof SchemaValidationException ? e : e.getCause() == null ? e : e.getCause();
         String detail = t instanceof SchemaValidationException s && s.getOutputUnit() != null
           ? s.getOutputUnit().toJson().encode() : String.valueOf(t.getMessage());
-        problems.add(label + ": body does not match the schema: " + abbreviated(detail) + "; body " + abbreviated(r.text()));
+        problems.add(label + ": body does not match the schema: " + abbreviated(detail) + "; body "
+          + abbreviated(r.text()));
       }
     }
     return r;
