@@ -1,5 +1,7 @@
 package io.ffrtmp.worker;
 
+import static io.ffrtmp.worker.Decimals.round;
+
 import io.ffrtmp.job.Encoder;
 import io.ffrtmp.job.JobSpec;
 import io.ffrtmp.job.JobLease;
@@ -271,52 +273,14 @@ public final class JobRunner {
       .put("bitrate_kbps", round(bytes * 8 / durationS / 1000, 1))
       .put("dropped_frames", last == null ? null : last.dropFrames())
       .put("duplicated_frames", last == null ? null : last.dupFrames())
-      .put("energy", energyFigures(attributed(result), frames, durationS, idleBaseline));
+      .put("energy", EnergyFigures.of(attributed(result), frames, durationS, idleBaseline));
     return qualityPass(spec, source, workDir, encoded, result).compose(v -> keepOutput(lease, spec, encoded, result))
       .map(v -> new Outcome("succeeded", result, null, false));
   }
 
-  /**
-   * How finely each source resolves energy in time: RAPL counters update about every millisecond; the model works
-   * from /proc/stat ticks (10 ms). A window shorter than fifty of these cannot promise 2 % precision.
-   */
-  static long resolutionMs(String source) {
-    return source != null && source.startsWith("rapl") ? 1 : 10;
-  }
-
   private JsonObject attributed(JsonObject result) {
-    double nodeBusyS = cpuAtStart == null || cpuAtEnd == null ? 0
-      : (cpuAtEnd.busyJiffies() - cpuAtStart.busyJiffies()) / (double) ProcStat.USER_HZ;
-    return EnergyWindows.attribute(energy, window != null && window.shared(), result.getDouble("cpu_seconds"), nodeBusyS,
-      config.slots());
-  }
-
-  /** J/frame, J per second of output and above-idle energy, next to the meter's own figures and provenance. */
-  static JsonObject energyFigures(JsonObject energy, long frames, double durationS, JsonObject idleBaseline) {
-    JsonObject e = energy.copy();
-    long windowMs = e.getLong("duration_ms", 0L);
-    long resolution = resolutionMs(e.getString("source"));
-    if (windowMs < 50 * resolution) {
-      e.put("warnings", new JsonArray().add("the energy window (" + windowMs + " ms) is short for " + e.getString("source")
-        + " (about " + resolution + " ms resolution): expect more than 2 % error; use a longer clip (10 s or more)"));
-    }
-    double total = e.getDouble("total_joules");
-    e.put("joules_per_frame", frames > 0 ? round(total / frames, 6) : null);
-    e.put("joules_per_second_of_output", round(total / durationS, 4));
-    if (idleBaseline != null && idleBaseline.getDouble("avg_watts") != null) {
-      double idleW = idleBaseline.getDouble("avg_watts");
-      Double share = e.getJsonObject("attribution") == null ? null : e.getJsonObject("attribution").getDouble("share");
-      double idleJoules = idleW * e.getLong("duration_ms") / 1000.0;
-      // A shared job owns its share of the node's idle energy as of all the rest.
-      double aboveIdle = Math.max(0, total - idleJoules * (share == null ? 1.0 : share));
-      e.put("idle_watts", round(idleW, 3))
-        .put("idle_provenance", idleBaseline.getString("provenance"))
-        .put("above_idle_joules", round(aboveIdle, 4))
-        .put("above_idle_joules_per_frame", frames > 0 ? round(aboveIdle / frames, 6) : null);
-    } else {
-      e.put("idle_watts", null).put("above_idle_joules", null).put("above_idle_joules_per_frame", null);
-    }
-    return e;
+    return EnergyWindows.attribute(energy, window != null && window.shared(), result.getDouble("cpu_seconds"),
+      EnergyFigures.nodeBusyCpuS(cpuAtStart, cpuAtEnd), config.slots());
   }
 
   private Future<Void> qualityPass(JobSpec spec, SourceInfo source, Path workDir, Path encoded, JsonObject result) {
@@ -448,10 +412,5 @@ public final class JobRunner {
   private static String lastLine(String text) {
     String[] lines = text.strip().split("\n");
     return lines.length == 0 ? "" : lines[lines.length - 1];
-  }
-
-  static double round(double v, int digits) {
-    double f = Math.pow(10, digits);
-    return Math.round(v * f) / f;
   }
 }
