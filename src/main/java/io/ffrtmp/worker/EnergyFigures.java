@@ -35,8 +35,9 @@ final class EnergyFigures {
     long windowMs = e.getLong("duration_ms", 0L);
     long resolution = resolutionMs(e.getString("source"));
     if (windowMs < 50 * resolution) {
-      e.put("warnings", new JsonArray().add("the energy window (" + windowMs + " ms) is short for " + e.getString("source")
-        + " (about " + resolution + " ms resolution): expect more than 2 % error; use a longer clip (10 s or more)"));
+      e.put("warnings", new JsonArray().add("the energy window (" + windowMs + " ms) is short for "
+        + e.getString("source") + " (about " + resolution + " ms resolution): expect more than 2 % error; "
+        + "use a longer clip (10 s or more)"));
     }
     double total = e.getDouble("total_joules");
     e.put("joules_per_frame", frames > 0 ? round(total / frames, 6) : null);
