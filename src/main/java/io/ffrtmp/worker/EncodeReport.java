@@ -4,6 +4,7 @@ import static io.ffrtmp.worker.Decimals.round;
 
 import io.ffrtmp.worker.engine.Progress;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,13 +12,16 @@ import java.util.Optional;
 
 /**
  * What an encode puts into the result: the process's own account always; then, when the encode counts (it ended on
- * its own, exited 0 and its energy window closed), the output's size and rates and the job's energy figures.
+ * its own, exited 0 and its energy window closed), the output's size and rates and the job's energy figures. The
+ * output's size is read on a worker thread.
  */
 final class EncodeReport {
 
+  private final Vertx vertx;
   private final int workerSlots;
 
-  EncodeReport(int workerSlots) {
+  EncodeReport(Vertx vertx, int workerSlots) {
+    this.vertx = vertx;
     this.workerSlots = workerSlots;
   }
 
@@ -31,14 +35,12 @@ final class EncodeReport {
     if (refused != null) {
       return Future.succeededFuture(Optional.of(refused));
     }
-    long bytes;
-    try {
-      bytes = Files.size(job.encoded());
-    } catch (IOException e) {
-      return Future.succeededFuture(Optional.of(job.failed("FFmpeg wrote no output: " + e.getMessage(), false)));
-    }
-    figures(job, enc, bytes);
-    return Future.succeededFuture(Optional.empty());
+    return vertx.executeBlocking(() -> Files.size(job.encoded()), false).compose(bytes -> {
+      figures(job, enc, bytes);
+      return Future.succeededFuture(Optional.<JobRunner.Outcome>empty());
+    }, err -> err instanceof IOException
+      ? Future.succeededFuture(Optional.of(job.failed("FFmpeg wrote no output: " + err.getMessage(), false)))
+      : Future.failedFuture(err));
   }
 
   /** Why the encode gives no figure: killed, canceled, failed, or its window left open; null when it counts. */

@@ -48,7 +48,7 @@ public final class JobRunner {
     this.files = new JobFiles(vertx, config, ffmpeg);
     this.settle = new SettleWait(vertx, meter);
     this.encode = new EncodePass(vertx, ffmpeg, meter, windows, config.power().procRoot());
-    this.report = new EncodeReport(config.slots());
+    this.report = new EncodeReport(vertx, config.slots());
     this.quality = new QualityPass(vertx, ffmpeg, meter);
   }
 
