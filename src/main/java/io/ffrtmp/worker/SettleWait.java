@@ -4,6 +4,7 @@ import static io.ffrtmp.worker.Decimals.round;
 
 import io.ffrtmp.power.EnergyMeter;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -23,8 +24,10 @@ final class SettleWait {
   }
 
   /**
-   * Waits, one-second reading at a time, until the node's power is within the spec's margin of the idle baseline or
-   * the spec's limit has passed.
+   * Takes one-second readings until the node's power is within the spec's margin of the idle baseline, the spec's
+   * limit has passed or the job is canceled. Each reading is its own short step on a worker thread and the next one is
+   * started from the job's context, so no thread is held for the whole wait and a cancel is seen between readings.
+   * A reading that fails fails the wait.
    */
   Future<Void> run(JobContext job) {
     double maxS = job.spec().measure().settleMaxS();
@@ -38,21 +41,52 @@ final class SettleWait {
       return Future.succeededFuture();
     }
     double limitW = idleBaseline.getDouble("avg_watts") * (1 + job.spec().measure().settleWithin());
-    long startNs = System.nanoTime();
-    return vertx.executeBlocking(() -> {
-      double watts;
-      do {
-        watts = meter.measureIdle(Duration.ofMillis(Math.max(1000, meter.config().pollIntervalMs()))).avgWatts();
-        job.active();
-      } while (watts > limitW && (System.nanoTime() - startNs) / 1e9 < maxS && !job.canceled());
-      return watts;
-    }, false).map(watts -> {
+    Readings readings = new Readings(job, limitW, maxS);
+    readings.next();
+    return readings.lastWatts.future().map(watts -> {
       job.result().put("settle", new JsonObject()
         .put("settled", watts <= limitW)
-        .put("waited_s", round((System.nanoTime() - startNs) / 1e9, 2))
+        .put("waited_s", round(readings.elapsedS(), 2))
         .put("last_watts", round(watts, 3))
         .put("limit_watts", round(limitW, 3)));
       return null;
     });
+  }
+
+  /** One wait: a reading at a time until one is low enough, the time is up or the job is canceled. */
+  private final class Readings {
+
+    private final JobContext job;
+    private final double limitW;
+    private final double maxS;
+    private final Duration each = Duration.ofMillis(Math.max(1000, meter.config().pollIntervalMs()));
+    private final long startNs = System.nanoTime();
+    private final Promise<Double> lastWatts = Promise.promise();
+
+    Readings(JobContext job, double limitW, double maxS) {
+      this.job = job;
+      this.limitW = limitW;
+      this.maxS = maxS;
+    }
+
+    double elapsedS() {
+      return (System.nanoTime() - startNs) / 1e9;
+    }
+
+    void next() {
+      vertx.executeBlocking(() -> meter.measureIdle(each).avgWatts(), false).onComplete(reading -> {
+        if (reading.failed()) {
+          lastWatts.fail(reading.cause());
+          return;
+        }
+        job.active();
+        double watts = reading.result();
+        if (watts > limitW && elapsedS() < maxS && !job.canceled()) {
+          next();
+        } else {
+          lastWatts.complete(watts);
+        }
+      });
+    }
   }
 }
