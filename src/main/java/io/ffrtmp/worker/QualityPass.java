@@ -57,15 +57,9 @@ final class QualityPass {
     int vmafThreads = Runtime.getRuntime().availableProcessors();
     List<String> cmd = FfmpegCommand.quality(ffmpeg.binary(), job.source(), job.encoded(), scored, vmafThreads);
     long startNs = System.nanoTime();
-    return vertx.executeBlocking(meter::start).compose(m -> ChildProcess.start(vertx, cmd, job.workDir(),
-        line -> job.active())
-      .compose(child -> {
-        job.running(child);
-        return child.exit().map(code -> {
-          job.running(null);
-          return code == 0 ? null : "quality pass failed (exit " + code + "): " + child.stderrLastLine();
-        });
-      })
+    return vertx.executeBlocking(meter::start).compose(m -> pass(job, cmd)
+      // A pass that could not start still closes its window; the meter would otherwise poll it until the worker stops.
+      .recover(err -> vertx.executeBlocking(m::stop).transform(stopped -> Future.<String>failedFuture(err)))
       .compose(problem -> vertx.executeBlocking(() -> {
         JsonObject passEnergy = m.stop().toJson();
         if (problem != null) {
@@ -82,6 +76,17 @@ final class QualityPass {
         job.result().put("quality", quality);
         return null;
       })));
+  }
+
+  /** Runs the scoring FFmpeg; completes with what went wrong, or null when it exited 0. */
+  private Future<String> pass(JobContext job, List<String> cmd) {
+    return ChildProcess.start(vertx, cmd, job.workDir(), line -> job.active()).compose(child -> {
+      job.running(child);
+      return child.exit().map(code -> {
+        job.running(null);
+        return code == 0 ? null : "quality pass failed (exit " + code + "): " + child.stderrLastLine();
+      });
+    });
   }
 
   /** Reads the scores FFmpeg's filters wrote into the work directory. Blocking. */
