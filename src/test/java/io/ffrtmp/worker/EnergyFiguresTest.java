@@ -3,6 +3,7 @@ package io.ffrtmp.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.ffrtmp.power.ProcStat;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -38,5 +39,11 @@ class EnergyFiguresTest {
       .singleElement().asString().contains("300 ms");
     assertThat(EnergyFigures.of(meter(5, 600, "cpu-utilisation-model"), 30, 1.0, null).containsKey("warnings")).isFalse();
     assertThat(EnergyFigures.of(meter(5, 300, "rapl-powercap"), 30, 1.0, null).containsKey("warnings")).isFalse();
+  }
+
+  @Test
+  void nodeBusyTimeIsTheJiffiesBetweenTheTwoReadsAndZeroWithoutOne() {
+    assertThat(EnergyFigures.nodeBusyCpuS(new ProcStat(1_000, 500, 4), new ProcStat(1_250, 900, 4))).isEqualTo(2.5);
+    assertThat(EnergyFigures.nodeBusyCpuS(null, new ProcStat(1_250, 900, 4))).isZero();
   }
 }
