@@ -97,6 +97,12 @@ public final class ChildProcess {
     }
   }
 
+  /** The last line of the stderr tail (where FFmpeg says why it stopped); empty when there was none. */
+  public String stderrLastLine() {
+    String[] lines = stderrTail().strip().split("\n");
+    return lines.length == 0 ? "" : lines[lines.length - 1];
+  }
+
   public List<String> stderrLines() {
     synchronized (stderrTail) {
       return List.copyOf(stderrTail);

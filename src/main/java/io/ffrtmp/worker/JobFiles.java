@@ -1,0 +1,74 @@
+package io.ffrtmp.worker;
+
+import io.ffrtmp.job.JobSpec;
+import io.ffrtmp.job.MediaRoots;
+import io.ffrtmp.worker.engine.FfmpegInfo;
+import io.ffrtmp.worker.engine.SourceInfo;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * A job's files on this node: its source found in a media root and probed, its output kept when the spec asks, its
+ * work directory removed at the end. Every file operation runs on a worker thread.
+ */
+final class JobFiles {
+
+  private final Vertx vertx;
+  private final WorkerConfig config;
+  private final FfmpegInfo ffmpeg;
+
+  JobFiles(Vertx vertx, WorkerConfig config, FfmpegInfo ffmpeg) {
+    this.vertx = vertx;
+    this.config = config;
+    this.ffmpeg = ffmpeg;
+  }
+
+  /** The source to encode: known from the spec when synthetic; a file is resolved in a media root and probed. */
+  Future<SourceInfo> source(JobSpec spec) {
+    if (!spec.input().isFile()) {
+      return Future.succeededFuture(SourceInfo.synthetic(spec.input()));
+    }
+    return vertx.executeBlocking(() -> {
+      Path file = MediaRoots.resolve(config.mediaRoots(), spec.input().path());
+      try {
+        return SourceInfo.file(ffmpeg.binary(), file, spec.input().durationS());
+      } catch (IOException e) {
+        throw new MediaRoots.RejectedException("input.path: " + e.getMessage());
+      }
+    }, false);
+  }
+
+  /** Moves the encoded file to the output directory when the spec keeps it, and records where. */
+  Future<Void> keep(JobContext job) {
+    if (!job.spec().output().keep()) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      Files.createDirectories(config.outputDir());
+      Path target = config.outputDir().resolve(job.lease().jobId() + ".mkv");
+      Files.move(job.encoded(), target, StandardCopyOption.REPLACE_EXISTING);
+      job.result().put("output_file", target.toString());
+      return null;
+    });
+  }
+
+  Future<Void> cleanUp(JobContext job) {
+    Path workDir = job.workDir();
+    return vertx.executeBlocking(() -> {
+      if (Files.exists(workDir)) {
+        try (Stream<Path> files = Files.walk(workDir)) {
+          for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+            Files.deleteIfExists(p);
+          }
+        }
+      }
+      return null;
+    });
+  }
+}
