@@ -38,6 +38,8 @@ public final class JobRunner {
   /** Grows with every sign of life (a progress block, a quality-pass line, a settle sample): heartbeats carry it. */
   private final AtomicLong activity = new AtomicLong();
   private volatile JobContext job;
+  /** A cancel that came before {@link #run} made the job's context (the worker registers the runner first). */
+  private volatile String canceledEarly;
 
   public JobRunner(Vertx vertx, WorkerConfig config, EnergyMeter meter, FfmpegInfo ffmpeg, JsonObject node,
                    EnergyWindows windows, Set<Encoder> workingHardware) {
@@ -57,6 +59,8 @@ public final class JobRunner {
     JobContext j = job;
     if (j != null) {
       j.cancel(reason);
+    } else {
+      canceledEarly = reason;
     }
   }
 
@@ -77,6 +81,10 @@ public final class JobRunner {
     JobContext j = new JobContext(lease, spec, config.workDir().resolve(lease.jobId().toString()), base(lease, spec),
       idleBaseline, progress, activity);
     job = j;
+    if (canceledEarly != null) {
+      j.cancel(canceledEarly);
+      return Future.succeededFuture(j.canceled("canceled: " + canceledEarly));
+    }
     if (asSpecified.video().encoderAuto()) {
       j.result().put("encoder_choice", encoderChoice(asSpecified, spec));
     }
