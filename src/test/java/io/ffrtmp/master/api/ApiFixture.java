@@ -1,6 +1,6 @@
 package io.ffrtmp.master.api;
 
-import static io.ffrtmp.node.StandaloneNode.await;
+import static io.ffrtmp.support.Await.await;
 
 import io.ffrtmp.cli.client.PinnedTrust;
 import io.ffrtmp.master.store.JobStore;

@@ -1,7 +1,7 @@
 package io.ffrtmp.master.store;
 
 import io.ffrtmp.job.JobLease;
-import static io.ffrtmp.node.StandaloneNode.await;
+import static io.ffrtmp.support.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
