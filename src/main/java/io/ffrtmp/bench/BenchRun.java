@@ -1,6 +1,6 @@
 package io.ffrtmp.bench;
 
-import static io.ffrtmp.node.StandaloneNode.await;
+import static io.ffrtmp.node.Blocking.await;
 
 import io.ffrtmp.analysis.CampaignAnalysis;
 import io.ffrtmp.analysis.QualityMetric;

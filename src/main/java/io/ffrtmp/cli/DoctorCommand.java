@@ -78,7 +78,8 @@ public final class DoctorCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     CommandLogging.quietPowerLog();
-    JsonObject report = examine(ffmpeg, sources.applyTo(PowerConfig.defaults()), HardwareProbe.system());
+    JsonObject report = examine(ffmpeg, sources.applyTo(PowerConfig.defaults()), HardwareProbe.system(),
+      EmbeddedPostgres.findBinaries());
     PrintWriter out = spec.commandLine().getOut();
     out.print(json ? report.encodePrettily() + "\n" : render(report));
     out.flush();
@@ -90,8 +91,12 @@ public final class DoctorCommand implements Callable<Integer> {
     return report.getBoolean("ok") ? 0 : 1;
   }
 
-  /** Blocking: runs FFmpeg probes (a few seconds) and reads procfs/sysfs. */
-  static JsonObject examine(String ffmpeg, PowerConfig power, HardwareProbe probe) {
+  /**
+   * Blocking: runs FFmpeg probes (a few seconds) and reads procfs/sysfs.
+   *
+   * @param postgresBinaries where the PostgreSQL server binaries were found ({@link EmbeddedPostgres#findBinaries()})
+   */
+  static JsonObject examine(String ffmpeg, PowerConfig power, HardwareProbe probe, Optional<Path> postgresBinaries) {
     Optional<FfmpegInfo> info;
     JsonObject ffmpegSection = new JsonObject().put("binary", ffmpeg);
     try {
@@ -112,7 +117,7 @@ public final class DoctorCommand implements Callable<Integer> {
       .put("quality", quality(info))
       .put("power", power(power))
       .put("gpus", gpuSection(gpus, encoders))
-      .put("postgresql", postgres())
+      .put("postgresql", postgres(postgresBinaries))
       .put("cpu", cpuSection(cpu))
       .put("ok", info.isPresent());
     return report.put("summary", summary(report, encoders, gpus));
@@ -187,8 +192,7 @@ public final class DoctorCommand implements Callable<Integer> {
     return encoders.stream().filter(e -> e.encoder().ffmpegName().equals(name) && e.listed() && !e.works()).findFirst();
   }
 
-  private static JsonObject postgres() {
-    Optional<Path> bin = EmbeddedPostgres.findBinaries();
+  private static JsonObject postgres(Optional<Path> bin) {
     JsonObject p = new JsonObject().put("binaries", bin.map(Path::toString).orElse(null));
     if (bin.isEmpty()) {
       p.put("fix", "PostgreSQL server binaries (initdb, pg_ctl) not found: " + POSTGRES_FIX);

@@ -3,6 +3,7 @@ package io.ffrtmp.cli;
 import io.ffrtmp.node.ClusterNode;
 import io.ffrtmp.node.NodeIdentity;
 import io.ffrtmp.cli.options.NodeOptions;
+import io.ffrtmp.node.Blocking;
 import io.ffrtmp.node.StandaloneNode;
 import io.ffrtmp.master.api.ApiConfig;
 import io.ffrtmp.cli.options.ApiOptions;
@@ -57,7 +58,8 @@ public final class NodeMain {
     ApiServer server = null;
     if (master) {
       try {
-        server = StandaloneNode.await(ApiServer.start(node.vertx(), apiConfig, node.store(), new NodeStore(node.store().pool())), 60);
+        server = Blocking.await(ApiServer.start(node.vertx(), apiConfig, node.store(),
+          new NodeStore(node.store().pool())), 60);
       } catch (Exception e) {
         node.close();
         System.err.println("the API could not start on " + apiConfig.bind() + ":" + apiConfig.port() + ": " + e.getMessage());
@@ -76,7 +78,7 @@ public final class NodeMain {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       if (api0 != null) {
         try {
-          StandaloneNode.await(api0.close(), 10);
+          Blocking.await(api0.close(), 10);
         } catch (Exception e) {
           // stopping anyway
         }

@@ -1,6 +1,7 @@
 package io.ffrtmp.cli;
 
 import io.ffrtmp.node.NodeConfig;
+import io.ffrtmp.node.Blocking;
 import io.ffrtmp.node.StandaloneNode;
 import io.ffrtmp.master.api.ApiConfig;
 import io.ffrtmp.master.api.ApiServer;
@@ -41,7 +42,7 @@ public final class StandaloneRole {
       return 1;
     }
     try {
-      server = StandaloneNode.await(ApiServer.start(node.vertx(), api, node.store(), new NodeStore(node.store().pool())), 60);
+      server = Blocking.await(ApiServer.start(node.vertx(), api, node.store(), new NodeStore(node.store().pool())), 60);
     } catch (Exception e) {
       node.close();
       err.println("the API could not start on " + api.bind() + ":" + api.port() + ": " + e.getMessage());
@@ -50,7 +51,7 @@ public final class StandaloneRole {
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       try {
-        StandaloneNode.await(server.close(), 10);
+        Blocking.await(server.close(), 10);
       } catch (Exception e) {
         // stopping anyway
       }

@@ -1,6 +1,6 @@
 package io.ffrtmp.node;
 
-import static io.ffrtmp.node.StandaloneNode.await;
+import static io.ffrtmp.node.Blocking.await;
 
 import io.ffrtmp.cluster.ClusterSetup;
 import io.ffrtmp.master.MasterVerticle;

@@ -1,5 +1,7 @@
 package io.ffrtmp.node;
 
+import static io.ffrtmp.node.Blocking.await;
+
 import io.ffrtmp.master.MasterVerticle;
 import io.ffrtmp.master.dispatch.Housekeeping;
 import io.ffrtmp.master.store.Database;
@@ -7,13 +9,9 @@ import io.ffrtmp.master.store.EmbeddedPostgres;
 import io.ffrtmp.master.store.JobStore;
 import io.ffrtmp.worker.WorkerConfig;
 import io.ffrtmp.worker.WorkerVerticle;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Master and worker in one JVM without clustering, on the embedded PostgreSQL (or {@code --db}): what {@code bench}
@@ -111,16 +109,6 @@ public final class StandaloneNode implements AutoCloseable {
       await(vertx.close(), 30);
     } catch (Exception e) {
       // Closing is best effort: the process is ending.
-    }
-  }
-
-  public static <T> T await(Future<T> f, long seconds) throws Exception {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception ex ? ex : e;
-    } catch (TimeoutException e) {
-      throw new TimeoutException("no answer within " + seconds + " s");
     }
   }
 }

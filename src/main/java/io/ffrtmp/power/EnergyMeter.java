@@ -65,16 +65,8 @@ public final class EnergyMeter implements AutoCloseable {
     return open(config, CounterReader.FILES, TraceBuffer.DEFAULT_CAPACITY);
   }
 
-  static EnergyMeter open(PowerConfig config, CounterReader reader) {
-    return open(config, reader, TraceBuffer.DEFAULT_CAPACITY);
-  }
-
   static EnergyMeter open(PowerConfig config, CounterReader reader, int traceCapacity) {
     return open(config, reader, traceCapacity, PerfCounters.SYSTEM);
-  }
-
-  static EnergyMeter open(PowerConfig config, CounterReader reader, PerfCounters perfCounters) {
-    return open(config, reader, TraceBuffer.DEFAULT_CAPACITY, perfCounters);
   }
 
   static EnergyMeter open(PowerConfig config, CounterReader reader, int traceCapacity, PerfCounters perfCounters) {

@@ -1,6 +1,6 @@
 package io.ffrtmp.bench;
 
-import static io.ffrtmp.node.StandaloneNode.await;
+import static io.ffrtmp.support.Await.await;
 
 import io.ffrtmp.master.api.ApiConfig;
 import io.ffrtmp.master.api.ApiServer;

@@ -2,7 +2,7 @@ package io.ffrtmp.cluster;
 
 import io.ffrtmp.job.JobSpec;
 import static io.ffrtmp.cluster.ClusterHarness.waitFor;
-import static io.ffrtmp.node.StandaloneNode.await;
+import static io.ffrtmp.support.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,6 +1,6 @@
 package io.ffrtmp.cluster;
 
-import static io.ffrtmp.node.StandaloneNode.await;
+import static io.ffrtmp.support.Await.await;
 
 import io.ffrtmp.master.store.Database;
 import io.ffrtmp.master.store.EmbeddedPostgres;

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Fake /proc, /sys and /dev trees under one directory, for HardwareProbe and NodeSnapshot tests. */
+/** Fake /proc, /sys and /dev trees under one directory, for HardwareProbe, NodeSnapshot and doctor tests. */
 public final class FakeMachine {
 
   public final Path proc;
@@ -41,6 +41,15 @@ public final class FakeMachine {
 
   public FakeMachine meminfo(long kib) throws IOException {
     return write(proc.resolve("meminfo"), "MemTotal:       " + kib + " kB\nMemFree:         1000 kB\n");
+  }
+
+  /** {@code /proc/stat} of an idle machine with {@code cpus} logical CPUs, enough for the CPU-utilisation model. */
+  public FakeMachine procStat(int cpus) throws IOException {
+    StringBuilder sb = new StringBuilder("cpu  1000 0 500 90000 100 0 20 0 0 0\n");
+    for (int i = 0; i < cpus; i++) {
+      sb.append("cpu").append(i).append(" 0 0 0 0 0 0 0 0 0 0\n");
+    }
+    return write(proc.resolve("stat"), sb.append("intr 0\nctxt 0\nbtime 0\n").toString());
   }
 
   public FakeMachine governor(String name) throws IOException {

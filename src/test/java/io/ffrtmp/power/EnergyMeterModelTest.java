@@ -37,7 +37,7 @@ class EnergyMeterModelTest {
     FakePowercap fake = FakePowercap.intel(dir.resolve("powercap"), 1);
     FakeProcStat stat = new FakeProcStat(dir.resolve("proc"), 4);
     PowerConfig config = base().withPowercapRoot(fake.root()).withProcRoot(stat.procRoot());
-    try (EnergyMeter meter = EnergyMeter.open(config, DENY_ENERGY)) {
+    try (EnergyMeter meter = EnergyMeter.open(config, DENY_ENERGY, TraceBuffer.DEFAULT_CAPACITY)) {
       assertThat(meter.provenance()).isEqualTo("estimated");
       assertThat(meter.source()).isEqualTo("cpu-utilisation-model");
       SourceStatus pkg = meter.sources().stream().filter(s -> s.name().equals("package-0")).findFirst()

@@ -26,7 +26,8 @@ class EnergyMeterPerfTest {
   @Test
   void perfMeasuresTheCpuScopeWhenPowercapIsAbsent() throws Exception {
     FakePerfPower perf = new FakePerfPower(dir.resolve("sys"), 23, 0, 0, 1, 1);
-    try (EnergyMeter meter = EnergyMeter.open(config(dir.resolve("no-powercap"), perf), CounterReader.FILES, perf)) {
+    try (EnergyMeter meter = EnergyMeter.open(config(dir.resolve("no-powercap"), perf), CounterReader.FILES,
+        TraceBuffer.DEFAULT_CAPACITY, perf)) {
       assertThat(meter.source()).isEqualTo("rapl-perf");
       assertThat(meter.provenance()).isEqualTo("measured");
       assertThat(meter.zones()).containsExactly("package-0", "package-1", "dram-0", "dram-1");
@@ -58,7 +59,8 @@ class EnergyMeterPerfTest {
   void raplPowercapIsKeptWhenBothArePresent() {
     FakePowercap powercap = FakePowercap.intel(dir.resolve("powercap"), 1);
     FakePerfPower perf = new FakePerfPower(dir.resolve("sys"), 23, 0, 0);
-    try (EnergyMeter meter = EnergyMeter.open(config(powercap.root(), perf), CounterReader.FILES, perf)) {
+    try (EnergyMeter meter = EnergyMeter.open(config(powercap.root(), perf), CounterReader.FILES,
+        TraceBuffer.DEFAULT_CAPACITY, perf)) {
       assertThat(meter.source()).isEqualTo("rapl-powercap");
       assertThat(meter.zones()).containsExactly("package-0", "dram-0");
       SourceStatus s = status(meter, "rapl-perf");
@@ -76,7 +78,7 @@ class EnergyMeterPerfTest {
       throw new PerfCounter.OpenException("perf_event_open failed: errno 13 (EACCES)", PerfCounter.EACCES);
     };
     PowerConfig config = config(dir.resolve("no-powercap"), perf).withProcRoot(stat.procRoot());
-    try (EnergyMeter meter = EnergyMeter.open(config, CounterReader.FILES, refuse)) {
+    try (EnergyMeter meter = EnergyMeter.open(config, CounterReader.FILES, TraceBuffer.DEFAULT_CAPACITY, refuse)) {
       assertThat(meter.source()).isEqualTo("cpu-utilisation-model");
       SourceStatus s = status(meter, "rapl-perf");
       assertThat(s.usable()).isFalse();

@@ -90,7 +90,7 @@ class HwmonTest {
       return CounterReader.FILES.read(file);
     };
     FakePowercap fake = FakePowercap.amd(dir.resolve("powercap"), 1);
-    try (EnergyMeter meter = EnergyMeter.open(config(fake.root(), hwmon), reader)) {
+    try (EnergyMeter meter = EnergyMeter.open(config(fake.root(), hwmon), reader, TraceBuffer.DEFAULT_CAPACITY)) {
       SourceStatus energy = status(meter, "amdgpu-hwmon0-energy1_input");
       assertThat(energy.usable()).isFalse();
       assertThat(energy.detail()).contains("cannot read").contains("No data available");

@@ -41,13 +41,6 @@ public final class ApiClient {
     this.server = server;
   }
 
-  /** A client for {@code server} (ending in '/'); {@code ssl} null for the JDK's default trust. */
-  public static ApiClient create(URI server, SSLContext ssl, String bearer) {
-    ApiClient c = new ApiClient(server, ssl);
-    c.token(bearer);
-    return c;
-  }
-
   void token(String bearer) {
     this.token = bearer;
   }

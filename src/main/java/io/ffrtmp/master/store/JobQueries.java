@@ -30,10 +30,6 @@ public final class JobQueries {
   /** Attempts a new (or retried) job gets: the master's {@code --max-attempts}. */
   private final int maxAttempts;
 
-  public JobQueries(Pool pool) {
-    this(pool, io.ffrtmp.job.DispatchSettings.DEFAULTS.maxAttempts());
-  }
-
   public JobQueries(Pool pool, int maxAttempts) {
     this.pool = pool;
     this.maxAttempts = maxAttempts;

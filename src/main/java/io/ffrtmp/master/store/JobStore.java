@@ -17,7 +17,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /** Jobs, their events and results in PostgreSQL. Every state change writes its event in the same transaction. */
@@ -95,16 +94,10 @@ public final class JobStore {
   }
 
   /**
-   * Claims the best queued job this node may run (see {@code JobSql.CLAIM}), or nothing. {@code instance}: the
-   * registered process of the node; {@code busy}: the node already runs a job, so exclusive jobs are passed over.
-   */
-  public Future<Optional<JobLease>> claim(String nodeId, UUID instance, boolean busy) {
-    return claim(nodeId, instance, busy, 1).map(l -> l.stream().findFirst());
-  }
-
-  /**
-   * Claims up to {@code max} jobs for a node with that many free slots, best first: one statement, one lease and one
-   * fencing token per job. An exclusive job comes alone; see {@code JobSql.CLAIM}.
+   * Claims up to {@code max} of the queued jobs this node may run, for a node with that many free slots, best first:
+   * one statement, one lease and one fencing token per job. An exclusive job comes alone; see {@code JobSql.CLAIM}.
+   * {@code instance}: the registered process of the node; {@code busy}: the node already runs a job, so exclusive
+   * jobs are passed over.
    */
   public Future<List<JobLease>> claim(String nodeId, UUID instance, boolean busy, int max) {
     Tuple t = Tuple.of(nodeId, busy, settings.lease().toMillis(), instance,
@@ -222,13 +215,9 @@ public final class JobStore {
         : Future.succeededFuture(to));
   }
 
-  /** Stores the result and moves the job to its final state in one transaction; a repeated delivery is harmless. */
-  public Future<JobState> complete(UUID jobId, long fencingToken, JobState to, JsonObject result, String actor, String reason) {
-    return complete(jobId, fencingToken, to, false, result, actor, reason);
-  }
-
   /**
-   * As above; a failure the worker calls {@code retryable} waits and goes back to the queue while attempts are left
+   * Stores the result and moves the job to its final state in one transaction; a repeated delivery is harmless. A
+   * failure the worker calls {@code retryable} waits and goes back to the queue while attempts are left
    * ({@code retry_wait}, exponential backoff with jitter); other failures are final at once.
    */
   public Future<JobState> complete(UUID jobId, long fencingToken, JobState to, boolean retryable, JsonObject result,
@@ -354,15 +343,6 @@ public final class JobStore {
   /** The leader notes each sweep, so anyone can see who leads and since when. */
   public Future<Void> markLeader(String masterId) {
     return pool.preparedQuery(JobSql.LEADER_MARK).execute(Tuple.of(masterId)).mapEmpty();
-  }
-
-  /** Who leads housekeeping now, as the last sweep left it; empty before any master led. */
-  public Future<Optional<JsonObject>> leader() {
-    return pool.query("SELECT master_id, since, last_sweep FROM leader WHERE id = 1").execute()
-      .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(new JsonObject()
-        .put("master_id", rows.iterator().next().getString("master_id"))
-        .put("since", rows.iterator().next().getOffsetDateTime("since").toString())
-        .put("last_sweep", rows.iterator().next().getOffsetDateTime("last_sweep").toString())));
   }
 
   private Future<Void> event(SqlConnection conn, UUID jobId, JobState from, JobState to, String actor, String reason, int attempt) {

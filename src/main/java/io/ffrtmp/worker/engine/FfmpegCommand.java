@@ -142,20 +142,11 @@ public final class FfmpegCommand {
   }
 
   /**
-   * The quality pass: the encoded file against the same synthetic frames, scaled to the reference size, with per-frame
-   * stats files written into the process's working directory (relative names keep paths out of the filter graph).
+   * The quality pass: the encoded file against the source it was made from (the same synthetic frames, or the file),
+   * scaled to the source's size and rate, with per-frame stats files written into the process's working directory
+   * (relative names keep paths out of the filter graph). {@code vmafThreads} sets libvmaf's n_threads (it runs
+   * single-threaded unless told otherwise).
    */
-  public static List<String> quality(String ffmpeg, JobSpec spec, Path encoded, List<JobSpec.QualityMetric> metrics) {
-    return quality(ffmpeg, spec, encoded, metrics, 1);
-  }
-
-  /** As above; {@code vmafThreads} sets libvmaf's n_threads (it runs single-threaded unless told otherwise). */
-  public static List<String> quality(String ffmpeg, JobSpec spec, Path encoded, List<JobSpec.QualityMetric> metrics,
-                                     int vmafThreads) {
-    return quality(ffmpeg, SourceInfo.synthetic(spec.input()), encoded, metrics, vmafThreads);
-  }
-
-  /** As above, against a known source: the encode is scaled to the source's size and rate, then compared. */
   public static List<String> quality(String ffmpeg, SourceInfo source, Path encoded, List<JobSpec.QualityMetric> metrics,
                                      int vmafThreads) {
     Resolution ref = source.resolution();

@@ -1,7 +1,9 @@
 package io.ffrtmp.master.api;
 
-import static io.ffrtmp.node.StandaloneNode.await;
+import static io.ffrtmp.support.Await.await;
 
+import io.ffrtmp.cli.client.ApiClient;
+import io.ffrtmp.cli.client.ApiClients;
 import io.ffrtmp.cli.client.PinnedTrust;
 import io.ffrtmp.master.store.JobStore;
 import io.ffrtmp.master.store.NodeStore;
@@ -150,8 +152,9 @@ final class ApiFixture implements AutoCloseable {
     return await(store.pool().query(sql).execute(), 30).iterator().next().getLong(0);
   }
 
-  io.ffrtmp.cli.client.ApiClient client(Role role) {
-    return io.ffrtmp.cli.client.ApiClient.create(URI.create(base + "/"), ssl, tokens.get(role));
+  /** The command line's client, already holding this role's token. */
+  ApiClient client(Role role) {
+    return ApiClients.withToken(URI.create(base + "/"), ssl, tokens.get(role));
   }
 
   @Override

@@ -1,9 +1,10 @@
 package io.ffrtmp.master.store;
 
-import static io.ffrtmp.node.StandaloneNode.await;
+import static io.ffrtmp.support.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ffrtmp.job.DispatchSettings;
 import io.ffrtmp.job.JobSpec;
 import io.ffrtmp.job.JobState;
 import io.ffrtmp.job.SpecException;
@@ -51,7 +52,7 @@ class JobQueriesTest {
   void aSubmittedJobIsStoredWithItsQueuedEventAndPagesWalkNewestFirst(String server) throws Exception {
     Pool pool = await(TestDatabases.open(vertx, server), 120);
     try {
-      JobQueries q = new JobQueries(pool);
+      JobQueries q = new JobQueries(pool, DispatchSettings.DEFAULTS.maxAttempts());
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
         ids.add(await(q.submit(spec(i < 3 ? "live" : "batch"), "test"), 30).getString("job_id"));
@@ -86,7 +87,7 @@ class JobQueriesTest {
   void cancelAndRetryFollowTheStateMachineAndRecordEvents(String server) throws Exception {
     Pool pool = await(TestDatabases.open(vertx, server), 120);
     try {
-      JobQueries q = new JobQueries(pool);
+      JobQueries q = new JobQueries(pool, DispatchSettings.DEFAULTS.maxAttempts());
       UUID id = UUID.fromString(await(q.submit(spec("default"), "test"), 30).getString("job_id"));
       assertThat(await(q.retry(id, "op"), 30).outcome()).isEqualTo(JobQueries.Outcome.CONFLICT);
       assertThat(await(q.cancel(id, "op", "no longer wanted"), 30).outcome()).isEqualTo(JobQueries.Outcome.DONE);

@@ -1,7 +1,7 @@
 package io.ffrtmp.master.store;
 
 import io.ffrtmp.job.JobLease;
-import static io.ffrtmp.node.StandaloneNode.await;
+import static io.ffrtmp.support.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,7 +16,6 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -124,31 +123,34 @@ class JobStoreTest {
       UUID id = await(store.createCampaign(campaign(3, 2), "test"), 30);
       UUID[] instances = {Nodes.register(pool, "node-0"), Nodes.register(pool, "node-1")};
       // Seven concurrent claims on a four-connection pool: six distinct jobs, none twice.
-      List<Future<Optional<JobLease>>> claims = new ArrayList<>();
+      List<Future<List<JobLease>>> claims = new ArrayList<>();
       for (int i = 0; i < 7; i++) {
-        claims.add(store.claim("node-" + (i % 2), instances[i % 2], false));
+        claims.add(store.claim("node-" + (i % 2), instances[i % 2], false, 1));
       }
       await(Future.join(claims), 30);
       Set<UUID> ids = new HashSet<>();
       int empty = 0;
-      for (Future<Optional<JobLease>> c : claims) {
-        if (c.result().isPresent()) {
-          assertThat(ids.add(c.result().get().jobId())).isTrue();
-        } else {
+      for (Future<List<JobLease>> c : claims) {
+        assertThat(c.result()).hasSizeLessThanOrEqualTo(1);
+        if (c.result().isEmpty()) {
           empty++;
+        } else {
+          assertThat(ids.add(c.result().get(0).jobId())).isTrue();
         }
       }
       assertThat(ids).hasSize(6);
       assertThat(empty).isEqualTo(1);
 
-      JobLease lease = claims.get(0).result().orElseThrow();
+      JobLease lease = claims.get(0).result().get(0);
       assertThat(lease.attempt()).isEqualTo(1);
       assertThat(await(store.move(lease.jobId(), lease.fencingToken(), JobState.RUNNING, "node-0", "started"), 30))
         .isEqualTo(JobState.RUNNING);
       JsonObject result = new JsonObject().put("frames", 60);
-      await(store.complete(lease.jobId(), lease.fencingToken(), JobState.SUCCEEDED, result, "node-0", "finished"), 30);
+      await(store.complete(lease.jobId(), lease.fencingToken(), JobState.SUCCEEDED, false, result, "node-0",
+        "finished"), 30);
       // Delivered twice: harmless.
-      await(store.complete(lease.jobId(), lease.fencingToken(), JobState.SUCCEEDED, result, "node-0", "finished"), 30);
+      await(store.complete(lease.jobId(), lease.fencingToken(), JobState.SUCCEEDED, false, result, "node-0",
+        "finished"), 30);
 
       List<JsonObject> events = await(store.events(lease.jobId()), 30);
       assertThat(events).extracting(e -> e.getString("to")).containsExactly("queued", "leased", "running", "succeeded");
@@ -167,10 +169,10 @@ class JobStoreTest {
     withPool(server, pool -> {
       JobStore store = new JobStore(pool);
       await(store.createCampaign(campaign(1, 1), "test"), 30);
-      JobLease lease = await(store.claim("n1", Nodes.register(pool, "n1"), false), 30).orElseThrow();
+      JobLease lease = await(store.claim("n1", Nodes.register(pool, "n1"), false, 1), 30).get(0);
       assertThatThrownBy(() -> await(store.move(lease.jobId(), lease.fencingToken() - 1, JobState.RUNNING, "n1", "late"), 30))
         .isInstanceOf(JobStore.StaleLeaseException.class);
-      assertThatThrownBy(() -> await(store.complete(lease.jobId(), lease.fencingToken() + 1, JobState.SUCCEEDED,
+      assertThatThrownBy(() -> await(store.complete(lease.jobId(), lease.fencingToken() + 1, JobState.SUCCEEDED, false,
         new JsonObject(), "n1", "late"), 30)).isInstanceOf(JobStore.StaleLeaseException.class);
       assertThat(await(store.campaignResults(lease.campaignId()), 30).get(0).getString("state")).isEqualTo("leased");
     });
@@ -182,7 +184,7 @@ class JobStoreTest {
     withPool(server, pool -> {
       JobStore store = new JobStore(pool);
       UUID id = await(store.createCampaign(campaign(2, 2), "test"), 30);
-      await(store.claim("n1", Nodes.register(pool, "n1"), false), 30);
+      await(store.claim("n1", Nodes.register(pool, "n1"), false, 1), 30);
       // Every unfinished job, the leased one too (its worker is told to stop by the master).
       assertThat(await(store.cancelQueued(id, "test", "user asked"), 30)).isEqualTo(4);
       var states = await(store.campaignStates(id), 30);

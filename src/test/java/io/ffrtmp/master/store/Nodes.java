@@ -1,6 +1,6 @@
 package io.ffrtmp.master.store;
 
-import static io.ffrtmp.node.StandaloneNode.await;
+import static io.ffrtmp.support.Await.await;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -58,7 +58,8 @@ class FfmpegCommandTest {
   @Test
   void qualityPassScoresAgainstTheSameFrames() {
     JobSpec spec = JobSpec.fromJson(new JsonObject("{\"input\": {\"duration_s\": 1, \"resolution\": \"320x240\"}, \"video\": {\"resolution\": \"160x120\"}}"));
-    List<String> cmd = FfmpegCommand.quality("ffmpeg", spec, Path.of("e.mkv"), spec.measure().quality());
+    List<String> cmd = FfmpegCommand.quality("ffmpeg", SourceInfo.synthetic(spec.input()), Path.of("e.mkv"),
+      spec.measure().quality(), 1);
     assertThat(cmd).contains("testsrc2=size=320x240:rate=30:duration=1");
     String graph = after(cmd, "-lavfi");
     assertThat(graph).contains("scale=320:240").contains("psnr=stats_file=psnr.log").contains("ssim=stats_file=ssim.log");
@@ -67,7 +68,8 @@ class FfmpegCommandTest {
   @Test
   void vmafScoresDistortedAgainstReferenceWithModelAndThreads() {
     JobSpec spec = JobSpec.fromJson(new JsonObject("{\"input\": {\"duration_s\": 1}, \"measure\": {\"quality\": [\"vmaf\"]}}"));
-    String graph = after(FfmpegCommand.quality("ffmpeg", spec, Path.of("e.mkv"), spec.measure().quality(), 4), "-lavfi");
+    String graph = after(FfmpegCommand.quality("ffmpeg", SourceInfo.synthetic(spec.input()), Path.of("e.mkv"),
+      spec.measure().quality(), 4), "-lavfi");
     assertThat(graph).contains("[d0][r0]libvmaf=model=version=vmaf_v0.6.1:n_threads=4:log_fmt=json:log_path=vmaf.json");
   }
 }
