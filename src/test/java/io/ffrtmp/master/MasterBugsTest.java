@@ -1,6 +1,6 @@
 package io.ffrtmp.master;
 
-import static io.ffrtmp.node.StandaloneNode.await;
+import static io.ffrtmp.support.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
