@@ -1,5 +1,6 @@
 package io.ffrtmp.analysis;
 
+import java.util.Locale;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -68,7 +69,7 @@ public record ConfigurationSummary(
       .put("bitrate_kbps_mean", bitrateKbpsMean)
       .put("fps_mean", fpsMean)
       .put("energy", energy == null ? null : energy.toJson())
-      .put("rank_group", group == null ? null : group.name().toLowerCase(java.util.Locale.ROOT))
+      .put("rank_group", group == null ? null : group.name().toLowerCase(Locale.ROOT))
       .put("rank", rank)
       .put("pareto_front", paretoFront);
   }

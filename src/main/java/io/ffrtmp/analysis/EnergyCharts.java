@@ -1,5 +1,8 @@
 package io.ffrtmp.analysis;
 
+import java.awt.BasicStroke;
+import java.awt.geom.Ellipse2D;
+import org.jfree.chart.plot.SeriesRenderingOrder;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Paint;
@@ -119,13 +122,13 @@ final class EnergyCharts {
     renderer.setSeriesShapesVisible(1, true);
     renderer.setSeriesPaint(1, FRONT);
     // A larger ring drawn after the points, so a front of a single configuration is still visible.
-    renderer.setSeriesShape(1, new java.awt.geom.Ellipse2D.Double(-6, -6, 12, 12));
+    renderer.setSeriesShape(1, new Ellipse2D.Double(-6, -6, 12, 12));
     renderer.setSeriesShapesFilled(1, false);
-    renderer.setSeriesStroke(1, new java.awt.BasicStroke(2f));
+    renderer.setSeriesStroke(1, new BasicStroke(2f));
     renderer.setSeriesItemLabelGenerator(0, (data, series, item) -> labels.get(item));
     renderer.setSeriesItemLabelsVisible(0, true);
     plot.setRenderer(renderer);
-    plot.setSeriesRenderingOrder(org.jfree.chart.plot.SeriesRenderingOrder.FORWARD);
+    plot.setSeriesRenderingOrder(SeriesRenderingOrder.FORWARD);
     plot.setBackgroundPaint(Color.WHITE);
     plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
     plot.setRangeGridlinePaint(Color.LIGHT_GRAY);

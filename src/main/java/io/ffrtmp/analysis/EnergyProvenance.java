@@ -1,5 +1,7 @@
 package io.ffrtmp.analysis;
 
+import java.util.Arrays;
+import java.util.stream.Collectors;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -102,14 +104,14 @@ public record EnergyProvenance(
 
   /** "rapl-powercap+nvml-energy" → "RAPL powercap + NVML energy counters". */
   static String readable(String source) {
-    return java.util.Arrays.stream(source.split("\\+")).map(part -> switch (part) {
+    return Arrays.stream(source.split("\\+")).map(part -> switch (part) {
       case "rapl-powercap" -> "RAPL powercap";
       case "rapl-perf" -> "RAPL via the perf power PMU";
       case "nvml-energy" -> "NVML energy counters";
       case "hwmon-energy" -> "hwmon energy counters";
       case "hwmon-power-gauge" -> "hwmon power gauges";
       default -> part;
-    }).collect(java.util.stream.Collectors.joining(" + "));
+    }).collect(Collectors.joining(" + "));
   }
 
   /** Spelled out for the HTML report; an estimate says plainly that it is not a measurement. */

@@ -1,5 +1,6 @@
 package io.ffrtmp.analysis;
 
+import io.vertx.core.json.JsonObject;
 import java.util.Locale;
 
 /** The quality axis of the energy–quality Pareto front. */
@@ -32,7 +33,7 @@ public enum QualityMetric {
   }
 
   /** Reads {@code quality_metric} from campaign metadata; PSNR when absent because every run computes it. */
-  public static QualityMetric fromCampaign(io.vertx.core.json.JsonObject campaign) {
+  public static QualityMetric fromCampaign(JsonObject campaign) {
     String value = campaign == null ? null : campaign.getString("quality_metric");
     if (value == null || value.isBlank()) {
       return PSNR;

@@ -1,5 +1,8 @@
 package io.ffrtmp.bench;
 
+import io.ffrtmp.master.store.Database;
+import io.ffrtmp.power.PowerModelFile;
+import io.vertx.core.json.JsonObject;
 import io.ffrtmp.cli.CommandLogging;
 import io.ffrtmp.cli.options.PowerSourceOptions;
 import io.ffrtmp.cli.options.ClusterFlags;
@@ -167,7 +170,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (in == null) {
           throw new NoSuchFileException(campaignFile);
         }
-        c = Campaign.parse(new io.vertx.core.json.JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8)),
+        c = Campaign.parse(new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8)),
           ShippedCampaigns.baseName(campaignFile));
       }
     }
@@ -214,14 +217,14 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (modelFile != null) {
       try {
-        io.ffrtmp.power.PowerModelFile.read(modelFile);
+        PowerModelFile.read(modelFile);
       } catch (IllegalArgumentException e) {
         return "--model-file: " + e.getMessage() + "; accepted: a file written by 'ffrtmp calibrate'";
       }
     }
     if (db != null) {
       try {
-        io.ffrtmp.master.store.Database.parse(db);
+        Database.parse(db);
       } catch (IllegalArgumentException e) {
         return e.getMessage();
       }

@@ -1,5 +1,9 @@
 package io.ffrtmp.bench;
 
+import io.vertx.core.eventbus.ReplyFailure;
+import java.util.ArrayList;
+import java.util.Locale;
+import java.util.Optional;
 import static io.ffrtmp.node.Blocking.await;
 
 import io.ffrtmp.analysis.CampaignAnalysis;
@@ -47,7 +51,7 @@ final class BenchRun implements Callable<Integer> {
   private final CountDownLatch reportWritten = new CountDownLatch(1);
   private final AtomicBoolean interrupted = new AtomicBoolean();
   private final AtomicReference<UUID> campaignId = new AtomicReference<>();
-  private final List<String> warnings = new java.util.ArrayList<>();
+  private final List<String> warnings = new ArrayList<>();
   private volatile BenchBackend node;
 
   BenchRun(Campaign campaign, NodeConfig config, Path outDir, boolean interactive, PrintStream out, PrintStream err) {
@@ -155,7 +159,7 @@ final class BenchRun implements Callable<Integer> {
         .put("campaign", campaign.source().copy().put("repeat", campaign.repeat()).put("idle_baseline_s", campaign.idleBaselineS()))
         .put("name", campaign.name()).put("actor", "bench").put("every_node", everyNode)), 60).body();
     } catch (ReplyException e) {
-      if (e.failureType() == io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE && e.failureCode() == Addresses.BAD_REQUEST) {
+      if (e.failureType() == ReplyFailure.RECIPIENT_FAILURE && e.failureCode() == Addresses.BAD_REQUEST) {
         err.println("campaign rejected: " + e.getMessage());
         return BenchCommand.EXIT_BAD_INPUT;
       }
@@ -186,13 +190,13 @@ final class BenchRun implements Callable<Integer> {
   static final double NOISY_BASELINE_RATIO = 0.10;
   static final double NOISY_BASELINE_FLOOR_W = 0.5;
 
-  static java.util.Optional<String> noisyBaselineWarning(JsonObject baseline) {
+  static Optional<String> noisyBaselineWarning(JsonObject baseline) {
     Double avg = baseline == null ? null : baseline.getDouble("avg_watts");
     Double sd = baseline == null ? null : baseline.getDouble("stddev_watts");
     if (avg == null || sd == null || avg <= 0 || sd / avg <= NOISY_BASELINE_RATIO || sd <= NOISY_BASELINE_FLOOR_W) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
-    return java.util.Optional.of(String.format(java.util.Locale.ROOT, "the idle baseline is noisy (%.2f W ± %.2f W, %.0f %%): "
+    return Optional.of(String.format(Locale.ROOT, "the idle baseline is noisy (%.2f W ± %.2f W, %.0f %%): "
         + "something else is using this machine; above-idle figures are unreliable. Quiet the machine or lengthen "
         + "idle_baseline_s", avg, sd, 100 * sd / avg));
   }

@@ -1,5 +1,6 @@
 package io.ffrtmp.cli;
 
+import io.ffrtmp.master.store.Database;
 import io.ffrtmp.node.ClusterNode;
 import io.ffrtmp.node.NodeIdentity;
 import io.ffrtmp.cli.options.NodeOptions;
@@ -36,7 +37,7 @@ public final class NodeMain {
     }
     if (options.dbUri() != null) {
       try {
-        io.ffrtmp.master.store.Database.parse(options.dbUri());
+        Database.parse(options.dbUri());
       } catch (IllegalArgumentException e) {
         System.err.println(e.getMessage());
         return 2;

@@ -1,5 +1,6 @@
 package io.ffrtmp.cluster;
 
+import java.util.Set;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
@@ -50,7 +51,7 @@ public final class ClusterSetup {
           .setKeyPath(cluster.tls().key().toString()))
         .setTrustOptions(new PemTrustOptions().addCertPath(cluster.tls().ca().toString()))
         .setClientAuth(ClientAuth.REQUIRED)
-        .setEnabledSecureTransportProtocols(java.util.Set.of("TLSv1.2", "TLSv1.3"));
+        .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
     }
     VertxOptions options = new VertxOptions(base).setEventBusOptions(bus);
     return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hz)).buildClustered();

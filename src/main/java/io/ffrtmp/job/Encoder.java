@@ -1,5 +1,6 @@
 package io.ffrtmp.job;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,7 +99,7 @@ public enum Encoder {
   public static Map<Codec, List<String>> byCodec() {
     Map<Codec, List<String>> m = new LinkedHashMap<>();
     for (Encoder e : values()) {
-      m.computeIfAbsent(e.codec, c -> new java.util.ArrayList<>()).add(e.ffmpegName);
+      m.computeIfAbsent(e.codec, c -> new ArrayList<>()).add(e.ffmpegName);
     }
     return m;
   }

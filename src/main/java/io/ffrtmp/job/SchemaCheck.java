@@ -1,5 +1,6 @@
 package io.ffrtmp.job;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.Draft;
 import io.vertx.json.schema.JsonSchema;
@@ -96,7 +97,7 @@ public final class SchemaCheck {
     if (keyword.endsWith("/type")) {
       JsonObject node = nodeAt(keyword.substring(0, keyword.length() - "/type".length()));
       Object type = node == null ? null : node.getValue("type");
-      String expected = type instanceof io.vertx.core.json.JsonArray a ? String.join(" or ", a.stream().map(String::valueOf).toList())
+      String expected = type instanceof JsonArray a ? String.join(" or ", a.stream().map(String::valueOf).toList())
         : String.valueOf(type);
       return "has the wrong type; accepted: " + (expected.startsWith("a") || expected.startsWith("i") ? "an " : "a ") + expected;
     }

@@ -1,5 +1,6 @@
 package io.ffrtmp.node;
 
+import java.util.List;
 import io.ffrtmp.power.PowerConfig;
 import java.nio.file.Path;
 
@@ -7,10 +8,10 @@ import java.nio.file.Path;
  * What a node needs to start: where it keeps its state, which database, which FFmpeg and how it measures power.
  * Built from defaults, then environment ({@code FFRTMP_*}), then command-line flags.
  */
-public record NodeConfig(Path dataDir, String dbUri, String ffmpeg, int slots, PowerConfig power, java.util.List<Path> mediaRoots) {
+public record NodeConfig(Path dataDir, String dbUri, String ffmpeg, int slots, PowerConfig power, List<Path> mediaRoots) {
 
   public NodeConfig(Path dataDir, String dbUri, String ffmpeg, int slots, PowerConfig power) {
-    this(dataDir, dbUri, ffmpeg, slots, power, java.util.List.of());
+    this(dataDir, dbUri, ffmpeg, slots, power, List.of());
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.ffrtmp.node;
 
+import java.net.InetAddress;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -62,7 +63,7 @@ public final class NodeIdentity implements AutoCloseable {
     if (Files.exists(file)) {
       return Files.readString(file, StandardCharsets.UTF_8).trim();
     }
-    String host = java.net.InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9.-]", "-");
+    String host = InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9.-]", "-");
     String id = host + "-" + UUID.randomUUID().toString().substring(0, 8);
     Files.writeString(file, id + "\n", StandardCharsets.UTF_8);
     return id;

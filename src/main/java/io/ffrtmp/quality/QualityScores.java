@@ -1,5 +1,6 @@
 package io.ffrtmp.quality;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +70,7 @@ public final class QualityScores {
   public static JsonObject vmaf(Path jsonLog, String model, int threads) throws IOException {
     JsonObject log = new JsonObject(Files.readString(jsonLog, StandardCharsets.UTF_8));
     List<Double> perFrame = new ArrayList<>();
-    for (Object f : log.getJsonArray("frames", new io.vertx.core.json.JsonArray())) {
+    for (Object f : log.getJsonArray("frames", new JsonArray())) {
       Double v = ((JsonObject) f).getJsonObject("metrics", new JsonObject()).getDouble("vmaf");
       if (v != null) {
         perFrame.add(v);

@@ -1,5 +1,7 @@
 package io.ffrtmp.bench;
 
+import java.util.ArrayList;
+import org.assertj.core.data.Offset;
 import static io.ffrtmp.support.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -112,7 +114,7 @@ class BenchCliIT {
   @MethodSource("servers")
   void measuredCampaignOnRaplCountersSaysSoInEveryOutput(String server) throws Exception {
     FakePowercap fake = FakePowercap.amd(dir.resolve("powercap"), 1);
-    List<String> args = new java.util.ArrayList<>(List.of("bench", write("one.json", """
+    List<String> args = new ArrayList<>(List.of("bench", write("one.json", """
       {"name": "one", "base": {"input": {"duration_s": 2}, "video": {"resolution": "320x240", "preset": "slow"}},
        "idle_baseline_s": 1}""").toString(), "--out", dir.resolve("out").toString(),
       "--data-dir", dir.resolve("data").toString(), "--powercap-root", fake.root().toString(), "--poll-ms", "200",
@@ -139,9 +141,9 @@ class BenchCliIT {
     JsonObject energy = results.getJsonArray("jobs").getJsonObject(0).getJsonObject("energy");
     assertThat(energy.getString("provenance")).isEqualTo("measured");
     assertThat(energy.getJsonArray("zones").getList()).containsExactly("package-0");
-    assertThat(energy.getDouble("avg_watts")).isCloseTo(20.0, org.assertj.core.data.Offset.offset(2.0));
+    assertThat(energy.getDouble("avg_watts")).isCloseTo(20.0, Offset.offset(2.0));
     // The fake draws the same 20 W at idle, so the energy above idle is close to nothing.
-    assertThat(energy.getDouble("idle_watts")).isCloseTo(20.0, org.assertj.core.data.Offset.offset(2.0));
+    assertThat(energy.getDouble("idle_watts")).isCloseTo(20.0, Offset.offset(2.0));
     assertThat(energy.getDouble("above_idle_joules")).isLessThan(0.1 * energy.getDouble("total_joules"));
     assertThat(Files.readString(dir.resolve("out").resolve("report.html"))).contains("RAPL");
   }

@@ -1,5 +1,8 @@
 package io.ffrtmp.bench;
 
+import com.sun.management.OperatingSystemMXBean;
+import io.vertx.sqlclient.Pool;
+import java.util.concurrent.locks.LockSupport;
 import static io.ffrtmp.support.Await.await;
 
 import io.ffrtmp.cluster.Addresses;
@@ -57,7 +60,7 @@ public final class DispatchBench {
     List<Vertx> members = new ArrayList<>();
     try {
       Vertx once = Vertx.vertx();
-      io.vertx.sqlclient.Pool setup = await(Database.open(once, Database.parse(pg.uri()), true), 120);
+      Pool setup = await(Database.open(once, Database.parse(pg.uri()), true), 120);
       // PG_SYNCHRONOUS_COMMIT=off: a diagnosis only, to see how much of a job is waiting for the WAL flush.
       String sync = System.getenv("PG_SYNCHRONOUS_COMMIT");
       if (sync != null) {
@@ -73,7 +76,7 @@ public final class DispatchBench {
       setup.close();
       if (statements) {
         pg.restart();
-        io.vertx.sqlclient.Pool ext = await(Database.open(once, Database.parse(pg.uri()), true), 120);
+        Pool ext = await(Database.open(once, Database.parse(pg.uri()), true), 120);
         await(ext.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").execute(), 30);
         ext.close();
       }
@@ -93,7 +96,7 @@ public final class DispatchBench {
       long pgPid = Long.parseLong(Files.readAllLines(pg.pgData().resolve("postmaster.pid")).get(0).trim());
 
       // Warm-up: the same path, smaller, so JIT and connections are in place on every side.
-      io.vertx.sqlclient.Pool stats = statements ? await(Database.open(client, Database.parse(pg.uri()), false), 60) : null;
+      Pool stats = statements ? await(Database.open(client, Database.parse(pg.uri()), false), 60) : null;
       for (int s : slots == 1 ? List.of(1) : List.of(1, slots)) {
         throughput(client, members, dir, Math.min(1000, jobs), workers, s, master.pid(), pgPid, false);
         if (stats != null) {
@@ -119,7 +122,7 @@ public final class DispatchBench {
   }
 
   /** PostgreSQL's own account of the run just measured: its statements by total time. */
-  private static void printStatements(io.vertx.sqlclient.Pool q) throws Exception {
+  private static void printStatements(Pool q) throws Exception {
     System.out.println("    PostgreSQL statements by total time (ms, calls, ms per call, rows):");
     for (var r : await(q.query("SELECT total_exec_time, calls, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 80) AS q"
         + " FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 8").execute(), 30)) {
@@ -257,7 +260,7 @@ public final class DispatchBench {
           throw new IllegalStateException("job " + n + " did not start within 30 s");
         }
         // The worker stamps its own times; this loop only has to notice, without taking a core from the rest.
-        java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+        LockSupport.parkNanos(200_000);
       }
       SimulatedWorker.JobTimes t = w.started().get(i);
       if (i >= warmup) {
@@ -336,7 +339,7 @@ public final class DispatchBench {
   }
 
   static long selfCpuNs() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static long pageTicks() {

@@ -1,5 +1,8 @@
 package io.ffrtmp.bench;
 
+import com.sun.management.OperatingSystemMXBean;
+import java.nio.file.Files;
+import java.util.Locale;
 import io.ffrtmp.power.EnergyMeter;
 import io.ffrtmp.power.FakePowercap;
 import io.ffrtmp.power.PowerConfig;
@@ -26,17 +29,17 @@ public final class SamplingCost {
     boolean fakeRapl = args.length > 2 && args[2].equals("fake-rapl");
     Path powercap = Path.of("/sys/class/powercap");
     if (fakeRapl) {
-      powercap = FakePowercap.intel(java.nio.file.Files.createTempDirectory("ffrtmp-fake-rapl"), 2).root();
+      powercap = FakePowercap.intel(Files.createTempDirectory("ffrtmp-fake-rapl"), 2).root();
     }
     // The machine's own hwmon and NVML stay out of it: only the named source is measured.
-    Path noHwmon = java.nio.file.Files.createTempDirectory("ffrtmp-no-hwmon");
+    Path noHwmon = Files.createTempDirectory("ffrtmp-no-hwmon");
     System.out.println(measure(new PowerConfig(powercap, Path.of("/proc"), pollMs, null, null)
       .withHwmonRoot(noHwmon).withNvmlLibrary(null).withPerfRoot(noHwmon.resolve("no-perf")), seconds));
   }
 
   /** Opens the meter, warms up, then measures this process's CPU time over an idle-baseline window; one line. */
   public static String measure(PowerConfig config, long seconds) {
-    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long pollMs = config.pollIntervalMs();
     try (EnergyMeter meter = EnergyMeter.open(config)) {
       // Warm up class loading and JIT so the window measures steady-state sampling.
@@ -46,7 +49,7 @@ public final class SamplingCost {
       var baseline = meter.measureIdle(Duration.ofSeconds(seconds));
       long cpuNs = os.getProcessCpuTime() - cpu0;
       long wallNs = System.nanoTime() - t0;
-      return String.format(java.util.Locale.ROOT,
+      return String.format(Locale.ROOT,
         "sampling at %d ms for %d s with %s (%s, zones %s): process CPU %.1f ms = %.4f %% of one core; %d samples",
         pollMs, seconds, meter.provenance(), baseline.source(), meter.zones(), cpuNs / 1e6, 100.0 * cpuNs / wallNs,
         baseline.samples());

@@ -1,5 +1,7 @@
 package io.ffrtmp.cluster;
 
+import java.util.LinkedHashMap;
+import java.util.stream.IntStream;
 import io.ffrtmp.job.JobSpec;
 import static io.ffrtmp.cluster.ClusterHarness.waitFor;
 import static io.ffrtmp.support.Await.await;
@@ -120,7 +122,7 @@ class ClusterDispatchIT {
     String id = request(Addresses.CAMPAIGN_SUBMIT, new JsonObject().put("campaign", campaign).put("name", "dispatch"))
       .getString("campaign_id");
     campaigns.add(id);
-    Map<String, String> jobs = new java.util.LinkedHashMap<>();
+    Map<String, String> jobs = new LinkedHashMap<>();
     for (Row r : sql("SELECT id, spec->>'name' AS name FROM jobs WHERE campaign_id = $1 ORDER BY seq", UUID.fromString(id))) {
       jobs.put(r.getString("name"), r.getUUID("id").toString());
     }
@@ -243,7 +245,7 @@ class ClusterDispatchIT {
   void aMultiSlotWorkerLeasesAJobPerFreeSlotAndReportsInBatchesWithAnOutcomePerReport() throws Exception {
     SimulatedWorker w = worker(1, SimulatedWorker.Options.cpu("multi-1").withSlots(4).withHold(null).batched());
     JsonObject shared = new JsonObject().put("quality", new JsonArray()).put("exclusive", false);
-    Map<String, String> ids = submit(java.util.stream.IntStream.rangeClosed(1, 6).mapToObj(i -> job("m" + i)
+    Map<String, String> ids = submit(IntStream.rangeClosed(1, 6).mapToObj(i -> job("m" + i)
       .put("measure", shared).put("requirements", new JsonObject().put("node", "multi-1"))).toArray(JsonObject[]::new));
     waitFor(WAIT, () -> w.started().size() == 4, "four jobs started on multi-1 from one work request");
     assertThat(names(w.started())).containsExactly("m1", "m2", "m3", "m4");

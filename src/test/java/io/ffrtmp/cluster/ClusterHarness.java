@@ -1,5 +1,8 @@
 package io.ffrtmp.cluster;
 
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import java.util.concurrent.TimeUnit;
 import static io.ffrtmp.support.Await.await;
 
 import io.ffrtmp.master.store.Database;
@@ -130,7 +133,7 @@ final class ClusterHarness implements AutoCloseable {
     cmd.addAll(args);
     Process p = new ProcessBuilder(cmd).directory(dir.toFile())
       .redirectOutput(dir.resolve(name + ".out").toFile()).redirectError(dir.resolve(name + ".log").toFile()).start();
-    if (!p.waitFor(timeoutS, java.util.concurrent.TimeUnit.SECONDS)) {
+    if (!p.waitFor(timeoutS, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new AssertionError(name + " did not finish in " + timeoutS + " s:\n" + Files.readString(dir.resolve(name + ".log")));
     }
@@ -189,7 +192,7 @@ final class ClusterHarness implements AutoCloseable {
   /** SIGTERM: the node leaves cleanly. */
   void stop(Node n) throws Exception {
     n.process.destroy();
-    if (!n.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+    if (!n.process.waitFor(60, TimeUnit.SECONDS)) {
       n.process.destroyForcibly().waitFor();
     }
   }
@@ -207,9 +210,9 @@ final class ClusterHarness implements AutoCloseable {
       try {
         return await(client.eventBus().<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(10_000)), 30)
           .body();
-      } catch (io.vertx.core.eventbus.ReplyException e) {
-        boolean unanswered = e.failureType() == io.vertx.core.eventbus.ReplyFailure.TIMEOUT
-          || e.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS;
+      } catch (ReplyException e) {
+        boolean unanswered = e.failureType() == ReplyFailure.TIMEOUT
+          || e.failureType() == ReplyFailure.NO_HANDLERS;
         if (!unanswered || i == 6) {
           throw e;
         }

@@ -1,5 +1,6 @@
 package io.ffrtmp.hardware;
 
+import org.assertj.core.groups.Tuple;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -51,9 +52,9 @@ class HardwareProbeTest {
     List<GpuDevice> gpus = m.probe().gpus();
 
     assertThat(gpus).extracting(GpuDevice::vendor, GpuDevice::model, GpuDevice::devicePresent).containsExactly(
-      org.assertj.core.groups.Tuple.tuple("NVIDIA", "NVIDIA GeForce RTX 3060", true),
-      org.assertj.core.groups.Tuple.tuple("NVIDIA", "PCI 0x10de:0x2504", true),
-      org.assertj.core.groups.Tuple.tuple("AMD", "PCI 0x1002:0x73bf", true));
+      Tuple.tuple("NVIDIA", "NVIDIA GeForce RTX 3060", true),
+      Tuple.tuple("NVIDIA", "PCI 0x10de:0x2504", true),
+      Tuple.tuple("AMD", "PCI 0x1002:0x73bf", true));
     assertThat(gpus.get(0).isRenderNode()).isFalse();
     assertThat(gpus.get(1).isRenderNode()).isTrue();
   }

@@ -1,5 +1,6 @@
 package io.ffrtmp.job;
 
+import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -137,21 +138,21 @@ class JobSpecTest {
     assertThat(auto.configKey()).isEqualTo("auto-h264 crf23 1920x1080p30");
     assertThat(JobSpec.fromJson(auto.toJson())).isEqualTo(auto);
 
-    JobSpec onGpuNode = auto.forNode(java.util.Set.of(Encoder.H264_VAAPI, Encoder.H264_NVENC, Encoder.HEVC_NVENC));
+    JobSpec onGpuNode = auto.forNode(Set.of(Encoder.H264_VAAPI, Encoder.H264_NVENC, Encoder.HEVC_NVENC));
     assertThat(onGpuNode.video().encoder()).isEqualTo(Encoder.H264_NVENC);
     assertThat(onGpuNode.video().preset()).isEqualTo("p4");
     assertThat(onGpuNode.video().crf()).isEqualTo(23);
-    assertThat(auto.forNode(java.util.Set.of(Encoder.H264_VAAPI)).video().encoder()).isEqualTo(Encoder.H264_VAAPI);
-    assertThat(auto.forNode(java.util.Set.of(Encoder.HEVC_NVENC)).video().encoder()).isEqualTo(Encoder.LIBX264);
-    assertThat(auto.forNode(java.util.Set.of())).isSameAs(auto);
+    assertThat(auto.forNode(Set.of(Encoder.H264_VAAPI)).video().encoder()).isEqualTo(Encoder.H264_VAAPI);
+    assertThat(auto.forNode(Set.of(Encoder.HEVC_NVENC)).video().encoder()).isEqualTo(Encoder.LIBX264);
+    assertThat(auto.forNode(Set.of())).isSameAs(auto);
   }
 
   @Test
   void autoWithASoftwarePresetOrANamedEncoderStaysAsWritten() {
     JobSpec withPreset = spec("{\"video\": {\"encoder\": \"auto\", \"preset\": \"veryfast\"}}");
-    assertThat(withPreset.forNode(java.util.Set.of(Encoder.H264_NVENC)).video().encoder()).isEqualTo(Encoder.LIBX264);
+    assertThat(withPreset.forNode(Set.of(Encoder.H264_NVENC)).video().encoder()).isEqualTo(Encoder.LIBX264);
     JobSpec named = spec("{\"video\": {\"encoder\": \"libx264\"}}");
-    assertThat(named.forNode(java.util.Set.of(Encoder.H264_NVENC))).isSameAs(named);
+    assertThat(named.forNode(Set.of(Encoder.H264_NVENC))).isSameAs(named);
   }
 
   @Test

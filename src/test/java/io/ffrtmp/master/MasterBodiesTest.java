@@ -1,5 +1,6 @@
 package io.ffrtmp.master;
 
+import org.junit.jupiter.api.Test;
 import static io.ffrtmp.support.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -64,7 +65,7 @@ class MasterBodiesTest {
       });
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void noBodyIsA400Too() {
     assertThatThrownBy(() -> await(vertx.eventBus().request(Addresses.NODE_LIST, null), 30))
       .isInstanceOf(ReplyException.class).hasMessageContaining("body: required");

@@ -1,5 +1,6 @@
 package io.ffrtmp.power;
 
+import java.io.IOException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -157,7 +158,7 @@ class PerfPowerTest {
     } catch (PerfCounter.OpenException e) {
       assertThat(e.errno()).isEqualTo(PerfCounter.EINVAL);
       assertThat(e.getMessage()).contains("EINVAL");
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new AssertionError(e);
     }
   }

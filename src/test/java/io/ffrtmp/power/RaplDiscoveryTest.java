@@ -1,5 +1,6 @@
 package io.ffrtmp.power;
 
+import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.AccessDeniedException;
@@ -12,7 +13,7 @@ class RaplDiscoveryTest {
   @TempDir
   Path dir;
 
-  private static java.util.List<String> labels(RaplDiscovery.Probe probe) {
+  private static List<String> labels(RaplDiscovery.Probe probe) {
     return probe.scope().stream().map(RaplZone::label).toList();
   }
 

@@ -1,5 +1,6 @@
 package io.ffrtmp.worker;
 
+import io.ffrtmp.job.DispatchSettings;
 import static io.ffrtmp.support.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -49,7 +50,7 @@ class WorkerIT {
     vertx = Vertx.vertx();
     pool = await(TestDatabases.open(vertx, "embedded"), 120);
     // One attempt per job: these tests look at how a job fails, not at retries (DispatchStoreTest and DistributedIT do).
-    store = new JobStore(pool, io.ffrtmp.job.DispatchSettings.DEFAULTS.withMaxAttempts(1));
+    store = new JobStore(pool, DispatchSettings.DEFAULTS.withMaxAttempts(1));
     await(vertx.deployVerticle(new MasterVerticle(store)), 30);
   }
 

@@ -1,5 +1,6 @@
 package io.ffrtmp.cli.client;
 
+import java.net.URLEncoder;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -293,7 +294,7 @@ public final class JobsCommand {
 
   static void append(StringBuilder q, String name, String value) {
     if (value != null) {
-      q.append('&').append(name).append('=').append(java.net.URLEncoder.encode(value, StandardCharsets.UTF_8));
+      q.append('&').append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
     }
   }
 

@@ -1,5 +1,6 @@
 package io.ffrtmp.cli.options;
 
+import java.nio.file.Files;
 import io.ffrtmp.cluster.ClusterOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ public final class ClusterFlags {
       return "--cluster-cert, --cluster-key, --cluster-ca: give all three for event-bus TLS, or none";
     }
     for (Path p : new Path[] {clusterCert, clusterKey, clusterCa}) {
-      if (p != null && !java.nio.file.Files.isReadable(p)) {
+      if (p != null && !Files.isReadable(p)) {
         return "--cluster-cert/--cluster-key/--cluster-ca: " + p + " is missing or unreadable";
       }
     }

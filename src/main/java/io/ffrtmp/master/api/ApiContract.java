@@ -1,5 +1,6 @@
 package io.ffrtmp.master.api;
 
+import io.vertx.core.json.JsonArray;
 import io.ffrtmp.job.SchemaCheck;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -98,11 +99,11 @@ public final class ApiContract {
     for (String f : new String[] {"codec", "encoder", "resolution"}) {
       v.getJsonObject(f).put("pattern", WORD);
     }
-    v.put("preset", new JsonObject().put("oneOf", new io.vertx.core.json.JsonArray()
+    v.put("preset", new JsonObject().put("oneOf", new JsonArray()
       .add(new JsonObject().put("type", "string").put("pattern", WORD))
       .add(new JsonObject().put("type", "integer"))));
     for (String f : new String[] {"bitrate", "max_bitrate"}) {
-      v.put(f, new JsonObject().put("oneOf", new io.vertx.core.json.JsonArray()
+      v.put(f, new JsonObject().put("oneOf", new JsonArray()
         .add(new JsonObject().put("type", "string").put("pattern", BITRATE))
         .add(new JsonObject().put("type", "number"))));
     }

@@ -1,5 +1,10 @@
 package io.ffrtmp.master.api;
 
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import io.ffrtmp.master.store.ApiKeyStore;
 import io.ffrtmp.master.store.JobQueries;
 import io.ffrtmp.master.store.JobStore;
@@ -145,8 +150,8 @@ public final class ApiServer {
   }
 
   /** Port 0 (tests, benchmarks): a free port chosen here, since each instance given 0 would pick its own. */
-  private static int freePort(String bind) throws java.io.IOException {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(bind))) {
+  private static int freePort(String bind) throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(bind))) {
       return s.getLocalPort();
     }
   }
@@ -258,12 +263,12 @@ public final class ApiServer {
   private static void jsonSyntax(RoutingContext ctx) {
     if (ctx.body() != null && ctx.body().length() > 0) {
       try {
-        Object parsed = io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
+        Object parsed = Json.decodeValue(ctx.body().buffer());
         if (!(parsed instanceof JsonObject)) {
           ApiErrors.send(ctx, 400, "bad_request", "body", "the body must be a JSON object");
           return;
         }
-      } catch (io.vertx.core.json.DecodeException e) {
+      } catch (DecodeException e) {
         ApiErrors.send(ctx, 400, "bad_request", "body", "malformed JSON: " + e.getMessage());
         return;
       }

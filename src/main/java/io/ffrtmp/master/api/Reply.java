@@ -1,5 +1,6 @@
 package io.ffrtmp.master.api;
 
+import io.vertx.core.json.Json;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -12,7 +13,7 @@ final class Reply {
   }
 
   static void json(RoutingContext ctx, int status, Object body) {
-    String text = body instanceof JsonObject j ? j.encode() : io.vertx.core.json.Json.encode(body);
+    String text = body instanceof JsonObject j ? j.encode() : Json.encode(body);
     ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(text);
   }
 

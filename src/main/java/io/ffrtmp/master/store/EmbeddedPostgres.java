@@ -1,5 +1,6 @@
 package io.ffrtmp.master.store;
 
+import java.nio.file.StandardOpenOption;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -157,7 +158,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
       // The default database is created by a first connection through the pg client (see Database.open).
       Files.writeString(pgData.resolve("postgresql.auto.conf"),
         "# written by ffrtmp: small footprint, durable commits\nshared_buffers = '32MB'\nmax_connections = 40\n",
-        StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     } finally {
       Files.deleteIfExists(pwFile);
       Files.deleteIfExists(init);

@@ -1,5 +1,6 @@
 package io.ffrtmp.master.store;
 
+import io.vertx.core.json.JsonArray;
 import io.ffrtmp.job.JobSpec;
 import io.ffrtmp.job.JobState;
 import io.ffrtmp.job.SpecException;
@@ -109,7 +110,7 @@ public final class JobQueries {
       if (r.getValue("result") instanceof JsonObject result) {
         job.put("result", withoutBulk(result));
       }
-      return new JobStore(pool).events(id).map(events -> Optional.of(job.put("events", new io.vertx.core.json.JsonArray(events))));
+      return new JobStore(pool).events(id).map(events -> Optional.of(job.put("events", new JsonArray(events))));
     });
   }
 

@@ -1,5 +1,7 @@
 package io.ffrtmp.master.store;
 
+import io.ffrtmp.cluster.Addresses;
+
 /** The job store's statements, kept apart from the code that runs them. Every value is a bound parameter. */
 final class JobSql {
 
@@ -57,7 +59,7 @@ final class JobSql {
     SELECT id, campaign_id, config_key, repetition, attempt, fencing_token, spec FROM c
      ORDER BY queue_rank, priority_rank, created_at, seq""";
 
-  private static final String[] CLAIMS = new String[io.ffrtmp.cluster.Addresses.MAX_BATCH + 1];
+  private static final String[] CLAIMS = new String[Addresses.MAX_BATCH + 1];
 
   /**
    * {@link #CLAIM} for at most {@code max} jobs. The limit is a literal, not a parameter: with a parameter, the

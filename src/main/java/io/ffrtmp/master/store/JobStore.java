@@ -1,5 +1,7 @@
 package io.ffrtmp.master.store;
 
+import java.util.Arrays;
+import java.util.HashMap;
 import io.ffrtmp.job.JobEvent;
 import io.ffrtmp.job.JobLease;
 import io.ffrtmp.job.Campaign;
@@ -144,7 +146,7 @@ public final class JobStore {
    */
   public Future<List<Applied>> apply(String actor, List<Update> updates) {
     // By job and target state: a start and the same job's result may come in one batch.
-    Map<String, Applied> done = new java.util.HashMap<>();
+    Map<String, Applied> done = new HashMap<>();
     List<Update> starts = updates.stream().filter(u -> u.to() == JobState.RUNNING).toList();
     List<Update> finals = updates.stream()
       .filter(u -> u.to().terminal() && !(u.to() == JobState.FAILED && u.retryable())).toList();
@@ -237,7 +239,7 @@ public final class JobStore {
 
   /** The states a worker's attempt holds a job in (leased, running) from which it may move it to {@code to}. */
   private static String[] heldSources(JobState to) {
-    return java.util.Arrays.stream(JobState.sourcesOf(to))
+    return Arrays.stream(JobState.sourcesOf(to))
       .filter(x -> x.equals(JobState.LEASED.id()) || x.equals(JobState.RUNNING.id())).toArray(String[]::new);
   }
 

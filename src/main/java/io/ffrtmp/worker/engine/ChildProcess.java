@@ -1,5 +1,7 @@
 package io.ffrtmp.worker.engine;
 
+import java.nio.file.Files;
+import java.util.ArrayList;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -61,10 +63,10 @@ public final class ChildProcess {
     });
   }
 
-  private static final String SETSID = java.nio.file.Files.isExecutable(Path.of("/usr/bin/setsid")) ? "/usr/bin/setsid" : null;
+  private static final String SETSID = Files.isExecutable(Path.of("/usr/bin/setsid")) ? "/usr/bin/setsid" : null;
 
   private static List<String> prepend(String first, List<String> rest) {
-    List<String> all = new java.util.ArrayList<>(rest.size() + 1);
+    List<String> all = new ArrayList<>(rest.size() + 1);
     all.add(first);
     all.addAll(rest);
     return all;

@@ -1,5 +1,6 @@
 package io.ffrtmp.worker.engine;
 
+import java.math.BigDecimal;
 import io.ffrtmp.job.Encoder;
 import io.ffrtmp.job.JobSpec;
 import io.ffrtmp.job.Resolution;
@@ -190,6 +191,6 @@ public final class FfmpegCommand {
   }
 
   static String fmt(double v) {
-    return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
   }
 }

@@ -1,5 +1,6 @@
 package io.ffrtmp.worker.engine;
 
+import java.math.RoundingMode;
 import io.ffrtmp.job.JobSpec;
 import io.ffrtmp.job.Resolution;
 import io.vertx.core.json.JsonObject;
@@ -44,7 +45,7 @@ public record SourceInfo(List<String> inputArgs, Resolution resolution, double f
     }
     args.addAll(List.of("-i", file.toString()));
     return new SourceInfo(List.copyOf(args), res, fps, durationS, "the source file " + file.getFileName()
-      + " (" + res + ", " + BigDecimal.valueOf(fps).setScale(3, java.math.RoundingMode.HALF_UP).stripTrailingZeros()
+      + " (" + res + ", " + BigDecimal.valueOf(fps).setScale(3, RoundingMode.HALF_UP).stripTrailingZeros()
       .toPlainString() + " fps), scaled to its size");
   }
 

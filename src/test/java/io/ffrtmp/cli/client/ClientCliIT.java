@@ -1,5 +1,7 @@
 package io.ffrtmp.cli.client;
 
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.TestMethodOrder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
@@ -26,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * on SIGTERM.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.MethodName.class)
+@TestMethodOrder(MethodOrderer.MethodName.class)
 class ClientCliIT {
 
   static final Path JAR = Path.of("target", "ffrtmp.jar").toAbsolutePath();

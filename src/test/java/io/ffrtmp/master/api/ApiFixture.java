@@ -1,5 +1,7 @@
 package io.ffrtmp.master.api;
 
+import java.io.InputStream;
+import java.net.http.HttpHeaders;
 import static io.ffrtmp.support.Await.await;
 
 import io.ffrtmp.cli.client.ApiClient;
@@ -36,7 +38,7 @@ import javax.net.ssl.SSLContext;
  */
 final class ApiFixture implements AutoCloseable {
 
-  record Response(int status, String text, java.net.http.HttpHeaders headers) {
+  record Response(int status, String text, HttpHeaders headers) {
     JsonObject json() {
       return new JsonObject(text);
     }
@@ -130,7 +132,7 @@ final class ApiFixture implements AutoCloseable {
 
   /** Sends and reads only the status and headers (for event streams, which do not end). */
   int statusOnly(String path, String token) throws Exception {
-    HttpResponse<java.io.InputStream> res = http.send(request(path, token).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> res = http.send(request(path, token).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
     res.body().close();
     return res.statusCode();
   }

@@ -1,5 +1,7 @@
 package io.ffrtmp.master.api;
 
+import io.vertx.ext.auth.jwt.JWTAuth;
+import java.util.Base64;
 import static io.ffrtmp.support.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -221,11 +223,11 @@ class ApiServerIT {
 
   @Test
   void forgedExpiredAndMalformedTokensAre401() throws Exception {
-    io.vertx.ext.auth.jwt.JWTAuth other = new Tokens(api.vertx, "another secret, not this server's".getBytes()).auth();
+    JWTAuth other = new Tokens(api.vertx, "another secret, not this server's".getBytes()).auth();
     String forged = other.generateToken(new JsonObject().put("role", "admin"),
       new JWTOptions().setIssuer(Tokens.ISSUER).addAudience(Tokens.AUDIENCE).setSubject("mallory"));
-    byte[] secret = java.util.Base64.getDecoder().decode(Files.readString(api.dataDir.resolve("api").resolve(ApiSecrets.JWT_SECRET)).trim());
-    io.vertx.ext.auth.jwt.JWTAuth ours = new Tokens(api.vertx, secret).auth();
+    byte[] secret = Base64.getDecoder().decode(Files.readString(api.dataDir.resolve("api").resolve(ApiSecrets.JWT_SECRET)).trim());
+    JWTAuth ours = new Tokens(api.vertx, secret).auth();
     long past = System.currentTimeMillis() / 1000 - 3600;
     String expired = ours.generateToken(new JsonObject().put("role", "admin").put("exp", past).put("iat", past - 60),
       new JWTOptions().setIssuer(Tokens.ISSUER).addAudience(Tokens.AUDIENCE).setSubject("late"));

@@ -1,5 +1,6 @@
 package io.ffrtmp.master.api;
 
+import java.util.LinkedHashMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ffrtmp.job.JobSpec;
@@ -96,15 +97,15 @@ class ApiSpecFuzzIT {
     Arbitrary<Map<String, Object>> video = Arbitraries.maps(Arbitraries.of(VIDEO), leaf).ofMaxSize(4).injectNull(0.3);
     Arbitrary<Map<String, Object>> measure = Arbitraries.maps(Arbitraries.of(MEASURE), leaf).ofMaxSize(2).injectNull(0.6);
     return Combinators.combine(top, input, video, measure).as((t, i, v, m) -> {
-      JsonObject o = new JsonObject(new java.util.LinkedHashMap<>(t));
+      JsonObject o = new JsonObject(new LinkedHashMap<>(t));
       if (i != null) {
-        o.put("input", new JsonObject(new java.util.LinkedHashMap<>(i)));
+        o.put("input", new JsonObject(new LinkedHashMap<>(i)));
       }
       if (v != null) {
-        o.put("video", new JsonObject(new java.util.LinkedHashMap<>(v)));
+        o.put("video", new JsonObject(new LinkedHashMap<>(v)));
       }
       if (m != null) {
-        o.put("measure", new JsonObject(new java.util.LinkedHashMap<>(m)));
+        o.put("measure", new JsonObject(new LinkedHashMap<>(m)));
       }
       return o;
     });

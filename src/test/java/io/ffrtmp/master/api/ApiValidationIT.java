@@ -1,5 +1,7 @@
 package io.ffrtmp.master.api;
 
+import java.util.Comparator;
+import java.util.concurrent.TimeoutException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ffrtmp.cli.client.ApiClient;
@@ -170,7 +172,7 @@ class ApiValidationIT {
     assertThat(pages).isEqualTo(2);
     JsonArray all = api.get("/api/v1/jobs?state=queued&limit=500", api.tokens.get(Role.VIEWER)).json().getJsonArray("jobs");
     List<String> created = all.stream().map(j -> ((JsonObject) j).getString("created_at")).toList();
-    assertThat(created).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+    assertThat(created).isSortedAccordingTo(Comparator.reverseOrder());
   }
 
   @Test
@@ -208,7 +210,7 @@ class ApiValidationIT {
       id = api.post("/api/v1/jobs", operator(), "{\"name\": \"sse\"}").json().getString("job_id");
       try {
         first.get(200, TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.TimeoutException e) {
+      } catch (TimeoutException e) {
         // not yet
       }
     }

@@ -1,5 +1,6 @@
 package io.ffrtmp.master.store;
 
+import java.util.ArrayList;
 import io.ffrtmp.job.JobLease;
 import static io.ffrtmp.support.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -91,7 +92,7 @@ class DispatchStoreTest {
       {"configurations": [{"name": "live-medium", "queue": "live"}]}""");
     submit("default2", """
       {"configurations": [{"name": "default-high-later", "priority": "high"}]}""");
-    List<String> order = new java.util.ArrayList<>();
+    List<String> order = new ArrayList<>();
     Optional<JobLease> l;
     while ((l = claim("cpu-1", cpu)).isPresent()) {
       order.add(configOf(l));

@@ -1,5 +1,7 @@
 package io.ffrtmp.master.store;
 
+import io.vertx.sqlclient.Tuple;
+import java.util.Collections;
 import static io.ffrtmp.support.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -68,7 +70,7 @@ class JobQueriesTest {
         cursor = p.nextCursor();
       } while (cursor != null);
       List<String> newestFirst = new ArrayList<>(ids);
-      java.util.Collections.reverse(newestFirst);
+      Collections.reverse(newestFirst);
       assertThat(walked).isEqualTo(newestFirst);
 
       JobQueries.Page live = await(q.list(new JobQueries.Filter(JobState.QUEUED, JobSpec.Queue.LIVE, null, null, 50)), 30);
@@ -101,7 +103,7 @@ class JobQueriesTest {
         .containsExactly("queued", "canceled", "queued");
       // A leased job is the worker's to stop: the store leaves it alone and says so.
       await(pool.preparedQuery("UPDATE jobs SET state = 'leased', node_id = 'node-1' WHERE id = $1")
-        .execute(io.vertx.sqlclient.Tuple.of(id)), 30);
+        .execute(Tuple.of(id)), 30);
       assertThat(await(q.cancel(id, "op", "stop"), 30).outcome()).isEqualTo(JobQueries.Outcome.CANCEL_REQUESTED);
       assertThat(await(q.cancel(UUID.randomUUID(), "op", "x"), 30).outcome()).isEqualTo(JobQueries.Outcome.NOT_FOUND);
       assertThat(await(q.get(UUID.randomUUID()), 30)).isEmpty();

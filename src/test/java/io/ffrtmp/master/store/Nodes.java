@@ -1,5 +1,6 @@
 package io.ffrtmp.master.store;
 
+import java.util.TreeMap;
 import static io.ffrtmp.support.Await.await;
 
 import io.vertx.core.json.JsonArray;
@@ -25,7 +26,7 @@ final class Nodes {
     UUID instance = UUID.randomUUID();
     await(new NodeStore(pool).register(new JsonObject().put("node_id", nodeId).put("instance_id", instance.toString())
       .put("host", "test").put("slots", 1).put("encoders", encoders)
-      .put("labels", new JsonObject(new java.util.TreeMap<String, Object>(labels))), Duration.ofSeconds(10)), 30);
+      .put("labels", new JsonObject(new TreeMap<String, Object>(labels))), Duration.ofSeconds(10)), 30);
     return instance;
   }
 }
