@@ -3,14 +3,14 @@ package io.ffrtmp;
 import io.ffrtmp.bench.BenchCommand;
 import io.ffrtmp.cli.CalibrateCommand;
 import io.ffrtmp.cli.DoctorCommand;
+import io.ffrtmp.cli.NodeMain;
+import io.ffrtmp.cli.StandaloneRole;
 import io.ffrtmp.cli.client.CampaignsCommand;
 import io.ffrtmp.cli.client.JobsCommand;
 import io.ffrtmp.cli.client.NodesCommand;
 import io.ffrtmp.cli.client.TokenCommand;
 import io.ffrtmp.cli.options.ApiOptions;
-import io.ffrtmp.cli.NodeMain;
 import io.ffrtmp.cli.options.NodeOptions;
-import io.ffrtmp.cli.StandaloneRole;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,28 +18,49 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Parses the command line and hands over; all wiring lives in testable classes. */
-@Command(name = "ffrtmp", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-  description = {"Measures what video transcoding costs in energy.", "",
-    "  ffrtmp bench [CAMPAIGN]            run a campaign here and rank configurations by J/frame",
-    "  ffrtmp doctor                      check this machine and print the fix for anything unusable",
-    "  ffrtmp calibrate                   fit this node's CPU power model with RAPL, for nodes without it",
-    "  ffrtmp jobs|nodes|campaigns|token ...   client commands over the REST API (docs/api.md)",
-    "  ffrtmp --role master|worker|standalone   run a node (master and standalone serve the REST API; docs/cluster.md)"},
-  subcommands = {BenchCommand.class, DoctorCommand.class, CalibrateCommand.class, JobsCommand.class, NodesCommand.class,
-    CampaignsCommand.class, TokenCommand.class})
+@Command(
+    name = "ffrtmp",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = {
+      "Measures what video transcoding costs in energy.",
+      "",
+      "  ffrtmp bench [CAMPAIGN]            run a campaign here and rank configurations by J/frame",
+      "  ffrtmp doctor                      check this machine and print the fix for anything"
+          + " unusable",
+      "  ffrtmp calibrate                   fit this node's CPU power model with RAPL, for nodes"
+          + " without it",
+      "  ffrtmp jobs|nodes|campaigns|token ...   client commands over the REST API (docs/api.md)",
+      "  ffrtmp --role master|worker|standalone   run a node (master and standalone serve the REST"
+          + " API; docs/cluster.md)"
+    },
+    subcommands = {
+      BenchCommand.class,
+      DoctorCommand.class,
+      CalibrateCommand.class,
+      JobsCommand.class,
+      NodesCommand.class,
+      CampaignsCommand.class,
+      TokenCommand.class
+    })
 public final class Main implements Callable<Integer> {
 
   /** Node roles. */
-  public enum Role { master, worker, standalone }
+  public enum Role {
+    master,
+    worker,
+    standalone
+  }
 
-  @Option(names = "--role", paramLabel = "ROLE", description = "Node role: ${COMPLETION-CANDIDATES}.")
+  @Option(
+      names = "--role",
+      paramLabel = "ROLE",
+      description = "Node role: ${COMPLETION-CANDIDATES}.")
   Role role;
 
-  @Mixin
-  NodeOptions node;
+  @Mixin NodeOptions node;
 
-  @Mixin
-  ApiOptions api;
+  @Mixin ApiOptions api;
 
   @Override
   public Integer call() throws Exception {
@@ -62,9 +83,7 @@ public final class Main implements Callable<Integer> {
   }
 
   public static int run(String... args) {
-    return new CommandLine(new Main())
-      .setCaseInsensitiveEnumValuesAllowed(true)
-      .execute(args);
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
   }
 
   public static void main(String[] args) {

@@ -13,17 +13,19 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * A campaign's job results grouped by configuration, ranked by J/frame and marked for Pareto membership.
+ * A campaign's job results grouped by configuration, ranked by J/frame and marked for Pareto
+ * membership.
  *
- * <p>{@code configurations} is in report order: {@link RankGroup} order (measured before estimated), and within a
- * group ascending mean J/frame; configurations with no successful run come last, in first-seen order.
+ * <p>{@code configurations} is in report order: {@link RankGroup} order (measured before
+ * estimated), and within a group ascending mean J/frame; configurations with no successful run come
+ * last, in first-seen order.
  */
 public record CampaignAnalysis(
-  JsonObject campaign,
-  QualityMetric metric,
-  List<ConfigurationSummary> configurations,
-  List<String> ffmpegVersions,
-  JsonObject node) {
+    JsonObject campaign,
+    QualityMetric metric,
+    List<ConfigurationSummary> configurations,
+    List<String> ffmpegVersions,
+    JsonObject node) {
 
   static final String SUCCEEDED = "succeeded";
 
@@ -34,7 +36,8 @@ public record CampaignAnalysis(
     node = node == null ? null : node.copy();
   }
 
-  public static CampaignAnalysis analyse(JsonObject campaign, List<JsonObject> results, QualityMetric metric) {
+  public static CampaignAnalysis analyse(
+      JsonObject campaign, List<JsonObject> results, QualityMetric metric) {
     Map<String, List<JsonObject>> byConfig = new LinkedHashMap<>();
     Set<String> versions = new LinkedHashSet<>();
     JsonObject node = campaign == null ? null : campaign.getJsonObject("node");
@@ -48,10 +51,12 @@ public record CampaignAnalysis(
         node = result.getJsonObject("node");
       }
     }
-    List<ConfigurationSummary> summaries = byConfig.entrySet().stream()
-      .map(entry -> summarise(entry.getKey(), entry.getValue()))
-      .collect(Collectors.toList());
-    return new CampaignAnalysis(campaign, metric, rank(summaries, metric), new ArrayList<>(versions), node);
+    List<ConfigurationSummary> summaries =
+        byConfig.entrySet().stream()
+            .map(entry -> summarise(entry.getKey(), entry.getValue()))
+            .collect(Collectors.toList());
+    return new CampaignAnalysis(
+        campaign, metric, rank(summaries, metric), new ArrayList<>(versions), node);
   }
 
   /** Jobs without a key are grouped by their config object so they are not all lumped together. */
@@ -65,34 +70,44 @@ public record CampaignAnalysis(
   }
 
   private static ConfigurationSummary summarise(String key, List<JsonObject> runs) {
-    JsonObject config = runs.stream().map(run -> run.getJsonObject("config"))
-      .filter(c -> c != null).findFirst().orElse(null);
-    List<JsonObject> ok = runs.stream().filter(run -> SUCCEEDED.equals(run.getString("state")))
-      .collect(Collectors.toList());
-    String firstError = runs.stream().filter(run -> !SUCCEEDED.equals(run.getString("state")))
-      .map(CampaignAnalysis::failureReason).findFirst().orElse(null);
+    JsonObject config =
+        runs.stream()
+            .map(run -> run.getJsonObject("config"))
+            .filter(c -> c != null)
+            .findFirst()
+            .orElse(null);
+    List<JsonObject> ok =
+        runs.stream()
+            .filter(run -> SUCCEEDED.equals(run.getString("state")))
+            .collect(Collectors.toList());
+    String firstError =
+        runs.stream()
+            .filter(run -> !SUCCEEDED.equals(run.getString("state")))
+            .map(CampaignAnalysis::failureReason)
+            .findFirst()
+            .orElse(null);
     EnergyProvenance energy = null;
     for (JsonObject run : ok) {
       energy = EnergyProvenance.merge(energy, EnergyProvenance.of(run.getJsonObject("energy")));
     }
     return new ConfigurationSummary(
-      key,
-      config,
-      ok.size(),
-      runs.size() - ok.size(),
-      firstError,
-      MeanWithInterval.of(values(ok, "energy", "joules_per_frame")),
-      mean(ok, "energy", "above_idle_joules_per_frame"),
-      mean(ok, "energy", "avg_watts"),
-      mean(ok, "speed"),
-      mean(ok, "quality", "psnr", "mean"),
-      mean(ok, "quality", "ssim", "mean"),
-      mean(ok, "bitrate_kbps"),
-      mean(ok, "fps"),
-      energy,
-      null,
-      null,
-      false);
+        key,
+        config,
+        ok.size(),
+        runs.size() - ok.size(),
+        firstError,
+        MeanWithInterval.of(values(ok, "energy", "joules_per_frame")),
+        mean(ok, "energy", "above_idle_joules_per_frame"),
+        mean(ok, "energy", "avg_watts"),
+        mean(ok, "speed"),
+        mean(ok, "quality", "psnr", "mean"),
+        mean(ok, "quality", "ssim", "mean"),
+        mean(ok, "bitrate_kbps"),
+        mean(ok, "fps"),
+        energy,
+        null,
+        null,
+        false);
   }
 
   /** Canceled jobs often carry no error text; the state itself is then the reason. */
@@ -137,7 +152,8 @@ public record CampaignAnalysis(
     return RankGroup.MIXED;
   }
 
-  private static List<ConfigurationSummary> rank(List<ConfigurationSummary> summaries, QualityMetric metric) {
+  private static List<ConfigurationSummary> rank(
+      List<ConfigurationSummary> summaries, QualityMetric metric) {
     Map<RankGroup, List<ConfigurationSummary>> groups = new LinkedHashMap<>();
     for (RankGroup group : RankGroup.values()) {
       groups.put(group, new ArrayList<>());
@@ -152,11 +168,15 @@ public record CampaignAnalysis(
         continue;
       }
       // Stable sort keeps first-seen order among equal or missing J/frame.
-      members.sort(Comparator.comparing(ConfigurationSummary::joulesPerFrameMean,
-        Comparator.nullsLast(Comparator.naturalOrder())));
+      members.sort(
+          Comparator.comparing(
+              ConfigurationSummary::joulesPerFrameMean,
+              Comparator.nullsLast(Comparator.naturalOrder())));
       Set<ConfigurationSummary> front = Collections.newSetFromMap(new IdentityHashMap<>());
       if (group.hasFront()) {
-        front.addAll(ParetoFront.of(members, ConfigurationSummary::joulesPerFrameMean, s -> s.quality(metric)));
+        front.addAll(
+            ParetoFront.of(
+                members, ConfigurationSummary::joulesPerFrameMean, s -> s.quality(metric)));
       }
       for (int i = 0; i < members.size(); i++) {
         ConfigurationSummary summary = members.get(i);
@@ -168,7 +188,10 @@ public record CampaignAnalysis(
 
   /** Groups present in this campaign, in report order. */
   public List<RankGroup> groups() {
-    return configurations.stream().map(ConfigurationSummary::group).distinct().collect(Collectors.toList());
+    return configurations.stream()
+        .map(ConfigurationSummary::group)
+        .distinct()
+        .collect(Collectors.toList());
   }
 
   public List<ConfigurationSummary> inGroup(RankGroup group) {
@@ -178,8 +201,11 @@ public record CampaignAnalysis(
   /** Front members of one group, ascending J/frame: the order in which the plot connects them. */
   public List<ConfigurationSummary> front(RankGroup group) {
     return ParetoFront.of(
-      inGroup(group).stream().filter(ConfigurationSummary::paretoFront).collect(Collectors.toList()),
-      ConfigurationSummary::joulesPerFrameMean, s -> s.quality(metric));
+        inGroup(group).stream()
+            .filter(ConfigurationSummary::paretoFront)
+            .collect(Collectors.toList()),
+        ConfigurationSummary::joulesPerFrameMean,
+        s -> s.quality(metric));
   }
 
   public List<ConfigurationSummary> failed() {
@@ -193,7 +219,10 @@ public record CampaignAnalysis(
 
   /** Distinct energy provenances of ranked configurations, for spelling them out once each. */
   public List<EnergyProvenance> provenances() {
-    return configurations.stream().map(ConfigurationSummary::energy).filter(e -> e != null)
-      .distinct().collect(Collectors.toList());
+    return configurations.stream()
+        .map(ConfigurationSummary::energy)
+        .filter(e -> e != null)
+        .distinct()
+        .collect(Collectors.toList());
   }
 }

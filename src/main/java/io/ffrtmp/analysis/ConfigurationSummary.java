@@ -1,32 +1,34 @@
 package io.ffrtmp.analysis;
 
-import java.util.Locale;
 import io.vertx.core.json.JsonObject;
+import java.util.Locale;
 
 /**
- * Everything the report says about one configuration (one {@code config_key}), aggregated over its repetitions.
- * Means are over succeeded runs only; null means no succeeded run reported that figure.
+ * Everything the report says about one configuration (one {@code config_key}), aggregated over its
+ * repetitions. Means are over succeeded runs only; null means no succeeded run reported that
+ * figure.
  *
- * @param rank 1-based position within {@code group}, ascending J/frame; null for failed configurations
+ * @param rank 1-based position within {@code group}, ascending J/frame; null for failed
+ *     configurations
  */
 public record ConfigurationSummary(
-  String configKey,
-  JsonObject config,
-  int succeeded,
-  int failed,
-  String firstError,
-  MeanWithInterval joulesPerFrame,
-  Double aboveIdleJoulesPerFrameMean,
-  Double avgWattsMean,
-  Double speedMean,
-  Double psnrMeanDb,
-  Double ssimMean,
-  Double bitrateKbpsMean,
-  Double fpsMean,
-  EnergyProvenance energy,
-  RankGroup group,
-  Integer rank,
-  boolean paretoFront) {
+    String configKey,
+    JsonObject config,
+    int succeeded,
+    int failed,
+    String firstError,
+    MeanWithInterval joulesPerFrame,
+    Double aboveIdleJoulesPerFrameMean,
+    Double avgWattsMean,
+    Double speedMean,
+    Double psnrMeanDb,
+    Double ssimMean,
+    Double bitrateKbpsMean,
+    Double fpsMean,
+    EnergyProvenance energy,
+    RankGroup group,
+    Integer rank,
+    boolean paretoFront) {
 
   public ConfigurationSummary {
     config = config == null ? new JsonObject() : config.copy();
@@ -48,29 +50,44 @@ public record ConfigurationSummary(
   }
 
   ConfigurationSummary ranked(RankGroup newGroup, Integer newRank, boolean onFront) {
-    return new ConfigurationSummary(configKey, config, succeeded, failed, firstError, joulesPerFrame,
-      aboveIdleJoulesPerFrameMean, avgWattsMean, speedMean, psnrMeanDb, ssimMean, bitrateKbpsMean, fpsMean, energy,
-      newGroup, newRank, onFront);
+    return new ConfigurationSummary(
+        configKey,
+        config,
+        succeeded,
+        failed,
+        firstError,
+        joulesPerFrame,
+        aboveIdleJoulesPerFrameMean,
+        avgWattsMean,
+        speedMean,
+        psnrMeanDb,
+        ssimMean,
+        bitrateKbpsMean,
+        fpsMean,
+        energy,
+        newGroup,
+        newRank,
+        onFront);
   }
 
   public JsonObject toJson() {
     return new JsonObject()
-      .put("config_key", configKey)
-      .put("config", config.copy())
-      .put("succeeded", succeeded)
-      .put("failed", failed)
-      .put("first_error", firstError)
-      .put("joules_per_frame", joulesPerFrame == null ? null : joulesPerFrame.toJson())
-      .put("above_idle_joules_per_frame_mean", aboveIdleJoulesPerFrameMean)
-      .put("avg_watts_mean", avgWattsMean)
-      .put("speed_mean", speedMean)
-      .put("psnr_mean_db", psnrMeanDb)
-      .put("ssim_mean", ssimMean)
-      .put("bitrate_kbps_mean", bitrateKbpsMean)
-      .put("fps_mean", fpsMean)
-      .put("energy", energy == null ? null : energy.toJson())
-      .put("rank_group", group == null ? null : group.name().toLowerCase(Locale.ROOT))
-      .put("rank", rank)
-      .put("pareto_front", paretoFront);
+        .put("config_key", configKey)
+        .put("config", config.copy())
+        .put("succeeded", succeeded)
+        .put("failed", failed)
+        .put("first_error", firstError)
+        .put("joules_per_frame", joulesPerFrame == null ? null : joulesPerFrame.toJson())
+        .put("above_idle_joules_per_frame_mean", aboveIdleJoulesPerFrameMean)
+        .put("avg_watts_mean", avgWattsMean)
+        .put("speed_mean", speedMean)
+        .put("psnr_mean_db", psnrMeanDb)
+        .put("ssim_mean", ssimMean)
+        .put("bitrate_kbps_mean", bitrateKbpsMean)
+        .put("fps_mean", fpsMean)
+        .put("energy", energy == null ? null : energy.toJson())
+        .put("rank_group", group == null ? null : group.name().toLowerCase(Locale.ROOT))
+        .put("rank", rank)
+        .put("pareto_front", paretoFront);
   }
 }

@@ -1,12 +1,11 @@
 package io.ffrtmp.analysis;
 
 import java.awt.BasicStroke;
-import java.awt.geom.Ellipse2D;
-import org.jfree.chart.plot.SeriesRenderingOrder;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Paint;
 import java.awt.Rectangle;
+import java.awt.geom.Ellipse2D;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +16,7 @@ import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.SeriesRenderingOrder;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.StatisticalBarRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
@@ -39,24 +39,26 @@ final class EnergyCharts {
   private static final int SCATTER_HEIGHT_PX = 480;
 
   /**
-   * Namespace declarations are the only URLs JFreeSVG writes; the HTML parser puts inline {@code <svg>} in the SVG
-   * namespace on its own, so dropping them keeps the page free of any http(s) reference.
+   * Namespace declarations are the only URLs JFreeSVG writes; the HTML parser puts inline {@code
+   * <svg>} in the SVG namespace on its own, so dropping them keeps the page free of any http(s)
+   * reference.
    */
-  private static final Pattern NAMESPACE_DECLARATION = Pattern.compile("\\s+xmlns(?::\\w+)?=(['\"])[^'\"]*\\1");
+  private static final Pattern NAMESPACE_DECLARATION =
+      Pattern.compile("\\s+xmlns(?::\\w+)?=(['\"])[^'\"]*\\1");
 
   static {
-    // The workaround draws rotated text (the vertical axis labels) as glyph outlines: unsearchable, unselectable
+    // The workaround draws rotated text (the vertical axis labels) as glyph outlines: unsearchable,
+    // unselectable
     // and bulky in SVG. Java2D's rotated drawString is correct on every JDK this project supports.
     TextUtils.setUseDrawRotatedStringWorkaround(false);
   }
 
-  private EnergyCharts() {
-  }
+  private EnergyCharts() {}
 
   /**
-   * Horizontal bars of mean J/frame in rank order. Error bars are the 95 % half-width, not a standard deviation:
-   * StatisticalBarRenderer draws mean ± whatever is stored as the "standard deviation", and none is drawn when it is
-   * null (n = 1).
+   * Horizontal bars of mean J/frame in rank order. Error bars are the 95 % half-width, not a
+   * standard deviation: StatisticalBarRenderer draws mean ± whatever is stored as the "standard
+   * deviation", and none is drawn when it is null (n = 1).
    */
   static String joulesPerFrameBars(List<ConfigurationSummary> rows, String title, String id) {
     DefaultStatisticalCategoryDataset dataset = new DefaultStatisticalCategoryDataset();
@@ -66,19 +68,34 @@ final class EnergyCharts {
         continue;
       }
       String label = "#" + row.rank() + " " + row.configKey();
-      dataset.add((Number) row.joulesPerFrame().mean(), row.joulesPerFrame().ci95HalfWidth(), "mean J/frame", label);
+      dataset.add(
+          (Number) row.joulesPerFrame().mean(),
+          row.joulesPerFrame().ci95HalfWidth(),
+          "mean J/frame",
+          label);
       front.put(label, row.paretoFront());
     }
-    JFreeChart chart = ChartFactory.createBarChart(title, "configuration", "energy per frame (J/frame)", null,
-      PlotOrientation.HORIZONTAL, false, false, false);
+    JFreeChart chart =
+        ChartFactory.createBarChart(
+            title,
+            "configuration",
+            "energy per frame (J/frame)",
+            null,
+            PlotOrientation.HORIZONTAL,
+            false,
+            false,
+            false);
     CategoryPlot plot = chart.getCategoryPlot();
     plot.setDataset(dataset);
-    StatisticalBarRenderer renderer = new StatisticalBarRenderer() {
-      @Override
-      public Paint getItemPaint(int row, int column) {
-        return Boolean.TRUE.equals(front.get((String) dataset.getColumnKey(column))) ? FRONT : BAR;
-      }
-    };
+    StatisticalBarRenderer renderer =
+        new StatisticalBarRenderer() {
+          @Override
+          public Paint getItemPaint(int row, int column) {
+            return Boolean.TRUE.equals(front.get((String) dataset.getColumnKey(column)))
+                ? FRONT
+                : BAR;
+          }
+        };
     renderer.setErrorIndicatorPaint(Color.BLACK);
     renderer.setDrawBarOutline(false);
     renderer.setShadowVisible(false);
@@ -92,9 +109,16 @@ final class EnergyCharts {
     return svg(chart, height, id);
   }
 
-  /** Quality against J/frame; the front's points are joined in ascending energy so its shape can be read off. */
-  static String qualityScatter(List<ConfigurationSummary> rows, List<ConfigurationSummary> frontRows,
-      QualityMetric metric, String title, String id) {
+  /**
+   * Quality against J/frame; the front's points are joined in ascending energy so its shape can be
+   * read off.
+   */
+  static String qualityScatter(
+      List<ConfigurationSummary> rows,
+      List<ConfigurationSummary> frontRows,
+      QualityMetric metric,
+      String title,
+      String id) {
     XYSeries all = new XYSeries("configurations (label = rank)", false, true);
     XYSeries front = new XYSeries("Pareto front", false, true);
     Map<Integer, String> labels = new HashMap<>();
@@ -111,8 +135,16 @@ final class EnergyCharts {
     XYSeriesCollection dataset = new XYSeriesCollection();
     dataset.addSeries(all);
     dataset.addSeries(front);
-    JFreeChart chart = ChartFactory.createXYLineChart(title, "energy per frame (J/frame)", metric.axisLabel(),
-      dataset, PlotOrientation.VERTICAL, true, false, false);
+    JFreeChart chart =
+        ChartFactory.createXYLineChart(
+            title,
+            "energy per frame (J/frame)",
+            metric.axisLabel(),
+            dataset,
+            PlotOrientation.VERTICAL,
+            true,
+            false,
+            false);
     XYPlot plot = chart.getXYPlot();
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer();
     renderer.setSeriesLinesVisible(0, false);
@@ -143,7 +175,8 @@ final class EnergyCharts {
     // Two charts on one page must not share clip-path ids.
     graphics.setDefsKeyPrefix(id + "-");
     chart.draw(graphics, new Rectangle(0, 0, WIDTH_PX, height));
-    String element = graphics.getSVGElement(id, true, new ViewBox(0, 0, WIDTH_PX, height), null, null);
+    String element =
+        graphics.getSVGElement(id, true, new ViewBox(0, 0, WIDTH_PX, height), null, null);
     return NAMESPACE_DECLARATION.matcher(element).replaceAll("");
   }
 }

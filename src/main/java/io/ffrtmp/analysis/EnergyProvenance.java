@@ -1,26 +1,27 @@
 package io.ffrtmp.analysis;
 
-import java.util.Arrays;
-import java.util.stream.Collectors;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
- * Where a configuration's energy figures came from. Repetitions are merged field by field; a field on which they
- * disagree becomes {@value #MIXED} so the report never labels a blend of sources as one of them.
+ * Where a configuration's energy figures came from. Repetitions are merged field by field; a field
+ * on which they disagree becomes {@value #MIXED} so the report never labels a blend of sources as
+ * one of them.
  */
 public record EnergyProvenance(
-  String provenance,
-  String source,
-  List<String> zones,
-  String modelName,
-  Double modelIdleWatts,
-  Double modelMaxWatts,
-  String modelBasis) {
+    String provenance,
+    String source,
+    List<String> zones,
+    String modelName,
+    Double modelIdleWatts,
+    Double modelMaxWatts,
+    String modelBasis) {
 
   public static final String MEASURED = "measured";
   public static final String ESTIMATED = "estimated";
@@ -41,13 +42,13 @@ public record EnergyProvenance(
       zoneArray.forEach(zone -> zones.add(String.valueOf(zone)));
     }
     return new EnergyProvenance(
-      energy.getString("provenance"),
-      energy.getString("source"),
-      zones,
-      Json.string(energy, "model", "name"),
-      Json.number(energy, "model", "idle_watts"),
-      Json.number(energy, "model", "max_watts"),
-      Json.string(energy, "model", "basis"));
+        energy.getString("provenance"),
+        energy.getString("source"),
+        zones,
+        Json.string(energy, "model", "name"),
+        Json.number(energy, "model", "idle_watts"),
+        Json.number(energy, "model", "max_watts"),
+        Json.string(energy, "model", "basis"));
   }
 
   /** Combines two repetitions; either side may be null (a run without energy data adds nothing). */
@@ -58,17 +59,18 @@ public record EnergyProvenance(
     if (b == null) {
       return a;
     }
-    boolean sameModel = Objects.equals(a.modelName, b.modelName)
-      && Objects.equals(a.modelIdleWatts, b.modelIdleWatts)
-      && Objects.equals(a.modelMaxWatts, b.modelMaxWatts);
+    boolean sameModel =
+        Objects.equals(a.modelName, b.modelName)
+            && Objects.equals(a.modelIdleWatts, b.modelIdleWatts)
+            && Objects.equals(a.modelMaxWatts, b.modelMaxWatts);
     return new EnergyProvenance(
-      agree(a.provenance, b.provenance),
-      agree(a.source, b.source),
-      a.zones.equals(b.zones) ? a.zones : List.of(MIXED),
-      sameModel ? a.modelName : MIXED,
-      sameModel ? a.modelIdleWatts : null,
-      sameModel ? a.modelMaxWatts : null,
-      Objects.equals(a.modelBasis, b.modelBasis) ? a.modelBasis : null);
+        agree(a.provenance, b.provenance),
+        agree(a.source, b.source),
+        a.zones.equals(b.zones) ? a.zones : List.of(MIXED),
+        sameModel ? a.modelName : MIXED,
+        sameModel ? a.modelIdleWatts : null,
+        sameModel ? a.modelMaxWatts : null,
+        Objects.equals(a.modelBasis, b.modelBasis) ? a.modelBasis : null);
   }
 
   private static String agree(String a, String b) {
@@ -87,9 +89,10 @@ public record EnergyProvenance(
   public String shortLabel() {
     String kind = provenance == null ? "unknown" : provenance;
     if (isEstimated() && modelName != null) {
-      String range = modelIdleWatts != null && modelMaxWatts != null
-        ? " " + Format.number(modelIdleWatts) + "–" + Format.number(modelMaxWatts) + " W"
-        : "";
+      String range =
+          modelIdleWatts != null && modelMaxWatts != null
+              ? " " + Format.number(modelIdleWatts) + "–" + Format.number(modelMaxWatts) + " W"
+              : "";
       return kind + ": " + modelName + range;
     }
     StringBuilder label = new StringBuilder(kind).append(':');
@@ -104,14 +107,18 @@ public record EnergyProvenance(
 
   /** "rapl-powercap+nvml-energy" → "RAPL powercap + NVML energy counters". */
   static String readable(String source) {
-    return Arrays.stream(source.split("\\+")).map(part -> switch (part) {
-      case "rapl-powercap" -> "RAPL powercap";
-      case "rapl-perf" -> "RAPL via the perf power PMU";
-      case "nvml-energy" -> "NVML energy counters";
-      case "hwmon-energy" -> "hwmon energy counters";
-      case "hwmon-power-gauge" -> "hwmon power gauges";
-      default -> part;
-    }).collect(Collectors.joining(" + "));
+    return Arrays.stream(source.split("\\+"))
+        .map(
+            part ->
+                switch (part) {
+                  case "rapl-powercap" -> "RAPL powercap";
+                  case "rapl-perf" -> "RAPL via the perf power PMU";
+                  case "nvml-energy" -> "NVML energy counters";
+                  case "hwmon-energy" -> "hwmon energy counters";
+                  case "hwmon-power-gauge" -> "hwmon power gauges";
+                  default -> part;
+                })
+        .collect(Collectors.joining(" + "));
   }
 
   /** Spelled out for the HTML report; an estimate says plainly that it is not a measurement. */
@@ -122,9 +129,12 @@ public record EnergyProvenance(
       return "measured by " + how + where;
     }
     if (isEstimated()) {
-      String model = modelName == null
-        ? Objects.toString(source, "an unnamed model")
-        : "linear-cpu-utilisation".equals(modelName) ? "linear CPU-utilisation model" : "model " + modelName;
+      String model =
+          modelName == null
+              ? Objects.toString(source, "an unnamed model")
+              : "linear-cpu-utilisation".equals(modelName)
+                  ? "linear CPU-utilisation model"
+                  : "model " + modelName;
       StringBuilder text = new StringBuilder("ESTIMATED by ").append(model);
       if (modelIdleWatts != null) {
         text.append(", idle ").append(Format.number(modelIdleWatts)).append(" W");
@@ -141,17 +151,18 @@ public record EnergyProvenance(
     if (MIXED.equals(provenance)) {
       return "MIXED: some repetitions measured, some estimated — not comparable with either";
     }
-    return "energy provenance " + Objects.toString(provenance, "not recorded").toLowerCase(Locale.ROOT);
+    return "energy provenance "
+        + Objects.toString(provenance, "not recorded").toLowerCase(Locale.ROOT);
   }
 
   public JsonObject toJson() {
     return new JsonObject()
-      .put("provenance", provenance)
-      .put("source", source)
-      .put("zones", new JsonArray(new ArrayList<>(zones)))
-      .put("model_name", modelName)
-      .put("model_idle_watts", modelIdleWatts)
-      .put("model_max_watts", modelMaxWatts)
-      .put("model_basis", modelBasis);
+        .put("provenance", provenance)
+        .put("source", source)
+        .put("zones", new JsonArray(new ArrayList<>(zones)))
+        .put("model_name", modelName)
+        .put("model_idle_watts", modelIdleWatts)
+        .put("model_max_watts", modelMaxWatts)
+        .put("model_basis", modelBasis);
   }
 }

@@ -4,14 +4,19 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.Locale;
 
-/** Number formatting shared by the terminal table and the HTML report so both print the same figures. */
+/**
+ * Number formatting shared by the terminal table and the HTML report so both print the same
+ * figures.
+ */
 final class Format {
   static final String NONE = "–";
 
-  private Format() {
-  }
+  private Format() {}
 
-  /** Three significant digits: J/frame spans orders of magnitude across presets, fixed decimals would hide it. */
+  /**
+   * Three significant digits: J/frame spans orders of magnitude across presets, fixed decimals
+   * would hide it.
+   */
   static String significant(Double value) {
     if (value == null) {
       return NONE;
@@ -28,7 +33,9 @@ final class Format {
       return NONE;
     }
     BigDecimal rounded = BigDecimal.valueOf(value).round(new MathContext(4)).stripTrailingZeros();
-    return rounded.scale() <= 0 ? String.format(Locale.ROOT, "%.1f", rounded.doubleValue()) : rounded.toPlainString();
+    return rounded.scale() <= 0
+        ? String.format(Locale.ROOT, "%.1f", rounded.doubleValue())
+        : rounded.toPlainString();
   }
 
   static String fixed(Double value, int decimals) {

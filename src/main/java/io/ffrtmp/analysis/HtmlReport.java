@@ -6,31 +6,41 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A single self-contained HTML page: inline CSS and inline SVG only, so it can be mailed or archived and still
- * render offline. Every string taken from campaign or job data goes through {@link #escape}.
+ * A single self-contained HTML page: inline CSS and inline SVG only, so it can be mailed or
+ * archived and still render offline. Every string taken from campaign or job data goes through
+ * {@link #escape}.
  */
 public final class HtmlReport {
-  private static final String STYLE = String.join("\n",
-    "body{font-family:system-ui,sans-serif;margin:2rem;color:#1d2530;max-width:1200px}",
-    "h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ccd}",
-    "dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}dt{font-weight:600}dd{margin:0}",
-    "table{border-collapse:collapse;font-size:.9rem}th,td{padding:.25rem .5rem;border-bottom:1px solid #dde}",
-    "th{text-align:left;background:#f0f2f6}td.num{text-align:right;font-variant-numeric:tabular-nums}",
-    "tr.front td{background:#fdf0e1}tr.failed td{color:#9a2b2b}",
-    ".estimated{color:#8a4b00;font-weight:600}.legend{font-size:.85rem;color:#445}",
-    "svg{max-width:100%;height:auto;display:block;margin:1rem 0}code{font-size:.9em}");
+  private static final String STYLE =
+      String.join(
+          "\n",
+          "body{font-family:system-ui,sans-serif;margin:2rem;color:#1d2530;max-width:1200px}",
+          "h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ccd}",
+          "dl{display:grid;grid-template-columns:max-content auto;gap:.2rem"
+              + " 1rem}dt{font-weight:600}dd{margin:0}",
+          "table{border-collapse:collapse;font-size:.9rem}th,td{padding:.25rem"
+              + " .5rem;border-bottom:1px solid #dde}",
+          "th{text-align:left;background:#f0f2f6}td.num{text-align:right;font-variant-numeric:tabular-nums}",
+          "tr.front td{background:#fdf0e1}tr.failed td{color:#9a2b2b}",
+          ".estimated{color:#8a4b00;font-weight:600}.legend{font-size:.85rem;color:#445}",
+          "svg{max-width:100%;height:auto;display:block;margin:1rem 0}code{font-size:.9em}");
 
-  private HtmlReport() {
-  }
+  private HtmlReport() {}
 
   public static String render(JsonObject campaign, CampaignAnalysis analysis) {
     JsonObject meta = campaign == null ? new JsonObject() : campaign;
     String name = meta.getString("name", "unnamed campaign");
     StringBuilder html = new StringBuilder(16_384);
     html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-      .append("<title>ffrtmp energy report: ").append(escape(name)).append("</title>\n")
-      .append("<style>\n").append(STYLE).append("\n</style>\n</head>\n<body>\n")
-      .append("<h1>Energy report: ").append(escape(name)).append("</h1>\n");
+        .append("<title>ffrtmp energy report: ")
+        .append(escape(name))
+        .append("</title>\n")
+        .append("<style>\n")
+        .append(STYLE)
+        .append("\n</style>\n</head>\n<body>\n")
+        .append("<h1>Energy report: ")
+        .append(escape(name))
+        .append("</h1>\n");
     if (meta.getString("description") != null) {
       html.append("<p>").append(escape(meta.getString("description"))).append("</p>\n");
     }
@@ -43,7 +53,8 @@ public final class HtmlReport {
     return html.toString();
   }
 
-  private static void campaignFacts(StringBuilder html, JsonObject meta, CampaignAnalysis analysis) {
+  private static void campaignFacts(
+      StringBuilder html, JsonObject meta, CampaignAnalysis analysis) {
     html.append("<dl>\n");
     fact(html, "campaign", meta.getString("campaign_id"));
     fact(html, "started", meta.getString("started_at"));
@@ -55,16 +66,26 @@ public final class HtmlReport {
       Double cpus = Json.number(node, "logical_cpus");
       fact(html, "logical CPUs", cpus == null ? null : String.format(Locale.ROOT, "%.0f", cpus));
       Double memoryMb = Json.number(node, "memory_mb");
-      fact(html, "memory", memoryMb == null ? null : String.format(Locale.ROOT, "%.0f MB", memoryMb));
+      fact(
+          html,
+          "memory",
+          memoryMb == null ? null : String.format(Locale.ROOT, "%.0f MB", memoryMb));
     }
-    fact(html, "FFmpeg", analysis.ffmpegVersions().isEmpty() ? null : String.join("; ", analysis.ffmpegVersions()));
+    fact(
+        html,
+        "FFmpeg",
+        analysis.ffmpegVersions().isEmpty() ? null : String.join("; ", analysis.ffmpegVersions()));
     fact(html, "idle baseline", RankingTable.idleBaseline(analysis.idleBaseline()));
     html.append("</dl>\n");
   }
 
   private static void fact(StringBuilder html, String term, String value) {
     if (value != null) {
-      html.append("<dt>").append(escape(term)).append("</dt><dd>").append(escape(value)).append("</dd>\n");
+      html.append("<dt>")
+          .append(escape(term))
+          .append("</dt><dd>")
+          .append(escape(value))
+          .append("</dd>\n");
     }
   }
 
@@ -76,11 +97,18 @@ public final class HtmlReport {
     }
     for (EnergyProvenance energy : provenances) {
       String css = energy.isMeasured() ? "" : " class=\"estimated\"";
-      html.append("<li").append(css).append('>').append(escape(capitalise(energy.sentence()))).append("</li>\n");
+      html.append("<li")
+          .append(css)
+          .append('>')
+          .append(escape(capitalise(energy.sentence())))
+          .append("</li>\n");
     }
     html.append("</ul>\n");
-    if (analysis.groups().contains(RankGroup.MEASURED) && analysis.groups().contains(RankGroup.ESTIMATED)) {
-      html.append("<p>Measured and estimated configurations are ranked in separate tables and never compared.</p>\n");
+    if (analysis.groups().contains(RankGroup.MEASURED)
+        && analysis.groups().contains(RankGroup.ESTIMATED)) {
+      html.append(
+          "<p>Measured and estimated configurations are ranked in separate tables and never"
+              + " compared.</p>\n");
     }
   }
 
@@ -114,12 +142,17 @@ public final class HtmlReport {
     headers.forEach(header -> html.append("<th>").append(escape(header)).append("</th>"));
     html.append("</tr></thead>\n<tbody>\n");
     for (ConfigurationSummary row : rows) {
-      String css = row.group() == RankGroup.FAILED ? " class=\"failed\"" : row.paretoFront() ? " class=\"front\"" : "";
+      String css =
+          row.group() == RankGroup.FAILED
+              ? " class=\"failed\""
+              : row.paretoFront() ? " class=\"front\"" : "";
       html.append("<tr").append(css).append('>');
       List<String> cells = RankingTable.cells(row);
       for (int i = 0; i < cells.size(); i++) {
         boolean numeric = i == 0 || (i >= 2 && i <= 8);
-        html.append(numeric ? "<td class=\"num\">" : "<td>").append(escape(cells.get(i))).append("</td>");
+        html.append(numeric ? "<td class=\"num\">" : "<td>")
+            .append(escape(cells.get(i)))
+            .append("</td>");
       }
       html.append("</tr>\n");
     }
@@ -127,23 +160,32 @@ public final class HtmlReport {
   }
 
   private static void failures(StringBuilder html, CampaignAnalysis analysis) {
-    List<ConfigurationSummary> withFailures = analysis.configurations().stream().filter(s -> s.failed() > 0).toList();
+    List<ConfigurationSummary> withFailures =
+        analysis.configurations().stream().filter(s -> s.failed() > 0).toList();
     if (withFailures.isEmpty()) {
       return;
     }
     html.append("<h2>Failed runs</h2>\n<ul>\n");
     for (ConfigurationSummary summary : withFailures) {
       int total = summary.failed() + summary.succeeded();
-      html.append("<li><code>").append(escape(summary.configKey())).append("</code>: ")
-        .append(escape(summary.failed() + " of " + total + " runs failed; first error: "
-          + (summary.firstError() == null ? "none recorded" : summary.firstError())))
-        .append("</li>\n");
+      html.append("<li><code>")
+          .append(escape(summary.configKey()))
+          .append("</code>: ")
+          .append(
+              escape(
+                  summary.failed()
+                      + " of "
+                      + total
+                      + " runs failed; first error: "
+                      + (summary.firstError() == null ? "none recorded" : summary.firstError())))
+          .append("</li>\n");
     }
     html.append("</ul>\n");
   }
 
   private static void plots(StringBuilder html, CampaignAnalysis analysis) {
-    List<RankGroup> plotted = rankedGroups(analysis).stream().filter(g -> g != RankGroup.NO_ENERGY).toList();
+    List<RankGroup> plotted =
+        rankedGroups(analysis).stream().filter(g -> g != RankGroup.NO_ENERGY).toList();
     if (plotted.isEmpty()) {
       return;
     }
@@ -151,13 +193,23 @@ public final class HtmlReport {
     for (RankGroup group : plotted) {
       String slug = group.name().toLowerCase(Locale.ROOT);
       List<ConfigurationSummary> rows = analysis.inGroup(group);
-      html.append(EnergyCharts.joulesPerFrameBars(rows,
-        "Energy per frame, " + group.label() + " (error bars: 95 % CI; orange: Pareto front)", "bars-" + slug))
-        .append('\n');
-      if (group.hasFront()) {
-        html.append(EnergyCharts.qualityScatter(rows, analysis.front(group), analysis.metric(),
-          analysis.metric().label() + " against energy per frame, " + group.label(), "scatter-" + slug))
+      html.append(
+              EnergyCharts.joulesPerFrameBars(
+                  rows,
+                  "Energy per frame, "
+                      + group.label()
+                      + " (error bars: 95 % CI; orange: Pareto front)",
+                  "bars-" + slug))
           .append('\n');
+      if (group.hasFront()) {
+        html.append(
+                EnergyCharts.qualityScatter(
+                    rows,
+                    analysis.front(group),
+                    analysis.metric(),
+                    analysis.metric().label() + " against energy per frame, " + group.label(),
+                    "scatter-" + slug))
+            .append('\n');
       }
     }
   }

@@ -5,8 +5,7 @@ import io.vertx.core.json.JsonObject;
 
 /** Null-tolerant reads from job results, where any field may be missing on a failed job. */
 final class Json {
-  private Json() {
-  }
+  private Json() {}
 
   /** Follows a path of object keys; null if any step is missing or not an object. */
   static Object at(JsonObject root, String... path) {

@@ -8,8 +8,8 @@ import org.apache.commons.math3.stat.descriptive.SummaryStatistics;
 /**
  * Mean of repeated measurements with a two-sided 95 % Student-t confidence interval.
  *
- * <p>{@code ci95HalfWidth} is null when n &lt; 2: one run says nothing about spread, and printing a zero-width
- * interval would claim a precision the data does not have.
+ * <p>{@code ci95HalfWidth} is null when n &lt; 2: one run says nothing about spread, and printing a
+ * zero-width interval would claim a precision the data does not have.
  */
 public record MeanWithInterval(double mean, int n, Double ci95HalfWidth) {
 
@@ -45,10 +45,10 @@ public record MeanWithInterval(double mean, int n, Double ci95HalfWidth) {
 
   public JsonObject toJson() {
     return new JsonObject()
-      .put("mean", mean)
-      .put("n", n)
-      .put("ci95_half_width", ci95HalfWidth)
-      .put("ci95_low", lower())
-      .put("ci95_high", upper());
+        .put("mean", mean)
+        .put("n", n)
+        .put("ci95_half_width", ci95HalfWidth)
+        .put("ci95_low", lower())
+        .put("ci95_high", upper());
   }
 }

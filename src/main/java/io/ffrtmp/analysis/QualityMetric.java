@@ -18,7 +18,9 @@ public enum QualityMetric {
     this.unit = unit;
   }
 
-  /** Key under {@code quality} in a job result and the value of a campaign's {@code quality_metric}. */
+  /**
+   * Key under {@code quality} in a job result and the value of a campaign's {@code quality_metric}.
+   */
   public String jsonKey() {
     return jsonKey;
   }
@@ -32,7 +34,10 @@ public enum QualityMetric {
     return unit == null ? label : label + " (" + unit + ")";
   }
 
-  /** Reads {@code quality_metric} from campaign metadata; PSNR when absent because every run computes it. */
+  /**
+   * Reads {@code quality_metric} from campaign metadata; PSNR when absent because every run
+   * computes it.
+   */
   public static QualityMetric fromCampaign(JsonObject campaign) {
     String value = campaign == null ? null : campaign.getString("quality_metric");
     if (value == null || value.isBlank()) {

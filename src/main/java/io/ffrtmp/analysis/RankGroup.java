@@ -1,8 +1,8 @@
 package io.ffrtmp.analysis;
 
 /**
- * Configurations are ranked and Pareto-filtered only against others in the same group: a measured joule and a
- * modelled joule are different quantities. Declaration order is report order.
+ * Configurations are ranked and Pareto-filtered only against others in the same group: a measured
+ * joule and a modelled joule are different quantities. Declaration order is report order.
  */
 public enum RankGroup {
   MEASURED("measured", true),

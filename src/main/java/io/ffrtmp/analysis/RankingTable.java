@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The ranked table for the terminal. The HTML report uses the same {@link #headers} and {@link #cells} so both show
- * identical figures.
+ * The ranked table for the terminal. The HTML report uses the same {@link #headers} and {@link
+ * #cells} so both show identical figures.
  */
 public final class RankingTable {
   /** Marks rows on the Pareto front. */
@@ -19,8 +19,7 @@ public final class RankingTable {
   private static final int CONFIGURATION_MAX_CHARS = 40;
   private static final int JOULES_MAX_CHARS = 48;
 
-  private RankingTable() {
-  }
+  private RankingTable() {}
 
   public static String render(CampaignAnalysis analysis) {
     StringBuilder out = new StringBuilder();
@@ -33,7 +32,8 @@ public final class RankingTable {
     for (int i = 0; i < ranked.size(); i++) {
       RankGroup group = ranked.get(i);
       List<ConfigurationSummary> rows = new ArrayList<>(analysis.inGroup(group));
-      // Failed configurations have no rank in any group; they close the last table so they are seen, not compared.
+      // Failed configurations have no rank in any group; they close the last table so they are
+      // seen, not compared.
       if (i == ranked.size() - 1) {
         rows.addAll(failed);
       }
@@ -54,7 +54,10 @@ public final class RankingTable {
     List<String> headers = headers();
     Column[] columns = new Column[headers.size()];
     for (int i = 0; i < columns.length; i++) {
-      columns[i] = new Column().header(headers.get(i)).dataAlign(numeric(i) ? HorizontalAlign.RIGHT : HorizontalAlign.LEFT);
+      columns[i] =
+          new Column()
+              .header(headers.get(i))
+              .dataAlign(numeric(i) ? HorizontalAlign.RIGHT : HorizontalAlign.LEFT);
     }
     columns[1].maxWidth(CONFIGURATION_MAX_CHARS);
     columns[2].maxWidth(JOULES_MAX_CHARS);
@@ -68,8 +71,18 @@ public final class RankingTable {
 
   /** Column headings, shared with the HTML report. */
   static List<String> headers() {
-    return List.of("#", "configuration", "J/frame (95% CI)", "above-idle J/frame", "avg W", "speed ×", "PSNR dB",
-      "SSIM", "kbps", "energy", "front");
+    return List.of(
+        "#",
+        "configuration",
+        "J/frame (95% CI)",
+        "above-idle J/frame",
+        "avg W",
+        "speed ×",
+        "PSNR dB",
+        "SSIM",
+        "kbps",
+        "energy",
+        "front");
   }
 
   /** One row of text cells, in {@link #headers} order. */
@@ -86,20 +99,23 @@ public final class RankingTable {
       return cells;
     }
     return List.of(
-      row.rank() == null ? Format.NONE : Integer.toString(row.rank()),
-      row.configKey(),
-      joules(row),
-      Format.significant(row.aboveIdleJoulesPerFrameMean()),
-      Format.fixed(row.avgWattsMean(), 1),
-      Format.fixed(row.speedMean(), 2),
-      Format.fixed(row.psnrMeanDb(), 2),
-      Format.fixed(row.ssimMean(), 4),
-      Format.fixed(row.bitrateKbpsMean(), 0),
-      row.energy() == null ? Format.NONE : row.energy().shortLabel(),
-      row.paretoFront() ? FRONT_MARKER : "");
+        row.rank() == null ? Format.NONE : Integer.toString(row.rank()),
+        row.configKey(),
+        joules(row),
+        Format.significant(row.aboveIdleJoulesPerFrameMean()),
+        Format.fixed(row.avgWattsMean(), 1),
+        Format.fixed(row.speedMean(), 2),
+        Format.fixed(row.psnrMeanDb(), 2),
+        Format.fixed(row.ssimMean(), 4),
+        Format.fixed(row.bitrateKbpsMean(), 0),
+        row.energy() == null ? Format.NONE : row.energy().shortLabel(),
+        row.paretoFront() ? FRONT_MARKER : "");
   }
 
-  /** Mean ± half-width with its sample size; failed repetitions are counted so a thin sample is visible. */
+  /**
+   * Mean ± half-width with its sample size; failed repetitions are counted so a thin sample is
+   * visible.
+   */
   private static String joules(ConfigurationSummary row) {
     MeanWithInterval jpf = row.joulesPerFrame();
     if (jpf == null) {
@@ -110,14 +126,25 @@ public final class RankingTable {
     return Format.significant(jpf.mean()) + spread + " (n=" + jpf.n() + failed + ")";
   }
 
-  /** The lines under the table: marker meaning, quality metric, interval method and idle baseline. */
+  /**
+   * The lines under the table: marker meaning, quality metric, interval method and idle baseline.
+   */
   static List<String> legendLines(CampaignAnalysis analysis) {
     String metric = analysis.metric().label();
     List<String> lines = new ArrayList<>();
-    lines.add(FRONT_MARKER + " = on the energy–" + metric + " Pareto front of its provenance group: no other"
-      + " configuration has lower-or-equal J/frame and higher-or-equal " + metric + " (one strictly).");
-    lines.add("J/frame = mean ± 95 % Student-t half-width over n succeeded repetitions (no interval when n = 1).");
-    if (analysis.groups().contains(RankGroup.MEASURED) && analysis.groups().contains(RankGroup.ESTIMATED)) {
+    lines.add(
+        FRONT_MARKER
+            + " = on the energy–"
+            + metric
+            + " Pareto front of its provenance group: no other"
+            + " configuration has lower-or-equal J/frame and higher-or-equal "
+            + metric
+            + " (one strictly).");
+    lines.add(
+        "J/frame = mean ± 95 % Student-t half-width over n succeeded repetitions (no interval when"
+            + " n = 1).");
+    if (analysis.groups().contains(RankGroup.MEASURED)
+        && analysis.groups().contains(RankGroup.ESTIMATED)) {
       lines.add("Measured and estimated energy are ranked separately and never compared.");
     }
     lines.add("Idle baseline: " + idleBaseline(analysis.idleBaseline()) + ".");
@@ -143,7 +170,8 @@ public final class RankingTable {
     Double samples = Json.number(baseline, "samples");
     Double durationMs = Json.number(baseline, "duration_ms");
     if (samples != null) {
-      String over = durationMs == null ? "" : String.format(Locale.ROOT, " over %.1f s", durationMs / 1000);
+      String over =
+          durationMs == null ? "" : String.format(Locale.ROOT, " over %.1f s", durationMs / 1000);
       details.add(String.format(Locale.ROOT, "%.0f samples", samples) + over);
     }
     return text.append(", ").append(String.join(", ", details)).toString();

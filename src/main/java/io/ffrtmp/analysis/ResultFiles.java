@@ -31,63 +31,63 @@ public final class ResultFiles {
   }
 
   /** One CSV column: its header and how to read it from a job result. */
-  private record CsvColumn(String header, Function<JsonObject, Object> value) {
-  }
+  private record CsvColumn(String header, Function<JsonObject, Object> value) {}
 
-  private static final List<CsvColumn> CSV_COLUMNS = List.of(
-    column("job_id", "job_id"),
-    column("campaign_id", "campaign_id"),
-    column("config_key", "config_key"),
-    column("encoder", "config", "encoder"),
-    column("codec", "config", "codec"),
-    column("preset", "config", "preset"),
-    column("rate_control", "config", "rate_control"),
-    column("crf", "config", "crf"),
-    column("target_bitrate_kbps", "config", "bitrate_kbps"),
-    column("resolution", "config", "resolution"),
-    column("target_fps", "config", "fps"),
-    column("repetition", "repetition"),
-    column("state", "state"),
-    column("error", "error"),
-    column("frames", "frames"),
-    column("duration_s", "duration_s"),
-    column("wall_s", "wall_s"),
-    column("speed", "speed"),
-    column("fps", "fps"),
-    column("bytes", "bytes"),
-    column("bitrate_kbps", "bitrate_kbps"),
-    column("cpu_seconds", "cpu_seconds"),
-    column("energy_provenance", "energy", "provenance"),
-    column("energy_source", "energy", "source"),
-    new CsvColumn("energy_zones", ResultFiles::zones),
-    column("energy_model", "energy", "model", "name"),
-    column("energy_model_idle_watts", "energy", "model", "idle_watts"),
-    column("energy_model_max_watts", "energy", "model", "max_watts"),
-    column("total_joules", "energy", "total_joules"),
-    column("above_idle_joules", "energy", "above_idle_joules"),
-    column("idle_watts", "energy", "idle_watts"),
-    column("avg_watts", "energy", "avg_watts"),
-    column("peak_watts", "energy", "peak_watts"),
-    column("joules_per_frame", "energy", "joules_per_frame"),
-    column("above_idle_joules_per_frame", "energy", "above_idle_joules_per_frame"),
-    column("attribution", "energy", "attribution", "method"),
-    column("attribution_share", "energy", "attribution", "share"),
-    column("psnr_mean_db", "quality", "psnr", "mean"),
-    column("psnr_min_db", "quality", "psnr", "min"),
-    column("psnr_p5_db", "quality", "psnr", "p5"),
-    column("ssim_mean", "quality", "ssim", "mean"),
-    column("ssim_min", "quality", "ssim", "min"),
-    column("ssim_p5", "quality", "ssim", "p5"),
-    column("vmaf_mean", "quality", "vmaf", "mean"),
-    column("vmaf_p5", "quality", "vmaf", "p5"),
-    column("vmaf_model", "quality", "vmaf", "model"),
-    column("encoder_requested", "encoder_choice", "requested"),
-    column("ffmpeg_version", "ffmpeg_version"));
+  private static final List<CsvColumn> CSV_COLUMNS =
+      List.of(
+          column("job_id", "job_id"),
+          column("campaign_id", "campaign_id"),
+          column("config_key", "config_key"),
+          column("encoder", "config", "encoder"),
+          column("codec", "config", "codec"),
+          column("preset", "config", "preset"),
+          column("rate_control", "config", "rate_control"),
+          column("crf", "config", "crf"),
+          column("target_bitrate_kbps", "config", "bitrate_kbps"),
+          column("resolution", "config", "resolution"),
+          column("target_fps", "config", "fps"),
+          column("repetition", "repetition"),
+          column("state", "state"),
+          column("error", "error"),
+          column("frames", "frames"),
+          column("duration_s", "duration_s"),
+          column("wall_s", "wall_s"),
+          column("speed", "speed"),
+          column("fps", "fps"),
+          column("bytes", "bytes"),
+          column("bitrate_kbps", "bitrate_kbps"),
+          column("cpu_seconds", "cpu_seconds"),
+          column("energy_provenance", "energy", "provenance"),
+          column("energy_source", "energy", "source"),
+          new CsvColumn("energy_zones", ResultFiles::zones),
+          column("energy_model", "energy", "model", "name"),
+          column("energy_model_idle_watts", "energy", "model", "idle_watts"),
+          column("energy_model_max_watts", "energy", "model", "max_watts"),
+          column("total_joules", "energy", "total_joules"),
+          column("above_idle_joules", "energy", "above_idle_joules"),
+          column("idle_watts", "energy", "idle_watts"),
+          column("avg_watts", "energy", "avg_watts"),
+          column("peak_watts", "energy", "peak_watts"),
+          column("joules_per_frame", "energy", "joules_per_frame"),
+          column("above_idle_joules_per_frame", "energy", "above_idle_joules_per_frame"),
+          column("attribution", "energy", "attribution", "method"),
+          column("attribution_share", "energy", "attribution", "share"),
+          column("psnr_mean_db", "quality", "psnr", "mean"),
+          column("psnr_min_db", "quality", "psnr", "min"),
+          column("psnr_p5_db", "quality", "psnr", "p5"),
+          column("ssim_mean", "quality", "ssim", "mean"),
+          column("ssim_min", "quality", "ssim", "min"),
+          column("ssim_p5", "quality", "ssim", "p5"),
+          column("vmaf_mean", "quality", "vmaf", "mean"),
+          column("vmaf_p5", "quality", "vmaf", "p5"),
+          column("vmaf_model", "quality", "vmaf", "model"),
+          column("encoder_requested", "encoder_choice", "requested"),
+          column("ffmpeg_version", "ffmpeg_version"));
 
-  private ResultFiles() {
-  }
+  private ResultFiles() {}
 
-  public static Written write(Path dir, JsonObject campaign, List<JsonObject> results, CampaignAnalysis analysis)
+  public static Written write(
+      Path dir, JsonObject campaign, List<JsonObject> results, CampaignAnalysis analysis)
       throws IOException {
     Files.createDirectories(dir);
     Path json = dir.resolve(RESULTS_JSON);
@@ -99,16 +99,17 @@ public final class ResultFiles {
     return new Written(json, csv, html);
   }
 
-  public static JsonObject resultsJson(JsonObject campaign, List<JsonObject> results, CampaignAnalysis analysis) {
+  public static JsonObject resultsJson(
+      JsonObject campaign, List<JsonObject> results, CampaignAnalysis analysis) {
     JsonArray configurations = new JsonArray();
     analysis.configurations().forEach(summary -> configurations.add(summary.toJson()));
     JsonArray jobs = new JsonArray();
     results.forEach(jobs::add);
     return new JsonObject()
-      .put("campaign", campaign == null ? new JsonObject() : campaign)
-      .put("quality_metric", analysis.metric().jsonKey())
-      .put("configurations", configurations)
-      .put("jobs", jobs);
+        .put("campaign", campaign == null ? new JsonObject() : campaign)
+        .put("quality_metric", analysis.metric().jsonKey())
+        .put("configurations", configurations)
+        .put("jobs", jobs);
   }
 
   public static String resultsCsv(List<JsonObject> results) throws IOException {
@@ -141,16 +142,24 @@ public final class ResultFiles {
   }
 
   /**
-   * Temp file in the same directory, then a rename: an interrupted run leaves either the old file or the new one,
-   * never half of one. The temp file is created with CREATE_NEW rather than Files.createTempFile, whose owner-only
-   * permissions would carry over to a report meant to be shared.
+   * Temp file in the same directory, then a rename: an interrupted run leaves either the old file
+   * or the new one, never half of one. The temp file is created with CREATE_NEW rather than
+   * Files.createTempFile, whose owner-only permissions would carry over to a report meant to be
+   * shared.
    */
   static void writeAtomically(Path target, String content) throws IOException {
-    Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    Path temp =
+        target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
     try {
-      Files.writeString(temp, content, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      Files.writeString(
+          temp,
+          content,
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE);
       try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
       }

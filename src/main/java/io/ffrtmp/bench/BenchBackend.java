@@ -19,8 +19,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Where a bench campaign runs: on this machine (a standalone node: master and worker in this JVM, the store at hand), or
- * on a cluster this process joins as a client (everything through a master over the event bus).
+ * Where a bench campaign runs: on this machine (a standalone node: master and worker in this JVM,
+ * the store at hand), or on a cluster this process joins as a client (everything through a master
+ * over the event bus).
  */
 interface BenchBackend extends AutoCloseable {
 
@@ -79,7 +80,9 @@ interface BenchBackend extends AutoCloseable {
 
       @Override
       public Future<Void> finished(UUID id, JsonObject baseline) {
-        return node.store().setCampaignBaseline(id, baseline, node.worker().node()).compose(v -> node.store().finishCampaign(id));
+        return node.store()
+            .setCampaignBaseline(id, baseline, node.worker().node())
+            .compose(v -> node.store().finishCampaign(id));
       }
 
       @Override
@@ -89,14 +92,22 @@ interface BenchBackend extends AutoCloseable {
     };
   }
 
-  /** A client in a running cluster: the campaign goes to a master, the jobs to the workers that match. */
+  /**
+   * A client in a running cluster: the campaign goes to a master, the jobs to the workers that
+   * match.
+   */
   static BenchBackend cluster(ClusterOptions options) throws Exception {
     Vertx vertx = await(ClusterSetup.start(options, new VertxOptions()), 120);
     DeliveryOptions call = new DeliveryOptions().setSendTimeout(60_000);
     return new BenchBackend() {
       private Future<JsonObject> campaign(UUID id) {
-        return vertx.eventBus().<JsonObject>request(Addresses.CAMPAIGN_RESULTS, new JsonObject().put("campaign_id", id.toString()),
-          call).map(m -> m.body());
+        return vertx
+            .eventBus()
+            .<JsonObject>request(
+                Addresses.CAMPAIGN_RESULTS,
+                new JsonObject().put("campaign_id", id.toString()),
+                call)
+            .map(m -> m.body());
       }
 
       @Override
@@ -116,11 +127,15 @@ interface BenchBackend extends AutoCloseable {
 
       @Override
       public Future<Map<JobState, Integer>> states(UUID id) {
-        return campaign(id).map(c -> {
-          Map<JobState, Integer> m = new EnumMap<>(JobState.class);
-          c.getJsonObject("states").forEach(e -> m.put(JobState.of(e.getKey()), ((Number) e.getValue()).intValue()));
-          return m;
-        });
+        return campaign(id)
+            .map(
+                c -> {
+                  Map<JobState, Integer> m = new EnumMap<>(JobState.class);
+                  c.getJsonObject("states")
+                      .forEach(
+                          e -> m.put(JobState.of(e.getKey()), ((Number) e.getValue()).intValue()));
+                  return m;
+                });
       }
 
       @Override
@@ -130,7 +145,8 @@ interface BenchBackend extends AutoCloseable {
 
       @Override
       public Future<List<JsonObject>> results(UUID id) {
-        return campaign(id).map(c -> c.getJsonArray("results").stream().map(JsonObject.class::cast).toList());
+        return campaign(id)
+            .map(c -> c.getJsonArray("results").stream().map(JsonObject.class::cast).toList());
       }
 
       @Override

@@ -1,17 +1,17 @@
 package io.ffrtmp.bench;
 
-import io.ffrtmp.master.store.Database;
-import io.ffrtmp.power.PowerModelFile;
-import io.vertx.core.json.JsonObject;
 import io.ffrtmp.cli.CommandLogging;
-import io.ffrtmp.cli.options.PowerSourceOptions;
 import io.ffrtmp.cli.options.ClusterFlags;
+import io.ffrtmp.cli.options.PowerSourceOptions;
 import io.ffrtmp.job.Campaign;
+import io.ffrtmp.job.MediaRoots;
 import io.ffrtmp.job.SpecException;
+import io.ffrtmp.master.store.Database;
 import io.ffrtmp.node.NodeConfig;
 import io.ffrtmp.power.PowerConfig;
+import io.ffrtmp.power.PowerModelFile;
 import io.ffrtmp.worker.engine.FfmpegInfo;
-import io.ffrtmp.job.MediaRoots;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -29,15 +29,26 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code ffrtmp bench [CAMPAIGN]}: runs a campaign on this machine and ranks its configurations by energy per frame. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-  description = {"Run a campaign of encoder settings on this machine, measure energy and quality, rank by J/frame,",
-    "and write results.json, results.csv and report.html."},
-  exitCodeListHeading = "%nExit codes:%n",
-  exitCodeList = {"0:campaign finished (failed configurations are listed in the report)",
-    "1:the run could not be carried out (database, interrupted)", "2:bad input (campaign file, option)",
-    "3:a dependency is missing (FFmpeg, PostgreSQL binaries); the message says how to install it",
-    "130:interrupted with Ctrl-C; finished results were written"})
+/**
+ * {@code ffrtmp bench [CAMPAIGN]}: runs a campaign on this machine and ranks its configurations by
+ * energy per frame.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run a campaign of encoder settings on this machine, measure energy and quality, rank by"
+          + " J/frame,",
+      "and write results.json, results.csv and report.html."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:campaign finished (failed configurations are listed in the report)",
+      "1:the run could not be carried out (database, interrupted)",
+      "2:bad input (campaign file, option)",
+      "3:a dependency is missing (FFmpeg, PostgreSQL binaries); the message says how to install it",
+      "130:interrupted with Ctrl-C; finished results were written"
+    })
 public final class BenchCommand implements Callable<Integer> {
 
   public static final int EXIT_BAD_INPUT = 2;
@@ -45,64 +56,116 @@ public final class BenchCommand implements Callable<Integer> {
   public static final int EXIT_INTERRUPTED = 130;
   static final String DEFAULT_CAMPAIGN = "conf/campaigns/quick.json";
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "CAMPAIGN",
-    description = "Campaign file (default: ${DEFAULT-VALUE}; the campaigns shipped in conf/campaigns are also found by name).",
-    defaultValue = DEFAULT_CAMPAIGN)
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "CAMPAIGN",
+      description =
+          "Campaign file (default: ${DEFAULT-VALUE}; the campaigns shipped in conf/campaigns are"
+              + " also found by name).",
+      defaultValue = DEFAULT_CAMPAIGN)
   String campaignFile;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: results/<campaign>-<time>).")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Output directory (default: results/<campaign>-<time>).")
   Path out;
 
-  @Option(names = "--repeat", paramLabel = "N", description = "Runs per configuration, overriding the campaign's \"repeat\" (1-100).")
+  @Option(
+      names = "--repeat",
+      paramLabel = "N",
+      description = "Runs per configuration, overriding the campaign's \"repeat\" (1-100).")
   Integer repeat;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the node keeps its database, id and work files "
-    + "(default: $FFRTMP_DATA_DIR, /var/lib/ffrtmp for root, else ~/.local/share/ffrtmp).")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description =
+          "Where the node keeps its database, id and work files (default: $FFRTMP_DATA_DIR,"
+              + " /var/lib/ffrtmp for root, else ~/.local/share/ffrtmp).")
   Path dataDir;
 
-  @Option(names = "--db", paramLabel = "URI", description = "External PostgreSQL (postgresql://user:pass@host:port/db) instead of the embedded one. "
-    + "Also $FFRTMP_DB.")
+  @Option(
+      names = "--db",
+      paramLabel = "URI",
+      description =
+          "External PostgreSQL (postgresql://user:pass@host:port/db) instead of the embedded one. "
+              + "Also $FFRTMP_DB.")
   String db;
 
-  @Option(names = "--ffmpeg", paramLabel = "PATH", description = "FFmpeg binary (default: ${DEFAULT-VALUE}).", defaultValue = "ffmpeg")
+  @Option(
+      names = "--ffmpeg",
+      paramLabel = "PATH",
+      description = "FFmpeg binary (default: ${DEFAULT-VALUE}).",
+      defaultValue = "ffmpeg")
   String ffmpeg;
 
-  @Mixin
-  PowerSourceOptions sources;
+  @Mixin PowerSourceOptions sources;
 
-  @Option(names = "--poll-ms", paramLabel = "MS", description = "Energy counter poll interval (default: ${DEFAULT-VALUE}).", defaultValue = "1000")
+  @Option(
+      names = "--poll-ms",
+      paramLabel = "MS",
+      description = "Energy counter poll interval (default: ${DEFAULT-VALUE}).",
+      defaultValue = "1000")
   long pollMs;
 
-  @Option(names = "--idle-watts", paramLabel = "W", description = "Estimation model: node power at idle (used only where no sensor can be read).")
+  @Option(
+      names = "--idle-watts",
+      paramLabel = "W",
+      description = "Estimation model: node power at idle (used only where no sensor can be read).")
   Double idleWatts;
 
-  @Option(names = "--max-watts", paramLabel = "W", description = "Estimation model: node power with every CPU busy.")
+  @Option(
+      names = "--max-watts",
+      paramLabel = "W",
+      description = "Estimation model: node power with every CPU busy.")
   Double maxWatts;
 
-  @Option(names = "--model-file", paramLabel = "FILE", description = "Power model written by 'ffrtmp calibrate' on a node of the "
-    + "same hardware, used where no RAPL counter is readable (instead of --idle-watts/--max-watts).")
+  @Option(
+      names = "--model-file",
+      paramLabel = "FILE",
+      description =
+          "Power model written by 'ffrtmp calibrate' on a node of the same hardware, used where no"
+              + " RAPL counter is readable (instead of --idle-watts/--max-watts).")
   Path modelFile;
 
-  @Option(names = "--idle-baseline", paramLabel = "S", description = "Seconds of idle baseline before the first job, overriding the campaign (0 skips).")
+  @Option(
+      names = "--idle-baseline",
+      paramLabel = "S",
+      description =
+          "Seconds of idle baseline before the first job, overriding the campaign (0 skips).")
   Double idleBaselineS;
 
-  @Option(names = "--media-root", paramLabel = "DIR", description = "A directory file inputs may come from (repeatable); "
-    + "a spec's input.path is relative to one of them and may not leave it.")
+  @Option(
+      names = "--media-root",
+      paramLabel = "DIR",
+      description =
+          "A directory file inputs may come from (repeatable); "
+              + "a spec's input.path is relative to one of them and may not leave it.")
   List<Path> mediaRoots = new ArrayList<>();
 
-  @Option(names = "--slots", paramLabel = "N", description = "Jobs the worker may run at once (default: ${DEFAULT-VALUE}). "
-    + "Only jobs with \"measure\": {\"exclusive\": false} share the node; their energy is attributed by CPU time.",
-    defaultValue = "1")
+  @Option(
+      names = "--slots",
+      paramLabel = "N",
+      description =
+          "Jobs the worker may run at once (default: ${DEFAULT-VALUE}). Only jobs with \"measure\":"
+              + " {\"exclusive\": false} share the node; their energy is attributed by CPU time.",
+      defaultValue = "1")
   int slots;
 
-  @Mixin
-  ClusterFlags cluster;
+  @Mixin ClusterFlags cluster;
 
-  @Option(names = "--every-node", description = "With --join: run every configuration on every node that is up, to compare "
-    + "hardware (ranked per node).")
+  @Option(
+      names = "--every-node",
+      description =
+          "With --join: run every configuration on every node that is up, to compare "
+              + "hardware (ranked per node).")
   boolean everyNode;
 
-  @Option(names = "--no-progress", description = "No live progress bar (one line per finished job instead).")
+  @Option(
+      names = "--no-progress",
+      description = "No live progress bar (one line per finished job instead).")
   boolean noProgress;
 
   @Override
@@ -117,7 +180,10 @@ public final class BenchCommand implements Callable<Integer> {
       err.println(campaignFile + ": " + e);
       return EXIT_BAD_INPUT;
     } catch (NoSuchFileException e) {
-      err.println(campaignFile + ": no such campaign file; shipped campaigns: " + String.join(", ", ShippedCampaigns.NAMES));
+      err.println(
+          campaignFile
+              + ": no such campaign file; shipped campaigns: "
+              + String.join(", ", ShippedCampaigns.NAMES));
       return EXIT_BAD_INPUT;
     }
     String options = checkOptions();
@@ -134,11 +200,18 @@ public final class BenchCommand implements Callable<Integer> {
         return EXIT_MISSING_DEPENDENCY;
       }
     }
-    Path outDir = out != null ? out : Path.of("results", safeName(campaign.name()) + "-"
-      + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    Path outDir =
+        out != null
+            ? out
+            : Path.of(
+                "results",
+                safeName(campaign.name())
+                    + "-"
+                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     String dbUri = db != null ? db : System.getenv("FFRTMP_DB");
     for (Campaign.Configuration c : campaign.configurations()) {
-      if (c.spec().input().isFile() && !clustered) { // on a cluster, each worker checks against its own media roots
+      if (c.spec().input().isFile()
+          && !clustered) { // on a cluster, each worker checks against its own media roots
         try {
           MediaRoots.resolve(mediaRoots, c.spec().input().path());
         } catch (MediaRoots.RejectedException e) {
@@ -147,14 +220,39 @@ public final class BenchCommand implements Callable<Integer> {
         }
       }
     }
-    NodeConfig config = new NodeConfig(dataDir != null ? dataDir : NodeConfig.defaultDataDir(), dbUri, ffmpeg, slots,
-      sources.applyTo(new PowerConfig(PowerConfig.DEFAULT_POWERCAP_ROOT, Path.of("/proc"), pollMs, idleWatts, maxWatts))
-        .withModelFile(modelFile), List.copyOf(mediaRoots));
+    NodeConfig config =
+        new NodeConfig(
+            dataDir != null ? dataDir : NodeConfig.defaultDataDir(),
+            dbUri,
+            ffmpeg,
+            slots,
+            sources
+                .applyTo(
+                    new PowerConfig(
+                        PowerConfig.DEFAULT_POWERCAP_ROOT,
+                        Path.of("/proc"),
+                        pollMs,
+                        idleWatts,
+                        maxWatts))
+                .withModelFile(modelFile),
+            List.copyOf(mediaRoots));
     boolean interactive = !noProgress && System.console() != null;
-    return new BenchRun(campaign, config, clustered ? cluster.options() : null, everyNode, outDir, interactive, stdout, err).call();
+    return new BenchRun(
+            campaign,
+            config,
+            clustered ? cluster.options() : null,
+            everyNode,
+            outDir,
+            interactive,
+            stdout,
+            err)
+        .call();
   }
 
-  /** A campaign's name as one harmless path segment: it comes from a file, so it never steers where files go. */
+  /**
+   * A campaign's name as one harmless path segment: it comes from a file, so it never steers where
+   * files go.
+   */
   static String safeName(String name) {
     String s = name.replaceAll("[^A-Za-z0-9._-]", "-").replaceAll("^[.-]+", "");
     return s.isEmpty() ? "campaign" : s.substring(0, Math.min(s.length(), 80));
@@ -170,28 +268,48 @@ public final class BenchCommand implements Callable<Integer> {
         if (in == null) {
           throw new NoSuchFileException(campaignFile);
         }
-        c = Campaign.parse(new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8)),
-          ShippedCampaigns.baseName(campaignFile));
+        c =
+            Campaign.parse(
+                new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8)),
+                ShippedCampaigns.baseName(campaignFile));
       }
     }
     if (repeat != null) {
       if (repeat < 1 || repeat > 100) {
         throw new SpecException("--repeat", repeat + " is out of range; accepted: 1 to 100");
       }
-      c = new Campaign(c.name(), c.description(), c.source(), c.configurations(), repeat, c.idleBaselineS(), c.qualityMetric());
+      c =
+          new Campaign(
+              c.name(),
+              c.description(),
+              c.source(),
+              c.configurations(),
+              repeat,
+              c.idleBaselineS(),
+              c.qualityMetric());
     }
     if (idleBaselineS != null) {
       if (!(idleBaselineS >= 0 && idleBaselineS <= 600)) {
-        throw new SpecException("--idle-baseline", idleBaselineS + " is out of range; accepted: 0 to 600 seconds");
+        throw new SpecException(
+            "--idle-baseline", idleBaselineS + " is out of range; accepted: 0 to 600 seconds");
       }
-      c = new Campaign(c.name(), c.description(), c.source(), c.configurations(), c.repeat(), idleBaselineS, c.qualityMetric());
+      c =
+          new Campaign(
+              c.name(),
+              c.description(),
+              c.source(),
+              c.configurations(),
+              c.repeat(),
+              idleBaselineS,
+              c.qualityMetric());
     }
     return c;
   }
 
   private String checkOptions() {
     if (everyNode && cluster.join.isEmpty()) {
-      return "--every-node: only with --join (a cluster to run on); on this machine there is one node";
+      return "--every-node: only with --join (a cluster to run on); on this machine there is one"
+          + " node";
     }
     String clusterProblem = cluster.check();
     if (clusterProblem != null) {
@@ -210,16 +328,23 @@ public final class BenchCommand implements Callable<Integer> {
       return "--max-watts: " + maxWatts + " is out of range; accepted: more than 0, below 100000";
     }
     if (idleWatts != null && maxWatts != null && maxWatts < idleWatts) {
-      return "--max-watts: " + maxWatts + " is below --idle-watts " + idleWatts + "; accepted: at least the idle power";
+      return "--max-watts: "
+          + maxWatts
+          + " is below --idle-watts "
+          + idleWatts
+          + "; accepted: at least the idle power";
     }
     if (modelFile != null && (idleWatts != null || maxWatts != null)) {
-      return "--model-file: a calibrated model replaces --idle-watts/--max-watts; give one or the other";
+      return "--model-file: a calibrated model replaces --idle-watts/--max-watts; give one or the"
+          + " other";
     }
     if (modelFile != null) {
       try {
         PowerModelFile.read(modelFile);
       } catch (IllegalArgumentException e) {
-        return "--model-file: " + e.getMessage() + "; accepted: a file written by 'ffrtmp calibrate'";
+        return "--model-file: "
+            + e.getMessage()
+            + "; accepted: a file written by 'ffrtmp calibrate'";
       }
     }
     if (db != null) {

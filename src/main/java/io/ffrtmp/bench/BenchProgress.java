@@ -8,8 +8,9 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Shows where a campaign is: job k of n, the current configuration, its fps, speed and watts, and elapsed time. A live
- * bar on a terminal; one line per finished job otherwise (logs, CI), so output stays readable when redirected.
+ * Shows where a campaign is: job k of n, the current configuration, its fps, speed and watts, and
+ * elapsed time. A live bar on a terminal; one line per finished job otherwise (logs, CI), so output
+ * stays readable when redirected.
  */
 final class BenchProgress implements AutoCloseable {
 
@@ -22,14 +23,17 @@ final class BenchProgress implements AutoCloseable {
   BenchProgress(String campaign, int total, boolean interactive, PrintStream out) {
     this.total = total;
     this.out = out;
-    this.bar = interactive ? new ProgressBarBuilder()
-      .setTaskName(campaign)
-      .setInitialMax(total * 100L)
-      .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
-      .setUpdateIntervalMillis(250)
-      .setUnit(" jobs", 100)
-      .continuousUpdate()
-      .build() : null;
+    this.bar =
+        interactive
+            ? new ProgressBarBuilder()
+                .setTaskName(campaign)
+                .setInitialMax(total * 100L)
+                .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
+                .setUpdateIntervalMillis(250)
+                .setUnit(" jobs", 100)
+                .continuousUpdate()
+                .build()
+            : null;
   }
 
   /** A progress sample from the worker. */
@@ -38,10 +42,21 @@ final class BenchProgress implements AutoCloseable {
     Long frame = p.getLong("frame");
     Long frames = p.getLong("frames_total");
     if (bar != null) {
-      int pct = frame == null || frames == null || frames == 0 ? 0 : (int) Math.min(99, 100 * frame / frames);
+      int pct =
+          frame == null || frames == null || frames == 0
+              ? 0
+              : (int) Math.min(99, 100 * frame / frames);
       bar.stepTo(finished * 100L + pct);
-      bar.setExtraMessage(String.format(Locale.ROOT, "job %d/%d %s %s fps %s %s", Math.min(finished + 1, total), total,
-        currentKey, fmt(p.getDouble("fps"), "%.0f"), fmt(p.getDouble("speed"), "%.2fx"), watts(p)));
+      bar.setExtraMessage(
+          String.format(
+              Locale.ROOT,
+              "job %d/%d %s %s fps %s %s",
+              Math.min(finished + 1, total),
+              total,
+              currentKey,
+              fmt(p.getDouble("fps"), "%.0f"),
+              fmt(p.getDouble("speed"), "%.2fx"),
+              watts(p)));
     }
   }
 
@@ -51,8 +66,14 @@ final class BenchProgress implements AutoCloseable {
     if (bar != null) {
       bar.stepTo(finished * 100L);
     } else {
-      out.printf(Locale.ROOT, "[%d/%d] %s: %s%s%n", finished, total, configKey, state,
-        reason == null || "finished".equals(reason) ? "" : " (" + reason + ")");
+      out.printf(
+          Locale.ROOT,
+          "[%d/%d] %s: %s%s%n",
+          finished,
+          total,
+          configKey,
+          state,
+          reason == null || "finished".equals(reason) ? "" : " (" + reason + ")");
     }
   }
 

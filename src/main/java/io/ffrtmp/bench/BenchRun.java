@@ -1,9 +1,5 @@
 package io.ffrtmp.bench;
 
-import io.vertx.core.eventbus.ReplyFailure;
-import java.util.ArrayList;
-import java.util.Locale;
-import java.util.Optional;
 import static io.ffrtmp.node.Blocking.await;
 
 import io.ffrtmp.analysis.CampaignAnalysis;
@@ -19,12 +15,16 @@ import io.ffrtmp.worker.engine.FfmpegInfo;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -33,15 +33,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One bench run: start the standalone node, measure the idle baseline, submit the campaign through the master, follow
- * it to the end, then rank and write the files. Ctrl-C cancels what has not finished and still writes what has.
+ * One bench run: start the standalone node, measure the idle baseline, submit the campaign through
+ * the master, follow it to the end, then rank and write the files. Ctrl-C cancels what has not
+ * finished and still writes what has.
  */
 final class BenchRun implements Callable<Integer> {
 
   private final Campaign campaign;
   private final NodeConfig config;
+
   /** Null: run here; else join this cluster and run there. */
   private final ClusterOptions cluster;
+
   private final boolean everyNode;
   private final Path outDir;
   private final boolean interactive;
@@ -54,12 +57,25 @@ final class BenchRun implements Callable<Integer> {
   private final List<String> warnings = new ArrayList<>();
   private volatile BenchBackend node;
 
-  BenchRun(Campaign campaign, NodeConfig config, Path outDir, boolean interactive, PrintStream out, PrintStream err) {
+  BenchRun(
+      Campaign campaign,
+      NodeConfig config,
+      Path outDir,
+      boolean interactive,
+      PrintStream out,
+      PrintStream err) {
     this(campaign, config, null, false, outDir, interactive, out, err);
   }
 
-  BenchRun(Campaign campaign, NodeConfig config, ClusterOptions cluster, boolean everyNode, Path outDir, boolean interactive,
-           PrintStream out, PrintStream err) {
+  BenchRun(
+      Campaign campaign,
+      NodeConfig config,
+      ClusterOptions cluster,
+      boolean everyNode,
+      Path outDir,
+      boolean interactive,
+      PrintStream out,
+      PrintStream err) {
     this.campaign = campaign;
     this.config = config;
     this.cluster = cluster;
@@ -81,7 +97,9 @@ final class BenchRun implements Callable<Integer> {
       return BenchCommand.EXIT_MISSING_DEPENDENCY;
     } catch (IllegalStateException e) {
       err.println(e.getMessage());
-      return e.getMessage() != null && e.getMessage().contains("install") ? BenchCommand.EXIT_MISSING_DEPENDENCY : 1;
+      return e.getMessage() != null && e.getMessage().contains("install")
+          ? BenchCommand.EXIT_MISSING_DEPENDENCY
+          : 1;
     } catch (Exception e) {
       err.println("bench failed: " + describe(e));
       return 1;
@@ -101,13 +119,23 @@ final class BenchRun implements Callable<Integer> {
 
   private int run() throws Exception {
     if (cluster == null) {
-      err.printf("ffrtmp bench: campaign '%s', %d configurations x %d = %d jobs; data in %s%n", campaign.name(),
-        campaign.configurations().size(), campaign.repeat(), campaign.jobCount(), config.dataDir());
+      err.printf(
+          "ffrtmp bench: campaign '%s', %d configurations x %d = %d jobs; data in %s%n",
+          campaign.name(),
+          campaign.configurations().size(),
+          campaign.repeat(),
+          campaign.jobCount(),
+          config.dataDir());
       node = BenchBackend.local(config);
     } else {
-      err.printf("ffrtmp bench: campaign '%s', %d configurations x %d%s; joining cluster %s via %s%n", campaign.name(),
-        campaign.configurations().size(), campaign.repeat(), everyNode || campaign.everyNode() ? " on every node" : "",
-        cluster.name(), String.join(",", cluster.join()));
+      err.printf(
+          "ffrtmp bench: campaign '%s', %d configurations x %d%s; joining cluster %s via %s%n",
+          campaign.name(),
+          campaign.configurations().size(),
+          campaign.repeat(),
+          everyNode || campaign.everyNode() ? " on every node" : "",
+          cluster.name(),
+          String.join(",", cluster.join()));
       node = BenchBackend.cluster(cluster);
     }
     if (interrupted.get()) {
@@ -117,58 +145,102 @@ final class BenchRun implements Callable<Integer> {
     if (node.localNode() != null) {
       describeEnergySources(node.localNode());
     } else {
-      err.println("energy: measured or estimated on each node as its sources allow (each result says which); "
-        + "no idle baseline in cluster mode");
+      err.println(
+          "energy: measured or estimated on each node as its sources allow (each result says"
+              + " which); no idle baseline in cluster mode");
     }
 
     JsonObject baseline = null;
     if (campaign.idleBaselineS() > 0 && node.measuresIdleBaseline()) {
-      err.printf("measuring the idle baseline for %.0f s (keep the machine quiet)...%n", campaign.idleBaselineS());
-      JsonObject reply = await(bus.<JsonObject>request(Addresses.WORKER_IDLE_BASELINE,
-        new JsonObject().put("duration_s", campaign.idleBaselineS()),
-        new DeliveryOptions().setSendTimeout((long) (campaign.idleBaselineS() * 1000) + 30_000)), 660).body();
+      err.printf(
+          "measuring the idle baseline for %.0f s (keep the machine quiet)...%n",
+          campaign.idleBaselineS());
+      JsonObject reply =
+          await(
+                  bus.<JsonObject>request(
+                      Addresses.WORKER_IDLE_BASELINE,
+                      new JsonObject().put("duration_s", campaign.idleBaselineS()),
+                      new DeliveryOptions()
+                          .setSendTimeout((long) (campaign.idleBaselineS() * 1000) + 30_000)),
+                  660)
+              .body();
       baseline = reply.getJsonObject("idle_baseline");
-      noisyBaselineWarning(baseline).ifPresent(w -> {
-        err.println("warning: " + w);
-        warnings.add(w);
-      });
+      noisyBaselineWarning(baseline)
+          .ifPresent(
+              w -> {
+                err.println("warning: " + w);
+                warnings.add(w);
+              });
     }
     if (interrupted.get()) {
       err.println("interrupted before the first job; nothing was run");
       return BenchCommand.EXIT_INTERRUPTED;
     }
 
-    // Made once the master says how many jobs there are (placed on every node, a campaign has more than its file says).
+    // Made once the master says how many jobs there are (placed on every node, a campaign has more
+    // than its file says).
     AtomicReference<BenchProgress> bar = new AtomicReference<>();
-    MessageConsumer<JsonObject> progressConsumer = bus.consumer(Addresses.JOB_PROGRESS, m -> {
-      if (mine(m.body()) && bar.get() != null) {
-        bar.get().progress(m.body());
-      }
-    });
-    MessageConsumer<JsonObject> eventConsumer = bus.consumer(Addresses.JOB_EVENTS, m -> {
-      if (bar.get() != null) {
-        onEvent(m.body(), bar.get());
-      }
-    });
+    MessageConsumer<JsonObject> progressConsumer =
+        bus.consumer(
+            Addresses.JOB_PROGRESS,
+            m -> {
+              if (mine(m.body()) && bar.get() != null) {
+                bar.get().progress(m.body());
+              }
+            });
+    MessageConsumer<JsonObject> eventConsumer =
+        bus.consumer(
+            Addresses.JOB_EVENTS,
+            m -> {
+              if (bar.get() != null) {
+                onEvent(m.body(), bar.get());
+              }
+            });
     await(progressConsumer.completion(), 10);
     await(eventConsumer.completion(), 10);
 
     JsonObject submitted;
     try {
-      submitted = await(bus.<JsonObject>request(Addresses.CAMPAIGN_SUBMIT, new JsonObject()
-        .put("campaign", campaign.source().copy().put("repeat", campaign.repeat()).put("idle_baseline_s", campaign.idleBaselineS()))
-        .put("name", campaign.name()).put("actor", "bench").put("every_node", everyNode)), 60).body();
+      submitted =
+          await(
+                  bus.<JsonObject>request(
+                      Addresses.CAMPAIGN_SUBMIT,
+                      new JsonObject()
+                          .put(
+                              "campaign",
+                              campaign
+                                  .source()
+                                  .copy()
+                                  .put("repeat", campaign.repeat())
+                                  .put("idle_baseline_s", campaign.idleBaselineS()))
+                          .put("name", campaign.name())
+                          .put("actor", "bench")
+                          .put("every_node", everyNode)),
+                  60)
+              .body();
     } catch (ReplyException e) {
-      if (e.failureType() == ReplyFailure.RECIPIENT_FAILURE && e.failureCode() == Addresses.BAD_REQUEST) {
+      if (e.failureType() == ReplyFailure.RECIPIENT_FAILURE
+          && e.failureCode() == Addresses.BAD_REQUEST) {
         err.println("campaign rejected: " + e.getMessage());
         return BenchCommand.EXIT_BAD_INPUT;
       }
-      err.println("no master took the campaign (" + e.getMessage() + ")" + (cluster == null ? ""
-        : "; is a master running in cluster " + cluster.name() + " at " + String.join(",", cluster.join()) + "?"));
+      err.println(
+          "no master took the campaign ("
+              + e.getMessage()
+              + ")"
+              + (cluster == null
+                  ? ""
+                  : "; is a master running in cluster "
+                      + cluster.name()
+                      + " at "
+                      + String.join(",", cluster.join())
+                      + "?"));
       return 1;
     }
     UUID id = UUID.fromString(submitted.getString("campaign_id"));
-    BenchProgress progress = new BenchProgress(campaign.name(), submitted.getInteger("jobs", campaign.jobCount()), interactive, err);
+    BenchProgress progress =
+        new BenchProgress(
+            campaign.name(), submitted.getInteger("jobs", campaign.jobCount()), interactive, err);
     bar.set(progress);
     campaignId.set(id);
     checkDone(id);
@@ -184,36 +256,61 @@ final class BenchRun implements Callable<Integer> {
   }
 
   /**
-   * Idle spread above this share of the mean makes "above idle" figures unreliable; below the absolute floor the
-   * spread is within what a small machine's own background (this JVM, the database) makes anyway.
+   * Idle spread above this share of the mean makes "above idle" figures unreliable; below the
+   * absolute floor the spread is within what a small machine's own background (this JVM, the
+   * database) makes anyway.
    */
   static final double NOISY_BASELINE_RATIO = 0.10;
+
   static final double NOISY_BASELINE_FLOOR_W = 0.5;
 
   static Optional<String> noisyBaselineWarning(JsonObject baseline) {
     Double avg = baseline == null ? null : baseline.getDouble("avg_watts");
     Double sd = baseline == null ? null : baseline.getDouble("stddev_watts");
-    if (avg == null || sd == null || avg <= 0 || sd / avg <= NOISY_BASELINE_RATIO || sd <= NOISY_BASELINE_FLOOR_W) {
+    if (avg == null
+        || sd == null
+        || avg <= 0
+        || sd / avg <= NOISY_BASELINE_RATIO
+        || sd <= NOISY_BASELINE_FLOOR_W) {
       return Optional.empty();
     }
-    return Optional.of(String.format(Locale.ROOT, "the idle baseline is noisy (%.2f W ± %.2f W, %.0f %%): "
-        + "something else is using this machine; above-idle figures are unreliable. Quiet the machine or lengthen "
-        + "idle_baseline_s", avg, sd, 100 * sd / avg));
+    return Optional.of(
+        String.format(
+            Locale.ROOT,
+            "the idle baseline is noisy (%.2f W ± %.2f W, %.0f %%): something else is using this"
+                + " machine; above-idle figures are unreliable. Quiet the machine or lengthen "
+                + "idle_baseline_s",
+            avg,
+            sd,
+            100 * sd / avg));
   }
 
-  /** Says up front how energy will be measured, and how to fix any counter that exists but cannot be read. */
+  /**
+   * Says up front how energy will be measured, and how to fix any counter that exists but cannot be
+   * read.
+   */
   private void describeEnergySources(JsonObject nodeSnapshot) {
     JsonArray sources = nodeSnapshot.getJsonArray("power_sources", new JsonArray());
     List<JsonObject> all = sources.stream().map(JsonObject.class::cast).toList();
-    List<String> used = all.stream().filter(s -> Boolean.TRUE.equals(s.getBoolean("usable")))
-      .map(s -> s.getString("name")).toList();
-    boolean measured = all.stream().anyMatch(s -> Boolean.TRUE.equals(s.getBoolean("usable"))
-      && !s.getString("name", "").startsWith("cpu-utilisation-model"));
-    err.printf("energy: %s (%s)%n", measured ? "measured" : "ESTIMATED, not measured", String.join(", ", used));
+    List<String> used =
+        all.stream()
+            .filter(s -> Boolean.TRUE.equals(s.getBoolean("usable")))
+            .map(s -> s.getString("name"))
+            .toList();
+    boolean measured =
+        all.stream()
+            .anyMatch(
+                s ->
+                    Boolean.TRUE.equals(s.getBoolean("usable"))
+                        && !s.getString("name", "").startsWith("cpu-utilisation-model"));
+    err.printf(
+        "energy: %s (%s)%n",
+        measured ? "measured" : "ESTIMATED, not measured", String.join(", ", used));
     for (JsonObject s : all) {
       if (!Boolean.TRUE.equals(s.getBoolean("usable")) && s.getString("fix") != null) {
-        err.printf("  %s (%s): %s%n    fix: %s%n", s.getString("name"), s.getString("path"), s.getString("detail"),
-          s.getString("fix"));
+        err.printf(
+            "  %s (%s): %s%n    fix: %s%n",
+            s.getString("name"), s.getString("path"), s.getString("detail"), s.getString("fix"));
       } else if (!Boolean.TRUE.equals(s.getBoolean("usable")) && !measured) {
         err.printf("  %s: %s%n", s.getString("name"), s.getString("detail"));
       }
@@ -240,40 +337,59 @@ final class BenchRun implements Callable<Integer> {
 
   /** The store is the truth: the campaign is done when no job of it is left unfinished. */
   private void checkDone(UUID id) {
-    node.states(id).onSuccess(states -> {
-      int open = states.entrySet().stream().filter(s -> !s.getKey().terminal()).mapToInt(Map.Entry::getValue).sum();
-      if (open == 0) {
-        allDone.countDown();
-      }
-    });
+    node.states(id)
+        .onSuccess(
+            states -> {
+              int open =
+                  states.entrySet().stream()
+                      .filter(s -> !s.getKey().terminal())
+                      .mapToInt(Map.Entry::getValue)
+                      .sum();
+              if (open == 0) {
+                allDone.countDown();
+              }
+            });
   }
 
   private int report(UUID id) throws Exception {
     JsonObject meta = await(node.meta(id), 30);
     List<JsonObject> results = await(node.results(id), 60);
-    meta.put("description", campaign.description()).put("interrupted", interrupted.get())
-      .put("warnings", new JsonArray(warnings));
+    meta.put("description", campaign.description())
+        .put("interrupted", interrupted.get())
+        .put("warnings", new JsonArray(warnings));
     QualityMetric metric = QualityMetric.valueOf(campaign.qualityMetric().name());
     CampaignAnalysis analysis = CampaignAnalysis.analyse(meta, results, metric);
     out.println();
     out.println(RankingTable.render(analysis));
     ResultFiles.write(outDir, meta, results, analysis);
-    long shortJobs = results.stream().filter(r -> r.getJsonObject("energy") != null
-      && r.getJsonObject("energy").getJsonArray("warnings") != null).count();
+    long shortJobs =
+        results.stream()
+            .filter(
+                r ->
+                    r.getJsonObject("energy") != null
+                        && r.getJsonObject("energy").getJsonArray("warnings") != null)
+            .count();
     if (shortJobs > 0) {
-      out.printf("warning: %d job(s) had an energy window too short for 2 %% precision (see \"warnings\" in results.json); "
-        + "use longer clips%n", shortJobs);
+      out.printf(
+          "warning: %d job(s) had an energy window too short for 2 %% precision (see \"warnings\""
+              + " in results.json); use longer clips%n",
+          shortJobs);
     }
     warnings.forEach(w -> out.println("warning: " + w));
-    long done = results.stream().filter(r -> JobState.SUCCEEDED.id().equals(r.getString("state"))).count();
+    long done =
+        results.stream().filter(r -> JobState.SUCCEEDED.id().equals(r.getString("state"))).count();
     if (interrupted.get()) {
-      out.printf("interrupted: %d of %d jobs finished; their results are in%n", done, results.size());
+      out.printf(
+          "interrupted: %d of %d jobs finished; their results are in%n", done, results.size());
     }
     out.println(outDir.toAbsolutePath().normalize());
     return interrupted.get() ? BenchCommand.EXIT_INTERRUPTED : 0;
   }
 
-  /** Ctrl-C: cancel the campaign (the worker stops FFmpeg), let {@link #run} write the report, then let the JVM go. */
+  /**
+   * Ctrl-C: cancel the campaign (the worker stops FFmpeg), let {@link #run} write the report, then
+   * let the JVM go.
+   */
   private void onInterrupt() {
     interrupted.set(true);
     BenchBackend n = node;
@@ -281,8 +397,14 @@ final class BenchRun implements Callable<Integer> {
     if (n != null && id != null && allDone.getCount() > 0) {
       err.println();
       err.println("interrupted: stopping the running job and saving finished results...");
-      n.vertx().eventBus().request(Addresses.CAMPAIGN_CANCEL, new JsonObject().put("campaign_id", id.toString())
-        .put("reason", "interrupted by the user (Ctrl-C)").put("actor", "bench"));
+      n.vertx()
+          .eventBus()
+          .request(
+              Addresses.CAMPAIGN_CANCEL,
+              new JsonObject()
+                  .put("campaign_id", id.toString())
+                  .put("reason", "interrupted by the user (Ctrl-C)")
+                  .put("actor", "bench"));
     }
     try {
       reportWritten.await(60, TimeUnit.SECONDS);

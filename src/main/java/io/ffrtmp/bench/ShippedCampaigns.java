@@ -3,15 +3,21 @@ package io.ffrtmp.bench;
 import java.io.InputStream;
 import java.util.List;
 
-/** The campaign files of conf/campaigns, also packed into the jar so {@code bench quick} works from any directory. */
+/**
+ * The campaign files of conf/campaigns, also packed into the jar so {@code bench quick} works from
+ * any directory.
+ */
 final class ShippedCampaigns {
 
-  static final List<String> NAMES = List.of("quick", "codecs-1080p", "bitrate-ladder", "x264-presets");
+  static final List<String> NAMES =
+      List.of("quick", "codecs-1080p", "bitrate-ladder", "x264-presets");
 
-  private ShippedCampaigns() {
-  }
+  private ShippedCampaigns() {}
 
-  /** Opens a shipped campaign by name ({@code quick}) or by its path in the repository; null when there is none. */
+  /**
+   * Opens a shipped campaign by name ({@code quick}) or by its path in the repository; null when
+   * there is none.
+   */
   static InputStream open(String nameOrPath) {
     String base = baseName(nameOrPath);
     if (!NAMES.contains(base)) {

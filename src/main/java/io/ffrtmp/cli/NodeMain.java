@@ -1,23 +1,24 @@
 package io.ffrtmp.cli;
 
+import io.ffrtmp.cli.options.ApiOptions;
+import io.ffrtmp.cli.options.NodeOptions;
+import io.ffrtmp.master.api.ApiConfig;
+import io.ffrtmp.master.api.ApiServer;
 import io.ffrtmp.master.store.Database;
+import io.ffrtmp.master.store.NodeStore;
+import io.ffrtmp.node.Blocking;
 import io.ffrtmp.node.ClusterNode;
 import io.ffrtmp.node.NodeIdentity;
-import io.ffrtmp.cli.options.NodeOptions;
-import io.ffrtmp.node.Blocking;
-import io.ffrtmp.node.StandaloneNode;
-import io.ffrtmp.master.api.ApiConfig;
-import io.ffrtmp.cli.options.ApiOptions;
-import io.ffrtmp.master.api.ApiServer;
-import io.ffrtmp.master.store.NodeStore;
 import io.ffrtmp.worker.WorkerVerticle;
 import java.util.concurrent.CountDownLatch;
 
-/** Runs a master or a worker until SIGTERM or Ctrl-C, then leaves the cluster cleanly. Exit 2 on bad flags, 1 on failure. */
+/**
+ * Runs a master or a worker until SIGTERM or Ctrl-C, then leaves the cluster cleanly. Exit 2 on bad
+ * flags, 1 on failure.
+ */
 public final class NodeMain {
 
-  private NodeMain() {
-  }
+  private NodeMain() {}
 
   /** {@code api}: the REST API's flags (a master serves it); null for a worker. */
   public static int run(boolean master, NodeOptions options, ApiOptions api) {
@@ -47,8 +48,11 @@ public final class NodeMain {
     CommandLogging.quietPowerLog();
     ClusterNode node;
     try {
-      node = master ? ClusterNode.master(options.clusterNodeConfig().withMaxCampaignJobs(apiConfig.maxCampaignJobs()))
-        : ClusterNode.worker(options.clusterNodeConfig());
+      node =
+          master
+              ? ClusterNode.master(
+                  options.clusterNodeConfig().withMaxCampaignJobs(apiConfig.maxCampaignJobs()))
+              : ClusterNode.worker(options.clusterNodeConfig());
     } catch (NodeIdentity.InUseException | WorkerVerticle.NodeIdTakenException e) {
       System.err.println(e.getMessage());
       return 1;
@@ -59,34 +63,53 @@ public final class NodeMain {
     ApiServer server = null;
     if (master) {
       try {
-        server = Blocking.await(ApiServer.start(node.vertx(), apiConfig, node.store(),
-          new NodeStore(node.store().pool())), 60);
+        server =
+            Blocking.await(
+                ApiServer.start(
+                    node.vertx(), apiConfig, node.store(), new NodeStore(node.store().pool())),
+                60);
       } catch (Exception e) {
         node.close();
-        System.err.println("the API could not start on " + apiConfig.bind() + ":" + apiConfig.port() + ": " + e.getMessage());
+        System.err.println(
+            "the API could not start on "
+                + apiConfig.bind()
+                + ":"
+                + apiConfig.port()
+                + ": "
+                + e.getMessage());
         return 1;
       }
-      System.out.println("API at " + server.url(apiConfig.bind()) + "/api/v1; admin key: " + server.adminKeyFile()
-        + (server.adminKeyCreated() ? " (made now; mode 0600)" : " (mode 0600)"));
+      System.out.println(
+          "API at "
+              + server.url(apiConfig.bind())
+              + "/api/v1; admin key: "
+              + server.adminKeyFile()
+              + (server.adminKeyCreated() ? " (made now; mode 0600)" : " (mode 0600)"));
       if (server.certificate() != null) {
-        System.out.println("certificate: " + server.certificate() + " (clients elsewhere use --ca FILE)");
+        System.out.println(
+            "certificate: " + server.certificate() + " (clients elsewhere use --ca FILE)");
       }
     }
-    System.out.println((master ? "master " : "worker ") + node.id() + " running; stop it with Ctrl-C or SIGTERM");
+    System.out.println(
+        (master ? "master " : "worker ") + node.id() + " running; stop it with Ctrl-C or SIGTERM");
     System.out.flush();
     CountDownLatch closed = new CountDownLatch(1);
     ApiServer api0 = server;
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      if (api0 != null) {
-        try {
-          Blocking.await(api0.close(), 10);
-        } catch (Exception e) {
-          // stopping anyway
-        }
-      }
-      node.close();
-      closed.countDown();
-    }, "ffrtmp-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  if (api0 != null) {
+                    try {
+                      Blocking.await(api0.close(), 10);
+                    } catch (Exception e) {
+                      // stopping anyway
+                    }
+                  }
+                  node.close();
+                  closed.countDown();
+                },
+                "ffrtmp-shutdown"));
     try {
       closed.await();
     } catch (InterruptedException e) {

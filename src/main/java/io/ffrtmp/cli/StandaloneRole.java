@@ -1,24 +1,24 @@
 package io.ffrtmp.cli;
 
-import io.ffrtmp.node.NodeConfig;
-import io.ffrtmp.node.Blocking;
-import io.ffrtmp.node.StandaloneNode;
+import io.ffrtmp.cli.options.ApiOptions;
 import io.ffrtmp.master.api.ApiConfig;
 import io.ffrtmp.master.api.ApiServer;
-import io.ffrtmp.cli.options.ApiOptions;
 import io.ffrtmp.master.store.NodeStore;
+import io.ffrtmp.node.Blocking;
+import io.ffrtmp.node.NodeConfig;
+import io.ffrtmp.node.StandaloneNode;
 import io.ffrtmp.worker.engine.FfmpegInfo;
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code --role standalone}: master and worker in one JVM ({@link StandaloneNode}) with the REST API in front, until
- * SIGTERM or Ctrl-C, which close the API, then the node (the running job is stopped and reported), then the database.
+ * {@code --role standalone}: master and worker in one JVM ({@link StandaloneNode}) with the REST
+ * API in front, until SIGTERM or Ctrl-C, which close the API, then the node (the running job is
+ * stopped and reported), then the database.
  */
 public final class StandaloneRole {
 
-  private StandaloneRole() {
-  }
+  private StandaloneRole() {}
 
   /** Blocks until the process is told to stop; returns the exit code. */
   public static int run(NodeConfig config, ApiOptions options, PrintStream out, PrintStream err) {
@@ -42,27 +42,45 @@ public final class StandaloneRole {
       return 1;
     }
     try {
-      server = Blocking.await(ApiServer.start(node.vertx(), api, node.store(), new NodeStore(node.store().pool())), 60);
+      server =
+          Blocking.await(
+              ApiServer.start(node.vertx(), api, node.store(), new NodeStore(node.store().pool())),
+              60);
     } catch (Exception e) {
       node.close();
-      err.println("the API could not start on " + api.bind() + ":" + api.port() + ": " + e.getMessage());
+      err.println(
+          "the API could not start on " + api.bind() + ":" + api.port() + ": " + e.getMessage());
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      try {
-        Blocking.await(server.close(), 10);
-      } catch (Exception e) {
-        // stopping anyway
-      }
-      node.close();
-      stopped.countDown();
-    }, "ffrtmp-shutdown");
+    Thread hook =
+        new Thread(
+            () -> {
+              try {
+                Blocking.await(server.close(), 10);
+              } catch (Exception e) {
+                // stopping anyway
+              }
+              node.close();
+              stopped.countDown();
+            },
+            "ffrtmp-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    out.println("ffrtmp standalone node " + node.nodeId() + ": API at " + server.url(api.bind()) + "/api/v1");
-    out.println("admin key: " + server.adminKeyFile() + (server.adminKeyCreated() ? " (made now; mode 0600)" : " (mode 0600)"));
+    out.println(
+        "ffrtmp standalone node "
+            + node.nodeId()
+            + ": API at "
+            + server.url(api.bind())
+            + "/api/v1");
+    out.println(
+        "admin key: "
+            + server.adminKeyFile()
+            + (server.adminKeyCreated() ? " (made now; mode 0600)" : " (mode 0600)"));
     if (server.certificate() != null) {
-      out.println("certificate: " + server.certificate() + " (clients on this machine pin it; elsewhere use --ca FILE)");
+      out.println(
+          "certificate: "
+              + server.certificate()
+              + " (clients on this machine pin it; elsewhere use --ca FILE)");
     }
     out.println("stop with Ctrl-C or SIGTERM");
     out.flush();

@@ -1,8 +1,9 @@
 package io.ffrtmp.cluster;
 
 /**
- * A bus body refused: names the field (a path such as {@code updates[2].job_id}) and what is accepted. A master answers
- * it 400 ({@link Addresses#BAD_REQUEST}); a value of the wrong JSON type also says the body is malformed.
+ * A bus body refused: names the field (a path such as {@code updates[2].job_id}) and what is
+ * accepted. A master answers it 400 ({@link Addresses#BAD_REQUEST}); a value of the wrong JSON type
+ * also says the body is malformed.
  */
 public final class BodyException extends RuntimeException {
 
@@ -33,11 +34,18 @@ public final class BodyException extends RuntimeException {
     return new BodyException(parent + "." + field, getMessage(), wrongType);
   }
 
-  /** What a master answers for a body sent to {@code address}; starts with the field, or with "body: malformed". */
+  /**
+   * What a master answers for a body sent to {@code address}; starts with the field, or with "body:
+   * malformed".
+   */
   public String reply(String address) {
     return wrongType
-      ? "body: malformed for " + address + " (" + this + "); accepted: the fields and types in docs/event-bus.md"
-      : toString();
+        ? "body: malformed for "
+            + address
+            + " ("
+            + this
+            + "); accepted: the fields and types in docs/event-bus.md"
+        : toString();
   }
 
   @Override

@@ -7,13 +7,13 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * Reads the fields of a bus body for the records' {@code fromJson}, refusing a value of the wrong JSON type with a
- * {@link BodyException} that names the field. Absent and null are the same; numbers convert as Vert.x's getters do.
+ * Reads the fields of a bus body for the records' {@code fromJson}, refusing a value of the wrong
+ * JSON type with a {@link BodyException} that names the field. Absent and null are the same;
+ * numbers convert as Vert.x's getters do.
  */
 public final class BodyFields {
 
-  private BodyFields() {
-  }
+  private BodyFields() {}
 
   /** Any value as text, as {@link JsonObject#getString} gives it; {@code def} when absent. */
   public static String string(JsonObject j, String field, String def) {
@@ -31,7 +31,10 @@ public final class BodyFields {
     }
   }
 
-  /** The job and fencing token a report names ({@code job_id}, {@code fencing_token}), both required. */
+  /**
+   * The job and fencing token a report names ({@code job_id}, {@code fencing_token}), both
+   * required.
+   */
   public static JobLease.Fence fence(JsonObject j) {
     UUID job = uuid(j, "job_id");
     Long token = longValue(j, "fencing_token");
@@ -96,8 +99,8 @@ public final class BodyFields {
   }
 
   /**
-   * Item {@code i} of the array {@code field}, an object read by {@code fromJson}; a refusal names it as
-   * {@code field[i].inner}.
+   * Item {@code i} of the array {@code field}, an object read by {@code fromJson}; a refusal names
+   * it as {@code field[i].inner}.
    */
   public static <T> T item(JsonArray a, String field, int i, Function<JsonObject, T> fromJson) {
     String at = field + "[" + i + "]";

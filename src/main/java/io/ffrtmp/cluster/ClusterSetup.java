@@ -1,6 +1,5 @@
 package io.ffrtmp.cluster;
 
-import java.util.Set;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
@@ -16,45 +15,53 @@ import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Starts a clustered Vert.x: Hazelcast joins by TCP-IP on the given interface only (multicast and auto-detection off),
- * the event bus binds to the same interface, and with TLS configured every event-bus connection is TLS 1.2+ with a
- * client certificate signed by the cluster's CA.
+ * Starts a clustered Vert.x: Hazelcast joins by TCP-IP on the given interface only (multicast and
+ * auto-detection off), the event bus binds to the same interface, and with TLS configured every
+ * event-bus connection is TLS 1.2+ with a client certificate signed by the cluster's CA.
  */
 public final class ClusterSetup {
 
-  private ClusterSetup() {
-  }
+  private ClusterSetup() {}
 
   public static Future<Vertx> start(ClusterOptions cluster, VertxOptions base) {
     Config hz = ConfigUtil.loadConfig().setClusterName(cluster.name());
     hz.setProperty("hazelcast.wait.seconds.before.join", "0")
-      .setProperty("hazelcast.phone.home.enabled", "false")
-      .setProperty("hazelcast.logging.type", "slf4j")
-      // A member that stops answering is declared dead after this long; the master's heartbeat check is faster.
-      .setProperty("hazelcast.max.no.heartbeat.seconds", "15")
-      .setProperty("hazelcast.heartbeat.interval.seconds", "1")
-      .setProperty("hazelcast.local.localAddress", cluster.host());
-    NetworkConfig net = hz.getNetworkConfig().setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(20);
+        .setProperty("hazelcast.phone.home.enabled", "false")
+        .setProperty("hazelcast.logging.type", "slf4j")
+        // A member that stops answering is declared dead after this long; the master's heartbeat
+        // check is faster.
+        .setProperty("hazelcast.max.no.heartbeat.seconds", "15")
+        .setProperty("hazelcast.heartbeat.interval.seconds", "1")
+        .setProperty("hazelcast.local.localAddress", cluster.host());
+    NetworkConfig net =
+        hz.getNetworkConfig().setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(20);
     net.getInterfaces().setEnabled(true).addInterface(cluster.host());
     JoinConfig join = net.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setMembers(members(cluster));
 
-    EventBusOptions bus = new EventBusOptions().setHost(cluster.host()).setPort(cluster.eventBusPort());
+    EventBusOptions bus =
+        new EventBusOptions().setHost(cluster.host()).setPort(cluster.eventBusPort());
     if (cluster.tls() != null) {
       checkReadable(cluster.tls());
       bus.setSsl(true)
-        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(cluster.tls().cert().toString())
-          .setKeyPath(cluster.tls().key().toString()))
-        .setTrustOptions(new PemTrustOptions().addCertPath(cluster.tls().ca().toString()))
-        .setClientAuth(ClientAuth.REQUIRED)
-        .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
+          .setKeyCertOptions(
+              new PemKeyCertOptions()
+                  .setCertPath(cluster.tls().cert().toString())
+                  .setKeyPath(cluster.tls().key().toString()))
+          .setTrustOptions(new PemTrustOptions().addCertPath(cluster.tls().ca().toString()))
+          .setClientAuth(ClientAuth.REQUIRED)
+          .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
     }
     VertxOptions options = new VertxOptions(base).setEventBusOptions(bus);
-    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hz)).buildClustered();
+    return Vertx.builder()
+        .with(options)
+        .withClusterManager(new HazelcastClusterManager(hz))
+        .buildClustered();
   }
 
   /** The cluster manager's id for this member, as membership lists name it. */

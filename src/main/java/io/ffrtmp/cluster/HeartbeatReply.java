@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A master's answer to a {@link Heartbeat}: whether the node is up or draining, and which of the jobs it listed it no
- * longer holds (their leases went to another attempt), so the worker stops them.
+ * A master's answer to a {@link Heartbeat}: whether the node is up or draining, and which of the
+ * jobs it listed it no longer holds (their leases went to another attempt), so the worker stops
+ * them.
  */
 public record HeartbeatReply(NodeState state, List<UUID> revoked) {
 
@@ -17,8 +18,11 @@ public record HeartbeatReply(NodeState state, List<UUID> revoked) {
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("state", state.id())
-      .put("revoked", new JsonArray(new ArrayList<>(revoked.stream().map(UUID::toString).toList())));
+    return new JsonObject()
+        .put("state", state.id())
+        .put(
+            "revoked",
+            new JsonArray(new ArrayList<>(revoked.stream().map(UUID::toString).toList())));
   }
 
   public static HeartbeatReply fromJson(JsonObject j) {

@@ -9,25 +9,36 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * What a worker says about a job it holds, fenced by the lease's token: its start ({@code running}) or its end
- * (succeeded, failed, canceled, with the result). One item of {@link JobUpdates}; also the body of the single-report
- * addresses {@link Addresses#JOB_STARTED} and {@link Addresses#JOB_RESULT}. Spooled by the worker as {@link #toJson()}.
+ * What a worker says about a job it holds, fenced by the lease's token: its start ({@code running})
+ * or its end (succeeded, failed, canceled, with the result). One item of {@link JobUpdates}; also
+ * the body of the single-report addresses {@link Addresses#JOB_STARTED} and {@link
+ * Addresses#JOB_RESULT}. Spooled by the worker as {@link #toJson()}.
  *
- * @param nodeId    the worker's node, as sent; null when it did not say
- * @param result    the result object of an end (empty when none came); not sent with a start
- * @param error     why a job failed or was canceled; null otherwise
- * @param retryable a failure that may pass on another attempt (the master retries while attempts are left)
+ * @param nodeId the worker's node, as sent; null when it did not say
+ * @param result the result object of an end (empty when none came); not sent with a start
+ * @param error why a job failed or was canceled; null otherwise
+ * @param retryable a failure that may pass on another attempt (the master retries while attempts
+ *     are left)
  */
-public record JobReport(JobLease.Fence fence, String nodeId, JobState state, JsonObject result, String error,
-                        boolean retryable) {
+public record JobReport(
+    JobLease.Fence fence,
+    String nodeId,
+    JobState state,
+    JsonObject result,
+    String error,
+    boolean retryable) {
 
   /** The node a report counts for when neither it nor its batch names one. */
   public static final String UNNAMED_NODE = "worker";
 
   /** The final states. */
-  private static final Set<JobState> ENDS = Arrays.stream(JobState.values()).filter(JobState::terminal)
-    .collect(Collectors.toCollection(() -> EnumSet.noneOf(JobState.class)));
-  private static final Set<JobState> REPORTED = EnumSet.of(JobState.RUNNING, ENDS.toArray(JobState[]::new));
+  private static final Set<JobState> ENDS =
+      Arrays.stream(JobState.values())
+          .filter(JobState::terminal)
+          .collect(Collectors.toCollection(() -> EnumSet.noneOf(JobState.class)));
+
+  private static final Set<JobState> REPORTED =
+      EnumSet.of(JobState.RUNNING, ENDS.toArray(JobState[]::new));
 
   public JobReport {
     if (!REPORTED.contains(state)) {
@@ -50,7 +61,10 @@ public record JobReport(JobLease.Fence fence, String nodeId, JobState state, Jso
   }
 
   public JsonObject toJson() {
-    JsonObject j = new JsonObject().put("job_id", fence.jobId().toString()).put("fencing_token", fence.token());
+    JsonObject j =
+        new JsonObject()
+            .put("job_id", fence.jobId().toString())
+            .put("fencing_token", fence.token());
     if (nodeId != null) {
       j.put("node_id", nodeId);
     }
@@ -79,8 +93,13 @@ public record JobReport(JobLease.Fence fence, String nodeId, JobState state, Jso
   }
 
   private static JobReport of(JobLease.Fence fence, JsonObject j, JobState state) {
-    return new JobReport(fence, j.getString("node_id"), state, BodyFields.object(j, "result", new JsonObject()),
-      j.getString("error"), BodyFields.bool(j, "retryable", false));
+    return new JobReport(
+        fence,
+        j.getString("node_id"),
+        state,
+        BodyFields.object(j, "result", new JsonObject()),
+        j.getString("error"),
+        BodyFields.bool(j, "retryable", false));
   }
 
   private static JobState state(JsonObject j, Set<JobState> accepted) {
@@ -91,8 +110,9 @@ public record JobReport(JobLease.Fence fence, String nodeId, JobState state, Jso
       s = null;
     }
     if (s == null || !accepted.contains(s)) {
-      throw new BodyException("state", "accepted: " + accepted.stream().map(JobState::id)
-        .collect(Collectors.joining(", ")));
+      throw new BodyException(
+          "state",
+          "accepted: " + accepted.stream().map(JobState::id).collect(Collectors.joining(", ")));
     }
     return s;
   }

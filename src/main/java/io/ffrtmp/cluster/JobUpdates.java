@@ -6,10 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Several starts and results of one worker in one request ({@link Addresses#JOB_UPDATES}), applied in order; answered
- * with a {@link JobUpdatesReply} in the same order.
+ * Several starts and results of one worker in one request ({@link Addresses#JOB_UPDATES}), applied
+ * in order; answered with a {@link JobUpdatesReply} in the same order.
  *
- * @param nodeId  the node that reports (the actor of each move); {@link JobReport#UNNAMED_NODE} when absent
+ * @param nodeId the node that reports (the actor of each move); {@link JobReport#UNNAMED_NODE} when
+ *     absent
  * @param updates 1 to {@link Addresses#MAX_BATCH} reports
  */
 public record JobUpdates(String nodeId, List<JobReport> updates) {
@@ -24,7 +25,9 @@ public record JobUpdates(String nodeId, List<JobReport> updates) {
     return new JsonObject().put("node_id", nodeId).put("updates", items);
   }
 
-  /** Refuses the whole batch, naming {@code updates[i].field}, when any report in it is malformed. */
+  /**
+   * Refuses the whole batch, naming {@code updates[i].field}, when any report in it is malformed.
+   */
   public static JobUpdates fromJson(JsonObject j) {
     JsonArray items = BodyFields.array(j, "updates", new JsonArray());
     if (items.isEmpty() || items.size() > Addresses.MAX_BATCH) {

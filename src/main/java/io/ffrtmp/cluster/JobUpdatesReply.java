@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** A master's answer to {@link JobUpdates}: one {@link Answer} per report, in the order of the reports. */
+/**
+ * A master's answer to {@link JobUpdates}: one {@link Answer} per report, in the order of the
+ * reports.
+ */
 public record JobUpdatesReply(List<Answer> updates) {
 
   public JobUpdatesReply {
@@ -15,8 +18,8 @@ public record JobUpdatesReply(List<Answer> updates) {
   }
 
   /**
-   * What became of one report: taken, with the job's state now, or refused with a failure code (409: the token is
-   * not current) and why.
+   * What became of one report: taken, with the job's state now, or refused with a failure code
+   * (409: the token is not current) and why.
    */
   public record Answer(UUID jobId, JobState state, int code, String error) {
 
@@ -42,7 +45,8 @@ public record JobUpdatesReply(List<Answer> updates) {
       UUID job = BodyFields.uuid(j, "job_id");
       String state = j.getString("state");
       if (state == null) {
-        return refused(job, BodyFields.integer(j, "code", Addresses.INTERNAL), j.getString("error"));
+        return refused(
+            job, BodyFields.integer(j, "code", Addresses.INTERNAL), j.getString("error"));
       }
       try {
         return taken(job, JobState.of(state));

@@ -5,28 +5,38 @@ import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 
 /**
- * A worker process registering its node ({@link Addresses#NODE_REGISTER}): the node id it holds while it lives, and
- * what the node offers: slots, the encoders that work there, power sources, hardware.
+ * A worker process registering its node ({@link Addresses#NODE_REGISTER}): the node id it holds
+ * while it lives, and what the node offers: slots, the encoders that work there, power sources,
+ * hardware.
  *
- * @param instanceId  this process; another live process with the same node id is refused
- * @param labels      free-form key/value pairs a job's placement may ask for
- * @param encoders    FFmpeg names of the encoders this node can run
- * @param clusterNode the Hazelcast member id, so masters notice a member that left; null when not clustered
+ * @param instanceId this process; another live process with the same node id is refused
+ * @param labels free-form key/value pairs a job's placement may ask for
+ * @param encoders FFmpeg names of the encoders this node can run
+ * @param clusterNode the Hazelcast member id, so masters notice a member that left; null when not
+ *     clustered
  */
-public record NodeRegistration(String nodeId, UUID instanceId, String host, JsonObject labels, int slots,
-                               JsonArray encoders, JsonObject power, JsonObject hardware, String clusterNode) {
+public record NodeRegistration(
+    String nodeId,
+    UUID instanceId,
+    String host,
+    JsonObject labels,
+    int slots,
+    JsonArray encoders,
+    JsonObject power,
+    JsonObject hardware,
+    String clusterNode) {
 
   public JsonObject toJson() {
     return new JsonObject()
-      .put("node_id", nodeId)
-      .put("instance_id", instanceId.toString())
-      .put("host", host)
-      .put("labels", labels)
-      .put("slots", slots)
-      .put("encoders", encoders)
-      .put("power", power)
-      .put("hardware", hardware)
-      .put("cluster_node", clusterNode);
+        .put("node_id", nodeId)
+        .put("instance_id", instanceId.toString())
+        .put("host", host)
+        .put("labels", labels)
+        .put("slots", slots)
+        .put("encoders", encoders)
+        .put("power", power)
+        .put("hardware", hardware)
+        .put("cluster_node", clusterNode);
   }
 
   public static NodeRegistration fromJson(JsonObject j) {
@@ -34,9 +44,15 @@ public record NodeRegistration(String nodeId, UUID instanceId, String host, Json
     if (nodeId == null) {
       throw new BodyException("node_id", "required");
     }
-    return new NodeRegistration(nodeId, BodyFields.uuid(j, "instance_id"), j.getString("host"),
-      BodyFields.object(j, "labels", new JsonObject()), BodyFields.integer(j, "slots", 1),
-      BodyFields.array(j, "encoders", new JsonArray()), BodyFields.object(j, "power", new JsonObject()),
-      BodyFields.object(j, "hardware", new JsonObject()), j.getString("cluster_node"));
+    return new NodeRegistration(
+        nodeId,
+        BodyFields.uuid(j, "instance_id"),
+        j.getString("host"),
+        BodyFields.object(j, "labels", new JsonObject()),
+        BodyFields.integer(j, "slots", 1),
+        BodyFields.array(j, "encoders", new JsonArray()),
+        BodyFields.object(j, "power", new JsonObject()),
+        BodyFields.object(j, "hardware", new JsonObject()),
+        j.getString("cluster_node"));
   }
 }

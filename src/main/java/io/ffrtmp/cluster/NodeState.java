@@ -5,9 +5,14 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** A node as the masters see it: up (takes work), draining (finishes what runs, takes nothing new), or lost. */
+/**
+ * A node as the masters see it: up (takes work), draining (finishes what runs, takes nothing new),
+ * or lost.
+ */
 public enum NodeState {
-  UP, DRAINING, LOST;
+  UP,
+  DRAINING,
+  LOST;
 
   public String id() {
     return name().toLowerCase(Locale.ROOT);
@@ -19,8 +24,10 @@ public enum NodeState {
         return s;
       }
     }
-    throw new BodyException("state", "accepted: " + Arrays.stream(values()).map(NodeState::id)
-        .collect(Collectors.joining(", ")));
+    throw new BodyException(
+        "state",
+        "accepted: "
+            + Arrays.stream(values()).map(NodeState::id).collect(Collectors.joining(", ")));
   }
 
   /** The {@code state} of a node or of a heartbeat's reply; up when absent. */

@@ -4,8 +4,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 
 /**
- * A worker asking for work ({@link Addresses#WORK_REQUEST}): up to {@code maxJobs} leases, one per free slot; answered
- * {@code {"leases": [JobLease JSON, ...]}}.
+ * A worker asking for work ({@link Addresses#WORK_REQUEST}): up to {@code maxJobs} leases, one per
+ * free slot; answered {@code {"leases": [JobLease JSON, ...]}}.
  *
  * @param running jobs the node runs now: a busy node gets no job that wants the node to itself
  * @param maxJobs 1 to {@link Addresses#MAX_BATCH}
@@ -22,11 +22,11 @@ public record WorkRequest(String nodeId, UUID instanceId, int freeSlots, int run
 
   public JsonObject toJson() {
     return new JsonObject()
-      .put("node_id", nodeId)
-      .put("instance_id", instanceId.toString())
-      .put("free_slots", freeSlots)
-      .put("running", running)
-      .put("max_jobs", maxJobs);
+        .put("node_id", nodeId)
+        .put("instance_id", instanceId.toString())
+        .put("free_slots", freeSlots)
+        .put("running", running)
+        .put("max_jobs", maxJobs);
   }
 
   public static WorkRequest fromJson(JsonObject j) {
@@ -37,9 +37,14 @@ public record WorkRequest(String nodeId, UUID instanceId, int freeSlots, int run
     }
     int max = BodyFields.integer(j, "max_jobs", DEFAULT_MAX_JOBS);
     if (max < 1 || max > Addresses.MAX_BATCH) {
-      throw new BodyException("max_jobs", "accepted: 1 to " + Addresses.MAX_BATCH + " (the node's free slots)");
+      throw new BodyException(
+          "max_jobs", "accepted: 1 to " + Addresses.MAX_BATCH + " (the node's free slots)");
     }
-    return new WorkRequest(nodeId, instance, BodyFields.integer(j, "free_slots", 0),
-      BodyFields.integer(j, "running", 0), max);
+    return new WorkRequest(
+        nodeId,
+        instance,
+        BodyFields.integer(j, "free_slots", 0),
+        BodyFields.integer(j, "running", 0),
+        max);
   }
 }

@@ -13,9 +13,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What this machine offers for transcoding: CPU facts and GPUs from procfs, sysfs and /dev (cheap file reads; which
- * encoders really work is {@code worker.engine.EncoderProbe}'s). Every root is configurable so tests can point the
- * probe at fake trees. Blocking: never call on an event loop.
+ * What this machine offers for transcoding: CPU facts and GPUs from procfs, sysfs and /dev (cheap
+ * file reads; which encoders really work is {@code worker.engine.EncoderProbe}'s). Every root is
+ * configurable so tests can point the probe at fake trees. Blocking: never call on an event loop.
  */
 public final class HardwareProbe {
 
@@ -29,7 +29,10 @@ public final class HardwareProbe {
     this.devRoot = devRoot;
   }
 
-  /** CPU facts from procfs alone (no governor, no GPUs): what the power model needs to name the CPU it models. */
+  /**
+   * CPU facts from procfs alone (no governor, no GPUs): what the power model needs to name the CPU
+   * it models.
+   */
   public static HardwareProbe procOnly(Path procRoot) {
     return new HardwareProbe(procRoot, null, null);
   }
@@ -77,29 +80,40 @@ public final class HardwareProbe {
             model = value;
           }
         }
-        default -> {
-        }
+        default -> {}
       }
     }
     if (threads == 0) {
       threads = Runtime.getRuntime().availableProcessors();
     }
     int physicalCores = cores.isEmpty() ? threads : cores.size();
-    String governor = sysRoot == null ? CpuFacts.UNKNOWN
-      : readFirstLine(sysRoot.resolve("devices/system/cpu/cpu0/cpufreq/scaling_governor")).orElse(CpuFacts.UNKNOWN);
-    return new CpuFacts(model, Math.max(1, sockets.size()), physicalCores, threads, governor, memoryMb().orElse(null));
+    String governor =
+        sysRoot == null
+            ? CpuFacts.UNKNOWN
+            : readFirstLine(sysRoot.resolve("devices/system/cpu/cpu0/cpufreq/scaling_governor"))
+                .orElse(CpuFacts.UNKNOWN);
+    return new CpuFacts(
+        model,
+        Math.max(1, sockets.size()),
+        physicalCores,
+        threads,
+        governor,
+        memoryMb().orElse(null));
   }
 
   private Optional<Long> memoryMb() {
     return readLines(procRoot.resolve("meminfo")).stream()
-      .filter(l -> l.startsWith("MemTotal:"))
-      .map(l -> l.replaceAll("\\D+", ""))
-      .filter(s -> !s.isEmpty())
-      .map(s -> Long.parseLong(s) / 1024)
-      .findFirst();
+        .filter(l -> l.startsWith("MemTotal:"))
+        .map(l -> l.replaceAll("\\D+", ""))
+        .filter(s -> !s.isEmpty())
+        .map(s -> Long.parseLong(s) / 1024)
+        .findFirst();
   }
 
-  /** NVIDIA GPUs (driver's /proc entries or /dev/nvidia0), then every /dev/dri render node with its PCI vendor. */
+  /**
+   * NVIDIA GPUs (driver's /proc entries or /dev/nvidia0), then every /dev/dri render node with its
+   * PCI vendor.
+   */
   public List<GpuDevice> gpus() {
     List<GpuDevice> found = new ArrayList<>();
     if (devRoot == null || sysRoot == null) {
@@ -109,10 +123,12 @@ public final class HardwareProbe {
     boolean nvidiaDevice = Files.exists(nvidia0);
     List<String> nvidiaModels = new ArrayList<>();
     for (Path gpu : list(procRoot.resolve("driver/nvidia/gpus"), "*")) {
-      nvidiaModels.add(readLines(gpu.resolve("information")).stream()
-        .filter(l -> l.startsWith("Model:"))
-        .map(l -> l.substring("Model:".length()).trim())
-        .findFirst().orElse(CpuFacts.UNKNOWN));
+      nvidiaModels.add(
+          readLines(gpu.resolve("information")).stream()
+              .filter(l -> l.startsWith("Model:"))
+              .map(l -> l.substring("Model:".length()).trim())
+              .findFirst()
+              .orElse(CpuFacts.UNKNOWN));
     }
     if (nvidiaModels.isEmpty() && nvidiaDevice) {
       // The device node without the driver's /proc entries: typical of a container given the GPU.
@@ -121,14 +137,19 @@ public final class HardwareProbe {
     for (int i = 0; i < nvidiaModels.size(); i++) {
       Path dev = devRoot.resolve("nvidia" + i);
       boolean present = Files.exists(dev);
-      found.add(new GpuDevice("NVIDIA", nvidiaModels.get(i), dev.toString(), present, present && openable(dev)));
+      found.add(
+          new GpuDevice(
+              "NVIDIA", nvidiaModels.get(i), dev.toString(), present, present && openable(dev)));
     }
     for (Path node : list(devRoot.resolve("dri"), "renderD*")) {
-      Path pci = sysRoot.resolve("class/drm").resolve(node.getFileName().toString()).resolve("device");
+      Path pci =
+          sysRoot.resolve("class/drm").resolve(node.getFileName().toString()).resolve("device");
       String vendorId = readFirstLine(pci.resolve("vendor")).orElse(null);
       String deviceId = readFirstLine(pci.resolve("device")).orElse(null);
-      String model = vendorId == null ? CpuFacts.UNKNOWN
-        : "PCI " + vendorId + (deviceId == null ? "" : ":" + deviceId);
+      String model =
+          vendorId == null
+              ? CpuFacts.UNKNOWN
+              : "PCI " + vendorId + (deviceId == null ? "" : ":" + deviceId);
       found.add(new GpuDevice(vendorName(vendorId), model, node.toString(), true, openable(node)));
     }
     return List.copyOf(found);
@@ -146,7 +167,10 @@ public final class HardwareProbe {
     };
   }
 
-  /** Encoders open their device read-write; both permissions are needed, and the render group grants both. */
+  /**
+   * Encoders open their device read-write; both permissions are needed, and the render group grants
+   * both.
+   */
   private static boolean openable(Path device) {
     return Files.isReadable(device) && Files.isWritable(device);
   }

@@ -17,31 +17,40 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A campaign: a base spec, explicit configurations and/or axes (any dotted spec field, crossed with each other and with
- * the configurations), and repetitions. {@link #parse} expands and validates every job before anything runs.
+ * A campaign: a base spec, explicit configurations and/or axes (any dotted spec field, crossed with
+ * each other and with the configurations), and repetitions. {@link #parse} expands and validates
+ * every job before anything runs.
  */
-public record Campaign(String name, String description, JsonObject source, List<Configuration> configurations,
-                       int repeat, double idleBaselineS, JobSpec.QualityMetric qualityMetric) {
+public record Campaign(
+    String name,
+    String description,
+    JsonObject source,
+    List<Configuration> configurations,
+    int repeat,
+    double idleBaselineS,
+    JobSpec.QualityMetric qualityMetric) {
 
   /** The default limit on jobs per campaign (a master's {@code --max-campaign-jobs}). */
   public static final int MAX_JOBS = 10_000;
 
   /** One configuration of the matrix; its repetitions share the key. */
-  public record Configuration(String key, JobSpec spec, String origin) {
-  }
+  public record Configuration(String key, JobSpec spec, String origin) {}
 
   public int jobCount() {
     return configurations.size() * repeat;
   }
 
-  /** Whether the campaign asks to run every configuration on every node ({@code "placement": "every_node"}). */
+  /**
+   * Whether the campaign asks to run every configuration on every node ({@code "placement":
+   * "every_node"}).
+   */
   public boolean everyNode() {
     return "every_node".equals(source.getString("placement"));
   }
 
   /**
-   * Every configuration once per node, pinned there: the keys gain {@code @node}, so rankings compare the same setting
-   * across machines.
+   * Every configuration once per node, pinned there: the keys gain {@code @node}, so rankings
+   * compare the same setting across machines.
    */
   public Campaign onEveryNode(List<String> nodeIds) {
     return onEveryNode(nodeIds, MAX_JOBS);
@@ -53,13 +62,23 @@ public record Campaign(String name, String description, JsonObject source, List<
       throw new SpecException("placement", "every_node, but no node is up to run on");
     }
     if ((long) configurations.size() * nodeIds.size() * repeat > maxJobs) {
-      throw new SpecException("placement", configurations.size() + " configurations on " + nodeIds.size() + " nodes x "
-        + repeat + " is more than " + maxJobs + " jobs (the limit per campaign)");
+      throw new SpecException(
+          "placement",
+          configurations.size()
+              + " configurations on "
+              + nodeIds.size()
+              + " nodes x "
+              + repeat
+              + " is more than "
+              + maxJobs
+              + " jobs (the limit per campaign)");
     }
     List<Configuration> pinned = new ArrayList<>();
     for (Configuration c : configurations) {
       for (String node : nodeIds) {
-        pinned.add(new Configuration(c.key() + " @" + node, c.spec().onNode(node), c.origin() + " on " + node));
+        pinned.add(
+            new Configuration(
+                c.key() + " @" + node, c.spec().onNode(node), c.origin() + " on " + node));
       }
     }
     return new Campaign(name, description, source, pinned, repeat, idleBaselineS, qualityMetric);
@@ -73,7 +92,10 @@ public record Campaign(String name, String description, JsonObject source, List<
     } catch (DecodeException e) {
       throw new SpecException("", "not valid JSON: " + e.getMessage().replaceAll("\\s+", " "));
     } catch (ClassCastException e) {
-      throw new SpecException("", "not a JSON object; a campaign file is {\"name\": ..., \"base\": {...}, \"axes\": {...}}");
+      throw new SpecException(
+          "",
+          "not a JSON object; a campaign file is {\"name\": ..., \"base\": {...}, \"axes\":"
+              + " {...}}");
     }
     String fallbackName = file.getFileName().toString().replaceFirst("\\.json$", "");
     return parse(json, fallbackName);
@@ -84,16 +106,19 @@ public record Campaign(String name, String description, JsonObject source, List<
   }
 
   /**
-   * Expands and validates a campaign of at most {@code maxJobs} jobs. The count (configurations x axis points x
-   * repeat) is checked before anything is expanded, so an oversized campaign costs nothing. Linear in the jobs: each
-   * distinct configuration is validated once, its repetitions share it.
+   * Expands and validates a campaign of at most {@code maxJobs} jobs. The count (configurations x
+   * axis points x repeat) is checked before anything is expanded, so an oversized campaign costs
+   * nothing. Linear in the jobs: each distinct configuration is validated once, its repetitions
+   * share it.
    */
   public static Campaign parse(JsonObject json, String fallbackName, int maxJobs) {
     SchemaCheck.CAMPAIGN.check(json);
     JsonObject base = json.getJsonObject("base", new JsonObject());
     JsonArray configs = json.getJsonArray("configurations", new JsonArray().add(new JsonObject()));
     if (configs.isEmpty()) {
-      throw new SpecException("configurations", "is empty; accepted: a list of at least one partial spec, or leave it out");
+      throw new SpecException(
+          "configurations",
+          "is empty; accepted: a list of at least one partial spec, or leave it out");
     }
     JsonObject axes = json.getJsonObject("axes", new JsonObject());
     int repeat = json.getInteger("repeat", 1);
@@ -102,7 +127,9 @@ public record Campaign(String name, String description, JsonObject source, List<
     }
     double idle = json.getValue("idle_baseline_s") == null ? 5 : json.getDouble("idle_baseline_s");
     if (!(idle >= 0 && idle <= 600)) {
-      throw new SpecException("idle_baseline_s", json.getValue("idle_baseline_s") + " is out of range; accepted: 0 (skip) to 600 seconds");
+      throw new SpecException(
+          "idle_baseline_s",
+          json.getValue("idle_baseline_s") + " is out of range; accepted: 0 (skip) to 600 seconds");
     }
 
     long total = (long) configs.size() * repeat;
@@ -112,12 +139,18 @@ public record Campaign(String name, String description, JsonObject source, List<
       total = Math.min(total * axes.getJsonArray(path).size(), Long.MAX_VALUE / 1000);
     }
     if (total > maxJobs) {
-      throw new SpecException("axes", "expands to " + (total >= Long.MAX_VALUE / 1000 ? "too many" : total)
-        + " jobs (configurations x axis values x repeat); accepted: at most " + maxJobs + " jobs per campaign");
+      throw new SpecException(
+          "axes",
+          "expands to "
+              + (total >= Long.MAX_VALUE / 1000 ? "too many" : total)
+              + " jobs (configurations x axis values x repeat); accepted: at most "
+              + maxJobs
+              + " jobs per campaign");
     }
     List<Map<String, Object>> axisPoints = cross(axes);
     Map<String, Configuration> byKey = new LinkedHashMap<>();
-    // Each spec once, and per colliding key the next free suffix: a scan from #2 for each spec was quadratic (10,000
+    // Each spec once, and per colliding key the next free suffix: a scan from #2 for each spec was
+    // quadratic (10,000
     // configurations differing only in what the key leaves out took 22 s).
     Set<JobSpec> seenSpecs = new HashSet<>();
     Map<String, Integer> suffixes = new HashMap<>();
@@ -125,7 +158,9 @@ public record Campaign(String name, String description, JsonObject source, List<
       for (Map<String, Object> point : axisPoints) {
         JsonObject merged = base.copy();
         deepMerge(merged, configs.getJsonObject(c));
-        StringBuilder origin = new StringBuilder(json.containsKey("configurations") ? "configurations[" + c + "]" : "base");
+        StringBuilder origin =
+            new StringBuilder(
+                json.containsKey("configurations") ? "configurations[" + c + "]" : "base");
         for (Map.Entry<String, Object> axis : point.entrySet()) {
           setPath(merged, axis.getKey(), axis.getValue());
           origin.append(", axes ").append(axis.getKey()).append('=').append(axis.getValue());
@@ -136,8 +171,10 @@ public record Campaign(String name, String description, JsonObject source, List<
         } catch (SpecException e) {
           throw new SpecException(e.field(), e.getMessage() + " (in " + origin + ")");
         }
-        // Identical configurations reached through different routes run once; configurations that differ only
-        // in what the encoding settings' key leaves out (the input, ...) get the input and a number in their key.
+        // Identical configurations reached through different routes run once; configurations that
+        // differ only
+        // in what the encoding settings' key leaves out (the input, ...) get the input and a number
+        // in their key.
         if (!seenSpecs.add(spec)) {
           continue;
         }
@@ -153,13 +190,27 @@ public record Campaign(String name, String description, JsonObject source, List<
       }
     }
     String metric = json.getString("quality_metric", "psnr");
-    return new Campaign(json.getString("name", fallbackName), json.getString("description", ""), json.copy(),
-      List.copyOf(byKey.values()), repeat, idle, JobSpec.QualityMetric.valueOf(metric.toUpperCase(Locale.ROOT)));
+    return new Campaign(
+        json.getString("name", fallbackName),
+        json.getString("description", ""),
+        json.copy(),
+        List.copyOf(byKey.values()),
+        repeat,
+        idle,
+        JobSpec.QualityMetric.valueOf(metric.toUpperCase(Locale.ROOT)));
   }
 
   private static String inputLabel(JobSpec.Input in) {
-    return in.isFile() ? in.path() + (in.durationS() > 0 ? " " + Fps.format(in.durationS()) + "s" : "")
-      : in.pattern() + " " + in.resolution() + "p" + Fps.format(in.fps()) + " " + Fps.format(in.durationS()) + "s";
+    return in.isFile()
+        ? in.path() + (in.durationS() > 0 ? " " + Fps.format(in.durationS()) + "s" : "")
+        : in.pattern()
+            + " "
+            + in.resolution()
+            + "p"
+            + Fps.format(in.fps())
+            + " "
+            + Fps.format(in.durationS())
+            + "s";
   }
 
   /** Cartesian product of the axes, in file order. */
@@ -185,8 +236,10 @@ public record Campaign(String name, String description, JsonObject source, List<
     for (String part : path.split("\\.", -1)) {
       JsonObject props = node.getJsonObject("properties");
       if (props == null || !props.containsKey(part)) {
-        throw new SpecException("axes." + path, "is not a job spec field; accepted: dotted spec fields such as "
-          + "video.encoder, video.preset, video.crf, video.bitrate, video.resolution, input.duration_s");
+        throw new SpecException(
+            "axes." + path,
+            "is not a job spec field; accepted: dotted spec fields such as video.encoder,"
+                + " video.preset, video.crf, video.bitrate, video.resolution, input.duration_s");
       }
       node = props.getJsonObject(part);
     }

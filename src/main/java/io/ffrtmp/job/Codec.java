@@ -43,11 +43,13 @@ public enum Codec {
       case "vp9" -> {
         return VP9;
       }
-      default -> throw new SpecException(field, "'" + text + "' is not a codec; accepted: " + accepted());
+      default ->
+          throw new SpecException(field, "'" + text + "' is not a codec; accepted: " + accepted());
     }
   }
 
   public static String accepted() {
-    return Arrays.stream(values()).map(Codec::id).collect(Collectors.joining(", ")) + " (h265 = hevc)";
+    return Arrays.stream(values()).map(Codec::id).collect(Collectors.joining(", "))
+        + " (h265 = hevc)";
   }
 }

@@ -9,8 +9,9 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The encoders ffrtmp knows how to drive, with what each accepts. A name outside this list is bad input (exit 2);
- * a listed encoder missing from the local FFmpeg build is a failed configuration at run time.
+ * The encoders ffrtmp knows how to drive, with what each accepts. A name outside this list is bad
+ * input (exit 2); a listed encoder missing from the local FFmpeg build is a failed configuration at
+ * run time.
  */
 public enum Encoder {
   LIBX264("libx264", Codec.H264, Hardware.NONE, PresetLists.X26X, 0, 51, 23),
@@ -26,7 +27,12 @@ public enum Encoder {
   HEVC_VAAPI("hevc_vaapi", Codec.HEVC, Hardware.VAAPI, List.of(), 0, 51, 28);
 
   /** How frames reach the encoder. */
-  public enum Hardware { NONE, NVENC, QSV, VAAPI }
+  public enum Hardware {
+    NONE,
+    NVENC,
+    QSV,
+    VAAPI
+  }
 
   private final String ffmpegName;
   private final Codec codec;
@@ -36,7 +42,14 @@ public enum Encoder {
   private final int crfMax;
   private final int defaultCrf;
 
-  Encoder(String ffmpegName, Codec codec, Hardware hardware, List<String> presets, int crfMin, int crfMax, int defaultCrf) {
+  Encoder(
+      String ffmpegName,
+      Codec codec,
+      Hardware hardware,
+      List<String> presets,
+      int crfMin,
+      int crfMax,
+      int defaultCrf) {
     this.ffmpegName = ffmpegName;
     this.codec = codec;
     this.hardware = hardware;
@@ -58,7 +71,10 @@ public enum Encoder {
     return hardware;
   }
 
-  /** Presets in order from fastest to slowest for the x26x family; numeric presets for AV1/VP9 (higher = faster). */
+  /**
+   * Presets in order from fastest to slowest for the x26x family; numeric presets for AV1/VP9
+   * (higher = faster).
+   */
   public List<String> presets() {
     return presets;
   }
@@ -92,7 +108,8 @@ public enum Encoder {
   }
 
   public static String accepted() {
-    return Arrays.stream(values()).map(Encoder::ffmpegName).collect(Collectors.joining(", ")) + ", auto";
+    return Arrays.stream(values()).map(Encoder::ffmpegName).collect(Collectors.joining(", "))
+        + ", auto";
   }
 
   /** Encoder names grouped by codec, for help texts. */

@@ -6,42 +6,58 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The {@code input} part of a spec: a synthetic lavfi pattern (of the video's size and rate unless given), or a file
- * named by a path that cannot leave the worker's media roots.
+ * The {@code input} part of a spec: a synthetic lavfi pattern (of the video's size and rate unless
+ * given), or a file named by a path that cannot leave the worker's media roots.
  */
 final class InputParser {
 
   static final double MAX_DURATION_S = 6 * 3600;
 
-  /** What {@code input.path} may be: relative, inside a media root once resolved there, no way out by name. */
-  static final String PATH_ACCEPTED = "a path relative to a media root (e.g. clips/talk-1080p.mp4): "
-    + "not absolute, no '..', no control characters";
+  /**
+   * What {@code input.path} may be: relative, inside a media root once resolved there, no way out
+   * by name.
+   */
+  static final String PATH_ACCEPTED =
+      "a path relative to a media root (e.g. clips/talk-1080p.mp4): "
+          + "not absolute, no '..', no control characters";
 
-  private InputParser() {
-  }
+  private InputParser() {}
 
-  /** {@code resolution} and {@code fps} are the video's: a synthetic input without its own gets those. */
+  /**
+   * {@code resolution} and {@code fps} are the video's: a synthetic input without its own gets
+   * those.
+   */
   static Input parse(JsonObject in, Resolution resolution, double fps) {
     if ("file".equals(in.getString("type"))) {
       return file(in);
     }
     for (String f : List.of("path")) {
       if (in.containsKey(f)) {
-        throw new SpecException("input." + f,
-          "only for input type file; accepted here: pattern, duration_s, resolution, fps");
+        throw new SpecException(
+            "input." + f,
+            "only for input type file; accepted here: pattern, duration_s, resolution, fps");
       }
     }
     double durationS = in.getValue("duration_s") == null ? 10 : in.getDouble("duration_s");
     if (!(durationS > 0 && durationS <= MAX_DURATION_S)) {
-      throw new SpecException("input.duration_s", in.getValue("duration_s")
-        + " is out of range; accepted: more than 0 and at most " + (int) MAX_DURATION_S + " seconds");
+      throw new SpecException(
+          "input.duration_s",
+          in.getValue("duration_s")
+              + " is out of range; accepted: more than 0 and at most "
+              + (int) MAX_DURATION_S
+              + " seconds");
     }
-    Resolution inRes = in.getString("resolution") == null ? resolution
-      : Resolution.parse("input.resolution", in.getString("resolution"));
+    Resolution inRes =
+        in.getString("resolution") == null
+            ? resolution
+            : Resolution.parse("input.resolution", in.getString("resolution"));
     double inFps = in.getValue("fps") == null ? fps : Fps.check("input.fps", in.getDouble("fps"));
     if (Math.round(durationS * inFps) < 1) {
-      throw new SpecException("input.duration_s", "shorter than one frame at " + Fps.format(inFps)
-        + " fps; accepted: at least 1/fps seconds");
+      throw new SpecException(
+          "input.duration_s",
+          "shorter than one frame at "
+              + Fps.format(inFps)
+              + " fps; accepted: at least 1/fps seconds");
     }
     return new Input("synthetic", in.getString("pattern", "testsrc2"), durationS, inRes, inFps);
   }
@@ -49,24 +65,37 @@ final class InputParser {
   private static Input file(JsonObject in) {
     String path = in.getString("path");
     if (path == null) {
-      throw new SpecException("input.path", "required for input type file; accepted: " + PATH_ACCEPTED);
+      throw new SpecException(
+          "input.path", "required for input type file; accepted: " + PATH_ACCEPTED);
     }
-    if (path.startsWith("/") || path.chars().anyMatch(c -> c < 0x20 || c == 0x7f)
-      || Arrays.asList(path.split("/")).contains("..") || path.isBlank()) {
-      throw new SpecException("input.path", "'" + path.replaceAll("\\p{Cntrl}", "?") + "' is not accepted; accepted: "
-        + PATH_ACCEPTED);
+    if (path.startsWith("/")
+        || path.chars().anyMatch(c -> c < 0x20 || c == 0x7f)
+        || Arrays.asList(path.split("/")).contains("..")
+        || path.isBlank()) {
+      throw new SpecException(
+          "input.path",
+          "'"
+              + path.replaceAll("\\p{Cntrl}", "?")
+              + "' is not accepted; accepted: "
+              + PATH_ACCEPTED);
     }
     for (String f : List.of("pattern", "resolution", "fps")) {
       if (in.containsKey(f)) {
-        throw new SpecException("input." + f,
-          "not used with input type file (taken from the file); accepted: path, duration_s");
+        throw new SpecException(
+            "input." + f,
+            "not used with input type file (taken from the file); accepted: path, duration_s");
       }
     }
     // 0: the whole file.
     double durationS = in.getValue("duration_s") == null ? 0 : in.getDouble("duration_s");
     if (!(durationS >= 0 && durationS <= MAX_DURATION_S)) {
-      throw new SpecException("input.duration_s", in.getValue("duration_s") + " is out of range; accepted: 0 (the "
-        + "whole file) to " + (int) MAX_DURATION_S + " seconds");
+      throw new SpecException(
+          "input.duration_s",
+          in.getValue("duration_s")
+              + " is out of range; accepted: 0 (the "
+              + "whole file) to "
+              + (int) MAX_DURATION_S
+              + " seconds");
     }
     return new Input("file", null, durationS, null, 0, path);
   }

@@ -9,39 +9,61 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * A validated transcoding job: what to encode, how, and what to measure. Built only through {@link #fromJson}, which
- * applies the scenario, fills defaults and rejects anything out of range with a {@link SpecException} (the rules are
- * {@link JobSpecParser}'s). Never a bag of raw FFmpeg arguments.
+ * A validated transcoding job: what to encode, how, and what to measure. Built only through {@link
+ * #fromJson}, which applies the scenario, fills defaults and rejects anything out of range with a
+ * {@link SpecException} (the rules are {@link JobSpecParser}'s). Never a bag of raw FFmpeg
+ * arguments.
  */
 public record JobSpec(
-  String name,
-  String scenario,
-  Input input,
-  Output output,
-  Video video,
-  String engine,
-  Queue queue,
-  Priority priority,
-  Measure measure,
-  int timeoutS,
-  Requirements requirements) {
+    String name,
+    String scenario,
+    Input input,
+    Output output,
+    Video video,
+    String engine,
+    Queue queue,
+    Priority priority,
+    Measure measure,
+    int timeoutS,
+    Requirements requirements) {
 
   /** The compact form without placement requirements: any node may run it. */
-  public JobSpec(String name, String scenario, Input input, Output output, Video video, String engine, Queue queue,
-                 Priority priority, Measure measure, int timeoutS) {
-    this(name, scenario, input, output, video, engine, queue, priority, measure, timeoutS, Requirements.NONE);
+  public JobSpec(
+      String name,
+      String scenario,
+      Input input,
+      Output output,
+      Video video,
+      String engine,
+      Queue queue,
+      Priority priority,
+      Measure measure,
+      int timeoutS) {
+    this(
+        name,
+        scenario,
+        input,
+        output,
+        video,
+        engine,
+        queue,
+        priority,
+        measure,
+        timeoutS,
+        Requirements.NONE);
   }
 
   /**
-   * Where a job may run: every label here must be on the node with the same value, and {@code node}, when set, names
-   * the one node that may take it. The encoder is a requirement of its own: a node only gets jobs whose encoder it has
-   * ({@code auto} runs anywhere).
+   * Where a job may run: every label here must be on the node with the same value, and {@code
+   * node}, when set, names the one node that may take it. The encoder is a requirement of its own:
+   * a node only gets jobs whose encoder it has ({@code auto} runs anywhere).
    */
   public record Requirements(Map<String, String> labels, String node) {
     public static final Requirements NONE = new Requirements(Map.of(), null);
 
     public JsonObject toJson() {
-      JsonObject j = new JsonObject().put("labels", new JsonObject(new TreeMap<String, Object>(labels)));
+      JsonObject j =
+          new JsonObject().put("labels", new JsonObject(new TreeMap<String, Object>(labels)));
       if (node != null) {
         j.put("node", node);
       }
@@ -56,11 +78,24 @@ public record JobSpec(
 
   /** This job pinned to one node. */
   public JobSpec onNode(String nodeId) {
-    return new JobSpec(name, scenario, input, output, video, engine, queue, priority, measure, timeoutS, requirements.on(nodeId));
+    return new JobSpec(
+        name,
+        scenario,
+        input,
+        output,
+        video,
+        engine,
+        queue,
+        priority,
+        measure,
+        timeoutS,
+        requirements.on(nodeId));
   }
 
   public enum Queue {
-    LIVE, DEFAULT, BATCH;
+    LIVE,
+    DEFAULT,
+    BATCH;
 
     /** Dispatch order: live before default before batch. */
     public int rank() {
@@ -73,7 +108,9 @@ public record JobSpec(
   }
 
   public enum Priority {
-    HIGH, MEDIUM, LOW;
+    HIGH,
+    MEDIUM,
+    LOW;
 
     public int rank() {
       return ordinal();
@@ -84,17 +121,31 @@ public record JobSpec(
     }
   }
 
-  public enum RateControl { CRF, CBR, VBR }
+  public enum RateControl {
+    CRF,
+    CBR,
+    VBR
+  }
 
-  public enum QualityMetric { PSNR, SSIM, VMAF }
+  public enum QualityMetric {
+    PSNR,
+    SSIM,
+    VMAF
+  }
 
   /**
-   * Synthetic input (a lavfi pattern at the given size and rate, reproducible so quality is scored against the very
-   * same frames), or a file: {@code path} relative to one of the worker's media roots, its size and rate read from the
-   * file when the job runs (resolution and fps null here), {@code durationS} 0 for the whole file or a limit in
-   * seconds.
+   * Synthetic input (a lavfi pattern at the given size and rate, reproducible so quality is scored
+   * against the very same frames), or a file: {@code path} relative to one of the worker's media
+   * roots, its size and rate read from the file when the job runs (resolution and fps null here),
+   * {@code durationS} 0 for the whole file or a limit in seconds.
    */
-  public record Input(String type, String pattern, double durationS, Resolution resolution, double fps, String path) {
+  public record Input(
+      String type,
+      String pattern,
+      double durationS,
+      Resolution resolution,
+      double fps,
+      String path) {
 
     public Input(String type, String pattern, double durationS, Resolution resolution, double fps) {
       this(type, pattern, durationS, resolution, fps, null);
@@ -108,9 +159,17 @@ public record JobSpec(
       return Math.round(durationS * fps);
     }
 
-    /** The lavfi source description; every value comes from validated fields, never from user text. */
+    /**
+     * The lavfi source description; every value comes from validated fields, never from user text.
+     */
     public String lavfiSource() {
-      return pattern + "=size=" + resolution + ":rate=" + Fps.format(fps) + ":duration=" + Fps.format(durationS);
+      return pattern
+          + "=size="
+          + resolution
+          + ":rate="
+          + Fps.format(fps)
+          + ":duration="
+          + Fps.format(durationS);
     }
   }
 
@@ -121,34 +180,72 @@ public record JobSpec(
   }
 
   /**
-   * {@code encoderAuto}: the spec said {@code encoder: auto}; {@code encoder} holds the software choice until a
-   * worker that has a working hardware encoder for the codec picks that instead ({@link #forNode}).
+   * {@code encoderAuto}: the spec said {@code encoder: auto}; {@code encoder} holds the software
+   * choice until a worker that has a working hardware encoder for the codec picks that instead
+   * ({@link #forNode}).
    */
-  public record Video(Codec codec, Encoder encoder, boolean encoderAuto, String preset, RateControl rateControl, Integer crf,
-                      Integer bitrateKbps, Integer maxBitrateKbps, Resolution resolution, double fps, int gop, int threads) {
-  }
+  public record Video(
+      Codec codec,
+      Encoder encoder,
+      boolean encoderAuto,
+      String preset,
+      RateControl rateControl,
+      Integer crf,
+      Integer bitrateKbps,
+      Integer maxBitrateKbps,
+      Resolution resolution,
+      double fps,
+      int gop,
+      int threads) {}
 
   /** Hardware families in the order {@code encoder: auto} prefers them. */
-  private static final List<Encoder.Hardware> AUTO_ORDER = List.of(Encoder.Hardware.NVENC, Encoder.Hardware.QSV,
-    Encoder.Hardware.VAAPI);
+  private static final List<Encoder.Hardware> AUTO_ORDER =
+      List.of(Encoder.Hardware.NVENC, Encoder.Hardware.QSV, Encoder.Hardware.VAAPI);
 
   /**
-   * The spec as a node with these working encoders runs it: {@code encoder: auto} without an explicit preset picks
-   * the node's hardware encoder for the codec (NVENC, then QSV, then VAAPI) with its default preset, else stays
-   * with the software encoder. The rate-control value carries over (the CRF ranges of the hardware H.264/HEVC
-   * encoders cover the software ones'). Specs that name an encoder are returned unchanged.
+   * The spec as a node with these working encoders runs it: {@code encoder: auto} without an
+   * explicit preset picks the node's hardware encoder for the codec (NVENC, then QSV, then VAAPI)
+   * with its default preset, else stays with the software encoder. The rate-control value carries
+   * over (the CRF ranges of the hardware H.264/HEVC encoders cover the software ones'). Specs that
+   * name an encoder are returned unchanged.
    */
   public JobSpec forNode(Set<Encoder> working) {
-    if (!video.encoderAuto() || video.preset() != null && !video.preset().equals(video.encoder().defaultPreset())) {
+    if (!video.encoderAuto()
+        || video.preset() != null && !video.preset().equals(video.encoder().defaultPreset())) {
       return this;
     }
     for (Encoder.Hardware hw : AUTO_ORDER) {
       for (Encoder e : Encoder.values()) {
-        if (e.hardware() == hw && e.codec() == video.codec() && working.contains(e)
-          && (video.crf() == null || video.crf() >= e.crfMin() && video.crf() <= e.crfMax())) {
-          Video v = new Video(video.codec(), e, true, e.defaultPreset(), video.rateControl(), video.crf(),
-            video.bitrateKbps(), video.maxBitrateKbps(), video.resolution(), video.fps(), video.gop(), video.threads());
-          return new JobSpec(name, scenario, input, output, v, engine, queue, priority, measure, timeoutS, requirements);
+        if (e.hardware() == hw
+            && e.codec() == video.codec()
+            && working.contains(e)
+            && (video.crf() == null || video.crf() >= e.crfMin() && video.crf() <= e.crfMax())) {
+          Video v =
+              new Video(
+                  video.codec(),
+                  e,
+                  true,
+                  e.defaultPreset(),
+                  video.rateControl(),
+                  video.crf(),
+                  video.bitrateKbps(),
+                  video.maxBitrateKbps(),
+                  video.resolution(),
+                  video.fps(),
+                  video.gop(),
+                  video.threads());
+          return new JobSpec(
+              name,
+              scenario,
+              input,
+              output,
+              v,
+              engine,
+              queue,
+              priority,
+              measure,
+              timeoutS,
+              requirements);
         }
       }
     }
@@ -156,39 +253,50 @@ public record JobSpec(
   }
 
   /**
-   * {@code settleMaxS} > 0: before the encode, wait (at most that long) until the node's power is within
-   * {@code settleWithin} of its idle baseline, so the heat of the previous job does not count against this one.
-   * {@code exclusive} (the default): the job has its node to itself, so its energy needs no attribution; a job that
-   * allows sharing may run beside others and gets its share of the node's energy by CPU time.
+   * {@code settleMaxS} > 0: before the encode, wait (at most that long) until the node's power is
+   * within {@code settleWithin} of its idle baseline, so the heat of the previous job does not
+   * count against this one. {@code exclusive} (the default): the job has its node to itself, so its
+   * energy needs no attribution; a job that allows sharing may run beside others and gets its share
+   * of the node's energy by CPU time.
    */
-  public record Measure(int intervalMs, List<QualityMetric> quality, double settleMaxS, double settleWithin,
-                        boolean exclusive) {
-  }
+  public record Measure(
+      int intervalMs,
+      List<QualityMetric> quality,
+      double settleMaxS,
+      double settleWithin,
+      boolean exclusive) {}
 
-  /** Validates a spec from a user or another process: the schema first (every field named), then the rules. */
+  /**
+   * Validates a spec from a user or another process: the schema first (every field named), then the
+   * rules.
+   */
   public static JobSpec fromJson(JsonObject json) {
     SchemaCheck.JOB_SPEC.check(json);
     return JobSpecParser.parse(json);
   }
 
   /**
-   * A spec this project stored itself ({@link #toJson()}'s canonical form, validated when it was accepted): the same
-   * typed parse without the schema pass, which a master would otherwise repeat on every claim.
+   * A spec this project stored itself ({@link #toJson()}'s canonical form, validated when it was
+   * accepted): the same typed parse without the schema pass, which a master would otherwise repeat
+   * on every claim.
    */
   public static JobSpec fromStored(JsonObject json) {
     return JobSpecParser.parse(json);
   }
 
-  /** The canonical, fully expanded form: what is stored, sent to workers and written into results. */
+  /**
+   * The canonical, fully expanded form: what is stored, sent to workers and written into results.
+   */
   public JsonObject toJson() {
-    JsonObject videoJson = new JsonObject()
-      .put("codec", video.codec().id())
-      .put("encoder", video.encoderAuto() ? "auto" : video.encoder().ffmpegName())
-      .put("rate_control", video.rateControl().name().toLowerCase(Locale.ROOT))
-      .put("resolution", video.resolution().toString())
-      .put("fps", video.fps())
-      .put("gop", video.gop())
-      .put("threads", video.threads());
+    JsonObject videoJson =
+        new JsonObject()
+            .put("codec", video.codec().id())
+            .put("encoder", video.encoderAuto() ? "auto" : video.encoder().ffmpegName())
+            .put("rate_control", video.rateControl().name().toLowerCase(Locale.ROOT))
+            .put("resolution", video.resolution().toString())
+            .put("fps", video.fps())
+            .put("gop", video.gop())
+            .put("threads", video.threads());
     if (video.preset() != null) {
       videoJson.put("preset", video.preset());
     }
@@ -208,42 +316,60 @@ public record JobSpec(
     if (scenario != null) {
       out.put("scenario", scenario);
     }
-    return out
-      .put("input", input.isFile()
-        ? new JsonObject().put("type", "file").put("path", input.path()).put("duration_s", input.durationS())
-        : new JsonObject().put("type", input.type()).put("pattern", input.pattern())
-          .put("duration_s", input.durationS()).put("resolution", input.resolution().toString()).put("fps", input.fps()))
-      .put("output", new JsonObject().put("type", output.type()))
-      .put("video", videoJson)
-      .put("engine", engine)
-      .put("queue", queue.id())
-      .put("priority", priority.id())
-      .put("measure", new JsonObject().put("interval_ms", measure.intervalMs())
-        .put("settle_max_s", measure.settleMaxS()).put("settle_within", measure.settleWithin())
-        .put("exclusive", measure.exclusive())
-        .put("quality", new JsonArray(measure.quality().stream().map(x -> x.name().toLowerCase(Locale.ROOT)).toList())))
-      .put("timeout_s", timeoutS)
-      .put("requirements", requirements.toJson());
+    return out.put(
+            "input",
+            input.isFile()
+                ? new JsonObject()
+                    .put("type", "file")
+                    .put("path", input.path())
+                    .put("duration_s", input.durationS())
+                : new JsonObject()
+                    .put("type", input.type())
+                    .put("pattern", input.pattern())
+                    .put("duration_s", input.durationS())
+                    .put("resolution", input.resolution().toString())
+                    .put("fps", input.fps()))
+        .put("output", new JsonObject().put("type", output.type()))
+        .put("video", videoJson)
+        .put("engine", engine)
+        .put("queue", queue.id())
+        .put("priority", priority.id())
+        .put(
+            "measure",
+            new JsonObject()
+                .put("interval_ms", measure.intervalMs())
+                .put("settle_max_s", measure.settleMaxS())
+                .put("settle_within", measure.settleWithin())
+                .put("exclusive", measure.exclusive())
+                .put(
+                    "quality",
+                    new JsonArray(
+                        measure.quality().stream()
+                            .map(x -> x.name().toLowerCase(Locale.ROOT))
+                            .toList())))
+        .put("timeout_s", timeoutS)
+        .put("requirements", requirements.toJson());
   }
 
   /** The configuration that repetitions share, as shown in rankings. */
   public JsonObject configJson() {
     return new JsonObject()
-      .put("encoder", video.encoder().ffmpegName())
-      .put("codec", video.codec().id())
-      .put("preset", video.preset())
-      .put("rate_control", video.rateControl().name().toLowerCase(Locale.ROOT))
-      .put("crf", video.crf())
-      .put("bitrate_kbps", video.bitrateKbps())
-      .put("resolution", video.resolution().toString())
-      .put("fps", video.fps())
-      .put("threads", video.threads());
+        .put("encoder", video.encoder().ffmpegName())
+        .put("codec", video.codec().id())
+        .put("preset", video.preset())
+        .put("rate_control", video.rateControl().name().toLowerCase(Locale.ROOT))
+        .put("crf", video.crf())
+        .put("bitrate_kbps", video.bitrateKbps())
+        .put("resolution", video.resolution().toString())
+        .put("fps", video.fps())
+        .put("threads", video.threads());
   }
 
   /** A short, stable label such as {@code libx264 veryfast crf23 1280x720p30}. */
   public String configKey() {
     if (video.encoderAuto()) {
-      // The encoder is the node's choice: the key names the codec, and the result's config names what ran.
+      // The encoder is the node's choice: the key names the codec, and the result's config names
+      // what ran.
       StringBuilder sb = new StringBuilder("auto-").append(video.codec().id());
       if (video.preset() != null && !video.preset().equals(video.encoder().defaultPreset())) {
         sb.append(' ').append(video.preset()); // a named software preset keeps the software encoder
@@ -253,7 +379,9 @@ public record JobSpec(
     }
     StringBuilder sb = new StringBuilder(video.encoder().ffmpegName());
     if (video.preset() != null) {
-      sb.append(' ').append(Character.isDigit(video.preset().charAt(0)) ? "p" + video.preset() : video.preset());
+      sb.append(' ')
+          .append(
+              Character.isDigit(video.preset().charAt(0)) ? "p" + video.preset() : video.preset());
     }
     appendRateAndSize(sb);
     return sb.toString();

@@ -13,30 +13,42 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The typed parse behind {@link JobSpec#fromJson} and {@link JobSpec#fromStored}: the scenario first, then video,
- * input and measure by their own parsers, then the fields of the job as a whole. Each rule, and each default, is in
- * one place; a value out of range is a {@link SpecException} naming the field and what it accepts.
+ * The typed parse behind {@link JobSpec#fromJson} and {@link JobSpec#fromStored}: the scenario
+ * first, then video, input and measure by their own parsers, then the fields of the job as a whole.
+ * Each rule, and each default, is in one place; a value out of range is a {@link SpecException}
+ * naming the field and what it accepts.
  */
 final class JobSpecParser {
 
   /** The timeout basis of a file input that runs to the end of a file of unknown length. */
   private static final double UNKNOWN_FILE_DURATION_S = 600;
 
-  private JobSpecParser() {
-  }
+  private JobSpecParser() {}
 
   static JobSpec parse(JsonObject json) {
-    Scenario scenario = json.getString("scenario") == null ? null
-      : Scenario.parse("scenario", json.getString("scenario"));
+    Scenario scenario =
+        json.getString("scenario") == null
+            ? null
+            : Scenario.parse("scenario", json.getString("scenario"));
     Video video = VideoParser.parse(json.getJsonObject("video", new JsonObject()), scenario);
     JsonObject in = json.getJsonObject("input", new JsonObject());
     Input input = InputParser.parse(in, video.resolution(), video.fps());
-    double timeoutBasisS = input.isFile() && in.getValue("duration_s") == null ? UNKNOWN_FILE_DURATION_S
-      : input.durationS();
-    return new JobSpec(json.getString("name"), scenario == null ? null : scenario.name(), input, outputOf(json), video,
-      json.getString("engine", "ffmpeg"), queueOf(json), priorityOf(json),
-      MeasureParser.parse(json.getJsonObject("measure", new JsonObject())), timeoutOf(json, timeoutBasisS),
-      requirementsOf(json));
+    double timeoutBasisS =
+        input.isFile() && in.getValue("duration_s") == null
+            ? UNKNOWN_FILE_DURATION_S
+            : input.durationS();
+    return new JobSpec(
+        json.getString("name"),
+        scenario == null ? null : scenario.name(),
+        input,
+        outputOf(json),
+        video,
+        json.getString("engine", "ffmpeg"),
+        queueOf(json),
+        priorityOf(json),
+        MeasureParser.parse(json.getJsonObject("measure", new JsonObject())),
+        timeoutOf(json, timeoutBasisS),
+        requirementsOf(json));
   }
 
   private static Output outputOf(JsonObject json) {
@@ -56,7 +68,8 @@ final class JobSpecParser {
     int defaultTimeout = (int) Math.max(300, Math.ceil(60 * durationS));
     int timeoutS = json.getInteger("timeout_s", defaultTimeout);
     if (timeoutS < 1 || timeoutS > 7 * 24 * 3600) {
-      throw new SpecException("timeout_s", timeoutS + " is out of range; accepted: 1 to 604800 seconds");
+      throw new SpecException(
+          "timeout_s", timeoutS + " is out of range; accepted: 1 to 604800 seconds");
     }
     return timeoutS;
   }
@@ -67,7 +80,8 @@ final class JobSpecParser {
       return Requirements.NONE;
     }
     Map<String, String> labels = new TreeMap<>();
-    r.getJsonObject("labels", new JsonObject()).forEach(e -> labels.put(e.getKey(), String.valueOf(e.getValue())));
+    r.getJsonObject("labels", new JsonObject())
+        .forEach(e -> labels.put(e.getKey(), String.valueOf(e.getValue())));
     return new Requirements(Collections.unmodifiableMap(labels), r.getString("node"));
   }
 }

@@ -6,8 +6,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Where file inputs may come from. A spec's {@code input.path} is resolved against each configured root in turn;
- * the result must stay inside that root after following every symlink, and be a readable regular file.
+ * Where file inputs may come from. A spec's {@code input.path} is resolved against each configured
+ * root in turn; the result must stay inside that root after following every symlink, and be a
+ * readable regular file.
  */
 public final class MediaRoots {
 
@@ -18,14 +19,14 @@ public final class MediaRoots {
     }
   }
 
-  private MediaRoots() {
-  }
+  private MediaRoots() {}
 
   /** Blocking (file system). */
   public static Path resolve(List<Path> roots, String relative) throws RejectedException {
     if (roots.isEmpty()) {
-      throw new RejectedException("input.path: file inputs need a media root on the worker (bench --media-root DIR); "
-        + "none is configured");
+      throw new RejectedException(
+          "input.path: file inputs need a media root on the worker (bench --media-root DIR); "
+              + "none is configured");
     }
     for (Path root : roots) {
       Path base = root.toAbsolutePath().normalize();
@@ -36,17 +37,23 @@ public final class MediaRoots {
       try {
         Path real = candidate.toRealPath();
         if (!real.startsWith(base.toRealPath())) {
-          throw new RejectedException("input.path: '" + relative + "' leads outside the media root " + base
-            + " (through a symbolic link); accepted: files inside a media root");
+          throw new RejectedException(
+              "input.path: '"
+                  + relative
+                  + "' leads outside the media root "
+                  + base
+                  + " (through a symbolic link); accepted: files inside a media root");
         }
         if (!Files.isRegularFile(real) || !Files.isReadable(real)) {
           throw new RejectedException("input.path: '" + relative + "' is not a readable file");
         }
         return real;
       } catch (IOException e) {
-        throw new RejectedException("input.path: '" + relative + "' cannot be read: " + e.getMessage());
+        throw new RejectedException(
+            "input.path: '" + relative + "' cannot be read: " + e.getMessage());
       }
     }
-    throw new RejectedException("input.path: '" + relative + "' is not under any media root (" + roots + ")");
+    throw new RejectedException(
+        "input.path: '" + relative + "' is not under any media root (" + roots + ")");
   }
 }

@@ -5,13 +5,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A named shorthand such as {@code 4K60-h265} or {@code 1080p-h264}: it expands into resolution, frame rate and codec
- * (and so the default encoder). Explicit fields in the spec override what the scenario sets.
+ * A named shorthand such as {@code 4K60-h265} or {@code 1080p-h264}: it expands into resolution,
+ * frame rate and codec (and so the default encoder). Explicit fields in the spec override what the
+ * scenario sets.
  */
 public record Scenario(String name, Resolution resolution, double fps, Codec codec) {
 
-  public static final String ACCEPTED = "RESOLUTION[FPS]-CODEC, e.g. 720p30-h264, 1080p60-hevc, 4K60-h265, 1440p-av1; "
-    + "resolutions 240p 360p 480p 540p 720p 1080p 1440p 2160p 4K; codecs h264, h265/hevc, av1, vp9; fps defaults to 30";
+  public static final String ACCEPTED =
+      "RESOLUTION[FPS]-CODEC, e.g. 720p30-h264, 1080p60-hevc, 4K60-h265, 1440p-av1; resolutions"
+          + " 240p 360p 480p 540p 720p 1080p 1440p 2160p 4K; codecs h264, h265/hevc, av1, vp9; fps"
+          + " defaults to 30";
 
   private static final Pattern FORM = Pattern.compile("(\\d{3,4}p|4k)(\\d{1,3})?-([a-z0-9.]+)");
 
@@ -22,14 +25,22 @@ public record Scenario(String name, Resolution resolution, double fps, Codec cod
     }
     Resolution res = Resolution.NAMED.get(m.group(1));
     if (res == null) {
-      throw new SpecException(field, "'" + m.group(1) + "' in '" + text + "' is not a known resolution; accepted: " + ACCEPTED);
+      throw new SpecException(
+          field,
+          "'"
+              + m.group(1)
+              + "' in '"
+              + text
+              + "' is not a known resolution; accepted: "
+              + ACCEPTED);
     }
     double fps = m.group(2) == null ? 30 : Fps.check(field, Integer.parseInt(m.group(2)));
     Codec codec;
     try {
       codec = Codec.parse(field, m.group(3));
     } catch (SpecException e) {
-      throw new SpecException(field, "'" + m.group(3) + "' in '" + text + "' is not a codec; accepted: " + ACCEPTED);
+      throw new SpecException(
+          field, "'" + m.group(3) + "' in '" + text + "' is not a codec; accepted: " + ACCEPTED);
     }
     return new Scenario(text.trim(), res, fps, codec);
   }

@@ -17,8 +17,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Structural validation (types, unknown fields, enums) against the JSON schemas in {@code /schema}, turned into a
- * {@link SpecException} that names the field. Semantic checks (ranges, encoder presets) follow in the parsers.
+ * Structural validation (types, unknown fields, enums) against the JSON schemas in {@code /schema},
+ * turned into a {@link SpecException} that names the field. Semantic checks (ranges, encoder
+ * presets) follow in the parsers.
  */
 public final class SchemaCheck {
 
@@ -30,12 +31,16 @@ public final class SchemaCheck {
 
   private SchemaCheck(String resource) {
     this.schema = new JsonObject(read(resource));
-    // JsonSchema.of marks the object it is given with internal "__absolute_uri__" keys: give it a copy, so that
+    // JsonSchema.of marks the object it is given with internal "__absolute_uri__" keys: give it a
+    // copy, so that
     // schema() (which the OpenAPI document embeds and serves) stays the file as written.
-    this.validator = Validator.create(JsonSchema.of(schema.copy()), new JsonSchemaOptions()
-      .setDraft(Draft.DRAFT202012)
-      .setBaseUri("https://ffrtmp.io/")
-      .setOutputFormat(OutputFormat.Basic));
+    this.validator =
+        Validator.create(
+            JsonSchema.of(schema.copy()),
+            new JsonSchemaOptions()
+                .setDraft(Draft.DRAFT202012)
+                .setBaseUri("https://ffrtmp.io/")
+                .setOutputFormat(OutputFormat.Basic));
   }
 
   public JsonObject schema() {
@@ -48,27 +53,35 @@ public final class SchemaCheck {
       return;
     }
     List<OutputUnit> errors = out.getErrors() == null ? List.of() : out.getErrors();
-    // The validator reports every enclosing "properties"/"additionalProperties" too; the useful error is the deepest
+    // The validator reports every enclosing "properties"/"additionalProperties" too; the useful
+    // error is the deepest
     // leaf keyword (type, enum, ...) or, failing that, the property that really is unknown.
-    Optional<OutputUnit> leaf = errors.stream()
-      .filter(e -> !isStructural(e.getKeywordLocation()))
-      .max(Comparator.comparingInt(e -> depth(e.getInstanceLocation())));
+    Optional<OutputUnit> leaf =
+        errors.stream()
+            .filter(e -> !isStructural(e.getKeywordLocation()))
+            .max(Comparator.comparingInt(e -> depth(e.getInstanceLocation())));
     if (leaf.isPresent()) {
       String field = toField(leaf.get().getInstanceLocation());
       throw new SpecException(field, describe(leaf.get()));
     }
-    Optional<OutputUnit> unknown = errors.stream()
-      .filter(e -> String.valueOf(e.getKeywordLocation()).endsWith("/additionalProperties"))
-      .filter(this::reallyUnknown)
-      .max(Comparator.comparingInt(e -> depth(e.getInstanceLocation())));
+    Optional<OutputUnit> unknown =
+        errors.stream()
+            .filter(e -> String.valueOf(e.getKeywordLocation()).endsWith("/additionalProperties"))
+            .filter(this::reallyUnknown)
+            .max(Comparator.comparingInt(e -> depth(e.getInstanceLocation())));
     if (unknown.isPresent()) {
       OutputUnit e = unknown.get();
       String field = toField(e.getInstanceLocation());
       JsonObject props = propertiesAt(e.getKeywordLocation());
       String parent = field.contains(".") ? field.substring(0, field.lastIndexOf('.')) : "";
       String name = field.contains(".") ? field.substring(field.lastIndexOf('.') + 1) : field;
-      throw new SpecException(field, "unknown field '" + name + "'" + (parent.isEmpty() ? "" : " in " + parent)
-        + (props == null ? "" : "; accepted: " + String.join(", ", props.fieldNames())));
+      throw new SpecException(
+          field,
+          "unknown field '"
+              + name
+              + "'"
+              + (parent.isEmpty() ? "" : " in " + parent)
+              + (props == null ? "" : "; accepted: " + String.join(", ", props.fieldNames())));
     }
     OutputUnit first = errors.isEmpty() ? out : errors.get(0);
     throw new SpecException(toField(first.getInstanceLocation()), String.valueOf(first.getError()));
@@ -76,7 +89,10 @@ public final class SchemaCheck {
 
   private static boolean isStructural(String keywordLocation) {
     String k = String.valueOf(keywordLocation);
-    return k.endsWith("/properties") || k.endsWith("/additionalProperties") || k.equals("#") || k.isEmpty();
+    return k.endsWith("/properties")
+        || k.endsWith("/additionalProperties")
+        || k.equals("#")
+        || k.isEmpty();
   }
 
   private boolean reallyUnknown(OutputUnit e) {
@@ -91,20 +107,29 @@ public final class SchemaCheck {
     String msg = e.getError() == null ? "is invalid" : e.getError();
     if (keyword.endsWith("/enum")) {
       JsonObject node = nodeAt(keyword.substring(0, keyword.length() - "/enum".length()));
-      return node == null ? msg : "value is not accepted; accepted: " + String.join(", ",
-        node.getJsonArray("enum").stream().map(String::valueOf).toList());
+      return node == null
+          ? msg
+          : "value is not accepted; accepted: "
+              + String.join(", ", node.getJsonArray("enum").stream().map(String::valueOf).toList());
     }
     if (keyword.endsWith("/type")) {
       JsonObject node = nodeAt(keyword.substring(0, keyword.length() - "/type".length()));
       Object type = node == null ? null : node.getValue("type");
-      String expected = type instanceof JsonArray a ? String.join(" or ", a.stream().map(String::valueOf).toList())
-        : String.valueOf(type);
-      return "has the wrong type; accepted: " + (expected.startsWith("a") || expected.startsWith("i") ? "an " : "a ") + expected;
+      String expected =
+          type instanceof JsonArray a
+              ? String.join(" or ", a.stream().map(String::valueOf).toList())
+              : String.valueOf(type);
+      return "has the wrong type; accepted: "
+          + (expected.startsWith("a") || expected.startsWith("i") ? "an " : "a ")
+          + expected;
     }
     return msg;
   }
 
-  /** Finds the "properties" object next to an additionalProperties keyword, to list what is accepted. */
+  /**
+   * Finds the "properties" object next to an additionalProperties keyword, to list what is
+   * accepted.
+   */
   private JsonObject propertiesAt(String keywordLocation) {
     JsonObject node = nodeAt(keywordLocation.substring(0, keywordLocation.lastIndexOf('/')));
     return node == null ? null : node.getJsonObject("properties");

@@ -1,8 +1,8 @@
 package io.ffrtmp.job;
 
 /**
- * Bad input in a job spec or campaign: names the field (a JSON path such as {@code video.preset}) and what is
- * accepted, so every interface can show the same message (CLI exit 2, HTTP 400).
+ * Bad input in a job spec or campaign: names the field (a JSON path such as {@code video.preset})
+ * and what is accepted, so every interface can show the same message (CLI exit 2, HTTP 400).
  */
 public class SpecException extends RuntimeException {
 

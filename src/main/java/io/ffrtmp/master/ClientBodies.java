@@ -6,8 +6,7 @@ import io.vertx.core.json.JsonObject;
 /** Fields several client addresses share, each with its default. */
 final class ClientBodies {
 
-  private ClientBodies() {
-  }
+  private ClientBodies() {}
 
   /** Who asks, for the job's history. */
   static String actor(JsonObject body) {

@@ -22,8 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The master's event-bus face: wires each address to the class that answers it (campaigns, jobs, leases and reports,
- * nodes), and turns what they fail with into the documented failure codes. The rules live in {@link JobStore}.
+ * The master's event-bus face: wires each address to the class that answers it (campaigns, jobs,
+ * leases and reports, nodes), and turns what they fail with into the documented failure codes. The
+ * rules live in {@link JobStore}.
  */
 public final class MasterVerticle extends VerticleBase {
 
@@ -48,7 +49,8 @@ public final class MasterVerticle extends VerticleBase {
     EventBus bus = vertx.eventBus();
     NodeStore nodeStore = new NodeStore(store.pool());
     CampaignRequests campaigns = new CampaignRequests(vertx, store, nodeStore, maxCampaignJobs);
-    JobRequests jobs = new JobRequests(bus, new JobQueries(store.pool(), store.settings().maxAttempts()));
+    JobRequests jobs =
+        new JobRequests(bus, new JobQueries(store.pool(), store.settings().maxAttempts()));
     LeaseRequests leases = new LeaseRequests(bus, store);
     NodeRequests nodes = new NodeRequests(bus, nodeStore, store.settings().lease());
     on(Addresses.CAMPAIGN_SUBMIT, campaigns::submit);
@@ -76,26 +78,36 @@ public final class MasterVerticle extends VerticleBase {
   }
 
   /**
-   * Registers a consumer whose handler never leaves a request unanswered: a body of the wrong shape is answered 400
-   * with the field and what was wrong; anything else a handler throws is a bug, logged and answered 500.
+   * Registers a consumer whose handler never leaves a request unanswered: a body of the wrong shape
+   * is answered 400 with the field and what was wrong; anything else a handler throws is a bug,
+   * logged and answered 500.
    */
   private void on(String address, Function<JsonObject, Future<JsonObject>> handler) {
-    consumers.add(vertx.eventBus().consumer(address, msg -> {
-      if (!(msg.body() instanceof JsonObject body)) {
-        msg.fail(Addresses.BAD_REQUEST, "body: required, a JSON object (see docs/event-bus.md for " + address + ")");
-        return;
-      }
-      Future<JsonObject> reply;
-      try {
-        reply = handler.apply(body);
-      } catch (BodyException | SpecException e) {
-        reply = Future.failedFuture(e);
-      } catch (RuntimeException e) {
-        bug(msg, address, e);
-        return;
-      }
-      reply.onSuccess(msg::reply).onFailure(e -> fail(msg, address, e));
-    }));
+    consumers.add(
+        vertx
+            .eventBus()
+            .consumer(
+                address,
+                msg -> {
+                  if (!(msg.body() instanceof JsonObject body)) {
+                    msg.fail(
+                        Addresses.BAD_REQUEST,
+                        "body: required, a JSON object (see docs/event-bus.md for "
+                            + address
+                            + ")");
+                    return;
+                  }
+                  Future<JsonObject> reply;
+                  try {
+                    reply = handler.apply(body);
+                  } catch (BodyException | SpecException e) {
+                    reply = Future.failedFuture(e);
+                  } catch (RuntimeException e) {
+                    bug(msg, address, e);
+                    return;
+                  }
+                  reply.onSuccess(msg::reply).onFailure(e -> fail(msg, address, e));
+                }));
   }
 
   private static void fail(Message<?> msg, String address, Throwable e) {
@@ -103,16 +115,20 @@ public final class MasterVerticle extends VerticleBase {
       msg.fail(Addresses.BAD_REQUEST, b.reply(address));
     } else if (e instanceof SpecException s) {
       msg.fail(Addresses.BAD_REQUEST, s.toString());
-    } else if (e instanceof JobStore.StaleLeaseException || e instanceof NodeStore.NodeConflictException) {
+    } else if (e instanceof JobStore.StaleLeaseException
+        || e instanceof NodeStore.NodeConflictException) {
       msg.fail(Addresses.CONFLICT, e.getMessage());
     } else if (e instanceof ReplyException r) {
       msg.fail(r.failureCode(), r.getMessage());
     } else if (e instanceof PgException pg) {
-      // A database that refuses (constraint, bad value) is a bug here; log it whole, answer briefly.
+      // A database that refuses (constraint, bad value) is a bug here; log it whole, answer
+      // briefly.
       LOG.error("master request on {} failed in the database", address, e);
       msg.fail(Addresses.INTERNAL, "database error " + pg.getSqlState());
-    } else if (e instanceof NullPointerException || e instanceof ClassCastException
-      || e instanceof IllegalArgumentException || e instanceof IndexOutOfBoundsException) {
+    } else if (e instanceof NullPointerException
+        || e instanceof ClassCastException
+        || e instanceof IllegalArgumentException
+        || e instanceof IndexOutOfBoundsException) {
       bug(msg, address, e);
     } else {
       // Lost connections and a database that is restarting land here: the caller may try again.
@@ -121,9 +137,13 @@ public final class MasterVerticle extends VerticleBase {
     }
   }
 
-  /** A null where a value belongs, a cast that cannot hold: not the caller's fault, and not to be hidden. */
+  /**
+   * A null where a value belongs, a cast that cannot hold: not the caller's fault, and not to be
+   * hidden.
+   */
   private static void bug(Message<?> msg, String address, Throwable e) {
     LOG.error("a bug answering {}", address, e);
-    msg.fail(Addresses.INTERNAL, "internal error on " + address + " (a bug; the master's log has it)");
+    msg.fail(
+        Addresses.INTERNAL, "internal error on " + address + " (a bug; the master's log has it)");
   }
 }

@@ -15,7 +15,10 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The node addresses: registrations and heartbeats of workers; list, get, drain and resume for clients. */
+/**
+ * The node addresses: registrations and heartbeats of workers; list, get, drain and resume for
+ * clients.
+ */
 final class NodeRequests {
 
   private static final Logger LOG = LoggerFactory.getLogger(NodeRequests.class);
@@ -32,13 +35,20 @@ final class NodeRequests {
   }
 
   Future<JsonObject> register(JsonObject body) {
-    return nodes.register(NodeRegistration.fromJson(body), lease).map(n -> {
-      LOG.info("node {} registered ({}, {} slot(s), state {})", n.getString("node_id"), n.getString("host"),
-        n.getInteger("slots"), n.getString("state"));
-      // A new node may run what others could not.
-      bus.publish(Addresses.JOBS_AVAILABLE, new JsonObject());
-      return n;
-    });
+    return nodes
+        .register(NodeRegistration.fromJson(body), lease)
+        .map(
+            n -> {
+              LOG.info(
+                  "node {} registered ({}, {} slot(s), state {})",
+                  n.getString("node_id"),
+                  n.getString("host"),
+                  n.getInteger("slots"),
+                  n.getString("state"));
+              // A new node may run what others could not.
+              bus.publish(Addresses.JOBS_AVAILABLE, new JsonObject());
+              return n;
+            });
   }
 
   Future<JsonObject> heartbeat(JsonObject body) {
@@ -58,18 +68,24 @@ final class NodeRequests {
   }
 
   Future<JsonObject> resume(JsonObject body) {
-    return found(body, nodes::resume).map(n -> {
-      bus.publish(Addresses.JOBS_AVAILABLE, new JsonObject());
-      return n;
-    });
+    return found(body, nodes::resume)
+        .map(
+            n -> {
+              bus.publish(Addresses.JOBS_AVAILABLE, new JsonObject());
+              return n;
+            });
   }
 
-  private static Future<JsonObject> found(JsonObject body, Function<String, Future<Optional<JsonObject>>> op) {
+  private static Future<JsonObject> found(
+      JsonObject body, Function<String, Future<Optional<JsonObject>>> op) {
     String id = body.getString("node_id");
     if (id == null) {
       throw new BodyException("node_id", "required");
     }
-    return op.apply(id).compose(n -> n.map(Future::succeededFuture)
-      .orElseGet(() -> Refusal.of(Addresses.NOT_FOUND, "node_id: no node " + id)));
+    return op.apply(id)
+        .compose(
+            n ->
+                n.map(Future::succeededFuture)
+                    .orElseGet(() -> Refusal.of(Addresses.NOT_FOUND, "node_id: no node " + id)));
   }
 }

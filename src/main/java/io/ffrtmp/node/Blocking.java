@@ -6,15 +6,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Waiting on a future from a plain thread: the command line's main thread while it starts or stops a node, never an
- * event loop (the loop would wait on itself).
+ * Waiting on a future from a plain thread: the command line's main thread while it starts or stops
+ * a node, never an event loop (the loop would wait on itself).
  */
 public final class Blocking {
 
-  private Blocking() {
-  }
+  private Blocking() {}
 
-  /** The future's value, its own failure rethrown as it is, or a TimeoutException after {@code seconds}. */
+  /**
+   * The future's value, its own failure rethrown as it is, or a TimeoutException after {@code
+   * seconds}.
+   */
   public static <T> T await(Future<T> f, long seconds) throws Exception {
     try {
       return f.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);

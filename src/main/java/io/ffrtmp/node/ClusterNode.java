@@ -14,15 +14,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import java.time.Duration;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A clustered node: a master (job store, dispatch, housekeeping) or a worker (runs jobs), joined to the others over
- * Hazelcast and the event bus. {@link #close} leaves the cluster cleanly (workers finish reporting, masters hand over
- * the housekeeping lock), so SIGTERM is the way to stop one.
+ * A clustered node: a master (job store, dispatch, housekeeping) or a worker (runs jobs), joined to
+ * the others over Hazelcast and the event bus. {@link #close} leaves the cluster cleanly (workers
+ * finish reporting, masters hand over the housekeeping lock), so SIGTERM is the way to stop one.
  */
 public final class ClusterNode implements AutoCloseable {
 
@@ -34,7 +33,8 @@ public final class ClusterNode implements AutoCloseable {
   private final JobStore store;
   private final String id;
 
-  private ClusterNode(Vertx vertx, EmbeddedPostgres embedded, NodeIdentity identity, JobStore store, String id) {
+  private ClusterNode(
+      Vertx vertx, EmbeddedPostgres embedded, NodeIdentity identity, JobStore store, String id) {
     this.vertx = vertx;
     this.embedded = embedded;
     this.identity = identity;
@@ -55,7 +55,10 @@ public final class ClusterNode implements AutoCloseable {
     return id;
   }
 
-  /** Blocking: starts the database (embedded unless {@code --db}), joins the cluster and deploys the master. */
+  /**
+   * Blocking: starts the database (embedded unless {@code --db}), joins the cluster and deploys the
+   * master.
+   */
   public static ClusterNode master(ClusterNodeConfig c) throws Exception {
     NodeConfig o = c.node();
     NodeIdentity identity = NodeIdentity.acquire(o.dataDir());
@@ -73,11 +76,19 @@ public final class ClusterNode implements AutoCloseable {
       Pool pool = await(Database.open(vertx, db, embedded != null), 120);
       JobStore store = new JobStore(pool, c.dispatch());
       // Each master process is its own: the id names it in the leader table and in job events.
-      String masterId = "master-" + identity.id() + "-" + UUID.randomUUID().toString().substring(0, 4);
+      String masterId =
+          "master-" + identity.id() + "-" + UUID.randomUUID().toString().substring(0, 4);
       await(vertx.deployVerticle(new MasterVerticle(store, c.maxCampaignJobs())), 60);
       await(vertx.deployVerticle(new Housekeeping(store, db, masterId)), 60);
-      LOG.info("master {} up: cluster {} on {}:{}, database {}", masterId, c.cluster().name(), c.cluster().host(), c.cluster().port(),
-        embedded != null ? "embedded in " + o.dataDir() : db.getHost() + ":" + db.getPort() + "/" + db.getDatabase());
+      LOG.info(
+          "master {} up: cluster {} on {}:{}, database {}",
+          masterId,
+          c.cluster().name(),
+          c.cluster().host(),
+          c.cluster().port(),
+          embedded != null
+              ? "embedded in " + o.dataDir()
+              : db.getHost() + ":" + db.getPort() + "/" + db.getDatabase());
       return new ClusterNode(vertx, embedded, identity, store, masterId);
     } catch (Exception e) {
       closeAll(vertx, embedded, identity);
@@ -85,16 +96,35 @@ public final class ClusterNode implements AutoCloseable {
     }
   }
 
-  /** Blocking: joins the cluster and deploys the worker, which registers with a master (waiting for one). */
+  /**
+   * Blocking: joins the cluster and deploys the worker, which registers with a master (waiting for
+   * one).
+   */
   public static ClusterNode worker(ClusterNodeConfig c) throws Exception {
     NodeConfig o = c.node();
     NodeIdentity identity = NodeIdentity.acquire(o.dataDir());
     Vertx vertx = null;
     try {
       vertx = await(ClusterSetup.start(c.cluster(), new VertxOptions()), 120);
-      WorkerConfig wc = new WorkerConfig(identity.id(), o.dataDir().resolve("work"), o.dataDir().resolve("output"), o.ffmpeg(),
-        o.power(), 5_000, o.slots(), o.mediaRoots(), c.labels(), c.dispatch().heartbeat(), o.dataDir().resolve("spool"));
-      LOG.info("worker {} joining cluster {} on {}:{}", identity.id(), c.cluster().name(), c.cluster().host(), c.cluster().port());
+      WorkerConfig wc =
+          new WorkerConfig(
+              identity.id(),
+              o.dataDir().resolve("work"),
+              o.dataDir().resolve("output"),
+              o.ffmpeg(),
+              o.power(),
+              5_000,
+              o.slots(),
+              o.mediaRoots(),
+              c.labels(),
+              c.dispatch().heartbeat(),
+              o.dataDir().resolve("spool"));
+      LOG.info(
+          "worker {} joining cluster {} on {}:{}",
+          identity.id(),
+          c.cluster().name(),
+          c.cluster().host(),
+          c.cluster().port());
       await(vertx.deployVerticle(new WorkerVerticle(wc)), 24 * 3600);
       return new ClusterNode(vertx, null, identity, null, identity.id());
     } catch (Exception e) {

@@ -1,22 +1,30 @@
 package io.ffrtmp.node;
 
-import java.util.List;
 import io.ffrtmp.power.PowerConfig;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
- * What a node needs to start: where it keeps its state, which database, which FFmpeg and how it measures power.
- * Built from defaults, then environment ({@code FFRTMP_*}), then command-line flags.
+ * What a node needs to start: where it keeps its state, which database, which FFmpeg and how it
+ * measures power. Built from defaults, then environment ({@code FFRTMP_*}), then command-line
+ * flags.
  */
-public record NodeConfig(Path dataDir, String dbUri, String ffmpeg, int slots, PowerConfig power, List<Path> mediaRoots) {
+public record NodeConfig(
+    Path dataDir,
+    String dbUri,
+    String ffmpeg,
+    int slots,
+    PowerConfig power,
+    List<Path> mediaRoots) {
 
   public NodeConfig(Path dataDir, String dbUri, String ffmpeg, int slots, PowerConfig power) {
     this(dataDir, dbUri, ffmpeg, slots, power, List.of());
   }
 
   /**
-   * {@code $FFRTMP_DATA_DIR}, else {@code /var/lib/ffrtmp} for root (the embedded database runs as an unprivileged user
-   * and must be able to reach it), else {@code $XDG_DATA_HOME/ffrtmp}, else {@code ~/.local/share/ffrtmp}.
+   * {@code $FFRTMP_DATA_DIR}, else {@code /var/lib/ffrtmp} for root (the embedded database runs as
+   * an unprivileged user and must be able to reach it), else {@code $XDG_DATA_HOME/ffrtmp}, else
+   * {@code ~/.local/share/ffrtmp}.
    */
   public static Path defaultDataDir() {
     String env = System.getenv("FFRTMP_DATA_DIR");

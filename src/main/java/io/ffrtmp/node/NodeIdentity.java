@@ -1,7 +1,7 @@
 package io.ffrtmp.node;
 
-import java.net.InetAddress;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -12,9 +12,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.UUID;
 
 /**
- * A node's id, made once and kept in its data directory ({@code node-id}), and a lock on {@code node.lock} that this
- * process holds while it runs: a second process on the same data directory is refused at once. (Two machines with
- * copies of one data directory are caught by the master, which lets one live process register an id.)
+ * A node's id, made once and kept in its data directory ({@code node-id}), and a lock on {@code
+ * node.lock} that this process holds while it runs: a second process on the same data directory is
+ * refused at once. (Two machines with copies of one data directory are caught by the master, which
+ * lets one live process register an id.)
  */
 public final class NodeIdentity implements AutoCloseable {
 
@@ -38,7 +39,9 @@ public final class NodeIdentity implements AutoCloseable {
   /** Locks the data directory and reads (or makes) the node id. */
   public static NodeIdentity acquire(Path dataDir) throws IOException, InUseException {
     Files.createDirectories(dataDir);
-    FileChannel ch = FileChannel.open(dataDir.resolve("node.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileChannel ch =
+        FileChannel.open(
+            dataDir.resolve("node.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock;
     try {
       lock = ch.tryLock();
@@ -47,8 +50,12 @@ public final class NodeIdentity implements AutoCloseable {
     }
     if (lock == null) {
       ch.close();
-      throw new InUseException("another ffrtmp process is using the data directory " + dataDir + " (node id "
-        + readId(dataDir) + "); stop it, or give this node its own --data-dir");
+      throw new InUseException(
+          "another ffrtmp process is using the data directory "
+              + dataDir
+              + " (node id "
+              + readId(dataDir)
+              + "); stop it, or give this node its own --data-dir");
     }
     return new NodeIdentity(id(dataDir), ch, lock);
   }

@@ -14,9 +14,9 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 
 /**
- * Master and worker in one JVM without clustering, on the embedded PostgreSQL (or {@code --db}): what {@code bench}
- * and {@code --role standalone} run. The verticles are the ones a cluster runs. {@link #close} undoes {@link #start}
- * in reverse.
+ * Master and worker in one JVM without clustering, on the embedded PostgreSQL (or {@code --db}):
+ * what {@code bench} and {@code --role standalone} run. The verticles are the ones a cluster runs.
+ * {@link #close} undoes {@link #start} in reverse.
  */
 public final class StandaloneNode implements AutoCloseable {
 
@@ -28,7 +28,8 @@ public final class StandaloneNode implements AutoCloseable {
   private final String nodeId;
   private NodeIdentity identity;
 
-  private StandaloneNode(Vertx vertx, EmbeddedPostgres embedded, Pool pool, WorkerVerticle worker, String nodeId) {
+  private StandaloneNode(
+      Vertx vertx, EmbeddedPostgres embedded, Pool pool, WorkerVerticle worker, String nodeId) {
     this.vertx = vertx;
     this.embedded = embedded;
     this.pool = pool;
@@ -58,8 +59,16 @@ public final class StandaloneNode implements AutoCloseable {
     try {
       Pool pool = await(Database.open(vertx, db, embedded != null), 120);
       JobStore store = new JobStore(pool);
-      WorkerConfig wc = new WorkerConfig(nodeId, config.dataDir().resolve("work"), config.dataDir().resolve("output"),
-        config.ffmpeg(), config.power(), 5000, config.slots(), config.mediaRoots());
+      WorkerConfig wc =
+          new WorkerConfig(
+              nodeId,
+              config.dataDir().resolve("work"),
+              config.dataDir().resolve("output"),
+              config.ffmpeg(),
+              config.power(),
+              5000,
+              config.slots(),
+              config.mediaRoots());
       WorkerVerticle worker = new WorkerVerticle(wc);
       await(vertx.deployVerticle(new MasterVerticle(store)), 60);
       await(vertx.deployVerticle(new Housekeeping(store, db, "standalone-" + nodeId)), 60);
@@ -95,7 +104,8 @@ public final class StandaloneNode implements AutoCloseable {
 
   @Override
   public void close() {
-    closeQuietly(vertx); // undeploys the verticles (worker stops its job), then the pool closes with Vert.x
+    closeQuietly(
+        vertx); // undeploys the verticles (worker stops its job), then the pool closes with Vert.x
     if (embedded != null) {
       embedded.close();
     }

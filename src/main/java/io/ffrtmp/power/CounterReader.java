@@ -5,13 +5,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Reads one small sysfs or procfs file. A seam so tests, which run as root and can read a 0400 file, can still
- * inject the AccessDeniedException an ordinary user gets from {@code energy_uj} since Linux 5.10.
+ * Reads one small sysfs or procfs file. A seam so tests, which run as root and can read a 0400
+ * file, can still inject the AccessDeniedException an ordinary user gets from {@code energy_uj}
+ * since Linux 5.10.
  */
 @FunctionalInterface
 interface CounterReader {
 
-  /** Reopens the file each time: sysfs attributes are regenerated on open, and at 1 Hz the 11-16 us cost is noise. */
+  /**
+   * Reopens the file each time: sysfs attributes are regenerated on open, and at 1 Hz the 11-16 us
+   * cost is noise.
+   */
   CounterReader FILES = file -> Files.readString(file).trim();
 
   String read(Path file) throws IOException;

@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Busy-loop threads, one per logical CPU, each spinning for {@code levelPercent} of every 100 ms period and sleeping
- * for the rest, so the machine's utilisation follows the level. 100 ms is long against the 10 ms jiffy and the
- * scheduler's slice, and short against a calibration step, so each step sees many whole periods.
+ * Busy-loop threads, one per logical CPU, each spinning for {@code levelPercent} of every 100 ms
+ * period and sleeping for the rest, so the machine's utilisation follows the level. 100 ms is long
+ * against the 10 ms jiffy and the scheduler's slice, and short against a calibration step, so each
+ * step sees many whole periods.
  */
 final class DutyCycleLoad implements AutoCloseable {
 
@@ -15,6 +16,7 @@ final class DutyCycleLoad implements AutoCloseable {
 
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean running = true;
+
   /** Written by the spinning threads so the JIT cannot drop the loop as dead code. */
   private volatile long sink;
 
@@ -52,7 +54,8 @@ final class DutyCycleLoad implements AutoCloseable {
       if (rest > 0 && busyNanos < PERIOD_NANOS) {
         LockSupport.parkNanos(rest);
       }
-      // Periods follow the clock so oversleeping does not lower the duty cycle; after a long stall (descheduled by
+      // Periods follow the clock so oversleeping does not lower the duty cycle; after a long stall
+      // (descheduled by
       // other load) restart instead of spinning whole periods to catch up.
       long now = System.nanoTime();
       periodStart = now - periodEnd > PERIOD_NANOS ? now : periodEnd;

@@ -14,11 +14,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Measures energy over windows, split into scopes that each have exactly one source so no device is counted twice:
- * cpu from RAPL powercap counters, else RAPL through the perf power PMU, else hwmon CPU energy, else a CPU-utilisation model; gpu from NVML energy counters,
- * else hwmon GPU sensors (amdgpu, i915, xe). Every read blocks (sysfs files, NVML calls): call open, start, stop,
- * measureIdle and gpus from a worker thread, never from a Vert.x event loop. Polling runs on one daemon thread
- * owned by the meter.
+ * Measures energy over windows, split into scopes that each have exactly one source so no device is
+ * counted twice: cpu from RAPL powercap counters, else RAPL through the perf power PMU, else hwmon
+ * CPU energy, else a CPU-utilisation model; gpu from NVML energy counters, else hwmon GPU sensors
+ * (amdgpu, i915, xe). Every read blocks (sysfs files, NVML calls): call open, start, stop,
+ * measureIdle and gpus from a worker thread, never from a Vert.x event loop. Polling runs on one
+ * daemon thread owned by the meter.
  */
 public final class EnergyMeter implements AutoCloseable {
 
@@ -28,38 +29,54 @@ public final class EnergyMeter implements AutoCloseable {
   private final ScopedSources source;
   private final List<SourceStatus> sources;
   private final Nvml nvml;
+
   /** Open perf fds of the cpu scope, or null; closed with the meter once no window is open. */
   private final PerfPowerSource perf;
+
   private final int traceCapacity;
   private final ScheduledThreadPoolExecutor poller;
   private volatile boolean closed;
-  /** Windows started and not yet stopped; NVML is shut down only once the meter is closed and this is zero. */
+
+  /**
+   * Windows started and not yet stopped; NVML is shut down only once the meter is closed and this
+   * is zero.
+   */
   private int openWindows;
 
-  private EnergyMeter(PowerConfig config, ScopedSources source, List<SourceStatus> sources, Nvml nvml,
-                      PerfPowerSource perf, int traceCapacity) {
+  private EnergyMeter(
+      PowerConfig config,
+      ScopedSources source,
+      List<SourceStatus> sources,
+      Nvml nvml,
+      PerfPowerSource perf,
+      int traceCapacity) {
     this.config = config;
     this.perf = perf;
     this.source = source;
     this.sources = List.copyOf(sources);
     this.nvml = nvml;
     this.traceCapacity = traceCapacity;
-    this.poller = new ScheduledThreadPoolExecutor(1, runnable -> {
-      Thread t = new Thread(runnable, "ffrtmp-power-poll");
-      t.setDaemon(true);
-      return t;
-    });
+    this.poller =
+        new ScheduledThreadPoolExecutor(
+            1,
+            runnable -> {
+              Thread t = new Thread(runnable, "ffrtmp-power-poll");
+              t.setDaemon(true);
+              return t;
+            });
     // Cancelled windows must not pile up in the queue of a meter that lives as long as the worker.
     poller.setRemoveOnCancelPolicy(true);
   }
 
   /**
-   * Probes sources under the config and picks one per scope: for cpu, RAPL powercap zones if at least one
-   * energy_uj is readable, else hwmon CPU energy, else the CPU-utilisation model; for gpu, NVML energy counters if
-   * the library loads and a GPU has one, else hwmon GPU sensors, else no gpu scope. NVML is loaded here, not before.
-   * Blocking (file reads, dlopen); never call on an event loop.
+   * Probes sources under the config and picks one per scope: for cpu, RAPL powercap zones if at
+   * least one energy_uj is readable, else hwmon CPU energy, else the CPU-utilisation model; for
+   * gpu, NVML energy counters if the library loads and a GPU has one, else hwmon GPU sensors, else
+   * no gpu scope. NVML is loaded here, not before. Blocking (file reads, dlopen); never call on an
+   * event loop.
    *
-   * @throws PowerUnavailableException when no cpu source, not even {@code <procRoot>/stat}, can be read
+   * @throws PowerUnavailableException when no cpu source, not even {@code <procRoot>/stat}, can be
+   *     read
    */
   public static EnergyMeter open(PowerConfig config) {
     return open(config, CounterReader.FILES, TraceBuffer.DEFAULT_CAPACITY);
@@ -69,9 +86,12 @@ public final class EnergyMeter implements AutoCloseable {
     return open(config, reader, traceCapacity, PerfCounters.SYSTEM);
   }
 
-  static EnergyMeter open(PowerConfig config, CounterReader reader, int traceCapacity, PerfCounters perfCounters) {
-    // Read before probing so a broken model file fails on every node, not only on the ones that would use it.
-    PowerModelFile calibrated = config.modelFile() == null ? null : PowerModelFile.read(config.modelFile());
+  static EnergyMeter open(
+      PowerConfig config, CounterReader reader, int traceCapacity, PerfCounters perfCounters) {
+    // Read before probing so a broken model file fails on every node, not only on the ones that
+    // would use it.
+    PowerModelFile calibrated =
+        config.modelFile() == null ? null : PowerModelFile.read(config.modelFile());
     RaplDiscovery.Probe rapl = RaplDiscovery.probe(config.powercapRoot(), reader);
     HwmonDiscovery.Probe hwmon = HwmonDiscovery.probe(config.hwmonRoot(), reader);
     List<SourceStatus> statuses = new ArrayList<>(rapl.statuses());
@@ -79,17 +99,24 @@ public final class EnergyMeter implements AutoCloseable {
     Map<HwmonChannel, String> hwmonLeftOut = new HashMap<>();
 
     List<HwmonChannel> hwmonCpu = hwmon.preferred(Scopes.CPU);
-    PerfPowerDiscovery.Probe perfProbe = PerfPowerDiscovery.probe(config.perfRoot(), config.cpuRoot(), reader);
+    PerfPowerDiscovery.Probe perfProbe =
+        PerfPowerDiscovery.probe(config.perfRoot(), config.cpuRoot(), reader);
     PerfPowerSource perf = null;
     if (!rapl.scope().isEmpty()) {
       parts.add(new ScopedSources.Part(Scopes.CPU, new RaplSource(rapl.scope(), reader)));
-      hwmonCpu.forEach(c -> hwmonLeftOut.put(c, "the cpu scope is measured by RAPL (one source per scope)"));
-      statuses.add(notUsed(perfProbe.status(), "the cpu scope is measured by RAPL powercap (one source per scope)"));
+      hwmonCpu.forEach(
+          c -> hwmonLeftOut.put(c, "the cpu scope is measured by RAPL (one source per scope)"));
+      statuses.add(
+          notUsed(
+              perfProbe.status(),
+              "the cpu scope is measured by RAPL powercap (one source per scope)"));
       addUnusedModelFile(statuses, calibrated, "RAPL");
     } else if ((perf = openPerf(perfProbe, perfCounters, statuses)) != null) {
       parts.add(new ScopedSources.Part(Scopes.CPU, perf));
-      hwmonCpu.forEach(c -> hwmonLeftOut.put(c, "the cpu scope is measured by RAPL through perf (one source per "
-          + "scope)"));
+      hwmonCpu.forEach(
+          c ->
+              hwmonLeftOut.put(
+                  c, "the cpu scope is measured by RAPL through perf (one source per " + "scope)"));
       addUnusedModelFile(statuses, calibrated, "RAPL through the perf power PMU");
     } else if (!hwmonCpu.isEmpty()) {
       parts.add(new ScopedSources.Part(Scopes.CPU, new HwmonSource(hwmonCpu, reader)));
@@ -98,21 +125,40 @@ public final class EnergyMeter implements AutoCloseable {
       String statPath = config.procRoot().resolve("stat").toString();
       try {
         CpuModelSource model = CpuModelSource.open(config, reader, calibrated);
-        String detail = "used: no readable RAPL zone, perf power PMU or hwmon CPU energy, so power is estimated from CPU utilisation";
+        String detail =
+            "used: no readable RAPL zone, perf power PMU or hwmon CPU energy, so power is estimated"
+                + " from CPU utilisation";
         if (calibrated != null) {
-          detail += "; " + model.model().basis() + ", fit RMSE " + model.model().fitRmseWatts() + " W";
+          detail +=
+              "; " + model.model().basis() + ", fit RMSE " + model.model().fitRmseWatts() + " W";
         }
         if (model.model().warning() != null) {
           detail += "; " + model.model().warning();
         }
-        statuses.add(new SourceStatus(CpuModelSource.NAME, statPath, true, detail, null, Scopes.CPU,
-            CpuModelSource.RESOLUTION));
-        LOG.warn("power: no readable RAPL zone under {}; CPU energy is estimated ({})", config.powercapRoot(),
+        statuses.add(
+            new SourceStatus(
+                CpuModelSource.NAME,
+                statPath,
+                true,
+                detail,
+                null,
+                Scopes.CPU,
+                CpuModelSource.RESOLUTION));
+        LOG.warn(
+            "power: no readable RAPL zone under {}; CPU energy is estimated ({})",
+            config.powercapRoot(),
             model.model().basis());
         parts.add(new ScopedSources.Part(Scopes.CPU, model));
       } catch (IOException e) {
-        statuses.add(new SourceStatus(CpuModelSource.NAME, statPath, false, "cannot read " + statPath + ": " + e,
-            "mount procfs at " + config.procRoot() + " or set procRoot", Scopes.CPU, null));
+        statuses.add(
+            new SourceStatus(
+                CpuModelSource.NAME,
+                statPath,
+                false,
+                "cannot read " + statPath + ": " + e,
+                "mount procfs at " + config.procRoot() + " or set procRoot",
+                Scopes.CPU,
+                null));
         statuses.addAll(hwmonStatuses(hwmon, hwmonLeftOut));
         if (perf != null) {
           perf.close();
@@ -128,25 +174,37 @@ public final class EnergyMeter implements AutoCloseable {
     List<HwmonChannel> hwmonGpu = hwmon.preferred(Scopes.GPU);
     if (nvmlSource != null && !nvmlSource.isEmpty()) {
       parts.add(new ScopedSources.Part(Scopes.GPU, nvmlSource));
-      hwmonGpu.forEach(c -> hwmonLeftOut.put(c, "the gpu scope is measured by NVML (one source per scope)"));
+      hwmonGpu.forEach(
+          c -> hwmonLeftOut.put(c, "the gpu scope is measured by NVML (one source per scope)"));
     } else if (!hwmonGpu.isEmpty()) {
       parts.add(new ScopedSources.Part(Scopes.GPU, new HwmonSource(hwmonGpu, reader)));
     }
     statuses.addAll(hwmonStatuses(hwmon, hwmonLeftOut));
 
     ScopedSources chosen = new ScopedSources(parts);
-    LOG.info("power: measuring {} ({}), zones {}", chosen.sourceName(), chosen.provenance(), chosen.zones());
+    LOG.info(
+        "power: measuring {} ({}), zones {}",
+        chosen.sourceName(),
+        chosen.provenance(),
+        chosen.zones());
     return new EnergyMeter(config, chosen, statuses, nvml, perf, traceCapacity);
   }
 
   /** Opens the perf power counters when the probe found some; adds the status either way. */
-  private static PerfPowerSource openPerf(PerfPowerDiscovery.Probe probe, PerfCounters counters,
-                                          List<SourceStatus> statuses) {
+  private static PerfPowerSource openPerf(
+      PerfPowerDiscovery.Probe probe, PerfCounters counters, List<SourceStatus> statuses) {
     PerfPowerSource.Opened opened = PerfPowerSource.open(probe, counters);
     SourceStatus s = opened.status();
     if (opened.source() != null) {
-      s = new SourceStatus(s.name(), s.path(), true, "used: no readable powercap zone; " + s.detail(), null,
-          s.scope(), s.resolution());
+      s =
+          new SourceStatus(
+              s.name(),
+              s.path(),
+              true,
+              "used: no readable powercap zone; " + s.detail(),
+              null,
+              s.scope(),
+              s.resolution());
     }
     statuses.add(s);
     return opened.source();
@@ -156,27 +214,46 @@ public final class EnergyMeter implements AutoCloseable {
     if (!s.usable()) {
       return s;
     }
-    return new SourceStatus(s.name(), s.path(), true, "not used: " + why + "; " + s.detail(), null, s.scope(),
+    return new SourceStatus(
+        s.name(),
+        s.path(),
+        true,
+        "not used: " + why + "; " + s.detail(),
+        null,
+        s.scope(),
         s.resolution());
   }
 
-  private static void addUnusedModelFile(List<SourceStatus> statuses, PowerModelFile calibrated, String measuredBy) {
+  private static void addUnusedModelFile(
+      List<SourceStatus> statuses, PowerModelFile calibrated, String measuredBy) {
     if (calibrated != null) {
-      statuses.add(new SourceStatus("power-model-file", calibrated.file().toString(), true,
-          "not used: the cpu scope is measured by " + measuredBy + "; a model only stands in where nothing measures",
-          null, Scopes.CPU, null));
+      statuses.add(
+          new SourceStatus(
+              "power-model-file",
+              calibrated.file().toString(),
+              true,
+              "not used: the cpu scope is measured by "
+                  + measuredBy
+                  + "; a model only stands in where nothing measures",
+              null,
+              Scopes.CPU,
+              null));
     }
   }
 
-  private static List<SourceStatus> hwmonStatuses(HwmonDiscovery.Probe hwmon, Map<HwmonChannel, String> leftOut) {
+  private static List<SourceStatus> hwmonStatuses(
+      HwmonDiscovery.Probe hwmon, Map<HwmonChannel, String> leftOut) {
     List<SourceStatus> statuses = new ArrayList<>(hwmon.statuses());
     for (HwmonChannel c : hwmon.channels()) {
       String reason;
       if (!c.preferred()) {
         reason = HwmonDiscovery.notPreferredReason(c);
       } else if (c.scope().equals(Scopes.PLATFORM)) {
-        reason = "driver '" + c.driver() + "' is a whole-board or unknown meter that overlaps the cpu and gpu "
-            + "scopes";
+        reason =
+            "driver '"
+                + c.driver()
+                + "' is a whole-board or unknown meter that overlaps the cpu and gpu "
+                + "scopes";
       } else {
         reason = leftOut.get(c);
       }
@@ -207,7 +284,10 @@ public final class EnergyMeter implements AutoCloseable {
 
   /** The source chosen for a scope ("cpu", "gpu"); null when nothing measures that scope. */
   PowerSource scopeSource(String scope) {
-    return source.parts().stream().filter(p -> p.scope().equals(scope)).map(ScopedSources.Part::source).findFirst()
+    return source.parts().stream()
+        .filter(p -> p.scope().equals(scope))
+        .map(ScopedSources.Part::source)
+        .findFirst()
         .orElse(null);
   }
 
@@ -216,9 +296,9 @@ public final class EnergyMeter implements AutoCloseable {
   }
 
   /**
-   * Status of every NVIDIA GPU NVML enumerated, read now (utilisation, clocks, temperature, memory, encoder
-   * sessions); empty when NVML is not loaded or the meter is closed. GPUs measured through hwmon are not listed.
-   * Blocking (NVML calls of a few ms); never call on an event loop.
+   * Status of every NVIDIA GPU NVML enumerated, read now (utilisation, clocks, temperature, memory,
+   * encoder sessions); empty when NVML is not loaded or the meter is closed. GPUs measured through
+   * hwmon are not listed. Blocking (NVML calls of a few ms); never call on an event loop.
    */
   public List<GpuStatus> gpus() {
     synchronized (this) {
@@ -230,10 +310,11 @@ public final class EnergyMeter implements AutoCloseable {
   }
 
   /**
-   * Begins a measurement window: reads every counter now, then polls every pollIntervalMs on the meter's daemon
-   * thread. Several windows may be open at once; each keeps its own sums. Blocking.
+   * Begins a measurement window: reads every counter now, then polls every pollIntervalMs on the
+   * meter's daemon thread. Several windows may be open at once; each keeps its own sums. Blocking.
    *
-   * @throws UncheckedIOException when the first read fails, since a window without a start has no honest energy
+   * @throws UncheckedIOException when the first read fails, since a window without a start has no
+   *     honest energy
    */
   public Measurement start() {
     if (closed) {
@@ -243,29 +324,37 @@ public final class EnergyMeter implements AutoCloseable {
     try {
       first = source.read();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start power measurement: first read of " + source.sourceName()
-          + " failed", e);
+      throw new UncheckedIOException(
+          "cannot start power measurement: first read of " + source.sourceName() + " failed", e);
     }
     synchronized (this) {
       openWindows++;
     }
-    MeterWindow window = new MeterWindow(source, first, config.pollIntervalMs(), traceCapacity, this::windowStopped);
+    MeterWindow window =
+        new MeterWindow(source, first, config.pollIntervalMs(), traceCapacity, this::windowStopped);
     long interval = config.pollIntervalMs();
-    // Fixed delay, not fixed rate: after a stall the poller must not fire a burst of near-zero intervals.
-    window.attach(poller.scheduleWithFixedDelay(window::poll, interval, interval, TimeUnit.MILLISECONDS));
+    // Fixed delay, not fixed rate: after a stall the poller must not fire a burst of near-zero
+    // intervals.
+    window.attach(
+        poller.scheduleWithFixedDelay(window::poll, interval, interval, TimeUnit.MILLISECONDS));
     return window;
   }
 
   /**
-   * Blocking: measures for the given duration with nothing else started by us; returns the mean and standard
-   * deviation of the per-poll-interval watts.
+   * Blocking: measures for the given duration with nothing else started by us; returns the mean and
+   * standard deviation of the per-poll-interval watts.
    *
    * @throws IllegalArgumentException when the duration is shorter than one poll interval
    */
   public IdleBaseline measureIdle(Duration duration) {
     if (duration.toMillis() < config.pollIntervalMs()) {
-      throw new IllegalArgumentException("idle duration " + duration.toMillis() + " ms is shorter than the poll "
-          + "interval " + config.pollIntervalMs() + " ms; no interval would complete");
+      throw new IllegalArgumentException(
+          "idle duration "
+              + duration.toMillis()
+              + " ms is shorter than the poll "
+              + "interval "
+              + config.pollIntervalMs()
+              + " ms; no interval would complete");
     }
     MeterWindow window = (MeterWindow) start();
     EnergyResult result;
@@ -279,10 +368,16 @@ public final class EnergyMeter implements AutoCloseable {
     result = window.stop();
     SummaryStatistics stats = window.intervalStatistics();
     if (stats.getN() == 0) {
-      throw new IllegalStateException("no complete poll interval during the idle window (reads failed?)");
+      throw new IllegalStateException(
+          "no complete poll interval during the idle window (reads failed?)");
     }
-    return new IdleBaseline(stats.getMean(), stats.getStandardDeviation(), (int) stats.getN(), result.durationMs(),
-        result.provenance(), result.source());
+    return new IdleBaseline(
+        stats.getMean(),
+        stats.getStandardDeviation(),
+        (int) stats.getN(),
+        result.durationMs(),
+        result.provenance(),
+        result.source());
   }
 
   private synchronized void windowStopped() {
@@ -302,8 +397,8 @@ public final class EnergyMeter implements AutoCloseable {
   }
 
   /**
-   * Stops the poll thread. Open windows can still be stopped and give their result from the final read; NVML is
-   * shut down once the last of them has stopped.
+   * Stops the poll thread. Open windows can still be stopped and give their result from the final
+   * read; NVML is shut down once the last of them has stopped.
    */
   @Override
   public void close() {

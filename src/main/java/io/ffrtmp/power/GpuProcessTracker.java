@@ -11,10 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Per-process GPU utilisation of one window: at every read, the samples newer than the last one seen on each GPU of
- * the gpu scope, summed per pid. Weights are kept for every pid, so a pid tracked after some polls (FFmpeg starts
- * after the window) still gets its earlier samples. Reads run under the window's monitor; {@link #track} may come
- * from any thread. A failing read never touches energy: it is only noted.
+ * Per-process GPU utilisation of one window: at every read, the samples newer than the last one
+ * seen on each GPU of the gpu scope, summed per pid. Weights are kept for every pid, so a pid
+ * tracked after some polls (FFmpeg starts after the window) still gets its earlier samples. Reads
+ * run under the window's monitor; {@link #track} may come from any thread. A failing read never
+ * touches energy: it is only noted.
  */
 final class GpuProcessTracker {
 
@@ -45,14 +46,18 @@ final class GpuProcessTracker {
   private final List<String> otherZones;
   private final Set<Long> tracked = ConcurrentHashMap.newKeySet();
 
-  private GpuProcessTracker(Nvml nvml, List<Zone> zones, String otherSource, List<String> otherZones) {
+  private GpuProcessTracker(
+      Nvml nvml, List<Zone> zones, String otherSource, List<String> otherZones) {
     this.nvml = nvml;
     this.zones = zones;
     this.otherSource = otherSource;
     this.otherZones = otherZones;
   }
 
-  /** A tracker for the sources' gpu scope, or null when there is none. {@code startUs}: window start, µs epoch. */
+  /**
+   * A tracker for the sources' gpu scope, or null when there is none. {@code startUs}: window
+   * start, µs epoch.
+   */
   static GpuProcessTracker forScope(ScopedSources sources, long startUs) {
     for (ScopedSources.Part p : sources.parts()) {
       if (!p.scope().equals(Scopes.GPU)) {
@@ -88,12 +93,17 @@ final class GpuProcessTracker {
         answer = new Nvml.ProcessSamples(-1, List.of(), "nvmlDeviceGetProcessUtilization: " + e);
       }
       if (answer.rc() == NvmlLibrary.ERROR_NOT_SUPPORTED) {
-        z.unsupported = "per-process utilisation not supported on " + z.label + " (" + answer.error()
-            + "); the gpu scope's energy cannot be split by process on this GPU";
+        z.unsupported =
+            "per-process utilisation not supported on "
+                + z.label
+                + " ("
+                + answer.error()
+                + "); the gpu scope's energy cannot be split by process on this GPU";
         continue;
       }
       if (!answer.ok()) {
-        // The samples stay in NVML's buffer: the next read, from the same lastSeen, picks them up if still there.
+        // The samples stay in NVML's buffer: the next read, from the same lastSeen, picks them up
+        // if still there.
         z.failedReads++;
         z.lastError = answer.error();
         LOG.warn("per-process GPU utilisation read failed on {}: {}", z.label, answer.error());
@@ -101,10 +111,12 @@ final class GpuProcessTracker {
       }
       for (Nvml.ProcessSample s : answer.samples()) {
         if (Long.compareUnsigned(s.timeStampUs(), z.lastSeenUs) <= 0) {
-          continue;  // NVML filters by lastSeen already; never count a sample twice
+          continue; // NVML filters by lastSeen already; never count a sample twice
         }
-        long weight = Integer.toUnsignedLong(s.encoderPercent()) + Integer.toUnsignedLong(s.decoderPercent())
-            + Integer.toUnsignedLong(s.smPercent());
+        long weight =
+            Integer.toUnsignedLong(s.encoderPercent())
+                + Integer.toUnsignedLong(s.decoderPercent())
+                + Integer.toUnsignedLong(s.smPercent());
         z.weightByPid.merge(s.pid(), weight, Long::sum);
         z.samplesByPid.merge(s.pid(), 1, Integer::sum);
         z.samples++;
@@ -117,7 +129,10 @@ final class GpuProcessTracker {
     }
   }
 
-  /** The shares per GPU zone, or null when no process was tracked (then the result carries no share at all). */
+  /**
+   * The shares per GPU zone, or null when no process was tracked (then the result carries no share
+   * at all).
+   */
   Map<String, GpuProcessShare> shares() {
     if (tracked.isEmpty()) {
       return null;
@@ -143,7 +158,10 @@ final class GpuProcessTracker {
     return result;
   }
 
-  /** Why a GPU zone has no share, or what went wrong while reading it; empty when no process was tracked. */
+  /**
+   * Why a GPU zone has no share, or what went wrong while reading it; empty when no process was
+   * tracked.
+   */
   Map<String, String> notes() {
     Map<String, String> notes = new LinkedHashMap<>();
     if (tracked.isEmpty()) {
@@ -153,13 +171,21 @@ final class GpuProcessTracker {
       if (z.unsupported != null) {
         notes.put(z.label, z.unsupported);
       } else if (z.failedReads > 0) {
-        notes.put(z.label, z.failedReads + " per-process utilisation read(s) failed (last: " + z.lastError
-            + "); samples older than NVML's buffer may be missing from the share");
+        notes.put(
+            z.label,
+            z.failedReads
+                + " per-process utilisation read(s) failed (last: "
+                + z.lastError
+                + "); samples older than NVML's buffer may be missing from the share");
       }
     }
     for (String zone : otherZones) {
-      notes.put(zone, "the gpu scope is measured by " + otherSource + ", which has no per-process utilisation; "
-          + "it needs NVML");
+      notes.put(
+          zone,
+          "the gpu scope is measured by "
+              + otherSource
+              + ", which has no per-process utilisation; "
+              + "it needs NVML");
     }
     return notes;
   }

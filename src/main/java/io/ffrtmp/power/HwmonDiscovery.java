@@ -13,14 +13,15 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Finds hwmon energy counters and power gauges (Linux Documentation/hwmon/sysfs-interface.rst: energyN_input in µJ,
- * powerN_input and powerN_average in µW) and picks one channel per device.
+ * Finds hwmon energy counters and power gauges (Linux Documentation/hwmon/sysfs-interface.rst:
+ * energyN_input in µJ, powerN_input and powerN_average in µW) and picks one channel per device.
  *
- * <p>Within a device the lowest-numbered readable energy counter is chosen (drivers number the whole device first:
- * i915/xe energy1 is the card, which contains the package channel), except that amd_energy's per-socket "Esocket"
- * counters are all chosen and its per-core "Ecore" counters, which sit inside them, are not. A device without a
- * readable counter falls back to its lowest-numbered gauge, powerN_average before powerN_input. Which scope a device
- * covers follows from its driver; unknown drivers with power files are whole-board meters and never summed.
+ * <p>Within a device the lowest-numbered readable energy counter is chosen (drivers number the
+ * whole device first: i915/xe energy1 is the card, which contains the package channel), except that
+ * amd_energy's per-socket "Esocket" counters are all chosen and its per-core "Ecore" counters,
+ * which sit inside them, are not. A device without a readable counter falls back to its
+ * lowest-numbered gauge, powerN_average before powerN_input. Which scope a device covers follows
+ * from its driver; unknown drivers with power files are whole-board meters and never summed.
  */
 final class HwmonDiscovery {
 
@@ -30,8 +31,7 @@ final class HwmonDiscovery {
   private static final Pattern DEVICE_DIR = Pattern.compile("hwmon(\\d+)");
   private static final Pattern CHANNEL = Pattern.compile("(energy|power)(\\d+)_(input|average)");
 
-  private HwmonDiscovery() {
-  }
+  private HwmonDiscovery() {}
 
   /** Every energy/power channel found, and statuses for what could not even be listed. */
   record Probe(List<HwmonChannel> channels, List<SourceStatus> statuses) {
@@ -43,16 +43,37 @@ final class HwmonDiscovery {
 
   static Probe probe(Path root, CounterReader reader) {
     if (!Files.isDirectory(root)) {
-      return new Probe(List.of(), List.of(new SourceStatus(STATUS_NAME, root.toString(), false,
-          "no hwmon directory at " + root + " (no hardware-monitoring drivers, or a container without /sys)",
-          null, null, null)));
+      return new Probe(
+          List.of(),
+          List.of(
+              new SourceStatus(
+                  STATUS_NAME,
+                  root.toString(),
+                  false,
+                  "no hwmon directory at "
+                      + root
+                      + " (no hardware-monitoring drivers, or a container without /sys)",
+                  null,
+                  null,
+                  null)));
     }
     List<Path> devices = new ArrayList<>();
     try (Stream<Path> entries = Files.list(root)) {
-      entries.filter(p -> DEVICE_DIR.matcher(p.getFileName().toString()).matches()).forEach(devices::add);
+      entries
+          .filter(p -> DEVICE_DIR.matcher(p.getFileName().toString()).matches())
+          .forEach(devices::add);
     } catch (IOException e) {
-      return new Probe(List.of(), List.of(new SourceStatus(STATUS_NAME, root.toString(), false,
-          "cannot list " + root + ": " + e, null, null, null)));
+      return new Probe(
+          List.of(),
+          List.of(
+              new SourceStatus(
+                  STATUS_NAME,
+                  root.toString(),
+                  false,
+                  "cannot list " + root + ": " + e,
+                  null,
+                  null,
+                  null)));
     }
     devices.sort(Comparator.comparingInt(HwmonDiscovery::deviceNumber));
     List<HwmonChannel> channels = new ArrayList<>();
@@ -68,42 +89,61 @@ final class HwmonDiscovery {
     return m.matches() ? Integer.parseInt(m.group(1)) : Integer.MAX_VALUE;
   }
 
-  private record Found(Path file, boolean counter, int number, boolean average) {
-  }
+  private record Found(Path file, boolean counter, int number, boolean average) {}
 
-  private static void inspect(Path dir, CounterReader reader, List<HwmonChannel> out, List<SourceStatus> statuses) {
+  private static void inspect(
+      Path dir, CounterReader reader, List<HwmonChannel> out, List<SourceStatus> statuses) {
     String device = dir.getFileName().toString();
     List<Found> found = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
-      files.forEach(f -> {
-        Matcher m = CHANNEL.matcher(f.getFileName().toString());
-        boolean energy = m.matches() && m.group(1).equals("energy");
-        // energyN_average is not a sysfs attribute; only energyN_input is a counter.
-        if (m.matches() && !(energy && m.group(3).equals("average"))) {
-          found.add(new Found(f, energy, Integer.parseInt(m.group(2)), m.group(3).equals("average")));
-        }
-      });
+      files.forEach(
+          f -> {
+            Matcher m = CHANNEL.matcher(f.getFileName().toString());
+            boolean energy = m.matches() && m.group(1).equals("energy");
+            // energyN_average is not a sysfs attribute; only energyN_input is a counter.
+            if (m.matches() && !(energy && m.group(3).equals("average"))) {
+              found.add(
+                  new Found(f, energy, Integer.parseInt(m.group(2)), m.group(3).equals("average")));
+            }
+          });
     } catch (IOException e) {
-      statuses.add(new SourceStatus(device, dir.toString(), false, "cannot list " + dir + ": " + e, null, null,
-          null));
+      statuses.add(
+          new SourceStatus(
+              device, dir.toString(), false, "cannot list " + dir + ": " + e, null, null, null));
       return;
     }
     if (found.isEmpty()) {
-      return;  // temperature, fan or voltage sensors only: nothing to do with energy, not worth a status line
+      return; // temperature, fan or voltage sensors only: nothing to do with energy, not worth a
+      // status line
     }
     String driver;
     try {
       driver = reader.read(dir.resolve("name")).trim();
     } catch (IOException e) {
-      statuses.add(new SourceStatus(device, dir.toString(), false, "cannot read " + dir.resolve("name") + ": " + e
-          + "; without the driver name the device cannot be given a scope", null, null, null));
+      statuses.add(
+          new SourceStatus(
+              device,
+              dir.toString(),
+              false,
+              "cannot read "
+                  + dir.resolve("name")
+                  + ": "
+                  + e
+                  + "; without the driver name the device cannot be given a scope",
+              null,
+              null,
+              null));
       return;
     }
-    String scope = CPU_DRIVERS.contains(driver) ? Scopes.CPU
-        : GPU_DRIVERS.contains(driver) ? Scopes.GPU : Scopes.PLATFORM;
+    String scope =
+        CPU_DRIVERS.contains(driver)
+            ? Scopes.CPU
+            : GPU_DRIVERS.contains(driver) ? Scopes.GPU : Scopes.PLATFORM;
     // Counters before gauges, low channel numbers first, averages before instantaneous gauges.
-    found.sort(Comparator.comparing((Found f) -> !f.counter()).thenComparingInt(Found::number)
-        .thenComparing(f -> !f.average()));
+    found.sort(
+        Comparator.comparing((Found f) -> !f.counter())
+            .thenComparingInt(Found::number)
+            .thenComparing(f -> !f.average()));
     List<HwmonChannel> channels = new ArrayList<>();
     for (Found f : found) {
       channels.add(read(device, driver, scope, f, reader));
@@ -112,33 +152,76 @@ final class HwmonDiscovery {
     boolean several = channels.stream().filter(HwmonChannel::preferred).count() > 1;
     for (HwmonChannel c : channels) {
       String base = driver + "-" + device;
-      String zone = !c.preferred() ? base + "-" + c.file().getFileName()
-          : several ? base + "-" + channelLabel(c, reader) : base;
+      String zone =
+          !c.preferred()
+              ? base + "-" + c.file().getFileName()
+              : several ? base + "-" + channelLabel(c, reader) : base;
       out.add(c.withZone(zone));
     }
   }
 
-  private static HwmonChannel read(String device, String driver, String scope, Found f, CounterReader reader) {
+  private static HwmonChannel read(
+      String device, String driver, String scope, Found f, CounterReader reader) {
     String fileName = f.file().getFileName().toString();
     String what = f.counter() ? "energy counter" : "power gauge";
     try {
       long value = reader.readLong(f.file());
-      String resolution = f.counter() ? "counter, µJ (" + fileName + ")"
-          : "gauge, µW (" + fileName + ")" + averagingInterval(f, reader)
-              + ", integrated by the trapezoid rule at every poll; less accurate than a counter";
-      String detail = driver + " " + what + " " + fileName + " = " + value + (f.counter() ? " µJ" : " µW");
-      return new HwmonChannel(fileName, device, driver, scope, f.file(), f.counter(), true, false, detail, null,
+      String resolution =
+          f.counter()
+              ? "counter, µJ (" + fileName + ")"
+              : "gauge, µW ("
+                  + fileName
+                  + ")"
+                  + averagingInterval(f, reader)
+                  + ", integrated by the trapezoid rule at every poll; less accurate than a"
+                  + " counter";
+      String detail =
+          driver + " " + what + " " + fileName + " = " + value + (f.counter() ? " µJ" : " µW");
+      return new HwmonChannel(
+          fileName,
+          device,
+          driver,
+          scope,
+          f.file(),
+          f.counter(),
+          true,
+          false,
+          detail,
+          null,
           resolution);
     } catch (AccessDeniedException e) {
-      return new HwmonChannel(fileName, device, driver, scope, f.file(), f.counter(), false, false,
+      return new HwmonChannel(
+          fileName,
+          device,
+          driver,
+          scope,
+          f.file(),
+          f.counter(),
+          false,
+          false,
           "permission denied reading " + f.file(),
-          "sudo chmod o+r " + f.file() + " (resets at boot; use a udev rule to keep it) or run the worker as root",
+          "sudo chmod o+r "
+              + f.file()
+              + " (resets at boot; use a udev rule to keep it) or run the worker as root",
           null);
     } catch (IOException e) {
       // Drivers answer some reads with an error, e.g. ENODATA while the device is powered down.
-      return new HwmonChannel(fileName, device, driver, scope, f.file(), f.counter(), false, false,
-          "cannot read " + f.file() + ": " + e.getClass().getSimpleName()
-              + (e.getMessage() == null ? "" : " " + e.getMessage()), null, null);
+      return new HwmonChannel(
+          fileName,
+          device,
+          driver,
+          scope,
+          f.file(),
+          f.counter(),
+          false,
+          false,
+          "cannot read "
+              + f.file()
+              + ": "
+              + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : " " + e.getMessage()),
+          null,
+          null);
     }
   }
 
@@ -174,7 +257,10 @@ final class HwmonDiscovery {
     }
   }
 
-  /** The channel's label file ("PPT", "Esocket0") where the driver has one, else the file's base ("energy1"). */
+  /**
+   * The channel's label file ("PPT", "Esocket0") where the driver has one, else the file's base
+   * ("energy1").
+   */
   private static String channelLabel(HwmonChannel c, CounterReader reader) {
     String fileName = c.file().getFileName().toString();
     String base = fileName.substring(0, fileName.indexOf('_'));
@@ -188,7 +274,9 @@ final class HwmonDiscovery {
 
   /** Why a readable channel that is not preferred within its device is left out. */
   static String notPreferredReason(HwmonChannel c) {
-    return c.counter() ? "another energy counter of the same device is used (channels inside it would double count)"
+    return c.counter()
+        ? "another energy counter of the same device is used (channels inside it would double"
+            + " count)"
         : "the device's energy counter or another of its gauges is used";
   }
 }

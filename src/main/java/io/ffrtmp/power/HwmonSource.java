@@ -4,9 +4,10 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * Energy of the hwmon channels chosen for one scope. Counters (energyN_input, µJ) are differenced like RAPL;
- * gauges (powerN_*, µW) are integrated by the trapezoid rule between consecutive reads, which is why a scope made of
- * gauges is named "hwmon-power-gauge": it misses power changes shorter than the poll interval.
+ * Energy of the hwmon channels chosen for one scope. Counters (energyN_input, µJ) are differenced
+ * like RAPL; gauges (powerN_*, µW) are integrated by the trapezoid rule between consecutive reads,
+ * which is why a scope made of gauges is named "hwmon-power-gauge": it misses power changes shorter
+ * than the poll interval.
  */
 final class HwmonSource extends MeasuredSource {
 
@@ -31,7 +32,9 @@ final class HwmonSource extends MeasuredSource {
   public String sourceName() {
     boolean counters = channels.stream().anyMatch(HwmonChannel::counter);
     boolean gauges = channels.stream().anyMatch(c -> !c.counter());
-    return counters && gauges ? COUNTER_NAME + "+" + GAUGE_NAME : counters ? COUNTER_NAME : GAUGE_NAME;
+    return counters && gauges
+        ? COUNTER_NAME + "+" + GAUGE_NAME
+        : counters ? COUNTER_NAME : GAUGE_NAME;
   }
 
   @Override
@@ -46,7 +49,8 @@ final class HwmonSource extends MeasuredSource {
       double[] joules = new double[channels.size()];
       for (int i = 0; i < joules.length; i++) {
         if (channels.get(i).counter()) {
-          joules[i] = MonotonicCounter.delta(prev.values()[i], cur.values()[i]) * JOULES_PER_MICROJOULE;
+          joules[i] =
+              MonotonicCounter.delta(prev.values()[i], cur.values()[i]) * JOULES_PER_MICROJOULE;
         } else {
           double microwatts = (prev.values()[i] + cur.values()[i]) / 2.0;
           joules[i] = microwatts * 1e-6 * seconds;

@@ -3,12 +3,18 @@ package io.ffrtmp.power;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Power of the machine while nothing of ours runs, from the per-interval averages of one idle window.
+ * Power of the machine while nothing of ours runs, from the per-interval averages of one idle
+ * window.
  *
  * @param samples number of poll intervals behind the mean and standard deviation
  */
-public record IdleBaseline(double avgWatts, double stddevWatts, int samples, long durationMs, String provenance,
-                           String source) {
+public record IdleBaseline(
+    double avgWatts,
+    double stddevWatts,
+    int samples,
+    long durationMs,
+    String provenance,
+    String source) {
 
   public JsonObject toJson() {
     return new JsonObject()

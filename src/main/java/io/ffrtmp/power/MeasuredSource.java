@@ -2,7 +2,10 @@ package io.ffrtmp.power;
 
 import java.util.List;
 
-/** What every hardware source shares: it measures (no model), and its zones are fixed when it is opened. */
+/**
+ * What every hardware source shares: it measures (no model), and its zones are fixed when it is
+ * opened.
+ */
 abstract class MeasuredSource implements PowerSource {
 
   private final List<String> zones;

@@ -11,8 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One measurement window: the first read, every poll, and the final read, accumulated interval by interval. Polls
- * run on the meter's thread and stop() on the caller's, so both go through this object's monitor.
+ * One measurement window: the first read, every poll, and the final read, accumulated interval by
+ * interval. Polls run on the meter's thread and stop() on the caller's, so both go through this
+ * object's monitor.
  */
 final class MeterWindow implements Measurement {
 
@@ -33,11 +34,16 @@ final class MeterWindow implements Measurement {
   private volatile Double currentWatts;
   private ScheduledFuture<?> poller;
   private EnergyResult result;
+
   /** Null when there is no gpu scope. */
   private final GpuProcessTracker gpuProcesses;
 
-  MeterWindow(ScopedSources source, PowerSource.Snapshot first, long pollIntervalMs, int traceCapacity,
-              Runnable onStopped) {
+  MeterWindow(
+      ScopedSources source,
+      PowerSource.Snapshot first,
+      long pollIntervalMs,
+      int traceCapacity,
+      Runnable onStopped) {
     this.source = source;
     this.onStopped = onStopped;
     this.integrator = source.newIntegrator();
@@ -70,7 +76,10 @@ final class MeterWindow implements Measurement {
     }
   }
 
-  /** Runs on the meter's poll thread. A failed read is skipped: the next read's delta still covers the gap. */
+  /**
+   * Runs on the meter's poll thread. A failed read is skipped: the next read's delta still covers
+   * the gap.
+   */
   synchronized void poll() {
     if (result != null) {
       return;
@@ -79,8 +88,10 @@ final class MeterWindow implements Measurement {
       accumulate(source.read());
     } catch (IOException | RuntimeException e) {
       failedReads++;
-      LOG.warn("power poll read failed ({} so far in this window); the next read covers the gap: {}",
-          failedReads, e.toString());
+      LOG.warn(
+          "power poll read failed ({} so far in this window); the next read covers the gap: {}",
+          failedReads,
+          e.toString());
     }
     readGpuProcesses();
   }
@@ -97,8 +108,10 @@ final class MeterWindow implements Measurement {
       accumulate(source.read());
     } catch (IOException | RuntimeException e) {
       failedReads++;
-      // Ending at the last good read keeps energy and duration consistent rather than inventing the tail.
-      LOG.warn("final power read failed; the window ends at the last successful read: {}", e.toString());
+      // Ending at the last good read keeps energy and duration consistent rather than inventing the
+      // tail.
+      LOG.warn(
+          "final power read failed; the window ends at the last successful read: {}", e.toString());
     }
     readGpuProcesses();
     result = buildResult();
@@ -129,8 +142,10 @@ final class MeterWindow implements Measurement {
     }
     double watts = intervalJoules / (intervalNanos / 1e9);
     long startNanos = last.nanoTime() - first.nanoTime();
-    // RAPL updates about every 1 ms, so an interval much shorter than the poll interval (the tail before stop)
-    // has a large relative error; it counts for energy but not for peak, spread or a trace point of its own.
+    // RAPL updates about every 1 ms, so an interval much shorter than the poll interval (the tail
+    // before stop)
+    // has a large relative error; it counts for energy but not for peak, spread or a trace point of
+    // its own.
     if (intervalNanos * 2 >= pollIntervalNanos) {
       trace.add(startNanos, intervalNanos, intervalJoules);
       intervalWatts.addValue(watts);
@@ -155,9 +170,20 @@ final class MeterWindow implements Measurement {
     }
     long durationNanos = last.nanoTime() - first.nanoTime();
     Double avgWatts = durationNanos > 0 ? total / (durationNanos / 1e9) : null;
-    return new EnergyResult(source.provenance(), source.sourceName(), zones, perZone, source.model(), total,
-        Math.round(durationNanos / 1e6), avgWatts, peakWatts, samples, trace.points(),
-        source.scopeEnergy(zoneJoules), gpuProcesses == null ? null : gpuProcesses.shares(),
+    return new EnergyResult(
+        source.provenance(),
+        source.sourceName(),
+        zones,
+        perZone,
+        source.model(),
+        total,
+        Math.round(durationNanos / 1e6),
+        avgWatts,
+        peakWatts,
+        samples,
+        trace.points(),
+        source.scopeEnergy(zoneJoules),
+        gpuProcesses == null ? null : gpuProcesses.shares(),
         gpuProcesses == null ? Map.of() : gpuProcesses.notes());
   }
 }

@@ -8,9 +8,9 @@ import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 
 /**
- * The part of libnvidia-ml (NVML, nvml.h) the meter uses, with the library's own symbol names and C signatures.
- * Every call returns an nvmlReturn_t; {@code nvmlDevice_t} is an opaque pointer. Public only because JNA builds a
- * proxy for it; use {@link EnergyMeter#gpus()} rather than calling it.
+ * The part of libnvidia-ml (NVML, nvml.h) the meter uses, with the library's own symbol names and C
+ * signatures. Every call returns an nvmlReturn_t; {@code nvmlDevice_t} is an opaque pointer. Public
+ * only because JNA builds a proxy for it; use {@link EnergyMeter#gpus()} rather than calling it.
  */
 public interface NvmlLibrary extends Library {
 
@@ -19,8 +19,12 @@ public interface NvmlLibrary extends Library {
   int ERROR_INVALID_ARGUMENT = 2;
   int ERROR_NOT_SUPPORTED = 3;
   int ERROR_NO_PERMISSION = 4;
-  /** nvmlDeviceGetProcessUtilization: no sample newer than lastSeenTimeStamp (an ordinary answer). */
+
+  /**
+   * nvmlDeviceGetProcessUtilization: no sample newer than lastSeenTimeStamp (an ordinary answer).
+   */
   int ERROR_NOT_FOUND = 6;
+
   int ERROR_INSUFFICIENT_SIZE = 7;
   int ERROR_DRIVER_NOT_LOADED = 9;
   int ERROR_GPU_IS_LOST = 15;
@@ -28,13 +32,16 @@ public interface NvmlLibrary extends Library {
 
   /** NVML_DEVICE_NAME_V2_BUFFER_SIZE; older drivers write at most 64 bytes into it. */
   int DEVICE_NAME_BUFFER_SIZE = 96;
+
   /** NVML_DEVICE_UUID_V2_BUFFER_SIZE. */
   int DEVICE_UUID_BUFFER_SIZE = 96;
 
   /** nvmlTemperatureSensors_t NVML_TEMPERATURE_GPU. */
   int TEMPERATURE_GPU = 0;
+
   /** nvmlClockType_t. */
   int CLOCK_GRAPHICS = 0;
+
   int CLOCK_SM = 1;
   int CLOCK_MEM = 2;
   int CLOCK_VIDEO = 3;
@@ -57,14 +64,19 @@ public interface NvmlLibrary extends Library {
   /** unsigned long long millijoules since the driver was last loaded; Volta and newer. */
   int nvmlDeviceGetTotalEnergyConsumption(Pointer device, LongByReference energy);
 
-  /** unsigned int milliwatts; a 1 s average on Ampere (except GA100) and newer, instantaneous before. */
+  /**
+   * unsigned int milliwatts; a 1 s average on Ampere (except GA100) and newer, instantaneous
+   * before.
+   */
   int nvmlDeviceGetPowerUsage(Pointer device, IntByReference power);
 
   int nvmlDeviceGetUtilizationRates(Pointer device, Utilization utilization);
 
-  int nvmlDeviceGetEncoderUtilization(Pointer device, IntByReference utilization, IntByReference samplingPeriodUs);
+  int nvmlDeviceGetEncoderUtilization(
+      Pointer device, IntByReference utilization, IntByReference samplingPeriodUs);
 
-  int nvmlDeviceGetDecoderUtilization(Pointer device, IntByReference utilization, IntByReference samplingPeriodUs);
+  int nvmlDeviceGetDecoderUtilization(
+      Pointer device, IntByReference utilization, IntByReference samplingPeriodUs);
 
   int nvmlDeviceGetTemperature(Pointer device, int sensorType, IntByReference temp);
 
@@ -72,20 +84,29 @@ public interface NvmlLibrary extends Library {
 
   int nvmlDeviceGetMemoryInfo(Pointer device, Memory memory);
 
-  /** With a null sessionInfos array NVML only writes the number of active encoder sessions to sessionCount. */
-  int nvmlDeviceGetEncoderSessions(Pointer device, IntByReference sessionCount, Pointer sessionInfos);
-
   /**
-   * Per-process utilisation samples newer than lastSeenTimeStamp (CPU timestamp, µs). With a null array NVML writes
-   * the number of samples to processSamplesCount (answering INSUFFICIENT_SIZE); with an array of that many entries
-   * it fills them and writes the number written. NOT_FOUND means no sample since lastSeenTimeStamp.
+   * With a null sessionInfos array NVML only writes the number of active encoder sessions to
+   * sessionCount.
    */
-  int nvmlDeviceGetProcessUtilization(Pointer device, ProcessUtilizationSample[] utilization,
-                                      IntByReference processSamplesCount, long lastSeenTimeStamp);
+  int nvmlDeviceGetEncoderSessions(
+      Pointer device, IntByReference sessionCount, Pointer sessionInfos);
 
   /**
-   * nvmlProcessUtilizationSample_t: {unsigned int pid; unsigned long long timeStamp; unsigned int smUtil, memUtil,
-   * encUtil, decUtil}; 32 bytes with the padding after pid, which JNA's default alignment reproduces.
+   * Per-process utilisation samples newer than lastSeenTimeStamp (CPU timestamp, µs). With a null
+   * array NVML writes the number of samples to processSamplesCount (answering INSUFFICIENT_SIZE);
+   * with an array of that many entries it fills them and writes the number written. NOT_FOUND means
+   * no sample since lastSeenTimeStamp.
+   */
+  int nvmlDeviceGetProcessUtilization(
+      Pointer device,
+      ProcessUtilizationSample[] utilization,
+      IntByReference processSamplesCount,
+      long lastSeenTimeStamp);
+
+  /**
+   * nvmlProcessUtilizationSample_t: {unsigned int pid; unsigned long long timeStamp; unsigned int
+   * smUtil, memUtil, encUtil, decUtil}; 32 bytes with the padding after pid, which JNA's default
+   * alignment reproduces.
    */
   @Structure.FieldOrder({"pid", "timeStamp", "smUtil", "memUtil", "encUtil", "decUtil"})
   class ProcessUtilizationSample extends Structure {
@@ -97,7 +118,10 @@ public interface NvmlLibrary extends Library {
     public int decUtil;
   }
 
-  /** nvmlUtilization_t: percent of the last sample period the GPU (SM) and the memory controller were busy. */
+  /**
+   * nvmlUtilization_t: percent of the last sample period the GPU (SM) and the memory controller
+   * were busy.
+   */
   @Structure.FieldOrder({"gpu", "memory"})
   class Utilization extends Structure {
     public int gpu;

@@ -4,15 +4,17 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * GPU energy from NVML's cumulative counter (nvmlDeviceGetTotalEnergyConsumption, mJ, Volta and newer), differenced
- * between reads like RAPL. Power gauges are never integrated here: NVML power is a 1 s average or a partial sample
- * (about 25 % of runtime on A100/H100), which aliases on short jobs.
+ * GPU energy from NVML's cumulative counter (nvmlDeviceGetTotalEnergyConsumption, mJ, Volta and
+ * newer), differenced between reads like RAPL. Power gauges are never integrated here: NVML power
+ * is a 1 s average or a partial sample (about 25 % of runtime on A100/H100), which aliases on short
+ * jobs.
  */
 final class NvmlSource extends MeasuredSource {
 
   static final String NAME = "nvml-energy";
-  static final String RESOLUTION = "counter, mJ since driver load (nvmlDeviceGetTotalEnergyConsumption), "
-      + "driver refresh every 20-100 ms";
+  static final String RESOLUTION =
+      "counter, mJ since driver load (nvmlDeviceGetTotalEnergyConsumption), "
+          + "driver refresh every 20-100 ms";
   private static final double JOULES_PER_MILLIJOULE = 1e-3;
 
   private final Nvml nvml;
@@ -60,7 +62,8 @@ final class NvmlSource extends MeasuredSource {
     return (prev, cur) -> {
       double[] joules = new double[devices.size()];
       for (int i = 0; i < joules.length; i++) {
-        joules[i] = MonotonicCounter.delta(prev.values()[i], cur.values()[i]) * JOULES_PER_MILLIJOULE;
+        joules[i] =
+            MonotonicCounter.delta(prev.values()[i], cur.values()[i]) * JOULES_PER_MILLIJOULE;
       }
       return joules;
     };

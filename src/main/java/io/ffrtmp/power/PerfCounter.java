@@ -8,15 +8,19 @@ import java.nio.ByteOrder;
 import java.util.Locale;
 
 /**
- * One perf event opened with perf_event_open(2) for every task on one CPU, counting (no sampling), enabled from the
- * open, read_format 0: each read(2) returns the one u64 count.
+ * One perf event opened with perf_event_open(2) for every task on one CPU, counting (no sampling),
+ * enabled from the open, read_format 0: each read(2) returns the one u64 count.
  */
 final class PerfCounter implements PerfCounters.Counter {
 
   /** perf_event_attr is zeroed over this many bytes; larger than any field set here. */
   static final int ATTR_BLOCK = 128;
-  /** PERF_ATTR_SIZE_VER5, accepted by every kernel since 4.1 and by newer ones (they zero-extend). */
+
+  /**
+   * PERF_ATTR_SIZE_VER5, accepted by every kernel since 4.1 and by newer ones (they zero-extend).
+   */
   static final int ATTR_SIZE = 112;
+
   /** perf_event_open flag: the fd is closed on exec, so ffmpeg children never inherit it. */
   static final long PERF_FLAG_FD_CLOEXEC = 1L << 3;
 
@@ -63,11 +67,12 @@ final class PerfCounter implements PerfCounters.Counter {
   }
 
   static PerfCounter open(int type, long config, int cpu) throws IOException {
-    String what = "perf event type " + type + " config 0x" + Long.toHexString(config) + " on cpu " + cpu;
+    String what =
+        "perf event type " + type + " config 0x" + Long.toHexString(config) + " on cpu " + cpu;
     long nr = syscallNumber(System.getProperty("os.arch", ""));
     if (nr < 0) {
-      throw new OpenException("perf_event_open: unsupported architecture " + System.getProperty("os.arch"),
-          EOPNOTSUPP);
+      throw new OpenException(
+          "perf_event_open: unsupported architecture " + System.getProperty("os.arch"), EOPNOTSUPP);
     }
     PerfLibc libc;
     try {
@@ -83,8 +88,9 @@ final class PerfCounter implements PerfCounters.Counter {
       long fd = libc.syscall(nr, attr, -1L, cpu, -1L, PERF_FLAG_FD_CLOEXEC);
       if (fd < 0) {
         int errno = Native.getLastError();
-        throw new OpenException("perf_event_open(" + what + ") failed: errno " + errno + " ("
-            + errnoName(errno) + ")", errno);
+        throw new OpenException(
+            "perf_event_open(" + what + ") failed: errno " + errno + " (" + errnoName(errno) + ")",
+            errno);
       }
       return new PerfCounter((int) fd, what);
     }
@@ -111,7 +117,8 @@ final class PerfCounter implements PerfCounters.Counter {
     long n = PerfLibc.Holder.LIBC.read(fd, buf, buf.length);
     if (n != 8) {
       int errno = n < 0 ? Native.getLastError() : 0;
-      throw new IOException("read of " + what + " returned " + n + (n < 0 ? " (" + errnoName(errno) + ")" : ""));
+      throw new IOException(
+          "read of " + what + " returned " + n + (n < 0 ? " (" + errnoName(errno) + ")" : ""));
     }
     return ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder()).getLong();
   }

@@ -12,37 +12,38 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Finds the perf {@code power} PMU (RAPL through perf_event_open) and the events and CPUs to open. Reads files only;
- * opening the counters is {@link PerfPowerSource#open}.
+ * Finds the perf {@code power} PMU (RAPL through perf_event_open) and the events and CPUs to open.
+ * Reads files only; opening the counters is {@link PerfPowerSource#open}.
  *
- * <p>Scope: energy-pkg plus energy-ram, on one CPU per package, matching the powercap scope "packages + dram".
- * energy-cores and energy-gpu sit inside the package and are never added; energy-psys contains the packages and is
- * used alone only when neither pkg nor ram exists. The PMU is system-wide per package, so each event is opened
- * with pid -1 on the lowest-numbered CPU of its package.
+ * <p>Scope: energy-pkg plus energy-ram, on one CPU per package, matching the powercap scope
+ * "packages + dram". energy-cores and energy-gpu sit inside the package and are never added;
+ * energy-psys contains the packages and is used alone only when neither pkg nor ram exists. The PMU
+ * is system-wide per package, so each event is opened with pid -1 on the lowest-numbered CPU of its
+ * package.
  */
 final class PerfPowerDiscovery {
 
-  static final String RESOLUTION = "counter, 64-bit kernel-accumulated count × scale (J), the hardware updates about "
-      + "every 1 ms";
-  static final String NO_PMU_FIX = "powercap and the perf power PMU are both absent: a VM or a kernel without RAPL "
-      + "support; on bare-metal x86 use a kernel with CONFIG_PERF_EVENTS_INTEL_RAPL (AMD: 5.8+)";
+  static final String RESOLUTION =
+      "counter, 64-bit kernel-accumulated count × scale (J), the hardware updates about "
+          + "every 1 ms";
+  static final String NO_PMU_FIX =
+      "powercap and the perf power PMU are both absent: a VM or a kernel without RAPL support; on"
+          + " bare-metal x86 use a kernel with CONFIG_PERF_EVENTS_INTEL_RAPL (AMD: 5.8+)";
 
   private static final Pattern EVENT = Pattern.compile("\\s*event=(0x[0-9a-fA-F]+|\\d+)\\s*");
   private static final Pattern CPU_DIR = Pattern.compile("cpu(\\d+)");
 
-  private PerfPowerDiscovery() {
-  }
+  private PerfPowerDiscovery() {}
 
   /** One event to open: its zone label, PMU config, CPU and joules per count. */
-  record Event(String label, String eventName, long config, int cpu, double scale) {
-  }
+  record Event(String label, String eventName, long config, int cpu, double scale) {}
 
   /**
-   * What was found. {@code events} is empty when the PMU cannot be used; {@code status} then says why, and is
-   * otherwise a "found" line that the caller completes once it has opened (or declined to open) the counters.
+   * What was found. {@code events} is empty when the PMU cannot be used; {@code status} then says
+   * why, and is otherwise a "found" line that the caller completes once it has opened (or declined
+   * to open) the counters.
    */
-  record Probe(int type, List<Event> events, SourceStatus status) {
-  }
+  record Probe(int type, List<Event> events, SourceStatus status) {}
 
   static Probe probe(Path perfRoot, Path cpuRoot, CounterReader reader) {
     String root = perfRoot.toString();
@@ -53,7 +54,8 @@ final class PerfPowerDiscovery {
     try {
       type = Integer.parseInt(reader.read(perfRoot.resolve("type")).trim());
     } catch (IOException | NumberFormatException e) {
-      return unusable(root, "cannot read the PMU type from " + perfRoot.resolve("type") + ": " + e, null);
+      return unusable(
+          root, "cannot read the PMU type from " + perfRoot.resolve("type") + ": " + e, null);
     }
     Path events = perfRoot.resolve("events");
     List<String> names = new ArrayList<>();
@@ -67,7 +69,9 @@ final class PerfPowerDiscovery {
       names.add("energy-psys");
     }
     if (names.isEmpty()) {
-      return unusable(root, "the power PMU at " + perfRoot + " has no energy-pkg, energy-ram or energy-psys event",
+      return unusable(
+          root,
+          "the power PMU at " + perfRoot + " has no energy-pkg, energy-ram or energy-psys event",
           null);
     }
     Map<Integer, Integer> cpuByPackage;
@@ -97,25 +101,40 @@ final class PerfPowerDiscovery {
         return unusable(root, "cannot read event " + name + " of " + perfRoot + ": " + e, null);
       }
       for (Map.Entry<Integer, Integer> pkg : cpuByPackage.entrySet()) {
-        String label = switch (name) {
-          case "energy-pkg" -> "package-" + pkg.getKey();
-          case "energy-ram" -> "dram-" + pkg.getKey();
-          default -> "psys";
-        };
+        String label =
+            switch (name) {
+              case "energy-pkg" -> "package-" + pkg.getKey();
+              case "energy-ram" -> "dram-" + pkg.getKey();
+              default -> "psys";
+            };
         found.add(new Event(label, name, config, pkg.getValue(), scale));
         if (name.equals("energy-psys")) {
-          break;  // one platform-wide counter
+          break; // one platform-wide counter
         }
       }
     }
-    return new Probe(type, found, new SourceStatus(PerfPowerSource.NAME, root, true,
-        "power PMU type " + type + ": " + String.join(" + ", names) + " on cpus " + cpuByPackage.values()
-            + " (one per package); cores/gpu are inside the package and never added", null, Scopes.CPU,
-        RESOLUTION));
+    return new Probe(
+        type,
+        found,
+        new SourceStatus(
+            PerfPowerSource.NAME,
+            root,
+            true,
+            "power PMU type "
+                + type
+                + ": "
+                + String.join(" + ", names)
+                + " on cpus "
+                + cpuByPackage.values()
+                + " (one per package); cores/gpu are inside the package and never added",
+            null,
+            Scopes.CPU,
+            RESOLUTION));
   }
 
   /** The lowest-numbered CPU of each physical package, keyed by package id in order. */
-  static Map<Integer, Integer> firstCpuPerPackage(Path cpuRoot, CounterReader reader) throws IOException {
+  static Map<Integer, Integer> firstCpuPerPackage(Path cpuRoot, CounterReader reader)
+      throws IOException {
     Map<Integer, Integer> first = new TreeMap<>();
     if (!Files.isDirectory(cpuRoot)) {
       return first;
@@ -125,7 +144,7 @@ final class PerfPowerDiscovery {
         Matcher m = CPU_DIR.matcher(dir.getFileName().toString());
         Path id = dir.resolve("topology").resolve("physical_package_id");
         if (!m.matches() || !Files.isRegularFile(id)) {
-          continue;  // cpufreq, cpuidle, ... and offline CPUs, which have no topology
+          continue; // cpufreq, cpuidle, ... and offline CPUs, which have no topology
         }
         int cpu = Integer.parseInt(m.group(1));
         int pkg = (int) reader.readLong(id);
@@ -135,18 +154,26 @@ final class PerfPowerDiscovery {
     return first;
   }
 
-  /** "event=0x02" → 2. Anything else (umask, other terms) is not what the RAPL PMU publishes and is refused. */
+  /**
+   * "event=0x02" → 2. Anything else (umask, other terms) is not what the RAPL PMU publishes and is
+   * refused.
+   */
   static long parseEvent(String text) throws IOException {
     Matcher m = EVENT.matcher(text);
     if (!m.matches()) {
-      throw new IOException("unexpected event encoding '" + text.trim() + "' (expected event=0xNN)");
+      throw new IOException(
+          "unexpected event encoding '" + text.trim() + "' (expected event=0xNN)");
     }
     String v = m.group(1);
-    return v.startsWith("0x") || v.startsWith("0X") ? Long.parseLong(v.substring(2), 16) : Long.parseLong(v);
+    return v.startsWith("0x") || v.startsWith("0X")
+        ? Long.parseLong(v.substring(2), 16)
+        : Long.parseLong(v);
   }
 
   private static Probe unusable(String root, String detail, String fix) {
-    return new Probe(-1, List.of(), new SourceStatus(PerfPowerSource.NAME, root, false, detail, fix, Scopes.CPU,
-        null));
+    return new Probe(
+        -1,
+        List.of(),
+        new SourceStatus(PerfPowerSource.NAME, root, false, detail, fix, Scopes.CPU, null));
   }
 }

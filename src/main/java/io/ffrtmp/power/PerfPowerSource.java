@@ -5,31 +5,33 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * RAPL energy through the perf {@code power} PMU: one system-wide counter per event and package, kept open. The
- * kernel accumulates each into 64 bits, so a difference never needs wrap correction; energy = Δcount × scale.
+ * RAPL energy through the perf {@code power} PMU: one system-wide counter per event and package,
+ * kept open. The kernel accumulates each into 64 bits, so a difference never needs wrap correction;
+ * energy = Δcount × scale.
  */
 final class PerfPowerSource extends MeasuredSource implements AutoCloseable {
 
   static final String NAME = "rapl-perf";
-  static final String PERMISSION_FIX = "allow system-wide perf events: sudo sysctl kernel.perf_event_paranoid=0, "
-      + "or give the worker CAP_PERFMON (Linux 5.8+; CAP_SYS_ADMIN before), or run the worker as root";
+  static final String PERMISSION_FIX =
+      "allow system-wide perf events: sudo sysctl kernel.perf_event_paranoid=0, or give the worker"
+          + " CAP_PERFMON (Linux 5.8+; CAP_SYS_ADMIN before), or run the worker as root";
 
   private final List<PerfPowerDiscovery.Event> events;
   private final List<PerfCounters.Counter> counters;
 
-  private PerfPowerSource(List<PerfPowerDiscovery.Event> events, List<PerfCounters.Counter> counters) {
+  private PerfPowerSource(
+      List<PerfPowerDiscovery.Event> events, List<PerfCounters.Counter> counters) {
     super(events.stream().map(PerfPowerDiscovery.Event::label).toList());
     this.events = List.copyOf(events);
     this.counters = List.copyOf(counters);
   }
 
   /** A source, or the status saying why the counters could not be opened. */
-  record Opened(PerfPowerSource source, SourceStatus status) {
-  }
+  record Opened(PerfPowerSource source, SourceStatus status) {}
 
   /**
-   * Opens every event of a usable probe and reads each once. On any failure the counters opened so far are closed
-   * and the status says why; a partial scope would silently drop a package.
+   * Opens every event of a usable probe and reads each once. On any failure the counters opened so
+   * far are closed and the status says why; a partial scope would silently drop a package.
    */
   static Opened open(PerfPowerDiscovery.Probe probe, PerfCounters perf) {
     SourceStatus found = probe.status();
@@ -48,14 +50,30 @@ final class PerfPowerSource extends MeasuredSource implements AutoCloseable {
         if (ex instanceof PerfCounter.OpenException oe) {
           if (oe.permission()) {
             fix = PERMISSION_FIX;
-          } else if (oe.errno() == PerfCounter.ENOENT || oe.errno() == PerfCounter.EINVAL
+          } else if (oe.errno() == PerfCounter.ENOENT
+              || oe.errno() == PerfCounter.EINVAL
               || oe.errno() == PerfCounter.ENODEV) {
-            fix = "the kernel refused " + e.eventName() + " on cpu " + e.cpu() + "; check that the CPU is online "
-                + "and that perf stat -a -e power/" + e.eventName() + "/ works";
+            fix =
+                "the kernel refused "
+                    + e.eventName()
+                    + " on cpu "
+                    + e.cpu()
+                    + "; check that the CPU is online "
+                    + "and that perf stat -a -e power/"
+                    + e.eventName()
+                    + "/ works";
           }
         }
-        return new Opened(null, new SourceStatus(NAME, found.path(), false,
-            "cannot open " + e.eventName() + " (" + e.label() + "): " + ex.getMessage(), fix, Scopes.CPU, null));
+        return new Opened(
+            null,
+            new SourceStatus(
+                NAME,
+                found.path(),
+                false,
+                "cannot open " + e.eventName() + " (" + e.label() + "): " + ex.getMessage(),
+                fix,
+                Scopes.CPU,
+                null));
       }
     }
     return new Opened(new PerfPowerSource(probe.events(), opened), found);
@@ -83,11 +101,12 @@ final class PerfPowerSource extends MeasuredSource implements AutoCloseable {
   }
 
   /**
-   * Unsigned 64-bit difference. At 2^-32 J per count the count passes 2^64 after 2^32 J (about 124 days at 400 W),
-   * so the modular difference is what keeps a long-lived meter right across that one wrap.
+   * Unsigned 64-bit difference. At 2^-32 J per count the count passes 2^64 after 2^32 J (about 124
+   * days at 400 W), so the modular difference is what keeps a long-lived meter right across that
+   * one wrap.
    */
   static double deltaCount(long prev, long cur) {
-    long d = cur - prev;  // modular, right for an unsigned counter
+    long d = cur - prev; // modular, right for an unsigned counter
     return d >= 0 ? d : d + 0x1p64;
   }
 

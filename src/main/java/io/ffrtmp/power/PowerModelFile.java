@@ -16,14 +16,25 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A calibrated CPU power model: the line fitted by {@code ffrtmp calibrate} on a node with RAPL, with its error, so
- * nodes of the same hardware without RAPL estimate from measured watts instead of published averages.
+ * A calibrated CPU power model: the line fitted by {@code ffrtmp calibrate} on a node with RAPL,
+ * with its error, so nodes of the same hardware without RAPL estimate from measured watts instead
+ * of published averages.
  *
  * @param file the file it was read from or written to; null for a model not yet on disk
  */
-public record PowerModelFile(double idleWatts, double maxWatts, double r2, double rmseWatts,
-                             double maxAbsErrorWatts, List<CalibrationPoint> points, String source,
-                             List<String> zones, String cpuModel, int logicalCpus, Instant createdAt, Path file) {
+public record PowerModelFile(
+    double idleWatts,
+    double maxWatts,
+    double r2,
+    double rmseWatts,
+    double maxAbsErrorWatts,
+    List<CalibrationPoint> points,
+    String source,
+    List<String> zones,
+    String cpuModel,
+    int logicalCpus,
+    Instant createdAt,
+    Path file) {
 
   public static final String KIND = "ffrtmp-power-model";
   public static final int VERSION = 1;
@@ -34,8 +45,19 @@ public record PowerModelFile(double idleWatts, double maxWatts, double r2, doubl
   }
 
   public PowerModelFile withFile(Path path) {
-    return new PowerModelFile(idleWatts, maxWatts, r2, rmseWatts, maxAbsErrorWatts, points, source, zones, cpuModel,
-        logicalCpus, createdAt, path);
+    return new PowerModelFile(
+        idleWatts,
+        maxWatts,
+        r2,
+        rmseWatts,
+        maxAbsErrorWatts,
+        points,
+        source,
+        zones,
+        cpuModel,
+        logicalCpus,
+        createdAt,
+        path);
   }
 
   public JsonObject toJson() {
@@ -57,8 +79,9 @@ public record PowerModelFile(double idleWatts, double maxWatts, double r2, doubl
   }
 
   /**
-   * Writes the model to {@code path} through a temporary file in the same directory and a rename, so a reader never
-   * sees half a file. Creates the directory if needed. Returns the model with {@code file} set.
+   * Writes the model to {@code path} through a temporary file in the same directory and a rename,
+   * so a reader never sees half a file. Creates the directory if needed. Returns the model with
+   * {@code file} set.
    */
   public PowerModelFile write(Path path) throws IOException {
     Path target = path.toAbsolutePath();
@@ -67,7 +90,8 @@ public record PowerModelFile(double idleWatts, double maxWatts, double r2, doubl
     try {
       Files.writeString(tmp, toJson().encodePrettily() + "\n", StandardCharsets.UTF_8);
       try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }
@@ -80,29 +104,32 @@ public record PowerModelFile(double idleWatts, double maxWatts, double r2, doubl
   /**
    * Reads and validates a model file.
    *
-   * @throws IllegalArgumentException naming the file and the field when it cannot be read, is not JSON, or a field
-   *                                  is missing, of the wrong type or out of range
+   * @throws IllegalArgumentException naming the file and the field when it cannot be read, is not
+   *     JSON, or a field is missing, of the wrong type or out of range
    */
   public static PowerModelFile read(Path path) {
     String text;
     try {
       text = Files.readString(path, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new IllegalArgumentException("power model file " + path + ": cannot read it (" + e + ")", e);
+      throw new IllegalArgumentException(
+          "power model file " + path + ": cannot read it (" + e + ")", e);
     } catch (UncheckedIOException e) {
-      throw new IllegalArgumentException("power model file " + path + ": cannot read it (" + e.getCause() + ")", e);
+      throw new IllegalArgumentException(
+          "power model file " + path + ": cannot read it (" + e.getCause() + ")", e);
     }
     JsonObject json;
     try {
       json = new JsonObject(text);
     } catch (DecodeException | ClassCastException e) {
-      throw new IllegalArgumentException("power model file " + path + ": not a JSON object (" + e.getMessage() + ")",
-          e);
+      throw new IllegalArgumentException(
+          "power model file " + path + ": not a JSON object (" + e.getMessage() + ")", e);
     }
     Fields f = new Fields(path, json);
     f.expect("kind", KIND);
     if (f.integer("version") != VERSION) {
-      throw f.bad("version", "is " + json.getValue("version") + ", this ffrtmp reads version " + VERSION);
+      throw f.bad(
+          "version", "is " + json.getValue("version") + ", this ffrtmp reads version " + VERSION);
     }
     f.expect("model", CpuModelSource.MODEL_NAME);
     double idle = f.number("idle_watts");
@@ -131,7 +158,9 @@ public record PowerModelFile(double idleWatts, double maxWatts, double r2, doubl
       }
       Fields pf = new Fields(path, p, name + ".");
       Integer level = p.getValue("level_percent") instanceof Number n ? n.intValue() : null;
-      points.add(new CalibrationPoint(level, pf.number("utilisation"), pf.number("watts"), pf.number("sd_watts")));
+      points.add(
+          new CalibrationPoint(
+              level, pf.number("utilisation"), pf.number("watts"), pf.number("sd_watts")));
     }
     List<String> zones = new ArrayList<>();
     JsonArray rawZones = f.array("zones");
@@ -152,8 +181,19 @@ public record PowerModelFile(double idleWatts, double maxWatts, double r2, doubl
     } catch (DateTimeParseException e) {
       throw f.bad("created_at", "is not an ISO-8601 instant ('" + rawCreated + "')");
     }
-    return new PowerModelFile(idle, max, r2, rmse, maxAbs, points, f.string("source"), zones, f.string("cpu_model"),
-        cpus, created, path);
+    return new PowerModelFile(
+        idle,
+        max,
+        r2,
+        rmse,
+        maxAbs,
+        points,
+        f.string("source"),
+        zones,
+        f.string("cpu_model"),
+        cpus,
+        created,
+        path);
   }
 
   /** Typed field access whose every failure names the file and the field. */
@@ -164,7 +204,8 @@ public record PowerModelFile(double idleWatts, double maxWatts, double r2, doubl
     }
 
     IllegalArgumentException bad(String field, String problem) {
-      return new IllegalArgumentException("power model file " + path + ": field '" + prefix + field + "' " + problem);
+      return new IllegalArgumentException(
+          "power model file " + path + ": field '" + prefix + field + "' " + problem);
     }
 
     Object present(String field) {

@@ -12,7 +12,10 @@ interface PowerSource {
   /** "measured" or "estimated". */
   String provenance();
 
-  /** "rapl-powercap", "rapl-perf", "cpu-utilisation-model", "nvml-energy", "hwmon-energy" or "hwmon-power-gauge". */
+  /**
+   * "rapl-powercap", "rapl-perf", "cpu-utilisation-model", "nvml-energy", "hwmon-energy" or
+   * "hwmon-power-gauge".
+   */
   String sourceName();
 
   /** Labels of the zones that make up the total, in the order of {@link Integrator#joules}. */
@@ -24,12 +27,16 @@ interface PowerSource {
   /** Reads every counter of the source now. */
   Snapshot read() throws IOException;
 
-  /** A fresh integrator per window: the model carries its last utilisation from one interval to the next. */
+  /**
+   * A fresh integrator per window: the model carries its last utilisation from one interval to the
+   * next.
+   */
   Integrator newIntegrator();
 
   /**
-   * Counter values at one moment; the meaning of {@code values} belongs to the source that read them. A source made
-   * of several sources keeps each one's own snapshot in {@code parts}, since each was read at its own time.
+   * Counter values at one moment; the meaning of {@code values} belongs to the source that read
+   * them. A source made of several sources keeps each one's own snapshot in {@code parts}, since
+   * each was read at its own time.
    */
   record Snapshot(long nanoTime, long[] values, List<Snapshot> parts) {
 
@@ -38,8 +45,8 @@ interface PowerSource {
     }
 
     /**
-     * Reads {@code count} counters one after another. The midpoint of the reads is the fairest single timestamp
-     * for all of them.
+     * Reads {@code count} counters one after another. The midpoint of the reads is the fairest
+     * single timestamp for all of them.
      */
     static Snapshot readAll(int count, CounterRead read) throws IOException {
       long[] values = new long[count];

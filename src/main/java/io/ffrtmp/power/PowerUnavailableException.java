@@ -9,9 +9,11 @@ public final class PowerUnavailableException extends RuntimeException {
   private final transient List<SourceStatus> sources;
 
   public PowerUnavailableException(List<SourceStatus> sources) {
-    super("no usable power source: " + sources.stream()
-        .map(s -> s.name() + " (" + s.detail() + ")")
-        .collect(Collectors.joining("; ")));
+    super(
+        "no usable power source: "
+            + sources.stream()
+                .map(s -> s.name() + " (" + s.detail() + ")")
+                .collect(Collectors.joining("; ")));
     this.sources = List.copyOf(sources);
   }
 

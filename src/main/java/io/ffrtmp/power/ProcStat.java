@@ -6,7 +6,8 @@ import java.nio.file.Path;
 /**
  * The aggregate "cpu" line of {@code /proc/stat}, in USER_HZ jiffies summed over all logical CPUs.
  *
- * @param busyJiffies user + nice + system + irq + softirq + steal (guest time is already inside user and nice)
+ * @param busyJiffies user + nice + system + irq + softirq + steal (guest time is already inside
+ *     user and nice)
  * @param idleJiffies idle + iowait
  * @param logicalCpus number of "cpuN" lines, i.e. online logical CPUs the aggregate line covers
  */
@@ -31,8 +32,9 @@ public record ProcStat(long busyJiffies, long idleJiffies, int logicalCpus) {
   }
 
   /**
-   * Busy share of the jiffies between two reads, 0..1; NaN when no jiffy ticked (or the counters went backwards,
-   * as after CPU hotplug), so the caller decides what an interval without information means.
+   * Busy share of the jiffies between two reads, 0..1; NaN when no jiffy ticked (or the counters
+   * went backwards, as after CPU hotplug), so the caller decides what an interval without
+   * information means.
    */
   static double busyShare(long busyDelta, long idleDelta) {
     long total = busyDelta + idleDelta;
@@ -72,7 +74,10 @@ public record ProcStat(long busyJiffies, long idleJiffies, int logicalCpus) {
     return new ProcStat(busy, idle, cpus);
   }
 
-  /** Old kernels have fewer columns (iowait from 2.5.41, steal from 2.6.11); a missing one counts as 0. */
+  /**
+   * Old kernels have fewer columns (iowait from 2.5.41, steal from 2.6.11); a missing one counts as
+   * 0.
+   */
   private static long field(String[] f, int index) {
     return index < f.length ? Long.parseLong(f[index]) : 0L;
   }

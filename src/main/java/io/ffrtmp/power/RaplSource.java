@@ -3,7 +3,10 @@ package io.ffrtmp.power;
 import java.io.IOException;
 import java.util.List;
 
-/** Reads the chosen RAPL zones through powercap and differences their counters with the wrap formula. */
+/**
+ * Reads the chosen RAPL zones through powercap and differences their counters with the wrap
+ * formula.
+ */
 final class RaplSource extends MeasuredSource {
 
   static final String NAME = "rapl-powercap";
@@ -33,8 +36,9 @@ final class RaplSource extends MeasuredSource {
     return (prev, cur) -> {
       double[] joules = new double[zones.size()];
       for (int i = 0; i < joules.length; i++) {
-        long deltaUj = RaplCounter.deltaMicrojoules(prev.values()[i], cur.values()[i],
-            zones.get(i).maxEnergyRangeUj());
+        long deltaUj =
+            RaplCounter.deltaMicrojoules(
+                prev.values()[i], cur.values()[i], zones.get(i).maxEnergyRangeUj());
         joules[i] = deltaUj * JOULES_PER_MICROJOULE;
       }
       return joules;

@@ -7,14 +7,15 @@ import java.util.List;
 /**
  * Energy of one device class within a window, from the single source chosen for it.
  *
- * @param scope      "cpu" or "gpu"
+ * @param scope "cpu" or "gpu"
  * @param provenance "measured" or "estimated"
- * @param source     e.g. "rapl-powercap", "cpu-utilisation-model", "nvml-energy", "hwmon-energy",
- *                   "hwmon-power-gauge"
- * @param zones      the zones of this scope; each appears in exactly one scope
- * @param joules     sum of the zones' energy
+ * @param source e.g. "rapl-powercap", "cpu-utilisation-model", "nvml-energy", "hwmon-energy",
+ *     "hwmon-power-gauge"
+ * @param zones the zones of this scope; each appears in exactly one scope
+ * @param joules sum of the zones' energy
  */
-public record ScopeEnergy(String scope, String provenance, String source, List<String> zones, double joules) {
+public record ScopeEnergy(
+    String scope, String provenance, String source, List<String> zones, double joules) {
 
   public ScopeEnergy {
     zones = List.copyOf(zones);

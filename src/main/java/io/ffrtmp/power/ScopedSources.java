@@ -6,15 +6,15 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The sources chosen for a meter, one per scope (cpu first, then gpu), read together as one source. Zones of all
- * scopes are concatenated in scope order; each scope keeps its own integrator and timestamps, so the CPU model still
- * integrates over its own read times when a GPU is read in the same snapshot.
+ * The sources chosen for a meter, one per scope (cpu first, then gpu), read together as one source.
+ * Zones of all scopes are concatenated in scope order; each scope keeps its own integrator and
+ * timestamps, so the CPU model still integrates over its own read times when a GPU is read in the
+ * same snapshot.
  */
 final class ScopedSources implements PowerSource {
 
   /** One scope and the single source that measures it. */
-  record Part(String scope, PowerSource source) {
-  }
+  record Part(String scope, PowerSource source) {}
 
   private final List<Part> parts;
   private final List<String> zones;
@@ -36,7 +36,9 @@ final class ScopedSources implements PowerSource {
   /** Measured only if every scope is: one estimated part makes the whole figure an estimate. */
   @Override
   public String provenance() {
-    return parts.stream().allMatch(p -> MEASURED.equals(p.source().provenance())) ? MEASURED : ESTIMATED;
+    return parts.stream().allMatch(p -> MEASURED.equals(p.source().provenance()))
+        ? MEASURED
+        : ESTIMATED;
   }
 
   @Override
@@ -59,7 +61,10 @@ final class ScopedSources implements PowerSource {
     return null;
   }
 
-  /** Reads every scope; if one fails the whole snapshot fails, and the next good read covers the gap for all. */
+  /**
+   * Reads every scope; if one fails the whole snapshot fails, and the next good read covers the gap
+   * for all.
+   */
   @Override
   public Snapshot read() throws IOException {
     List<Snapshot> snapshots = new ArrayList<>(parts.size());
@@ -103,7 +108,9 @@ final class ScopedSources implements PowerSource {
         joules += zoneJoules[offset + i];
       }
       offset += partZones.size();
-      result.add(new ScopeEnergy(p.scope(), p.source().provenance(), p.source().sourceName(), partZones, joules));
+      result.add(
+          new ScopeEnergy(
+              p.scope(), p.source().provenance(), p.source().sourceName(), partZones, joules));
     }
     return result;
   }

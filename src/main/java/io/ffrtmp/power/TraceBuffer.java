@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Per-interval power with bounded memory. When the buffer fills, neighbouring buckets are merged pairwise and every
- * later bucket spans twice as many poll intervals, so the trace always covers the whole window at the finest
- * resolution that fits. Merging adds joules and durations, so every bucket's watts stay an exact energy average.
+ * Per-interval power with bounded memory. When the buffer fills, neighbouring buckets are merged
+ * pairwise and every later bucket spans twice as many poll intervals, so the trace always covers
+ * the whole window at the finest resolution that fits. Merging adds joules and durations, so every
+ * bucket's watts stay an exact energy average.
  */
 final class TraceBuffer {
 
@@ -60,7 +61,10 @@ final class TraceBuffer {
     }
   }
 
-  /** Folds a short interval (the tail before stop) into the latest bucket, where its noisy watts cannot stand out. */
+  /**
+   * Folds a short interval (the tail before stop) into the latest bucket, where its noisy watts
+   * cannot stand out.
+   */
   void extendLast(long startNanos, long durationNanos, double joules) {
     if (pending != null) {
       pending.absorb(durationNanos, joules);

@@ -5,7 +5,7 @@ import io.vertx.core.json.JsonObject;
 /**
  * Average power over one trace bucket.
  *
- * @param tMs   start of the bucket, milliseconds after the window's first counter read
+ * @param tMs start of the bucket, milliseconds after the window's first counter read
  * @param watts energy of the bucket divided by its length
  */
 public record TracePoint(long tMs, double watts) {

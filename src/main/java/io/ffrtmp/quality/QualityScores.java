@@ -13,9 +13,10 @@ import java.util.regex.Pattern;
 import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 
 /**
- * Parses FFmpeg's per-frame {@code psnr}/{@code ssim} stats files into mean, minimum and 5th percentile. The PSNR mean
- * is FFmpeg's own pooling (mean squared error over all frames, then dB), not the mean of per-frame dB values; identical
- * frames (infinite PSNR) count as 100 dB, as common tools do.
+ * Parses FFmpeg's per-frame {@code psnr}/{@code ssim} stats files into mean, minimum and 5th
+ * percentile. The PSNR mean is FFmpeg's own pooling (mean squared error over all frames, then dB),
+ * not the mean of per-frame dB values; identical frames (infinite PSNR) count as 100 dB, as common
+ * tools do.
  */
 public final class QualityScores {
 
@@ -24,10 +25,12 @@ public final class QualityScores {
   private static final Pattern PSNR_DB = Pattern.compile("\\bpsnr_avg:([0-9.]+|inf|nan)");
   private static final Pattern SSIM_ALL = Pattern.compile("\\bAll:([0-9.]+)");
 
-  private QualityScores() {
-  }
+  private QualityScores() {}
 
-  /** {@code {"mean":..,"min":..,"p5":..,"frames":n}} from a psnr stats file; frames with 8-bit peak 255. */
+  /**
+   * {@code {"mean":..,"min":..,"p5":..,"frames":n}} from a psnr stats file; frames with 8-bit peak
+   * 255.
+   */
   public static JsonObject psnr(Path statsFile) throws IOException {
     List<Double> db = new ArrayList<>();
     double mseSum = 0;
@@ -44,11 +47,17 @@ public final class QualityScores {
       throw new IOException("no frames in " + statsFile.getFileName());
     }
     double meanMse = mseSum / db.size();
-    double mean = meanMse <= 0 ? PSNR_CAP_DB : Math.min(PSNR_CAP_DB, 10 * Math.log10(255.0 * 255.0 / meanMse));
+    double mean =
+        meanMse <= 0
+            ? PSNR_CAP_DB
+            : Math.min(PSNR_CAP_DB, 10 * Math.log10(255.0 * 255.0 / meanMse));
     return summary(mean, db);
   }
 
-  /** {@code {"mean":..,"min":..,"p5":..,"frames":n}} of the SSIM "All" (luma and chroma weighted) per frame. */
+  /**
+   * {@code {"mean":..,"min":..,"p5":..,"frames":n}} of the SSIM "All" (luma and chroma weighted)
+   * per frame.
+   */
   public static JsonObject ssim(Path statsFile) throws IOException {
     List<Double> all = new ArrayList<>();
     for (String line : Files.readAllLines(statsFile, StandardCharsets.UTF_8)) {
@@ -64,8 +73,8 @@ public final class QualityScores {
   }
 
   /**
-   * From libvmaf's JSON log: its pooled mean and harmonic mean, and per-frame minimum and 5th percentile, with the
-   * model and pooling recorded beside the numbers.
+   * From libvmaf's JSON log: its pooled mean and harmonic mean, and per-frame minimum and 5th
+   * percentile, with the model and pooling recorded beside the numbers.
    */
   public static JsonObject vmaf(Path jsonLog, String model, int threads) throws IOException {
     JsonObject log = new JsonObject(Files.readString(jsonLog, StandardCharsets.UTF_8));
@@ -79,21 +88,32 @@ public final class QualityScores {
     if (perFrame.isEmpty()) {
       throw new IOException("no VMAF frames in " + jsonLog.getFileName());
     }
-    JsonObject pooled = log.getJsonObject("pooled_metrics", new JsonObject()).getJsonObject("vmaf", new JsonObject());
-    double mean = pooled.getDouble("mean", perFrame.stream().mapToDouble(Double::doubleValue).average().orElseThrow());
+    JsonObject pooled =
+        log.getJsonObject("pooled_metrics", new JsonObject())
+            .getJsonObject("vmaf", new JsonObject());
+    double mean =
+        pooled.getDouble(
+            "mean", perFrame.stream().mapToDouble(Double::doubleValue).average().orElseThrow());
     JsonObject s = summary(mean, perFrame);
     if (pooled.getDouble("harmonic_mean") != null) {
       s.put("harmonic_mean", round(pooled.getDouble("harmonic_mean")));
     }
-    return s.put("model", model).put("pooling", "mean").put("n_threads", threads).put("n_subsample", 1)
-      .put("libvmaf_version", log.getString("version"));
+    return s.put("model", model)
+        .put("pooling", "mean")
+        .put("n_threads", threads)
+        .put("n_subsample", 1)
+        .put("libvmaf_version", log.getString("version"));
   }
 
   private static JsonObject summary(double mean, List<Double> perFrame) {
     double[] values = perFrame.stream().mapToDouble(Double::doubleValue).toArray();
     double min = perFrame.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
     double p5 = new Percentile().evaluate(values, 5);
-    return new JsonObject().put("mean", round(mean)).put("min", round(min)).put("p5", round(p5)).put("frames", values.length);
+    return new JsonObject()
+        .put("mean", round(mean))
+        .put("min", round(min))
+        .put("p5", round(p5))
+        .put("frames", values.length);
   }
 
   private static double number(String text, double ifInfinite) {

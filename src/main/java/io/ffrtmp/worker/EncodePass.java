@@ -20,22 +20,28 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The encode with FFmpeg: the job's command, the child run inside a fresh energy window under the spec's time limit,
- * its progress parsed and published with the window's live watts, and what happened returned as one record. Judging
- * it is the caller's.
+ * The encode with FFmpeg: the job's command, the child run inside a fresh energy window under the
+ * spec's time limit, its progress parsed and published with the window's live watts, and what
+ * happened returned as one record. Judging it is the caller's.
  */
 final class EncodePass {
 
   /**
-   * What one encode did: the ended child (kill reason, stderr), its exit code and wall time, its own CPU account from
-   * {@code -benchmark} ({@code cpu_seconds}, {@code max_rss_kb}, where FFmpeg printed them), its last progress block
-   * and frame count, and the energy window's figures.
+   * What one encode did: the ended child (kill reason, stderr), its exit code and wall time, its
+   * own CPU account from {@code -benchmark} ({@code cpu_seconds}, {@code max_rss_kb}, where FFmpeg
+   * printed them), its last progress block and frame count, and the energy window's figures.
    */
-  record Encoded(ChildProcess child, int exitCode, long wallMs, JsonObject rusage, Progress last, long frames,
-                 EncodeWindow.Figures window) {
-  }
+  record Encoded(
+      ChildProcess child,
+      int exitCode,
+      long wallMs,
+      JsonObject rusage,
+      Progress last,
+      long frames,
+      EncodeWindow.Figures window) {}
 
-  private static final Pattern BENCH_TIME = Pattern.compile("bench: utime=([0-9.]+)s stime=([0-9.]+)s");
+  private static final Pattern BENCH_TIME =
+      Pattern.compile("bench: utime=([0-9.]+)s stime=([0-9.]+)s");
   private static final Pattern BENCH_RSS = Pattern.compile("bench: maxrss=(\\d+)kB");
 
   private final Vertx vertx;
@@ -44,7 +50,8 @@ final class EncodePass {
   private final EnergyWindows windows;
   private final Path procRoot;
 
-  EncodePass(Vertx vertx, FfmpegInfo ffmpeg, EnergyMeter meter, EnergyWindows windows, Path procRoot) {
+  EncodePass(
+      Vertx vertx, FfmpegInfo ffmpeg, EnergyMeter meter, EnergyWindows windows, Path procRoot) {
     this.vertx = vertx;
     this.ffmpeg = ffmpeg;
     this.meter = meter;
@@ -54,43 +61,58 @@ final class EncodePass {
 
   /** FFmpeg's command for the job, recorded in the result before anything waits or runs. */
   List<String> command(JobContext job) {
-    List<String> cmd = FfmpegCommand.encode(ffmpeg.binary(), job.spec(), job.source(), job.encoded());
+    List<String> cmd =
+        FfmpegCommand.encode(ffmpeg.binary(), job.spec(), job.source(), job.encoded());
     job.result().put("command", new JsonArray(cmd));
     return cmd;
   }
 
   /**
-   * Runs the command in its own energy window. Fails when the work directory or the window cannot be made or FFmpeg
-   * cannot start; an encode that ran completes, however it ended.
+   * Runs the command in its own energy window. Fails when the work directory or the window cannot
+   * be made or FFmpeg cannot start; an encode that ran completes, however it ended.
    */
   Future<Encoded> run(JobContext job, List<String> command) {
-    return vertx.executeBlocking(() -> Files.createDirectories(job.workDir()))
-      .compose(dir -> EncodeWindow.open(vertx, meter, windows, procRoot))
-      .compose(window -> encode(job, command, window));
+    return vertx
+        .executeBlocking(() -> Files.createDirectories(job.workDir()))
+        .compose(dir -> EncodeWindow.open(vertx, meter, windows, procRoot))
+        .compose(window -> encode(job, command, window));
   }
 
-  private record Exit(ChildProcess child, int code, long wallMs) {
-  }
+  private record Exit(ChildProcess child, int code, long wallMs) {}
 
   private Future<Encoded> encode(JobContext job, List<String> command, EncodeWindow window) {
     job.window(window.measurement());
     ProgressTrail trail = new ProgressTrail(job);
     ProgressParser parser = new ProgressParser(trail);
-    Consumer<String> stdout = line -> {
-      job.active();
-      parser.accept(line);
-    };
+    Consumer<String> stdout =
+        line -> {
+          job.active();
+          parser.accept(line);
+        };
     long startNs = System.nanoTime();
     return ChildProcess.start(vertx, command, job.workDir(), stdout)
-      .compose(child -> exit(job, child, window)
-        .map(code -> new Exit(child, code, (System.nanoTime() - startNs) / 1_000_000)))
-      .eventually(window::close)
-      .andThen(ar -> job.running(null))
-      .map(exit -> new Encoded(exit.child(), exit.code(), exit.wallMs(), cpuFromBench(exit.child().stderrLines()),
-        trail.last, trail.frames, window.figures()));
+        .compose(
+            child ->
+                exit(job, child, window)
+                    .map(code -> new Exit(child, code, (System.nanoTime() - startNs) / 1_000_000)))
+        .eventually(window::close)
+        .andThen(ar -> job.running(null))
+        .map(
+            exit ->
+                new Encoded(
+                    exit.child(),
+                    exit.code(),
+                    exit.wallMs(),
+                    cpuFromBench(exit.child().stderrLines()),
+                    trail.last,
+                    trail.frames,
+                    window.figures()));
   }
 
-  /** Waits for the child's exit under the spec's time limit; a cancel already asked for stops it at once. */
+  /**
+   * Waits for the child's exit under the spec's time limit; a cancel already asked for stops it at
+   * once.
+   */
   private Future<Integer> exit(JobContext job, ChildProcess child, EncodeWindow window) {
     job.running(child);
     // NVML's per-process GPU utilisation is looked up by this pid (setsid execs FFmpeg in place).
@@ -99,18 +121,24 @@ final class EncodePass {
       child.kill(job.cancelReason(), JobContext.KILL_GRACE_MS);
     }
     int limitS = job.spec().timeoutS();
-    long timer = vertx.setTimer(limitS * 1000L,
-      t -> child.kill("time limit of " + limitS + " s exceeded", JobContext.KILL_GRACE_MS));
+    long timer =
+        vertx.setTimer(
+            limitS * 1000L,
+            t -> child.kill("time limit of " + limitS + " s exceeded", JobContext.KILL_GRACE_MS));
     return child.exit().andThen(ar -> vertx.cancelTimer(timer));
   }
 
-  /** The CPU time and peak memory FFmpeg's {@code -benchmark} printed, in the order it printed them. */
+  /**
+   * The CPU time and peak memory FFmpeg's {@code -benchmark} printed, in the order it printed them.
+   */
   static JsonObject cpuFromBench(List<String> stderr) {
     JsonObject rusage = new JsonObject();
     for (String line : stderr) {
       Matcher t = BENCH_TIME.matcher(line);
       if (t.find()) {
-        rusage.put("cpu_seconds", round(Double.parseDouble(t.group(1)) + Double.parseDouble(t.group(2)), 3));
+        rusage.put(
+            "cpu_seconds",
+            round(Double.parseDouble(t.group(1)) + Double.parseDouble(t.group(2)), 3));
       }
       Matcher r = BENCH_RSS.matcher(line);
       if (r.find()) {
@@ -121,8 +149,8 @@ final class EncodePass {
   }
 
   /**
-   * Keeps the last progress block and frame count (lines arrive on the worker's context, in order) and publishes each
-   * block with the frame target and the window's live watts.
+   * Keeps the last progress block and frame count (lines arrive on the worker's context, in order)
+   * and publishes each block with the frame target and the window's live watts.
    */
   private final class ProgressTrail implements Consumer<Progress> {
 
@@ -142,13 +170,16 @@ final class EncodePass {
       if (p.frame() != null) {
         frames = p.frame();
       }
-      job.progress(p.toJson()
-        .put("job_id", job.lease().jobId().toString())
-        .put("campaign_id", job.lease().campaignId() == null ? null : job.lease().campaignId().toString())
-        .put("config_key", job.lease().configKey())
-        .put("frames_total", frameTarget)
-        .put("watts", job.currentWatts())
-        .put("energy_provenance", meter.provenance()));
+      job.progress(
+          p.toJson()
+              .put("job_id", job.lease().jobId().toString())
+              .put(
+                  "campaign_id",
+                  job.lease().campaignId() == null ? null : job.lease().campaignId().toString())
+              .put("config_key", job.lease().configKey())
+              .put("frames_total", frameTarget)
+              .put("watts", job.currentWatts())
+              .put("energy_provenance", meter.provenance()));
     }
   }
 }

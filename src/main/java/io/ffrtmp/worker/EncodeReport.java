@@ -11,9 +11,9 @@ import java.nio.file.Files;
 import java.util.Optional;
 
 /**
- * What an encode puts into the result: the process's own account always; then, when the encode counts (it ended on
- * its own, exited 0 and its energy window closed), the output's size and rates and the job's energy figures. The
- * output's size is read on a worker thread.
+ * What an encode puts into the result: the process's own account always; then, when the encode
+ * counts (it ended on its own, exited 0 and its energy window closed), the output's size and rates
+ * and the job's energy figures. The output's size is read on a worker thread.
  */
 final class EncodeReport {
 
@@ -25,36 +25,55 @@ final class EncodeReport {
     this.workerSlots = workerSlots;
   }
 
-  /** Completes with how the job ended when the encode does not count; empty when it does and the job goes on. */
+  /**
+   * Completes with how the job ended when the encode does not count; empty when it does and the job
+   * goes on.
+   */
   Future<Optional<JobRunner.Outcome>> record(JobContext job, EncodePass.Encoded enc) {
-    job.result().put("exit_code", enc.exitCode())
-      .put("wall_s", enc.wallMs() / 1000.0)
-      .put("stderr_tail", enc.child().stderrTail())
-      .mergeIn(enc.rusage());
+    job.result()
+        .put("exit_code", enc.exitCode())
+        .put("wall_s", enc.wallMs() / 1000.0)
+        .put("stderr_tail", enc.child().stderrTail())
+        .mergeIn(enc.rusage());
     JobRunner.Outcome refused = refusal(job, enc);
     if (refused != null) {
       return Future.succeededFuture(Optional.of(refused));
     }
-    return vertx.executeBlocking(() -> Files.size(job.encoded()), false).compose(bytes -> {
-      figures(job, enc, bytes);
-      return Future.succeededFuture(Optional.<JobRunner.Outcome>empty());
-    }, err -> err instanceof IOException
-      ? Future.succeededFuture(Optional.of(job.failed("FFmpeg wrote no output: " + err.getMessage(), false)))
-      : Future.failedFuture(err));
+    return vertx
+        .executeBlocking(() -> Files.size(job.encoded()), false)
+        .compose(
+            bytes -> {
+              figures(job, enc, bytes);
+              return Future.succeededFuture(Optional.<JobRunner.Outcome>empty());
+            },
+            err ->
+                err instanceof IOException
+                    ? Future.succeededFuture(
+                        Optional.of(
+                            job.failed("FFmpeg wrote no output: " + err.getMessage(), false)))
+                    : Future.failedFuture(err));
   }
 
-  /** Why the encode gives no figure: killed, canceled, failed, or its window left open; null when it counts. */
+  /**
+   * Why the encode gives no figure: killed, canceled, failed, or its window left open; null when it
+   * counts.
+   */
   private static JobRunner.Outcome refusal(JobContext job, EncodePass.Encoded enc) {
     String killReason = enc.child().killReason();
     if (killReason != null || job.canceled()) {
-      return job.canceled() ? job.canceled("canceled: " + job.cancelReason()) : job.failed(killReason, true);
+      return job.canceled()
+          ? job.canceled("canceled: " + job.cancelReason())
+          : job.failed(killReason, true);
     }
     if (enc.exitCode() != 0) {
-      return job.failed("FFmpeg exited with " + enc.exitCode() + ": " + enc.child().stderrLastLine(), false);
+      return job.failed(
+          "FFmpeg exited with " + enc.exitCode() + ": " + enc.child().stderrLastLine(), false);
     }
     if (enc.window().energy() == null) {
-      return job.failed("the energy window could not be closed (see the worker log); "
-        + "no figure is reported rather than a wrong one", true);
+      return job.failed(
+          "the energy window could not be closed (see the worker log); "
+              + "no figure is reported rather than a wrong one",
+          true);
     }
     return null;
   }
@@ -62,22 +81,31 @@ final class EncodeReport {
   private void figures(JobContext job, EncodePass.Encoded enc, long bytes) {
     Progress last = enc.last();
     long frames = enc.frames();
-    double durationS = last != null && last.outTimeUs() != null ? last.outTimeUs() / 1e6 : job.source().durationS();
+    double durationS =
+        last != null && last.outTimeUs() != null
+            ? last.outTimeUs() / 1e6
+            : job.source().durationS();
     // out_time is the last frame's timestamp; the content lasts one frame longer than that.
     durationS = Math.max(durationS, frames / job.spec().video().fps());
     double wallS = enc.wallMs() / 1000.0;
     JsonObject result = job.result();
     EncodeWindow.Figures window = enc.window();
-    JsonObject attributed = EnergyWindows.attribute(window.energy(), window.shared(), result.getDouble("cpu_seconds"),
-      window.nodeBusyCpuS(), workerSlots);
-    result.put("frames", frames)
-      .put("duration_s", round(durationS, 3))
-      .put("speed", round(durationS / wallS, 3))
-      .put("fps", round(frames / wallS, 2))
-      .put("bytes", bytes)
-      .put("bitrate_kbps", round(bytes * 8 / durationS / 1000, 1))
-      .put("dropped_frames", last == null ? null : last.dropFrames())
-      .put("duplicated_frames", last == null ? null : last.dupFrames())
-      .put("energy", EnergyFigures.of(attributed, frames, durationS, job.idleBaseline()));
+    JsonObject attributed =
+        EnergyWindows.attribute(
+            window.energy(),
+            window.shared(),
+            result.getDouble("cpu_seconds"),
+            window.nodeBusyCpuS(),
+            workerSlots);
+    result
+        .put("frames", frames)
+        .put("duration_s", round(durationS, 3))
+        .put("speed", round(durationS / wallS, 3))
+        .put("fps", round(frames / wallS, 2))
+        .put("bytes", bytes)
+        .put("bitrate_kbps", round(bytes * 8 / durationS / 1000, 1))
+        .put("dropped_frames", last == null ? null : last.dropFrames())
+        .put("duplicated_frames", last == null ? null : last.dupFrames())
+        .put("energy", EnergyFigures.of(attributed, frames, durationS, job.idleBaseline()));
   }
 }

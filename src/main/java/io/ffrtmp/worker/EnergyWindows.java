@@ -5,11 +5,12 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Which jobs' energy windows overlapped. A job whose window saw no other is measured exclusively: the node's energy
- * is its own. When windows overlap, each job gets the node's energy in proportion to its CPU time:
- * {@code share = job CPU seconds / node busy CPU seconds} over its window (from the FFmpeg process's own rusage and
- * {@code /proc/stat}), applied to total and above-idle energy alike; a GPU zone by the job's share of NVML's
- * per-process encoder + decoder + SM utilisation where NVML has it. Used from the worker's event loop only.
+ * Which jobs' energy windows overlapped. A job whose window saw no other is measured exclusively:
+ * the node's energy is its own. When windows overlap, each job gets the node's energy in proportion
+ * to its CPU time: {@code share = job CPU seconds / node busy CPU seconds} over its window (from
+ * the FFmpeg process's own rusage and {@code /proc/stat}), applied to total and above-idle energy
+ * alike; a GPU zone by the job's share of NVML's per-process encoder + decoder + SM utilisation
+ * where NVML has it. Used from the worker's event loop only.
  */
 final class EnergyWindows {
 
@@ -39,17 +40,26 @@ final class EnergyWindows {
   }
 
   /**
-   * The job's part of the node's energy. {@code energy} is the meter's node-level result; returns it unchanged with
-   * an "exclusive" attribution, or scaled by the job's CPU share with the node's figures kept beside it.
+   * The job's part of the node's energy. {@code energy} is the meter's node-level result; returns
+   * it unchanged with an "exclusive" attribution, or scaled by the job's CPU share with the node's
+   * figures kept beside it.
    */
-  static JsonObject attribute(JsonObject energy, boolean shared, Double jobCpuS, double nodeBusyCpuS, int workerSlots) {
+  static JsonObject attribute(
+      JsonObject energy, boolean shared, Double jobCpuS, double nodeBusyCpuS, int workerSlots) {
     JsonObject e = energy.copy();
     if (!shared) {
       return e.put("attribution", new JsonObject().put("method", "exclusive").put("share", 1.0));
     }
     if (jobCpuS == null || nodeBusyCpuS <= 0) {
-      return e.put("attribution", new JsonObject().put("method", "none").put("share", null)
-        .put("note", "the node was shared and this job's CPU time is unknown: the figures are the whole node's"));
+      return e.put(
+          "attribution",
+          new JsonObject()
+              .put("method", "none")
+              .put("share", null)
+              .put(
+                  "note",
+                  "the node was shared and this job's CPU time is unknown: the figures are the"
+                      + " whole node's"));
     }
     double share = Math.min(1.0, jobCpuS / nodeBusyCpuS);
     double nodeJoules = e.getDouble("total_joules");
@@ -80,20 +90,23 @@ final class EnergyWindows {
     if (!gpuShares.isEmpty()) {
       e.put("gpu_attribution", gpuShares);
     }
-    return e.put("attribution", new JsonObject()
-      .put("method", "cpu-time-share")
-      .put("share", share)
-      .put("job_cpu_s", jobCpuS)
-      .put("node_busy_cpu_s", nodeBusyCpuS)
-      .put("node_joules", nodeJoules)
-      .put("worker_slots", workerSlots)
-      .put("note", "peak_watts and trace are the node's"));
+    return e.put(
+        "attribution",
+        new JsonObject()
+            .put("method", "cpu-time-share")
+            .put("share", share)
+            .put("job_cpu_s", jobCpuS)
+            .put("node_busy_cpu_s", nodeBusyCpuS)
+            .put("node_joules", nodeJoules)
+            .put("worker_slots", workerSlots)
+            .put("note", "peak_watts and trace are the node's"));
   }
 
   /**
-   * A GPU zone's part for this job: its encoder/decoder/SM utilisation share from NVML's per-process samples, or the
-   * CPU-time share, with the reason, when NVML has none (not supported, no GPU work seen, or pids from another
-   * namespace: samples exist but none carries this job's pid).
+   * A GPU zone's part for this job: its encoder/decoder/SM utilisation share from NVML's
+   * per-process samples, or the CPU-time share, with the reason, when NVML has none (not supported,
+   * no GPU work seen, or pids from another namespace: samples exist but none carries this job's
+   * pid).
    */
   private static JsonObject gpuShare(JsonObject energy, String zone, double cpuShare) {
     JsonObject all = energy.getJsonObject("gpu_process_share");
@@ -101,14 +114,22 @@ final class EnergyWindows {
     String why;
     if (g == null) {
       JsonObject notes = energy.getJsonObject("gpu_process_share_notes");
-      why = notes != null && notes.getString(zone) != null ? notes.getString(zone) : "no per-process samples for " + zone;
+      why =
+          notes != null && notes.getString(zone) != null
+              ? notes.getString(zone)
+              : "no per-process samples for " + zone;
     } else if (g.getDouble("share") == null) {
       why = "no process did measurable work on " + zone;
     } else if (g.getInteger("process_samples", 0) == 0 && g.getLong("all_weight", 0L) > 0) {
       why = "samples on " + zone + " carry no pid of this job (a different pid namespace?)";
     } else {
-      return new JsonObject().put("method", "gpu-utilisation-share").put("share", g.getDouble("share"));
+      return new JsonObject()
+          .put("method", "gpu-utilisation-share")
+          .put("share", g.getDouble("share"));
     }
-    return new JsonObject().put("method", "cpu-time-share").put("share", cpuShare).put("fallback", why);
+    return new JsonObject()
+        .put("method", "cpu-time-share")
+        .put("share", cpuShare)
+        .put("fallback", why);
   }
 }

@@ -11,8 +11,9 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * This node's heartbeats while it is registered: each renews the leases of the jobs it runs and brings back whether
- * the node is up or draining (for {@link Registration}) and which jobs it no longer holds. Event-loop confined.
+ * This node's heartbeats while it is registered: each renews the leases of the jobs it runs and
+ * brings back whether the node is up or draining (for {@link Registration}) and which jobs it no
+ * longer holds. Event-loop confined.
  */
 final class Heartbeats {
 
@@ -23,9 +24,16 @@ final class Heartbeats {
   private final Consumer<HeartbeatReply> onReply;
   private long timer = -1;
 
-  /** {@code body}: the heartbeat as the node is now; {@code onReply}: each answer, after the registration saw it. */
-  Heartbeats(Vertx vertx, Duration every, Registration registration, Supplier<Heartbeat> body,
-             Consumer<HeartbeatReply> onReply) {
+  /**
+   * {@code body}: the heartbeat as the node is now; {@code onReply}: each answer, after the
+   * registration saw it.
+   */
+  Heartbeats(
+      Vertx vertx,
+      Duration every,
+      Registration registration,
+      Supplier<Heartbeat> body,
+      Consumer<HeartbeatReply> onReply) {
     this.vertx = vertx;
     this.every = every;
     this.registration = registration;
@@ -49,12 +57,15 @@ final class Heartbeats {
     }
     // Unanswered within a heartbeat, it is late: the next one is on its way.
     DeliveryOptions call = new DeliveryOptions().setSendTimeout(Math.max(1000, every.toMillis()));
-    vertx.eventBus().<JsonObject>request(Addresses.NODE_HEARTBEAT, body.get().toJson(), call)
-      .map(reply -> HeartbeatReply.fromJson(reply.body()))
-      .onSuccess(reply -> {
-        registration.answered(reply.state());
-        onReply.accept(reply);
-      })
-      .onFailure(registration::unanswered);
+    vertx
+        .eventBus()
+        .<JsonObject>request(Addresses.NODE_HEARTBEAT, body.get().toJson(), call)
+        .map(reply -> HeartbeatReply.fromJson(reply.body()))
+        .onSuccess(
+            reply -> {
+              registration.answered(reply.state());
+              onReply.accept(reply);
+            })
+        .onFailure(registration::unanswered);
   }
 }

@@ -11,9 +11,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * One leased job while it runs on this node, handed from pass to pass: what it is (the lease, the spec as this node
- * runs it, the source), where it works, the result being built, and the state the worker reads or changes while it
- * runs (cancel, the child a cancel stops, the open energy window, the activity counter).
+ * One leased job while it runs on this node, handed from pass to pass: what it is (the lease, the
+ * spec as this node runs it, the source), where it works, the result being built, and the state the
+ * worker reads or changes while it runs (cancel, the child a cancel stops, the open energy window,
+ * the activity counter).
  */
 final class JobContext {
 
@@ -32,8 +33,14 @@ final class JobContext {
   private volatile ChildProcess current;
   private volatile Measurement measurement;
 
-  JobContext(JobLease lease, JobSpec spec, Path workDir, JsonObject result, JsonObject idleBaseline,
-             Consumer<JsonObject> progress, AtomicLong activity) {
+  JobContext(
+      JobLease lease,
+      JobSpec spec,
+      Path workDir,
+      JsonObject result,
+      JsonObject idleBaseline,
+      Consumer<JsonObject> progress,
+      AtomicLong activity) {
     this.lease = lease;
     this.spec = spec;
     this.workDir = workDir;
@@ -90,7 +97,10 @@ final class JobContext {
     activity.incrementAndGet();
   }
 
-  /** Records the cancel and stops the running child, if any; each pass looks at {@link #canceled()} between steps. */
+  /**
+   * Records the cancel and stops the running child, if any; each pass looks at {@link #canceled()}
+   * between steps.
+   */
   void cancel(String reason) {
     cancelReason = reason;
     ChildProcess p = current;
@@ -112,7 +122,10 @@ final class JobContext {
     this.current = child;
   }
 
-  /** The encode's energy window, for live watts; it stays after the window closes, as its last reading. */
+  /**
+   * The encode's energy window, for live watts; it stays after the window closes, as its last
+   * reading.
+   */
   void window(Measurement m) {
     this.measurement = m;
   }

@@ -14,8 +14,8 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * A job's files on this node: its source found in a media root and probed, its output kept when the spec asks, its
- * work directory removed at the end. Every file operation runs on a worker thread.
+ * A job's files on this node: its source found in a media root and probed, its output kept when the
+ * spec asks, its work directory removed at the end. Every file operation runs on a worker thread.
  */
 final class JobFiles {
 
@@ -29,19 +29,24 @@ final class JobFiles {
     this.ffmpeg = ffmpeg;
   }
 
-  /** The source to encode: known from the spec when synthetic; a file is resolved in a media root and probed. */
+  /**
+   * The source to encode: known from the spec when synthetic; a file is resolved in a media root
+   * and probed.
+   */
   Future<SourceInfo> source(JobSpec spec) {
     if (!spec.input().isFile()) {
       return Future.succeededFuture(SourceInfo.synthetic(spec.input()));
     }
-    return vertx.executeBlocking(() -> {
-      Path file = MediaRoots.resolve(config.mediaRoots(), spec.input().path());
-      try {
-        return SourceInfo.file(ffmpeg.binary(), file, spec.input().durationS());
-      } catch (IOException e) {
-        throw new MediaRoots.RejectedException("input.path: " + e.getMessage());
-      }
-    }, false);
+    return vertx.executeBlocking(
+        () -> {
+          Path file = MediaRoots.resolve(config.mediaRoots(), spec.input().path());
+          try {
+            return SourceInfo.file(ffmpeg.binary(), file, spec.input().durationS());
+          } catch (IOException e) {
+            throw new MediaRoots.RejectedException("input.path: " + e.getMessage());
+          }
+        },
+        false);
   }
 
   /** Moves the encoded file to the output directory when the spec keeps it, and records where. */
@@ -49,26 +54,28 @@ final class JobFiles {
     if (!job.spec().output().keep()) {
       return Future.succeededFuture();
     }
-    return vertx.executeBlocking(() -> {
-      Files.createDirectories(config.outputDir());
-      Path target = config.outputDir().resolve(job.lease().jobId() + ".mkv");
-      Files.move(job.encoded(), target, StandardCopyOption.REPLACE_EXISTING);
-      job.result().put("output_file", target.toString());
-      return null;
-    });
+    return vertx.executeBlocking(
+        () -> {
+          Files.createDirectories(config.outputDir());
+          Path target = config.outputDir().resolve(job.lease().jobId() + ".mkv");
+          Files.move(job.encoded(), target, StandardCopyOption.REPLACE_EXISTING);
+          job.result().put("output_file", target.toString());
+          return null;
+        });
   }
 
   Future<Void> cleanUp(JobContext job) {
     Path workDir = job.workDir();
-    return vertx.executeBlocking(() -> {
-      if (Files.exists(workDir)) {
-        try (Stream<Path> files = Files.walk(workDir)) {
-          for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-            Files.deleteIfExists(p);
+    return vertx.executeBlocking(
+        () -> {
+          if (Files.exists(workDir)) {
+            try (Stream<Path> files = Files.walk(workDir)) {
+              for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+              }
+            }
           }
-        }
-      }
-      return null;
-    });
+          return null;
+        });
   }
 }

@@ -15,16 +15,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * Runs one leased job: the source resolved, an optional settle wait, the encode inside its energy window, the figures,
- * then the quality pass outside the window (its own cost recorded separately) and the output kept or cleaned up. Each
- * step is its own class; they share the job's {@link JobContext}. Runs on the worker verticle's context; blocking
- * bits go through executeBlocking. One runner per job.
+ * Runs one leased job: the source resolved, an optional settle wait, the encode inside its energy
+ * window, the figures, then the quality pass outside the window (its own cost recorded separately)
+ * and the output kept or cleaned up. Each step is its own class; they share the job's {@link
+ * JobContext}. Runs on the worker verticle's context; blocking bits go through executeBlocking. One
+ * runner per job.
  */
 public final class JobRunner {
 
   /** How the job ended, with the result object to store. */
-  public record Outcome(String state, JsonObject result, String error, boolean retryable) {
-  }
+  public record Outcome(String state, JsonObject result, String error, boolean retryable) {}
 
   private final WorkerConfig config;
   private final FfmpegInfo ffmpeg;
@@ -35,14 +35,29 @@ public final class JobRunner {
   private final EncodePass encode;
   private final EncodeReport report;
   private final QualityPass quality;
-  /** Grows with every sign of life (a progress block, a quality-pass line, a settle sample): heartbeats carry it. */
+
+  /**
+   * Grows with every sign of life (a progress block, a quality-pass line, a settle sample):
+   * heartbeats carry it.
+   */
   private final AtomicLong activity = new AtomicLong();
+
   private volatile JobContext job;
-  /** A cancel that came before {@link #run} made the job's context (the worker registers the runner first). */
+
+  /**
+   * A cancel that came before {@link #run} made the job's context (the worker registers the runner
+   * first).
+   */
   private volatile String canceledEarly;
 
-  public JobRunner(Vertx vertx, WorkerConfig config, EnergyMeter meter, FfmpegInfo ffmpeg, JsonObject node,
-                   EnergyWindows windows, Set<Encoder> workingHardware) {
+  public JobRunner(
+      Vertx vertx,
+      WorkerConfig config,
+      EnergyMeter meter,
+      FfmpegInfo ffmpeg,
+      JsonObject node,
+      EnergyWindows windows,
+      Set<Encoder> workingHardware) {
     this.config = config;
     this.ffmpeg = ffmpeg;
     this.node = node;
@@ -64,7 +79,10 @@ public final class JobRunner {
     }
   }
 
-  /** The node's power as this job's energy window sees it now; null before the window opens or when unknown. */
+  /**
+   * The node's power as this job's energy window sees it now; null before the window opens or when
+   * unknown.
+   */
   public Double currentWatts() {
     JobContext j = job;
     return j == null ? null : j.currentWatts();
@@ -75,11 +93,19 @@ public final class JobRunner {
     return activity.get();
   }
 
-  public Future<Outcome> run(JobLease lease, JsonObject idleBaseline, Consumer<JsonObject> progress) {
+  public Future<Outcome> run(
+      JobLease lease, JsonObject idleBaseline, Consumer<JsonObject> progress) {
     JobSpec asSpecified = lease.spec();
     JobSpec spec = asSpecified.forNode(workingHardware);
-    JobContext j = new JobContext(lease, spec, config.workDir().resolve(lease.jobId().toString()), base(lease, spec),
-      idleBaseline, progress, activity);
+    JobContext j =
+        new JobContext(
+            lease,
+            spec,
+            config.workDir().resolve(lease.jobId().toString()),
+            base(lease, spec),
+            idleBaseline,
+            progress,
+            activity);
     job = j;
     if (canceledEarly != null) {
       j.cancel(canceledEarly);
@@ -90,25 +116,43 @@ public final class JobRunner {
     }
     Encoder encoder = spec.video().encoder();
     if (!ffmpeg.has(encoder)) {
-      return Future.succeededFuture(j.failed("encoder " + encoder.ffmpegName() + " is not available in this FFmpeg "
-        + "build (" + ffmpeg.version() + "); this node has: " + String.join(", ", ffmpeg.encoders()), false));
+      return Future.succeededFuture(
+          j.failed(
+              "encoder "
+                  + encoder.ffmpegName()
+                  + " is not available in this FFmpeg "
+                  + "build ("
+                  + ffmpeg.version()
+                  + "); this node has: "
+                  + String.join(", ", ffmpeg.encoders()),
+              false));
     }
-    return files.source(spec).compose(source -> {
-      j.source(source);
-      j.result().put("source", sourceJson(source));
-      return measure(j);
-    }, err -> Future.succeededFuture(j.failed(err.getMessage(), false)));
+    return files
+        .source(spec)
+        .compose(
+            source -> {
+              j.source(source);
+              j.result().put("source", sourceJson(source));
+              return measure(j);
+            },
+            err -> Future.succeededFuture(j.failed(err.getMessage(), false)));
   }
 
-  /** Settle, encode, figures, then quality and output; anything that fails on the way fails the job, retryably. */
+  /**
+   * Settle, encode, figures, then quality and output; anything that fails on the way fails the job,
+   * retryably.
+   */
   private Future<Outcome> measure(JobContext j) {
     List<String> command = encode.command(j);
-    return settle.run(j)
-      .compose(v -> encode.run(j, command))
-      .compose(encoded -> report.record(j, encoded))
-      .compose(ended -> ended.isPresent() ? Future.succeededFuture(ended.get()) : scoreAndKeep(j))
-      .recover(err -> Future.succeededFuture(j.failed("could not run FFmpeg: " + err.getMessage(), true)))
-      .compose(outcome -> files.cleanUp(j).map(outcome));
+    return settle
+        .run(j)
+        .compose(v -> encode.run(j, command))
+        .compose(encoded -> report.record(j, encoded))
+        .compose(ended -> ended.isPresent() ? Future.succeededFuture(ended.get()) : scoreAndKeep(j))
+        .recover(
+            err ->
+                Future.succeededFuture(j.failed("could not run FFmpeg: " + err.getMessage(), true)))
+        .compose(outcome -> files.cleanUp(j).map(outcome));
   }
 
   private Future<Outcome> scoreAndKeep(JobContext j) {
@@ -117,16 +161,16 @@ public final class JobRunner {
 
   private JsonObject base(JobLease lease, JobSpec spec) {
     return new JsonObject()
-      .put("job_id", lease.jobId().toString())
-      .put("campaign_id", lease.campaignId() == null ? null : lease.campaignId().toString())
-      .put("config_key", lease.configKey())
-      .put("repetition", lease.repetition())
-      .put("attempt", lease.attempt())
-      .put("node_id", config.nodeId())
-      .put("ffmpeg_version", ffmpeg.version())
-      .put("node", node)
-      .put("config", spec.configJson())
-      .put("spec", spec.toJson());
+        .put("job_id", lease.jobId().toString())
+        .put("campaign_id", lease.campaignId() == null ? null : lease.campaignId().toString())
+        .put("config_key", lease.configKey())
+        .put("repetition", lease.repetition())
+        .put("attempt", lease.attempt())
+        .put("node_id", config.nodeId())
+        .put("ffmpeg_version", ffmpeg.version())
+        .put("node", node)
+        .put("config", spec.configJson())
+        .put("spec", spec.toJson());
   }
 
   /** Which encoder {@code auto} became on this node, and why. */
@@ -138,15 +182,25 @@ public final class JobRunner {
       why = "this node has a working " + chosen.hardware().name() + " encoder for " + codec;
     } else {
       JobSpec.Video asked = asSpecified.video();
-      boolean softwarePreset = asked.preset() != null && !asked.preset().equals(asked.encoder().defaultPreset());
-      why = "no working hardware encoder for " + codec + " on this node (see node.hardware_encoders)"
-        + (softwarePreset ? ", or a software preset was named" : "");
+      boolean softwarePreset =
+          asked.preset() != null && !asked.preset().equals(asked.encoder().defaultPreset());
+      why =
+          "no working hardware encoder for "
+              + codec
+              + " on this node (see node.hardware_encoders)"
+              + (softwarePreset ? ", or a software preset was named" : "");
     }
-    return new JsonObject().put("requested", "auto").put("chosen", chosen.ffmpegName()).put("why", why);
+    return new JsonObject()
+        .put("requested", "auto")
+        .put("chosen", chosen.ffmpegName())
+        .put("why", why);
   }
 
   private static JsonObject sourceJson(SourceInfo source) {
-    return new JsonObject().put("description", source.description())
-      .put("resolution", source.resolution().toString()).put("fps", source.fps()).put("duration_s", source.durationS());
+    return new JsonObject()
+        .put("description", source.description())
+        .put("resolution", source.resolution().toString())
+        .put("fps", source.fps())
+        .put("duration_s", source.durationS());
   }
 }

@@ -17,9 +17,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The quality pass after the encode: the metrics the spec asks for, scored against the source, outside the job's
- * energy window; its own cost is measured and recorded beside the scores. A failed pass is recorded as the quality's
- * error and the job still succeeds.
+ * The quality pass after the encode: the metrics the spec asks for, scored against the source,
+ * outside the job's energy window; its own cost is measured and recorded beside the scores. A
+ * failed pass is recorded as the quality's error and the job still succeeds.
  */
 final class QualityPass {
 
@@ -42,8 +42,14 @@ final class QualityPass {
     List<JobSpec.QualityMetric> metrics = wanted;
     if (wanted.contains(JobSpec.QualityMetric.VMAF) && !ffmpeg.libvmaf()) {
       // Said plainly rather than left out: the job still gets PSNR/SSIM.
-      quality.put("vmaf", new JsonObject().put("available", false).put("reason", "this FFmpeg has no libvmaf filter "
-        + "(FFmpeg must be built with --enable-libvmaf; Debian's build is not); PSNR and SSIM are still computed"));
+      quality.put(
+          "vmaf",
+          new JsonObject()
+              .put("available", false)
+              .put(
+                  "reason",
+                  "this FFmpeg has no libvmaf filter (FFmpeg must be built with --enable-libvmaf;"
+                      + " Debian's build is not); PSNR and SSIM are still computed"));
       metrics = wanted.stream().filter(m -> m != JobSpec.QualityMetric.VMAF).toList();
       if (metrics.isEmpty()) {
         job.result().put("quality", quality);
@@ -53,52 +59,88 @@ final class QualityPass {
     return score(job, metrics, quality);
   }
 
-  private Future<Void> score(JobContext job, List<JobSpec.QualityMetric> scored, JsonObject quality) {
+  private Future<Void> score(
+      JobContext job, List<JobSpec.QualityMetric> scored, JsonObject quality) {
     int vmafThreads = Runtime.getRuntime().availableProcessors();
-    List<String> cmd = FfmpegCommand.quality(ffmpeg.binary(), job.source(), job.encoded(), scored, vmafThreads);
+    List<String> cmd =
+        FfmpegCommand.quality(ffmpeg.binary(), job.source(), job.encoded(), scored, vmafThreads);
     long startNs = System.nanoTime();
-    return vertx.executeBlocking(meter::start).compose(m -> pass(job, cmd)
-      // A pass that could not start still closes its window; the meter would otherwise poll it until the worker stops.
-      .recover(err -> vertx.executeBlocking(m::stop).transform(stopped -> Future.<String>failedFuture(err)))
-      .compose(problem -> vertx.executeBlocking(() -> {
-        JsonObject passEnergy = m.stop().toJson();
-        if (problem != null) {
-          quality.put("error", problem);
-        } else {
-          scores(job.workDir(), scored, vmafThreads, quality);
-        }
-        quality.put("reference", job.source().description())
-          .put("pass", new JsonObject()
-            .put("wall_s", round((System.nanoTime() - startNs) / 1e9, 3))
-            .put("energy_joules", passEnergy.getDouble("total_joules"))
-            .put("provenance", passEnergy.getString("provenance"))
-            .put("note", "measured outside the job's energy window; not included in its J/frame"));
-        job.result().put("quality", quality);
-        return null;
-      })));
+    return vertx
+        .executeBlocking(meter::start)
+        .compose(
+            m ->
+                pass(job, cmd)
+                    // A pass that could not start still closes its window; the meter would
+                    // otherwise poll it until the worker stops.
+                    .recover(
+                        err ->
+                            vertx
+                                .executeBlocking(m::stop)
+                                .transform(stopped -> Future.<String>failedFuture(err)))
+                    .compose(
+                        problem ->
+                            vertx.executeBlocking(
+                                () -> {
+                                  JsonObject passEnergy = m.stop().toJson();
+                                  if (problem != null) {
+                                    quality.put("error", problem);
+                                  } else {
+                                    scores(job.workDir(), scored, vmafThreads, quality);
+                                  }
+                                  quality
+                                      .put("reference", job.source().description())
+                                      .put(
+                                          "pass",
+                                          new JsonObject()
+                                              .put(
+                                                  "wall_s",
+                                                  round((System.nanoTime() - startNs) / 1e9, 3))
+                                              .put(
+                                                  "energy_joules",
+                                                  passEnergy.getDouble("total_joules"))
+                                              .put("provenance", passEnergy.getString("provenance"))
+                                              .put(
+                                                  "note",
+                                                  "measured outside the job's energy window; not"
+                                                      + " included in its J/frame"));
+                                  job.result().put("quality", quality);
+                                  return null;
+                                })));
   }
 
   /** Runs the scoring FFmpeg; completes with what went wrong, or null when it exited 0. */
   private Future<String> pass(JobContext job, List<String> cmd) {
-    return ChildProcess.start(vertx, cmd, job.workDir(), line -> job.active()).compose(child -> {
-      job.running(child);
-      return child.exit().map(code -> {
-        job.running(null);
-        return code == 0 ? null : "quality pass failed (exit " + code + "): " + child.stderrLastLine();
-      });
-    });
+    return ChildProcess.start(vertx, cmd, job.workDir(), line -> job.active())
+        .compose(
+            child -> {
+              job.running(child);
+              return child
+                  .exit()
+                  .map(
+                      code -> {
+                        job.running(null);
+                        return code == 0
+                            ? null
+                            : "quality pass failed (exit " + code + "): " + child.stderrLastLine();
+                      });
+            });
   }
 
   /** Reads the scores FFmpeg's filters wrote into the work directory. Blocking. */
-  private static void scores(Path workDir, List<JobSpec.QualityMetric> scored, int vmafThreads, JsonObject quality)
-    throws IOException {
+  private static void scores(
+      Path workDir, List<JobSpec.QualityMetric> scored, int vmafThreads, JsonObject quality)
+      throws IOException {
     for (JobSpec.QualityMetric metric : scored) {
       String name = metric.name().toLowerCase(Locale.ROOT);
-      quality.put(name, switch (metric) {
-        case PSNR -> QualityScores.psnr(workDir.resolve("psnr.log"));
-        case SSIM -> QualityScores.ssim(workDir.resolve("ssim.log"));
-        case VMAF -> QualityScores.vmaf(workDir.resolve("vmaf.json"), FfmpegCommand.VMAF_MODEL, vmafThreads);
-      });
+      quality.put(
+          name,
+          switch (metric) {
+            case PSNR -> QualityScores.psnr(workDir.resolve("psnr.log"));
+            case SSIM -> QualityScores.ssim(workDir.resolve("ssim.log"));
+            case VMAF ->
+                QualityScores.vmaf(
+                    workDir.resolve("vmaf.json"), FfmpegCommand.VMAF_MODEL, vmafThreads);
+          });
     }
   }
 }

@@ -16,10 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This worker process's standing with the masters: registering (again while no master answers, or while another
- * process's registration of the node id has not expired), then up or draining as the masters last said, until it
- * stops; and whether a master answers at all, so that an outage is logged once, not on every try.
- * Event-loop confined.
+ * This worker process's standing with the masters: registering (again while no master answers, or
+ * while another process's registration of the node id has not expired), then up or draining as the
+ * masters last said, until it stops; and whether a master answers at all, so that an outage is
+ * logged once, not on every try. Event-loop confined.
  */
 final class Registration {
 
@@ -42,17 +42,25 @@ final class Registration {
   private final DeliveryOptions call;
   private final Function<UUID, NodeRegistration> body;
   private final Runnable onRegistered;
+
   /** This process: a node id is held by one live instance at a time. */
   private final UUID instanceId = UUID.randomUUID();
+
   private State state = State.UNREGISTERED;
   private boolean masterMissing;
 
   /**
-   * {@code body}: what to register for this process's {@link #instanceId()}, built afresh for every try;
-   * {@code onRegistered}: run after every registration a master took, the first and any later one.
+   * {@code body}: what to register for this process's {@link #instanceId()}, built afresh for every
+   * try; {@code onRegistered}: run after every registration a master took, the first and any later
+   * one.
    */
-  Registration(Vertx vertx, String nodeId, Duration heartbeat, DeliveryOptions call,
-               Function<UUID, NodeRegistration> body, Runnable onRegistered) {
+  Registration(
+      Vertx vertx,
+      String nodeId,
+      Duration heartbeat,
+      DeliveryOptions call,
+      Function<UUID, NodeRegistration> body,
+      Runnable onRegistered) {
     this.vertx = vertx;
     this.nodeId = nodeId;
     this.heartbeat = heartbeat;
@@ -74,9 +82,9 @@ final class Registration {
   }
 
   /**
-   * Registers with a master, trying again every second while none answers. A master that says another live process
-   * holds this node id gets asked again until that process's lease would have run out; then this fails with a
-   * {@link WorkerVerticle.NodeIdTakenException}.
+   * Registers with a master, trying again every second while none answers. A master that says
+   * another live process holds this node id gets asked again until that process's lease would have
+   * run out; then this fails with a {@link WorkerVerticle.NodeIdTakenException}.
    */
   Future<Void> register() {
     state = State.REGISTERING;
@@ -84,39 +92,52 @@ final class Registration {
   }
 
   private Future<Void> attempt(long sinceNs) {
-    return vertx.eventBus().<JsonObject>request(Addresses.NODE_REGISTER, body.apply(instanceId).toJson(), call)
-      .compose(reply -> {
-        if (state == State.STOPPED) {
-          return Future.<Void>succeededFuture();
-        }
-        NodeState now = NodeState.in(reply.body());
-        state = stateOf(now);
-        masterMissing = false;
-        LOG.info("worker {} registered with a master (state {})", nodeId, now.id());
-        onRegistered.run();
-        return Future.<Void>succeededFuture();
-      }, err -> {
-        if (state == State.STOPPED) {
-          return Future.failedFuture(err);
-        }
-        boolean conflict = err instanceof ReplyException r && r.failureCode() == Addresses.CONFLICT;
-        long waitedMs = (System.nanoTime() - sinceNs) / 1_000_000;
-        // A crashed predecessor's registration expires after a lease (five heartbeats by default); a live one never
-        // does.
-        if (conflict && waitedMs > 10 * heartbeat.toMillis() + 5000) {
-          state = State.UNREGISTERED;
-          return Future.failedFuture(new WorkerVerticle.NodeIdTakenException(err.getMessage()));
-        }
-        if (!conflict && !masterMissing) {
-          masterMissing = true;
-          LOG.warn("worker {}: no master answers yet ({}); trying again every second", nodeId, err.getMessage());
-        } else if (conflict && waitedMs < 1500) {
-          LOG.warn("worker {}: {}; waiting for that registration to expire", nodeId, err.getMessage());
-        }
-        Promise<Void> again = Promise.promise();
-        vertx.setTimer(1000, t -> attempt(sinceNs).onComplete(again));
-        return again.future();
-      });
+    return vertx
+        .eventBus()
+        .<JsonObject>request(Addresses.NODE_REGISTER, body.apply(instanceId).toJson(), call)
+        .compose(
+            reply -> {
+              if (state == State.STOPPED) {
+                return Future.<Void>succeededFuture();
+              }
+              NodeState now = NodeState.in(reply.body());
+              state = stateOf(now);
+              masterMissing = false;
+              LOG.info("worker {} registered with a master (state {})", nodeId, now.id());
+              onRegistered.run();
+              return Future.<Void>succeededFuture();
+            },
+            err -> {
+              if (state == State.STOPPED) {
+                return Future.failedFuture(err);
+              }
+              boolean conflict =
+                  err instanceof ReplyException r && r.failureCode() == Addresses.CONFLICT;
+              long waitedMs = (System.nanoTime() - sinceNs) / 1_000_000;
+              // A crashed predecessor's registration expires after a lease (five heartbeats by
+              // default); a live one never
+              // does.
+              if (conflict && waitedMs > 10 * heartbeat.toMillis() + 5000) {
+                state = State.UNREGISTERED;
+                return Future.failedFuture(
+                    new WorkerVerticle.NodeIdTakenException(err.getMessage()));
+              }
+              if (!conflict && !masterMissing) {
+                masterMissing = true;
+                LOG.warn(
+                    "worker {}: no master answers yet ({}); trying again every second",
+                    nodeId,
+                    err.getMessage());
+              } else if (conflict && waitedMs < 1500) {
+                LOG.warn(
+                    "worker {}: {}; waiting for that registration to expire",
+                    nodeId,
+                    err.getMessage());
+              }
+              Promise<Void> again = Promise.promise();
+              vertx.setTimer(1000, t -> attempt(sinceNs).onComplete(again));
+              return again.future();
+            });
   }
 
   /** A master answered a heartbeat, saying whether this node is up or draining now. */
@@ -136,8 +157,8 @@ final class Registration {
   }
 
   /**
-   * No master answered a heartbeat, or one refused it. Refused 409, a master no longer knows this process (it was
-   * declared lost and its id taken or reset): it registers again.
+   * No master answered a heartbeat, or one refused it. Refused 409, a master no longer knows this
+   * process (it was declared lost and its id taken or reset): it registers again.
    */
   void unanswered(Throwable err) {
     if (err instanceof ReplyException r && r.failureCode() == Addresses.CONFLICT) {
@@ -147,8 +168,10 @@ final class Registration {
       }
     } else if (!masterMissing) {
       masterMissing = true;
-      LOG.warn("worker {}: heartbeat unanswered ({}); jobs keep running and results are spooled", nodeId,
-        err.getMessage());
+      LOG.warn(
+          "worker {}: heartbeat unanswered ({}); jobs keep running and results are spooled",
+          nodeId,
+          err.getMessage());
     }
   }
 

@@ -19,12 +19,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A worker's starts and results on their way to a master, through {@link Addresses#JOB_UPDATES}: one request in flight
- * at a time, and whatever is reported meanwhile goes together in the next. A lone report costs one request as before;
- * a node with many slots finishing many short jobs sends a few requests instead of one per report. Each report's future
- * completes with the job's state the master answered for it, or fails with a {@link ReplyException} carrying the
- * master's code for it (409 stale, 400 malformed) or the request's own failure (no master, timeout).
- * Event-loop confined: used from the worker verticle's context only.
+ * A worker's starts and results on their way to a master, through {@link Addresses#JOB_UPDATES}:
+ * one request in flight at a time, and whatever is reported meanwhile goes together in the next. A
+ * lone report costs one request as before; a node with many slots finishing many short jobs sends a
+ * few requests instead of one per report. Each report's future completes with the job's state the
+ * master answered for it, or fails with a {@link ReplyException} carrying the master's code for it
+ * (409 stale, 400 malformed) or the request's own failure (no master, timeout). Event-loop
+ * confined: used from the worker verticle's context only.
  */
 final class Reports {
 
@@ -34,8 +35,7 @@ final class Reports {
   private final List<Pending> queued = new ArrayList<>();
   private boolean sending;
 
-  private record Pending(JobReport report, Promise<JobState> answer) {
-  }
+  private record Pending(JobReport report, Promise<JobState> answer) {}
 
   Reports(Vertx vertx, String nodeId, DeliveryOptions call) {
     this.vertx = vertx;
@@ -55,15 +55,21 @@ final class Reports {
       return;
     }
     sending = true;
-    List<Pending> batch = new ArrayList<>(queued.subList(0, Math.min(queued.size(), Addresses.MAX_BATCH)));
+    List<Pending> batch =
+        new ArrayList<>(queued.subList(0, Math.min(queued.size(), Addresses.MAX_BATCH)));
     queued.subList(0, batch.size()).clear();
     JobUpdates updates = new JobUpdates(nodeId, batch.stream().map(Pending::report).toList());
-    vertx.eventBus().<JsonObject>request(Addresses.JOB_UPDATES, updates.toJson(), call).onComplete(ar -> {
-      answer(batch, ar);
-      // Reports made while the answers were handed out went into the queue: they leave together now.
-      sending = false;
-      flush();
-    });
+    vertx
+        .eventBus()
+        .<JsonObject>request(Addresses.JOB_UPDATES, updates.toJson(), call)
+        .onComplete(
+            ar -> {
+              answer(batch, ar);
+              // Reports made while the answers were handed out went into the queue: they leave
+              // together now.
+              sending = false;
+              flush();
+            });
   }
 
   private static void answer(List<Pending> batch, AsyncResult<Message<JsonObject>> ar) {
@@ -73,9 +79,15 @@ final class Reports {
     }
     List<JobUpdatesReply.Answer> answers;
     try {
-      answers = ar.result().body() == null ? List.of() : JobUpdatesReply.fromJson(ar.result().body()).updates();
+      answers =
+          ar.result().body() == null
+              ? List.of()
+              : JobUpdatesReply.fromJson(ar.result().body()).updates();
     } catch (BodyException e) {
-      batch.forEach(p -> p.answer().fail(refusal(Addresses.INTERNAL, "the master's answer is malformed: " + e)));
+      batch.forEach(
+          p ->
+              p.answer()
+                  .fail(refusal(Addresses.INTERNAL, "the master's answer is malformed: " + e)));
       return;
     }
     for (int i = 0; i < batch.size(); i++) {

@@ -9,9 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Results on their way to a master: each is spooled first, then sent through {@link Reports}. It leaves the spool once
- * a master took it or refused it for good (409: the attempt is no longer current; 400); otherwise (no master, timeout,
- * database down) it waits there for the next {@link #flush()}, after a restart too. Event-loop confined.
+ * Results on their way to a master: each is spooled first, then sent through {@link Reports}. It
+ * leaves the spool once a master took it or refused it for good (409: the attempt is no longer
+ * current; 400); otherwise (no master, timeout, database down) it waits there for the next {@link
+ * #flush()}, after a restart too. Event-loop confined.
  */
 final class ResultDelivery {
 
@@ -30,10 +31,14 @@ final class ResultDelivery {
 
   /** Spools the result, then sends it; fails when it stays in the spool for later. */
   Future<Void> report(JobReport result) {
-    return vertx.executeBlocking(() -> {
-      spool.put(result);
-      return null;
-    }, false).compose(v -> deliver(result));
+    return vertx
+        .executeBlocking(
+            () -> {
+              spool.put(result);
+              return null;
+            },
+            false)
+        .compose(v -> deliver(result));
   }
 
   /** Sends the spooled results, oldest first, unless a flush is under way. */
@@ -42,29 +47,46 @@ final class ResultDelivery {
       return;
     }
     flushing = true;
-    vertx.executeBlocking(spool::all, false)
-      // All at once: they travel together in as few requests as the batch limit allows; each leaves the spool by
-      // itself.
-      .compose(results -> Future.join(results.stream().map(this::deliver).toList()))
-      .onComplete(ar -> flushing = false);
+    vertx
+        .executeBlocking(spool::all, false)
+        // All at once: they travel together in as few requests as the batch limit allows; each
+        // leaves the spool by
+        // itself.
+        .compose(results -> Future.join(results.stream().map(this::deliver).toList()))
+        .onComplete(ar -> flushing = false);
   }
 
   private Future<Void> deliver(JobReport result) {
     String job = result.fence().jobId().toString();
-    return reports.send(result).transform(ar -> {
-      boolean refused = ar.failed() && ar.cause() instanceof ReplyException r
-        && (r.failureCode() == Addresses.CONFLICT || r.failureCode() == Addresses.BAD_REQUEST);
-      if (ar.succeeded() || refused) {
-        if (refused) {
-          LOG.warn("job {}: the master refused the result: {}", job, ar.cause().getMessage());
-        }
-        return vertx.executeBlocking(() -> {
-          spool.remove(result.fence());
-          return null;
-        }, false).mapEmpty();
-      }
-      LOG.warn("job {}: result not delivered ({}); kept in {} for later", job, ar.cause().getMessage(), spool.dir());
-      return Future.<Void>failedFuture(ar.cause());
-    });
+    return reports
+        .send(result)
+        .transform(
+            ar -> {
+              boolean refused =
+                  ar.failed()
+                      && ar.cause() instanceof ReplyException r
+                      && (r.failureCode() == Addresses.CONFLICT
+                          || r.failureCode() == Addresses.BAD_REQUEST);
+              if (ar.succeeded() || refused) {
+                if (refused) {
+                  LOG.warn(
+                      "job {}: the master refused the result: {}", job, ar.cause().getMessage());
+                }
+                return vertx
+                    .executeBlocking(
+                        () -> {
+                          spool.remove(result.fence());
+                          return null;
+                        },
+                        false)
+                    .mapEmpty();
+              }
+              LOG.warn(
+                  "job {}: result not delivered ({}); kept in {} for later",
+                  job,
+                  ar.cause().getMessage(),
+                  spool.dir());
+              return Future.<Void>failedFuture(ar.cause());
+            });
   }
 }

@@ -15,10 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Results not yet acknowledged by a master, one file per attempt ({@code <job id>-<fencing token>.json}, the report's
- * JSON) in the worker's data directory. A result is written here before it is sent and removed once a master has taken
- * it (or refused it for good), so a worker that finishes while no master answers delivers it later, after a restart
- * too. Delivery is idempotent on the master's side. Blocking: call off the event loop.
+ * Results not yet acknowledged by a master, one file per attempt ({@code <job id>-<fencing
+ * token>.json}, the report's JSON) in the worker's data directory. A result is written here before
+ * it is sent and removed once a master has taken it (or refused it for good), so a worker that
+ * finishes while no master answers delivers it later, after a restart too. Delivery is idempotent
+ * on the master's side. Blocking: call off the event loop.
  */
 public final class ResultSpool {
 
@@ -45,7 +46,8 @@ public final class ResultSpool {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot spool the result of job " + report.fence().jobId() + " in " + dir, e);
+      throw new UncheckedIOException(
+          "cannot spool the result of job " + report.fence().jobId() + " in " + dir, e);
     }
   }
 
@@ -57,7 +59,10 @@ public final class ResultSpool {
     }
   }
 
-  /** Every spooled result, oldest first. Unreadable files are skipped (and left for a person to look at). */
+  /**
+   * Every spooled result, oldest first. Unreadable files are skipped (and left for a person to look
+   * at).
+   */
   public List<JobReport> all() {
     List<Path> files = new ArrayList<>();
     if (!Files.isDirectory(dir)) {
@@ -68,13 +73,14 @@ public final class ResultSpool {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    files.sort((a, b) -> {
-      try {
-        return Files.getLastModifiedTime(a).compareTo(Files.getLastModifiedTime(b));
-      } catch (IOException e) {
-        return 0;
-      }
-    });
+    files.sort(
+        (a, b) -> {
+          try {
+            return Files.getLastModifiedTime(a).compareTo(Files.getLastModifiedTime(b));
+          } catch (IOException e) {
+            return 0;
+          }
+        });
     List<JobReport> out = new ArrayList<>();
     for (Path f : files) {
       try {

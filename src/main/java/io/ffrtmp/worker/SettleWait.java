@@ -10,8 +10,9 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 
 /**
- * Before the encode, waits until the node's power is back within the spec's margin of the idle baseline, so the heat
- * of the previous job does not count against this one; records what happened. The job runs either way.
+ * Before the encode, waits until the node's power is back within the spec's margin of the idle
+ * baseline, so the heat of the previous job does not count against this one; records what happened.
+ * The job runs either way.
  */
 final class SettleWait {
 
@@ -24,10 +25,11 @@ final class SettleWait {
   }
 
   /**
-   * Takes one-second readings until the node's power is within the spec's margin of the idle baseline, the spec's
-   * limit has passed or the job is canceled. Each reading is its own short step on a worker thread and the next one is
-   * started from the job's context, so no thread is held for the whole wait and a cancel is seen between readings.
-   * A reading that fails fails the wait.
+   * Takes one-second readings until the node's power is within the spec's margin of the idle
+   * baseline, the spec's limit has passed or the job is canceled. Each reading is its own short
+   * step on a worker thread and the next one is started from the job's context, so no thread is
+   * held for the whole wait and a cancel is seen between readings. A reading that fails fails the
+   * wait.
    */
   Future<Void> run(JobContext job) {
     double maxS = job.spec().measure().settleMaxS();
@@ -36,30 +38,44 @@ final class SettleWait {
     }
     JsonObject idleBaseline = job.idleBaseline();
     if (idleBaseline == null || idleBaseline.getDouble("avg_watts") == null) {
-      job.result().put("settle", new JsonObject().put("settled", false)
-        .put("reason", "no idle baseline measured on this node"));
+      job.result()
+          .put(
+              "settle",
+              new JsonObject()
+                  .put("settled", false)
+                  .put("reason", "no idle baseline measured on this node"));
       return Future.succeededFuture();
     }
     double limitW = idleBaseline.getDouble("avg_watts") * (1 + job.spec().measure().settleWithin());
     Readings readings = new Readings(job, limitW, maxS);
     readings.next();
-    return readings.lastWatts.future().map(watts -> {
-      job.result().put("settle", new JsonObject()
-        .put("settled", watts <= limitW)
-        .put("waited_s", round(readings.elapsedS(), 2))
-        .put("last_watts", round(watts, 3))
-        .put("limit_watts", round(limitW, 3)));
-      return null;
-    });
+    return readings
+        .lastWatts
+        .future()
+        .map(
+            watts -> {
+              job.result()
+                  .put(
+                      "settle",
+                      new JsonObject()
+                          .put("settled", watts <= limitW)
+                          .put("waited_s", round(readings.elapsedS(), 2))
+                          .put("last_watts", round(watts, 3))
+                          .put("limit_watts", round(limitW, 3)));
+              return null;
+            });
   }
 
-  /** One wait: a reading at a time until one is low enough, the time is up or the job is canceled. */
+  /**
+   * One wait: a reading at a time until one is low enough, the time is up or the job is canceled.
+   */
   private final class Readings {
 
     private final JobContext job;
     private final double limitW;
     private final double maxS;
-    private final Duration each = Duration.ofMillis(Math.max(1000, meter.config().pollIntervalMs()));
+    private final Duration each =
+        Duration.ofMillis(Math.max(1000, meter.config().pollIntervalMs()));
     private final long startNs = System.nanoTime();
     private final Promise<Double> lastWatts = Promise.promise();
 
@@ -74,19 +90,22 @@ final class SettleWait {
     }
 
     void next() {
-      vertx.executeBlocking(() -> meter.measureIdle(each).avgWatts(), false).onComplete(reading -> {
-        if (reading.failed()) {
-          lastWatts.fail(reading.cause());
-          return;
-        }
-        job.active();
-        double watts = reading.result();
-        if (watts > limitW && elapsedS() < maxS && !job.canceled()) {
-          next();
-        } else {
-          lastWatts.complete(watts);
-        }
-      });
+      vertx
+          .executeBlocking(() -> meter.measureIdle(each).avgWatts(), false)
+          .onComplete(
+              reading -> {
+                if (reading.failed()) {
+                  lastWatts.fail(reading.cause());
+                  return;
+                }
+                job.active();
+                double watts = reading.result();
+                if (watts > limitW && elapsedS() < maxS && !job.canceled()) {
+                  next();
+                } else {
+                  lastWatts.complete(watts);
+                }
+              });
     }
   }
 }

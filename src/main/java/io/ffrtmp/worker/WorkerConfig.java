@@ -7,11 +7,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a worker needs: its id, where it works, keeps outputs and spools undelivered results, which FFmpeg, how it
- * measures power, its slots, media roots and labels, and how often it sends heartbeats.
+ * What a worker needs: its id, where it works, keeps outputs and spools undelivered results, which
+ * FFmpeg, how it measures power, its slots, media roots and labels, and how often it sends
+ * heartbeats.
  */
-public record WorkerConfig(String nodeId, Path workDir, Path outputDir, String ffmpeg, PowerConfig power, long pollFallbackMs,
-                           int slots, List<Path> mediaRoots, Map<String, String> labels, Duration heartbeat, Path spoolDir) {
+public record WorkerConfig(
+    String nodeId,
+    Path workDir,
+    Path outputDir,
+    String ffmpeg,
+    PowerConfig power,
+    long pollFallbackMs,
+    int slots,
+    List<Path> mediaRoots,
+    Map<String, String> labels,
+    Duration heartbeat,
+    Path spoolDir) {
 
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(2);
 
@@ -21,28 +32,79 @@ public record WorkerConfig(String nodeId, Path workDir, Path outputDir, String f
   }
 
   /** No labels, the default heartbeat, results spooled beside the work directory. */
-  public WorkerConfig(String nodeId, Path workDir, Path outputDir, String ffmpeg, PowerConfig power, long pollFallbackMs,
-                      int slots, List<Path> mediaRoots) {
-    this(nodeId, workDir, outputDir, ffmpeg, power, pollFallbackMs, slots, mediaRoots, Map.of(), DEFAULT_HEARTBEAT,
-      workDir.resolveSibling("spool"));
+  public WorkerConfig(
+      String nodeId,
+      Path workDir,
+      Path outputDir,
+      String ffmpeg,
+      PowerConfig power,
+      long pollFallbackMs,
+      int slots,
+      List<Path> mediaRoots) {
+    this(
+        nodeId,
+        workDir,
+        outputDir,
+        ffmpeg,
+        power,
+        pollFallbackMs,
+        slots,
+        mediaRoots,
+        Map.of(),
+        DEFAULT_HEARTBEAT,
+        workDir.resolveSibling("spool"));
   }
 
   /** No media roots: file inputs are refused. */
-  public WorkerConfig(String nodeId, Path workDir, Path outputDir, String ffmpeg, PowerConfig power, long pollFallbackMs,
-                      int slots) {
+  public WorkerConfig(
+      String nodeId,
+      Path workDir,
+      Path outputDir,
+      String ffmpeg,
+      PowerConfig power,
+      long pollFallbackMs,
+      int slots) {
     this(nodeId, workDir, outputDir, ffmpeg, power, pollFallbackMs, slots, List.of());
   }
 
   /** One slot: every job has the node to itself. */
-  public WorkerConfig(String nodeId, Path workDir, Path outputDir, String ffmpeg, PowerConfig power, long pollFallbackMs) {
+  public WorkerConfig(
+      String nodeId,
+      Path workDir,
+      Path outputDir,
+      String ffmpeg,
+      PowerConfig power,
+      long pollFallbackMs) {
     this(nodeId, workDir, outputDir, ffmpeg, power, pollFallbackMs, 1);
   }
 
   public WorkerConfig withLabels(Map<String, String> l) {
-    return new WorkerConfig(nodeId, workDir, outputDir, ffmpeg, power, pollFallbackMs, slots, mediaRoots, l, heartbeat, spoolDir);
+    return new WorkerConfig(
+        nodeId,
+        workDir,
+        outputDir,
+        ffmpeg,
+        power,
+        pollFallbackMs,
+        slots,
+        mediaRoots,
+        l,
+        heartbeat,
+        spoolDir);
   }
 
   public WorkerConfig withHeartbeat(Duration h) {
-    return new WorkerConfig(nodeId, workDir, outputDir, ffmpeg, power, pollFallbackMs, slots, mediaRoots, labels, h, spoolDir);
+    return new WorkerConfig(
+        nodeId,
+        workDir,
+        outputDir,
+        ffmpeg,
+        power,
+        pollFallbackMs,
+        slots,
+        mediaRoots,
+        labels,
+        h,
+        spoolDir);
   }
 }

@@ -14,16 +14,21 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * What a worker learns of its node once, at start: its FFmpeg, its power meter, the hardware snapshot recorded with
- * every result (host name included), and which encoders work here.
+ * What a worker learns of its node once, at start: its FFmpeg, its power meter, the hardware
+ * snapshot recorded with every result (host name included), and which encoders work here.
  *
- * @param snapshot        {@link NodeSnapshot} with the node id, the hardware encoders' probe and NVML's GPUs
+ * @param snapshot {@link NodeSnapshot} with the node id, the hardware encoders' probe and NVML's
+ *     GPUs
  * @param workingHardware hardware encoders that passed a one-frame probe
- * @param usableEncoders  FFmpeg names of what this node can run: this build's software encoders and the working
- *                        hardware ones
+ * @param usableEncoders FFmpeg names of what this node can run: this build's software encoders and
+ *     the working hardware ones
  */
-record WorkerNode(FfmpegInfo ffmpeg, EnergyMeter meter, JsonObject snapshot, Set<Encoder> workingHardware,
-                  JsonArray usableEncoders) {
+record WorkerNode(
+    FfmpegInfo ffmpeg,
+    EnergyMeter meter,
+    JsonObject snapshot,
+    Set<Encoder> workingHardware,
+    JsonArray usableEncoders) {
 
   /** Blocking: runs FFmpeg, opens the meter, reads the hardware and resolves the host name. */
   static WorkerNode probe(WorkerConfig config) {
@@ -32,18 +37,25 @@ record WorkerNode(FfmpegInfo ffmpeg, EnergyMeter meter, JsonObject snapshot, Set
     JsonArray sources = new JsonArray();
     meter.sources().stream().map(SourceStatus::toJson).forEach(sources::add);
     JsonObject node = NodeSnapshot.capture(ffmpeg, sources).put("node_id", config.nodeId());
-    // Distribution builds list hardware encoders whether or not the hardware exists: a one-frame probe says which
+    // Distribution builds list hardware encoders whether or not the hardware exists: a one-frame
+    // probe says which
     // work, so that "encoder: auto" can use them.
-    List<Encoder> hardware = Arrays.stream(Encoder.values())
-      .filter(e -> e.hardware() != Encoder.Hardware.NONE && ffmpeg.has(e)).toList();
+    List<Encoder> hardware =
+        Arrays.stream(Encoder.values())
+            .filter(e -> e.hardware() != Encoder.Hardware.NONE && ffmpeg.has(e))
+            .toList();
     List<EncoderCheck> checks = EncoderProbe.encoders(ffmpeg, hardware);
-    Set<Encoder> working = checks.stream().filter(EncoderCheck::works).map(EncoderCheck::encoder)
-      .collect(Collectors.toUnmodifiableSet());
-    node.put("hardware_encoders", new JsonArray(checks.stream().map(EncoderCheck::toJson).toList()));
+    Set<Encoder> working =
+        checks.stream()
+            .filter(EncoderCheck::works)
+            .map(EncoderCheck::encoder)
+            .collect(Collectors.toUnmodifiableSet());
+    node.put(
+        "hardware_encoders", new JsonArray(checks.stream().map(EncoderCheck::toJson).toList()));
     JsonArray usable = new JsonArray();
     Arrays.stream(Encoder.values())
-      .filter(e -> e.hardware() == Encoder.Hardware.NONE ? ffmpeg.has(e) : working.contains(e))
-      .forEach(e -> usable.add(e.ffmpegName()));
+        .filter(e -> e.hardware() == Encoder.Hardware.NONE ? ffmpeg.has(e) : working.contains(e))
+        .forEach(e -> usable.add(e.ffmpegName()));
     if (!meter.gpus().isEmpty()) {
       // NVML's view (name, UUID, clocks, memory) beside the probe's device list.
       node.put("nvml_gpus", new JsonArray(meter.gpus().stream().map(g -> g.toJson()).toList()));
@@ -56,16 +68,21 @@ record WorkerNode(FfmpegInfo ffmpeg, EnergyMeter meter, JsonObject snapshot, Set
     return snapshot.getString("hostname");
   }
 
-  /** The meter as a registration shows it: provenance, source, zones and each source's state now. */
+  /**
+   * The meter as a registration shows it: provenance, source, zones and each source's state now.
+   */
   JsonObject power() {
-    return new JsonObject().put("provenance", meter.provenance()).put("source", meter.source())
-      .put("zones", new JsonArray(meter.zones()))
-      .put("sources", new JsonArray(meter.sources().stream().map(SourceStatus::toJson).toList()));
+    return new JsonObject()
+        .put("provenance", meter.provenance())
+        .put("source", meter.source())
+        .put("zones", new JsonArray(meter.zones()))
+        .put("sources", new JsonArray(meter.sources().stream().map(SourceStatus::toJson).toList()));
   }
 
   String describeSources() {
     return meter.sources().stream()
-      .map(s -> s.name() + (s.usable() ? "" : " unusable: " + s.detail()))
-      .reduce((a, b) -> a + "; " + b).orElse("none");
+        .map(s -> s.name() + (s.usable() ? "" : " unusable: " + s.detail()))
+        .reduce((a, b) -> a + "; " + b)
+        .orElse("none");
   }
 }

@@ -30,11 +30,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker: asks a master for work when it has a free slot (at start, on every wake-up, and on a slow timer),
- * runs the leased job through {@link JobRunner}, and reports start, progress and result, each fenced by the lease's
- * token. Up to {@code slots} jobs at once; a job that wants the node to itself (the default) runs alone, and jobs that
- * share it get their part of the node's energy by CPU time (see {@link EnergyWindows}). Registration, heartbeats and
- * the delivery of results are classes of their own.
+ * The worker: asks a master for work when it has a free slot (at start, on every wake-up, and on a
+ * slow timer), runs the leased job through {@link JobRunner}, and reports start, progress and
+ * result, each fenced by the lease's token. Up to {@code slots} jobs at once; a job that wants the
+ * node to itself (the default) runs alone, and jobs that share it get their part of the node's
+ * energy by CPU time (see {@link EnergyWindows}). Registration, heartbeats and the delivery of
+ * results are classes of their own.
  */
 public final class WorkerVerticle extends VerticleBase {
 
@@ -42,24 +43,32 @@ public final class WorkerVerticle extends VerticleBase {
   private static final DeliveryOptions MASTER_CALL = new DeliveryOptions().setSendTimeout(10_000);
 
   private final WorkerConfig config;
+
   /** FFmpeg, the meter and the hardware, probed at start. */
   private WorkerNode node;
+
   /** Jobs running now, by job id, each with its own runner; at most {@code config.slots()}. */
   private final Map<UUID, Running> running = new LinkedHashMap<>();
+
   private final EnergyWindows windows = new EnergyWindows();
   private JsonObject idleBaseline;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private long pollTimer = -1;
+
   /** A work request is out: no other goes before every lease it brings holds its slot. */
   private boolean asking;
+
   private Registration registration;
   private Heartbeats heartbeats;
-  /** Starts on their way to a master; results go through {@link #results}, which spools them first. */
+
+  /**
+   * Starts on their way to a master; results go through {@link #results}, which spools them first.
+   */
   private Reports reports;
+
   private ResultDelivery results;
 
-  private record Running(JobLease lease, JobRunner runner, boolean exclusive, Promise<Void> done) {
-  }
+  private record Running(JobLease lease, JobRunner runner, boolean exclusive, Promise<Void> done) {}
 
   /** Thrown from start when another live process holds this node id. */
   public static final class NodeIdTakenException extends RuntimeException {
@@ -75,31 +84,62 @@ public final class WorkerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     reports = new Reports(vertx, config.nodeId(), MASTER_CALL);
-    registration = new Registration(vertx, config.nodeId(), config.heartbeat(), MASTER_CALL, this::registrationBody,
-      this::registered);
-    heartbeats = new Heartbeats(vertx, config.heartbeat(), registration, this::heartbeatBody, this::heartbeatAnswered);
-    return vertx.executeBlocking(() -> WorkerNode.probe(config)).compose(probed -> {
-      node = probed;
-      results = new ResultDelivery(vertx, new ResultSpool(config.spoolDir()), reports);
-      consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.JOBS_AVAILABLE, m -> askForWork()));
-      consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.WORKER_CANCEL, this::cancel));
-      consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.WORKER_IDLE_BASELINE, this::idleBaseline));
-      pollTimer = vertx.setPeriodic(config.pollFallbackMs(), t -> askForWork());
-      LOG.info("worker {} ready: energy {} ({}), FFmpeg {}", config.nodeId(), node.meter().provenance(),
-        node.describeSources(), node.ffmpeg().version());
-      return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
-    }).compose(v -> registration.register())
-      .onSuccess(v -> {
-        heartbeats.start();
-        askForWork();
-      });
+    registration =
+        new Registration(
+            vertx,
+            config.nodeId(),
+            config.heartbeat(),
+            MASTER_CALL,
+            this::registrationBody,
+            this::registered);
+    heartbeats =
+        new Heartbeats(
+            vertx, config.heartbeat(), registration, this::heartbeatBody, this::heartbeatAnswered);
+    return vertx
+        .executeBlocking(() -> WorkerNode.probe(config))
+        .compose(
+            probed -> {
+              node = probed;
+              results = new ResultDelivery(vertx, new ResultSpool(config.spoolDir()), reports);
+              consumers.add(
+                  vertx
+                      .eventBus()
+                      .<JsonObject>consumer(Addresses.JOBS_AVAILABLE, m -> askForWork()));
+              consumers.add(
+                  vertx.eventBus().<JsonObject>consumer(Addresses.WORKER_CANCEL, this::cancel));
+              consumers.add(
+                  vertx
+                      .eventBus()
+                      .<JsonObject>consumer(Addresses.WORKER_IDLE_BASELINE, this::idleBaseline));
+              pollTimer = vertx.setPeriodic(config.pollFallbackMs(), t -> askForWork());
+              LOG.info(
+                  "worker {} ready: energy {} ({}), FFmpeg {}",
+                  config.nodeId(),
+                  node.meter().provenance(),
+                  node.describeSources(),
+                  node.ffmpeg().version());
+              return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+            })
+        .compose(v -> registration.register())
+        .onSuccess(
+            v -> {
+              heartbeats.start();
+              askForWork();
+            });
   }
 
   /** Built for every try: the power sources' state may have changed since the last. */
   private NodeRegistration registrationBody(UUID instanceId) {
-    return new NodeRegistration(config.nodeId(), instanceId, node.hostName(),
-      new JsonObject(new TreeMap<String, Object>(config.labels())), config.slots(), node.usableEncoders(), node.power(),
-      node.snapshot(), ClusterSetup.memberId(vertx));
+    return new NodeRegistration(
+        config.nodeId(),
+        instanceId,
+        node.hostName(),
+        new JsonObject(new TreeMap<String, Object>(config.labels())),
+        config.slots(),
+        node.usableEncoders(),
+        node.power(),
+        node.snapshot(),
+        ClusterSetup.memberId(vertx));
   }
 
   /** After every registration a master took: what waits in the spool goes, and work may come. */
@@ -115,11 +155,19 @@ public final class WorkerVerticle extends VerticleBase {
       jobs.add(new Heartbeat.RunningJob(r.lease().fence(), r.runner().activity()));
       watts = watts != null ? watts : r.runner().currentWatts();
     }
-    return new Heartbeat(config.nodeId(), registration.instanceId(), jobs, freeSlots(), watts,
-      watts == null ? null : node.meter().provenance());
+    return new Heartbeat(
+        config.nodeId(),
+        registration.instanceId(),
+        jobs,
+        freeSlots(),
+        watts,
+        watts == null ? null : node.meter().provenance());
   }
 
-  /** Stops the jobs whose leases went elsewhere; sends what waits in the spool; asks for work when up. */
+  /**
+   * Stops the jobs whose leases went elsewhere; sends what waits in the spool; asks for work when
+   * up.
+   */
   private void heartbeatAnswered(HeartbeatReply reply) {
     for (UUID id : reply.revoked()) {
       Running r = running.get(id);
@@ -137,8 +185,9 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private int freeSlots() {
-    return exclusiveRuns() || registration.state() == Registration.State.DRAINING ? 0
-      : config.slots() - running.size();
+    return exclusiveRuns() || registration.state() == Registration.State.DRAINING
+        ? 0
+        : config.slots() - running.size();
   }
 
   /** What this worker's node looks like (hardware, FFmpeg, power sources). */
@@ -147,35 +196,50 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private void askForWork() {
-    if (asking || registration.state() != Registration.State.UP || running.size() >= config.slots()
-      || exclusiveRuns()) {
+    if (asking
+        || registration.state() != Registration.State.UP
+        || running.size() >= config.slots()
+        || exclusiveRuns()) {
       return;
     }
     asking = true;
     int free = config.slots() - running.size();
     // One request for every free slot: the master leases up to that many (an exclusive job alone).
-    WorkRequest req = new WorkRequest(config.nodeId(), registration.instanceId(), free, running.size(),
-      Math.min(free, Addresses.MAX_BATCH));
-    vertx.eventBus().<JsonObject>request(Addresses.WORK_REQUEST, req.toJson(), MASTER_CALL)
-      .onComplete(ar -> {
-        if (ar.failed()) {
-          asking = false;
-          LOG.debug("no master answered a work request: {}", ar.cause().getMessage());
-          return;
-        }
-        JsonArray leases = ar.result().body() == null ? null : ar.result().body().getJsonArray("leases");
-        // Still "asking" while the leases are taken on, so no new request goes out before every one holds its slot.
-        for (int i = 0; leases != null && i < leases.size(); i++) {
-          takeLease(leases.getJsonObject(i));
-        }
-        asking = false;
-        if (leases != null && !leases.isEmpty()) {
-          askForWork();
-        }
-      });
+    WorkRequest req =
+        new WorkRequest(
+            config.nodeId(),
+            registration.instanceId(),
+            free,
+            running.size(),
+            Math.min(free, Addresses.MAX_BATCH));
+    vertx
+        .eventBus()
+        .<JsonObject>request(Addresses.WORK_REQUEST, req.toJson(), MASTER_CALL)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                asking = false;
+                LOG.debug("no master answered a work request: {}", ar.cause().getMessage());
+                return;
+              }
+              JsonArray leases =
+                  ar.result().body() == null ? null : ar.result().body().getJsonArray("leases");
+              // Still "asking" while the leases are taken on, so no new request goes out before
+              // every one holds its slot.
+              for (int i = 0; leases != null && i < leases.size(); i++) {
+                takeLease(leases.getJsonObject(i));
+              }
+              asking = false;
+              if (leases != null && !leases.isEmpty()) {
+                askForWork();
+              }
+            });
   }
 
-  /** Runs a lease, or, when its spec is one this worker cannot run, reports the attempt failed for good. */
+  /**
+   * Runs a lease, or, when its spec is one this worker cannot run, reports the attempt failed for
+   * good.
+   */
   private void takeLease(JsonObject body) {
     JobLease lease;
     try {
@@ -184,8 +248,14 @@ public final class WorkerVerticle extends VerticleBase {
       JobLease.Fence fence = JobLease.Fence.of(body);
       LOG.warn("job {}: the leased spec is invalid here: {}", fence.jobId(), e.getMessage());
       String error = "invalid spec: " + e.getMessage();
-      results.report(new JobReport(fence, config.nodeId(), JobState.FAILED,
-        new JsonObject().put("job_id", fence.jobId().toString()).put("error", error), error, false));
+      results.report(
+          new JobReport(
+              fence,
+              config.nodeId(),
+              JobState.FAILED,
+              new JsonObject().put("job_id", fence.jobId().toString()).put("error", error),
+              error,
+              false));
       return;
     }
     runLease(lease);
@@ -193,27 +263,54 @@ public final class WorkerVerticle extends VerticleBase {
 
   private void runLease(JobLease lease) {
     long leasedNs = System.nanoTime();
-    JobRunner runner = new JobRunner(vertx, config, node.meter(), node.ffmpeg(), node.snapshot(), windows,
-      node.workingHardware());
+    JobRunner runner =
+        new JobRunner(
+            vertx,
+            config,
+            node.meter(),
+            node.ffmpeg(),
+            node.snapshot(),
+            windows,
+            node.workingHardware());
     Running run = new Running(lease, runner, lease.spec().measure().exclusive(), Promise.promise());
     running.put(lease.jobId(), run);
-    reports.send(JobReport.started(lease.fence(), config.nodeId()))
-      .compose(ok -> runner.run(lease, idleBaseline, p -> vertx.eventBus().publish(Addresses.JOB_PROGRESS, p)))
-      .compose(outcome -> {
-        // The whole job as the worker saw it: lease to result, spawn, power windows and quality pass included.
-        outcome.result().put("job_wall_s", Math.round((System.nanoTime() - leasedNs) / 1e6) / 1000.0);
-        return results.report(new JobReport(lease.fence(), config.nodeId(), JobState.of(outcome.state()),
-          outcome.result(), outcome.error(), outcome.retryable()));
-      })
-      .andThen(ar -> {
-        if (ar.failed()) {
-          LOG.warn("job {} (attempt {}): {}", lease.jobId(), lease.attempt(), ar.cause().getMessage());
-        }
-        running.remove(lease.jobId());
-        run.done().complete();
-        askForWork();
-      });
-    // With a slot still free (and this job willing to share the node), ask for the next one at once.
+    reports
+        .send(JobReport.started(lease.fence(), config.nodeId()))
+        .compose(
+            ok ->
+                runner.run(
+                    lease, idleBaseline, p -> vertx.eventBus().publish(Addresses.JOB_PROGRESS, p)))
+        .compose(
+            outcome -> {
+              // The whole job as the worker saw it: lease to result, spawn, power windows and
+              // quality pass included.
+              outcome
+                  .result()
+                  .put("job_wall_s", Math.round((System.nanoTime() - leasedNs) / 1e6) / 1000.0);
+              return results.report(
+                  new JobReport(
+                      lease.fence(),
+                      config.nodeId(),
+                      JobState.of(outcome.state()),
+                      outcome.result(),
+                      outcome.error(),
+                      outcome.retryable()));
+            })
+        .andThen(
+            ar -> {
+              if (ar.failed()) {
+                LOG.warn(
+                    "job {} (attempt {}): {}",
+                    lease.jobId(),
+                    lease.attempt(),
+                    ar.cause().getMessage());
+              }
+              running.remove(lease.jobId());
+              run.done().complete();
+              askForWork();
+            });
+    // With a slot still free (and this job willing to share the node), ask for the next one at
+    // once.
     askForWork();
   }
 
@@ -225,8 +322,9 @@ public final class WorkerVerticle extends VerticleBase {
     for (Running r : running.values()) {
       JobLease lease = r.lease();
       boolean byJob = lease.jobId().toString().equals(body.getString("job_id"));
-      boolean byCampaign = lease.campaignId() != null
-        && lease.campaignId().toString().equals(body.getString("campaign_id"));
+      boolean byCampaign =
+          lease.campaignId() != null
+              && lease.campaignId().toString().equals(body.getString("campaign_id"));
       if (byJob || byCampaign) {
         r.runner().cancel(body.getString("reason", "canceled"));
       }
@@ -235,16 +333,21 @@ public final class WorkerVerticle extends VerticleBase {
 
   private void idleBaseline(Message<JsonObject> msg) {
     if (!running.isEmpty()) {
-      msg.fail(Addresses.CONFLICT, "a job is running on " + config.nodeId() + "; an idle baseline needs an idle node");
+      msg.fail(
+          Addresses.CONFLICT,
+          "a job is running on " + config.nodeId() + "; an idle baseline needs an idle node");
       return;
     }
     double seconds = msg.body() == null ? 5 : msg.body().getDouble("duration_s", 5.0);
-    vertx.executeBlocking(() -> node.meter().measureIdle(Duration.ofMillis(Math.round(seconds * 1000))).toJson())
-      .onSuccess(b -> {
-        idleBaseline = b;
-        msg.reply(new JsonObject().put("idle_baseline", b).put("node", node.snapshot()));
-      })
-      .onFailure(e -> msg.fail(Addresses.INTERNAL, "idle baseline failed: " + e.getMessage()));
+    vertx
+        .executeBlocking(
+            () -> node.meter().measureIdle(Duration.ofMillis(Math.round(seconds * 1000))).toJson())
+        .onSuccess(
+            b -> {
+              idleBaseline = b;
+              msg.reply(new JsonObject().put("idle_baseline", b).put("node", node.snapshot()));
+            })
+        .onFailure(e -> msg.fail(Addresses.INTERNAL, "idle baseline failed: " + e.getMessage()));
   }
 
   @Override
@@ -257,13 +360,19 @@ public final class WorkerVerticle extends VerticleBase {
     running.values().forEach(r -> r.runner().cancel("worker stopping"));
     // Let the canceled jobs report their end before the bus goes away.
     return Future.join(running.values().stream().map(r -> r.done().future()).toList())
-      .timeout(10, TimeUnit.SECONDS).otherwiseEmpty()
-      .compose(v -> Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
-      .eventually(() -> vertx.executeBlocking(() -> {
-        if (node != null) {
-          node.meter().close();
-        }
-        return null;
-      })));
+        .timeout(10, TimeUnit.SECONDS)
+        .otherwiseEmpty()
+        .compose(
+            v ->
+                Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
+                    .eventually(
+                        () ->
+                            vertx.executeBlocking(
+                                () -> {
+                                  if (node != null) {
+                                    node.meter().close();
+                                  }
+                                  return null;
+                                })));
   }
 }

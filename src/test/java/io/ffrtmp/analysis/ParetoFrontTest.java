@@ -13,8 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class ParetoFrontTest {
   /** energy in J/frame, quality in dB; quality may be null. */
-  record Point(String name, Double energy, Double quality) {
-  }
+  record Point(String name, Double energy, Double quality) {}
 
   private static List<Point> front(List<Point> points) {
     return ParetoFront.of(points, Point::energy, Point::quality);
@@ -27,7 +26,7 @@ class ParetoFrontTest {
     Point costlyBetter = new Point("c", 2.0, 42.0);
     Point sameEnergyWorse = new Point("d", 1.0, 38.0);
     assertThat(front(List.of(costlyWorse, cheapGood, costlyBetter, sameEnergyWorse)))
-      .containsExactly(cheapGood, costlyBetter);
+        .containsExactly(cheapGood, costlyBetter);
   }
 
   @Test
@@ -65,24 +64,35 @@ class ParetoFrontTest {
   void frontIsExactlyTheNonDominatedSet(@ForAll("points") List<Point> points) {
     List<Point> front = front(points);
     for (Point member : front) {
-      assertThat(points).noneMatch(other -> other.quality() != null && other.energy() != null
-        && ParetoFront.dominates(other.energy(), other.quality(), member.energy(), member.quality()));
+      assertThat(points)
+          .noneMatch(
+              other ->
+                  other.quality() != null
+                      && other.energy() != null
+                      && ParetoFront.dominates(
+                          other.energy(), other.quality(), member.energy(), member.quality()));
     }
     for (Point point : points) {
       if (point.quality() == null || point.energy() == null || front.contains(point)) {
         continue;
       }
-      assertThat(front).anyMatch(member ->
-        ParetoFront.dominates(member.energy(), member.quality(), point.energy(), point.quality()));
+      assertThat(front)
+          .anyMatch(
+              member ->
+                  ParetoFront.dominates(
+                      member.energy(), member.quality(), point.energy(), point.quality()));
     }
     assertThat(front).allMatch(member -> member.quality() != null && member.energy() != null);
   }
 
   @Provide
   Arbitrary<List<Point>> points() {
-    // Coarse grids make ties and equal coordinates common, which is where off-by-one dominance bugs live.
-    Arbitrary<Double> energy = Arbitraries.integers().between(1, 8).map(i -> i * 0.25).injectNull(0.05);
-    Arbitrary<Double> quality = Arbitraries.integers().between(30, 38).map(Integer::doubleValue).injectNull(0.15);
+    // Coarse grids make ties and equal coordinates common, which is where off-by-one dominance bugs
+    // live.
+    Arbitrary<Double> energy =
+        Arbitraries.integers().between(1, 8).map(i -> i * 0.25).injectNull(0.05);
+    Arbitrary<Double> quality =
+        Arbitraries.integers().between(30, 38).map(Integer::doubleValue).injectNull(0.15);
     Arbitrary<String> name = Arbitraries.strings().alpha().ofLength(4);
     return Combinators.combine(name, energy, quality).as(Point::new).list().ofMaxSize(25);
   }

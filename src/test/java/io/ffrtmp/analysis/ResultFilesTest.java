@@ -24,19 +24,21 @@ import org.junit.jupiter.api.io.TempDir;
 class ResultFilesTest {
   private static final String HOSTILE_KEY = "libx264 <script>alert('x')</script> & \"q\"";
 
-  private static final List<JsonObject> RESULTS = List.of(
-    measured("libx264 veryfast", 1, 0.30, 36.0),
-    measured("libx264 veryfast", 2, 0.32, 36.5),
-    measured("libx264 slow", 1, 1.10, 40.0),
-    measured(HOSTILE_KEY, 1, 0.9, 37.0),
-    failed("libsvtav1 8", 1, "encoder <libsvtav1> is not available"));
+  private static final List<JsonObject> RESULTS =
+      List.of(
+          measured("libx264 veryfast", 1, 0.30, 36.0),
+          measured("libx264 veryfast", 2, 0.32, 36.5),
+          measured("libx264 slow", 1, 1.10, 40.0),
+          measured(HOSTILE_KEY, 1, 0.9, 37.0),
+          failed("libsvtav1 8", 1, "encoder <libsvtav1> is not available"));
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Path writeAll(JsonObject campaign, List<JsonObject> results) throws IOException {
-    CampaignAnalysis analysis = CampaignAnalysis.analyse(campaign, results, QualityMetric.fromCampaign(campaign));
-    ResultFiles.Written written = ResultFiles.write(dir.resolve("out"), campaign, results, analysis);
+    CampaignAnalysis analysis =
+        CampaignAnalysis.analyse(campaign, results, QualityMetric.fromCampaign(campaign));
+    ResultFiles.Written written =
+        ResultFiles.write(dir.resolve("out"), campaign, results, analysis);
     assertThat(written.all()).allMatch(Files::isRegularFile);
     return dir.resolve("out");
   }
@@ -70,9 +72,21 @@ class ResultFilesTest {
     CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).build();
     try (Reader reader = Files.newBufferedReader(out.resolve(ResultFiles.RESULTS_CSV));
         CSVParser parser = CSVParser.parse(reader, format)) {
-      assertThat(parser.getHeaderNames()).contains("job_id", "config_key", "encoder", "preset", "state", "error",
-        "energy_provenance", "energy_zones", "joules_per_frame", "above_idle_joules_per_frame", "avg_watts",
-        "psnr_mean_db", "ssim_mean");
+      assertThat(parser.getHeaderNames())
+          .contains(
+              "job_id",
+              "config_key",
+              "encoder",
+              "preset",
+              "state",
+              "error",
+              "energy_provenance",
+              "energy_zones",
+              "joules_per_frame",
+              "above_idle_joules_per_frame",
+              "avg_watts",
+              "psnr_mean_db",
+              "ssim_mean");
       List<CSVRecord> records = parser.getRecords();
       assertThat(records).hasSize(RESULTS.size());
       CSVRecord first = records.get(0);
@@ -92,11 +106,18 @@ class ResultFilesTest {
     Path out = writeAll(Jobs.campaign(), RESULTS);
     String html = Files.readString(out.resolve(ResultFiles.REPORT_HTML));
     assertThat(count(html, "<svg")).isEqualTo(2);
-    assertThat(html).doesNotContain("<script").doesNotContain("http://").doesNotContain("https://")
-      .doesNotContainIgnoringCase("<link").doesNotContainIgnoringCase("<img");
-    // JFreeSVG's clip paths use url(#id), a reference into the same page; anything else would be external.
+    assertThat(html)
+        .doesNotContain("<script")
+        .doesNotContain("http://")
+        .doesNotContain("https://")
+        .doesNotContainIgnoringCase("<link")
+        .doesNotContainIgnoringCase("<img");
+    // JFreeSVG's clip paths use url(#id), a reference into the same page; anything else would be
+    // external.
     assertThat(html).doesNotContainPattern("url\\((?!#)");
-    assertThat(html).doesNotContain(HOSTILE_KEY).contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;");
+    assertThat(html)
+        .doesNotContain(HOSTILE_KEY)
+        .contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;");
     assertThat(html).contains("encoder &lt;libsvtav1&gt; is not available");
     assertThat(html).contains("Measured by RAPL powercap zones package-0, dram-0");
     assertThat(html).contains("class=\"front\"").contains("presets-720p").contains("Test CPU 3000");
@@ -105,13 +126,18 @@ class ResultFilesTest {
 
   @Test
   void estimatedEnergyIsSpelledOutAsNotAMeasurement() throws IOException {
-    List<JsonObject> results = List.of(estimated("libx264 fast", 1, 0.2, 38.0), measured("libx264 slow", 1, 1.0, 41.0));
+    List<JsonObject> results =
+        List.of(estimated("libx264 fast", 1, 0.2, 38.0), measured("libx264 slow", 1, 1.0, 41.0));
     Path out = writeAll(Jobs.campaign(), results);
     String html = Files.readString(out.resolve(ResultFiles.REPORT_HTML));
-    assertThat(html).contains("ESTIMATED by linear CPU-utilisation model, idle 1.48 W, max 7.0 W — not a measurement");
+    assertThat(html)
+        .contains(
+            "ESTIMATED by linear CPU-utilisation model, idle 1.48 W, max 7.0 W — not a"
+                + " measurement");
     // One bar chart and one scatter per provenance group: the two kinds never share a plot.
     assertThat(count(html, "<svg")).isEqualTo(4);
-    assertThat(html.indexOf("Ranking: energy measured")).isLessThan(html.indexOf("Ranking: energy estimated"));
+    assertThat(html.indexOf("Ranking: energy measured"))
+        .isLessThan(html.indexOf("Ranking: energy estimated"));
   }
 
   @Test
@@ -120,7 +146,8 @@ class ResultFilesTest {
     writeAll(Jobs.campaign(), RESULTS.subList(0, 1));
     try (Stream<Path> files = Files.list(out)) {
       assertThat(files.map(p -> p.getFileName().toString()))
-        .containsExactlyInAnyOrder(ResultFiles.RESULTS_JSON, ResultFiles.RESULTS_CSV, ResultFiles.REPORT_HTML);
+          .containsExactlyInAnyOrder(
+              ResultFiles.RESULTS_JSON, ResultFiles.RESULTS_CSV, ResultFiles.REPORT_HTML);
     }
     JsonObject json = new JsonObject(Files.readString(out.resolve(ResultFiles.RESULTS_JSON)));
     assertThat(json.getJsonArray("jobs").size()).isEqualTo(1);
@@ -131,9 +158,14 @@ class ResultFilesTest {
     Path out = writeAll(new JsonObject(), List.of(failed("libsvtav1 8", 1, "no encoder")));
     String html = Files.readString(out.resolve(ResultFiles.REPORT_HTML));
     assertThat(html).contains("no encoder").doesNotContain("<svg");
-    assertThat(RankingTable.render(CampaignAnalysis.analyse(new JsonObject(),
-      List.of(failed("libsvtav1 8", 1, "no encoder")), QualityMetric.PSNR))).contains("failed: no encoder")
-      .contains("Idle baseline: not recorded.");
+    assertThat(
+            RankingTable.render(
+                CampaignAnalysis.analyse(
+                    new JsonObject(),
+                    List.of(failed("libsvtav1 8", 1, "no encoder")),
+                    QualityMetric.PSNR)))
+        .contains("failed: no encoder")
+        .contains("Idle baseline: not recorded.");
   }
 
   private static int count(String text, String needle) {

@@ -26,19 +26,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
 /**
- * Benchmark, not a test: the REST API on loopback (HTTPS, JWT, contract validation, the spec parser, PostgreSQL),
- * job submission and job listing with 10,000 jobs stored. The API, its database and this load generator share the
- * machine, as they would on a standalone node.
- * Usage: {@code java -cp target/ffrtmp.jar:target/test-classes io.ffrtmp.bench.ApiLoad [SUBMISSIONS] [CONCURRENCY]}
- * (defaults 12000 and 32); prints requests/s and latency percentiles.
+ * Benchmark, not a test: the REST API on loopback (HTTPS, JWT, contract validation, the spec
+ * parser, PostgreSQL), job submission and job listing with 10,000 jobs stored. The API, its
+ * database and this load generator share the machine, as they would on a standalone node. Usage:
+ * {@code java -cp target/ffrtmp.jar:target/test-classes io.ffrtmp.bench.ApiLoad [SUBMISSIONS]
+ * [CONCURRENCY]} (defaults 12000 and 32); prints requests/s and latency percentiles.
  */
 public final class ApiLoad {
 
-  static final String SPEC = "{\"scenario\": \"1080p30-h264\", \"input\": {\"duration_s\": 10}, "
-    + "\"video\": {\"encoder\": \"libx264\", \"preset\": \"veryfast\"}, \"queue\": \"batch\"}";
+  static final String SPEC =
+      "{\"scenario\": \"1080p30-h264\", \"input\": {\"duration_s\": 10}, \"video\": {\"encoder\":"
+          + " \"libx264\", \"preset\": \"veryfast\"}, \"queue\": \"batch\"}";
 
-  private ApiLoad() {
-  }
+  private ApiLoad() {}
 
   public static void main(String[] args) throws Exception {
     int submissions = args.length > 0 ? Integer.parseInt(args[0]) : 12_000;
@@ -50,22 +50,77 @@ public final class ApiLoad {
       JobStore store = new JobStore(pool);
       ApiConfig config = ApiConfig.defaults(dir).withPort(0).withRate(1_000_000, 1_000_000);
       ApiServer server = await(ApiServer.start(vertx, config, store, new NodeStore(pool)), 60);
-      HttpClient http = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false)
-        .setDefaultHost("127.0.0.1").setDefaultPort(server.port()).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(concurrency));
+      HttpClient http =
+          vertx.createHttpClient(
+              new HttpClientOptions()
+                  .setSsl(true)
+                  .setTrustAll(true)
+                  .setVerifyHost(false)
+                  .setDefaultHost("127.0.0.1")
+                  .setDefaultPort(server.port())
+                  .setKeepAlive(true),
+              new PoolOptions().setHttp1MaxSize(concurrency));
       String key = Files.readString(server.adminKeyFile()).trim();
-      String token = new JsonObject(await(call(http, HttpMethod.POST, "/api/v1/tokens", null,
-        new JsonObject().put("api_key", key).encode()), 30).toString()).getString("token");
+      String token =
+          new JsonObject(
+                  await(
+                          call(
+                              http,
+                              HttpMethod.POST,
+                              "/api/v1/tokens",
+                              null,
+                              new JsonObject().put("api_key", key).encode()),
+                          30)
+                      .toString())
+              .getString("token");
 
-      run(http, "warm-up submit", 1000, concurrency, i -> call(http, HttpMethod.POST, "/api/v1/jobs", token, SPEC));
-      Result submit = run(http, "submit", submissions, concurrency, i -> call(http, HttpMethod.POST, "/api/v1/jobs", token, SPEC));
-      long stored = await(pool.query("SELECT count(*) FROM jobs").execute(), 30).iterator().next().getLong(0);
+      run(
+          http,
+          "warm-up submit",
+          1000,
+          concurrency,
+          i -> call(http, HttpMethod.POST, "/api/v1/jobs", token, SPEC));
+      Result submit =
+          run(
+              http,
+              "submit",
+              submissions,
+              concurrency,
+              i -> call(http, HttpMethod.POST, "/api/v1/jobs", token, SPEC));
+      long stored =
+          await(pool.query("SELECT count(*) FROM jobs").execute(), 30).iterator().next().getLong(0);
       System.out.printf(Locale.ROOT, "jobs stored: %d%n", stored);
-      run(http, "warm-up list", 500, 8, i -> call(http, HttpMethod.GET, "/api/v1/jobs?limit=50", token, null));
-      Result list = run(http, "list first page (50)", 5000, 8, i -> call(http, HttpMethod.GET, "/api/v1/jobs?limit=50", token, null));
-      String cursor = new JsonObject(await(call(http, HttpMethod.GET, "/api/v1/jobs?limit=500", token, null), 30).toString())
-        .getString("next_cursor");
-      Result deep = run(http, "list after a cursor, state filter (50)", 5000, 8, i -> call(http, HttpMethod.GET,
-        "/api/v1/jobs?state=queued&limit=50&cursor=" + cursor, token, null));
+      run(
+          http,
+          "warm-up list",
+          500,
+          8,
+          i -> call(http, HttpMethod.GET, "/api/v1/jobs?limit=50", token, null));
+      Result list =
+          run(
+              http,
+              "list first page (50)",
+              5000,
+              8,
+              i -> call(http, HttpMethod.GET, "/api/v1/jobs?limit=50", token, null));
+      String cursor =
+          new JsonObject(
+                  await(call(http, HttpMethod.GET, "/api/v1/jobs?limit=500", token, null), 30)
+                      .toString())
+              .getString("next_cursor");
+      Result deep =
+          run(
+              http,
+              "list after a cursor, state filter (50)",
+              5000,
+              8,
+              i ->
+                  call(
+                      http,
+                      HttpMethod.GET,
+                      "/api/v1/jobs?state=queued&limit=50&cursor=" + cursor,
+                      token,
+                      null));
       System.out.println();
       System.out.println(submit.line());
       System.out.println(list.line());
@@ -76,17 +131,32 @@ public final class ApiLoad {
     }
   }
 
-  record Result(String name, int n, int concurrency, double seconds, long[] latencyNs, int failures) {
+  record Result(
+      String name, int n, int concurrency, double seconds, long[] latencyNs, int failures) {
     String line() {
       long[] l = latencyNs.clone();
       Arrays.sort(l);
-      return String.format(Locale.ROOT, "%-40s n=%d c=%d  %.0f req/s  p50 %.2f ms  p99 %.2f ms  max %.2f ms  failures %d",
-        name, n, concurrency, n / seconds, l[n / 2] / 1e6, l[(int) (n * 0.99)] / 1e6, l[n - 1] / 1e6, failures);
+      return String.format(
+          Locale.ROOT,
+          "%-40s n=%d c=%d  %.0f req/s  p50 %.2f ms  p99 %.2f ms  max %.2f ms  failures %d",
+          name,
+          n,
+          concurrency,
+          n / seconds,
+          l[n / 2] / 1e6,
+          l[(int) (n * 0.99)] / 1e6,
+          l[n - 1] / 1e6,
+          failures);
     }
   }
 
-  /** {@code n} requests, at most {@code concurrency} in flight; each one's latency from send to full response. */
-  static Result run(HttpClient http, String name, int n, int concurrency, IntFunction<Future<Buffer>> request) throws Exception {
+  /**
+   * {@code n} requests, at most {@code concurrency} in flight; each one's latency from send to full
+   * response.
+   */
+  static Result run(
+      HttpClient http, String name, int n, int concurrency, IntFunction<Future<Buffer>> request)
+      throws Exception {
     long[] latency = new long[n];
     AtomicInteger next = new AtomicInteger();
     AtomicInteger failures = new AtomicInteger();
@@ -94,34 +164,41 @@ public final class ApiLoad {
     AtomicInteger finished = new AtomicInteger();
     long start = System.nanoTime();
     Runnable[] issue = new Runnable[1];
-    issue[0] = () -> {
-      int i = next.getAndIncrement();
-      if (i >= n) {
-        return;
-      }
-      long t0 = System.nanoTime();
-      request.apply(i).onComplete(ar -> {
-        latency[i] = System.nanoTime() - t0;
-        if (ar.failed()) {
-          failures.incrementAndGet();
-        }
-        if (finished.incrementAndGet() == n) {
-          done.tryComplete();
-        } else {
-          issue[0].run();
-        }
-      });
-    };
+    issue[0] =
+        () -> {
+          int i = next.getAndIncrement();
+          if (i >= n) {
+            return;
+          }
+          long t0 = System.nanoTime();
+          request
+              .apply(i)
+              .onComplete(
+                  ar -> {
+                    latency[i] = System.nanoTime() - t0;
+                    if (ar.failed()) {
+                      failures.incrementAndGet();
+                    }
+                    if (finished.incrementAndGet() == n) {
+                      done.tryComplete();
+                    } else {
+                      issue[0].run();
+                    }
+                  });
+        };
     for (int c = 0; c < concurrency; c++) {
       issue[0].run();
     }
     await(done.future(), 600);
-    Result r = new Result(name, n, concurrency, (System.nanoTime() - start) / 1e9, latency, failures.get());
+    Result r =
+        new Result(
+            name, n, concurrency, (System.nanoTime() - start) / 1e9, latency, failures.get());
     System.out.println(r.line());
     return r;
   }
 
-  static Future<Buffer> call(HttpClient http, HttpMethod method, String path, String token, String body) {
+  static Future<Buffer> call(
+      HttpClient http, HttpMethod method, String path, String token, String body) {
     RequestOptions o = new RequestOptions().setMethod(method).setURI(path);
     if (token != null) {
       o.putHeader("authorization", "Bearer " + token);
@@ -129,8 +206,15 @@ public final class ApiLoad {
     if (body != null) {
       o.putHeader("content-type", "application/json");
     }
-    return http.request(o).compose(req -> (body == null ? req.send() : req.send(body)))
-      .compose(res -> res.body().compose(b -> res.statusCode() < 300 ? Future.succeededFuture(b)
-        : Future.failedFuture("HTTP " + res.statusCode() + ": " + b)));
+    return http.request(o)
+        .compose(req -> (body == null ? req.send() : req.send(body)))
+        .compose(
+            res ->
+                res.body()
+                    .compose(
+                        b ->
+                            res.statusCode() < 300
+                                ? Future.succeededFuture(b)
+                                : Future.failedFuture("HTTP " + res.statusCode() + ": " + b)));
   }
 }

@@ -1,7 +1,5 @@
 package io.ffrtmp.bench;
 
-import java.util.ArrayList;
-import org.assertj.core.data.Offset;
 import static io.ffrtmp.support.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,26 +14,31 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** {@code java -jar target/ffrtmp.jar ...} end to end, as a user runs it: real FFmpeg, embedded PostgreSQL. */
+/**
+ * {@code java -jar target/ffrtmp.jar ...} end to end, as a user runs it: real FFmpeg, embedded
+ * PostgreSQL.
+ */
 class BenchCliIT {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeEach
   void openTempDir() throws Exception {
-    // JUnit makes temp dirs 0700; run as root, the embedded PostgreSQL (an unprivileged user) must pass through it.
+    // JUnit makes temp dirs 0700; run as root, the embedded PostgreSQL (an unprivileged user) must
+    // pass through it.
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
   }
 
@@ -47,22 +50,42 @@ class BenchCliIT {
 
   @Test
   void tinyCampaignRanksConfigurationsAndWritesTheFiles() throws Exception {
-    Path campaign = write("tiny.json", """
-      {"name": "tiny",
-       "base": {"input": {"duration_s": 1}, "video": {"resolution": "320x240", "fps": 30}},
-       "configurations": [
-         {"video": {"encoder": "libx264", "preset": "ultrafast"}},
-         {"video": {"encoder": "libx264", "preset": "medium"}},
-         {"video": {"encoder": "libx265", "preset": "ultrafast"}},
-         {"video": {"encoder": "h264_vaapi"}}
-       ],
-       "repeat": 2, "idle_baseline_s": 1}""");
+    Path campaign =
+        write(
+            "tiny.json",
+            """
+            {"name": "tiny",
+             "base": {"input": {"duration_s": 1}, "video": {"resolution": "320x240", "fps": 30}},
+             "configurations": [
+               {"video": {"encoder": "libx264", "preset": "ultrafast"}},
+               {"video": {"encoder": "libx264", "preset": "medium"}},
+               {"video": {"encoder": "libx265", "preset": "ultrafast"}},
+               {"video": {"encoder": "h264_vaapi"}}
+             ],
+             "repeat": 2, "idle_baseline_s": 1}\
+            """);
     Path out = dir.resolve("out");
     // No energy source but the model, whatever machine runs the test.
     Path none = Files.createDirectories(dir.resolve("no-sensors"));
-    JarRunner.Run run = JarRunner.run(dir, 300, "bench", campaign.toString(), "--out", out.toString(),
-      "--data-dir", dir.resolve("data").toString(), "--no-progress", "--powercap-root", none.toString(),
-      "--hwmon-root", none.toString(), "--perf-root", none.resolve("power").toString(), "--nvml", "none");
+    JarRunner.Run run =
+        JarRunner.run(
+            dir,
+            300,
+            "bench",
+            campaign.toString(),
+            "--out",
+            out.toString(),
+            "--data-dir",
+            dir.resolve("data").toString(),
+            "--no-progress",
+            "--powercap-root",
+            none.toString(),
+            "--hwmon-root",
+            none.toString(),
+            "--perf-root",
+            none.resolve("power").toString(),
+            "--nvml",
+            "none");
     assertThat(run.exitCode()).as(run.stderr()).isZero();
 
     // The path of the output directory is the last thing printed.
@@ -74,12 +97,17 @@ class BenchCliIT {
     JsonObject results = new JsonObject(Files.readString(out.resolve("results.json")));
     JsonArray jobs = results.getJsonArray("jobs");
     assertThat(jobs).hasSize(8);
-    long succeeded = jobs.stream().map(JsonObject.class::cast).filter(j -> "succeeded".equals(j.getString("state"))).count();
+    long succeeded =
+        jobs.stream()
+            .map(JsonObject.class::cast)
+            .filter(j -> "succeeded".equals(j.getString("state")))
+            .count();
     assertThat(succeeded).isEqualTo(6);
     for (Object o : jobs) {
       JsonObject job = (JsonObject) o;
       if (!"succeeded".equals(job.getString("state"))) {
-        // VAAPI needs a render node this machine lacks: the configuration fails with the reason, the others run.
+        // VAAPI needs a render node this machine lacks: the configuration fails with the reason,
+        // the others run.
         assertThat(job.getString("error")).isNotBlank();
         continue;
       }
@@ -91,15 +119,24 @@ class BenchCliIT {
       assertThat(energy.getDouble("total_joules")).isPositive();
       assertThat(energy.getDouble("joules_per_frame")).isPositive();
       assertThat(energy.getDouble("idle_watts")).isNotNull();
-      assertThat(job.getJsonObject("quality").getJsonObject("psnr").getDouble("mean")).isGreaterThan(20);
-      assertThat(job.getJsonObject("quality").getJsonObject("ssim").getDouble("mean")).isBetween(0.5, 1.0);
+      assertThat(job.getJsonObject("quality").getJsonObject("psnr").getDouble("mean"))
+          .isGreaterThan(20);
+      assertThat(job.getJsonObject("quality").getJsonObject("ssim").getDouble("mean"))
+          .isBetween(0.5, 1.0);
       assertThat(job.getJsonArray("command").getString(0)).isEqualTo("ffmpeg");
       assertThat(job.getString("ffmpeg_version")).startsWith("ffmpeg version");
       assertThat(job.getJsonObject("node").getInteger("logical_cpus")).isPositive();
       assertThat(job.getDouble("cpu_seconds")).isNotNull();
     }
     try (Reader r = Files.newBufferedReader(out.resolve("results.csv"))) {
-      List<CSVRecord> rows = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build().parse(r).getRecords();
+      List<CSVRecord> rows =
+          CSVFormat.DEFAULT
+              .builder()
+              .setHeader()
+              .setSkipHeaderRecord(true)
+              .build()
+              .parse(r)
+              .getRecords();
       assertThat(rows).hasSize(8);
     }
     String html = Files.readString(out.resolve("report.html"));
@@ -114,19 +151,48 @@ class BenchCliIT {
   @MethodSource("servers")
   void measuredCampaignOnRaplCountersSaysSoInEveryOutput(String server) throws Exception {
     FakePowercap fake = FakePowercap.amd(dir.resolve("powercap"), 1);
-    List<String> args = new ArrayList<>(List.of("bench", write("one.json", """
-      {"name": "one", "base": {"input": {"duration_s": 2}, "video": {"resolution": "320x240", "preset": "slow"}},
-       "idle_baseline_s": 1}""").toString(), "--out", dir.resolve("out").toString(),
-      "--data-dir", dir.resolve("data").toString(), "--powercap-root", fake.root().toString(), "--poll-ms", "200",
-      "--hwmon-root", Files.createDirectories(dir.resolve("no-hwmon")).toString(), "--nvml", "none",
-      "--perf-root", dir.resolve("no-perf").toString(),
-      "--no-progress"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "bench",
+                write(
+                        "one.json",
+                        """
+                        {"name": "one", "base": {"input": {"duration_s": 2}, "video": {"resolution": "320x240", "preset": "slow"}},
+                         "idle_baseline_s": 1}\
+                        """)
+                    .toString(),
+                "--out",
+                dir.resolve("out").toString(),
+                "--data-dir",
+                dir.resolve("data").toString(),
+                "--powercap-root",
+                fake.root().toString(),
+                "--poll-ms",
+                "200",
+                "--hwmon-root",
+                Files.createDirectories(dir.resolve("no-hwmon")).toString(),
+                "--nvml",
+                "none",
+                "--perf-root",
+                dir.resolve("no-perf").toString(),
+                "--no-progress"));
     if (server.equals("external")) {
       Vertx vertx = Vertx.vertx();
       try {
         PgConnectOptions db = TestDatabases.fresh("external");
         await(Database.open(vertx, db, true), 60).close();
-        args.addAll(List.of("--db", "postgresql://" + db.getUser() + "@" + db.getHost() + ":" + db.getPort() + "/" + db.getDatabase()));
+        args.addAll(
+            List.of(
+                "--db",
+                "postgresql://"
+                    + db.getUser()
+                    + "@"
+                    + db.getHost()
+                    + ":"
+                    + db.getPort()
+                    + "/"
+                    + db.getDatabase()));
       } finally {
         await(vertx.close(), 30);
       }
@@ -136,22 +202,32 @@ class BenchCliIT {
       run = JarRunner.run(dir, 180, args.toArray(String[]::new));
     }
     assertThat(run.exitCode()).as(run.stderr()).isZero();
-    assertThat(run.stdout()).contains("measured").contains("rapl-powercap").doesNotContain("estimated");
-    JsonObject results = new JsonObject(Files.readString(dir.resolve("out").resolve("results.json")));
+    assertThat(run.stdout())
+        .contains("measured")
+        .contains("rapl-powercap")
+        .doesNotContain("estimated");
+    JsonObject results =
+        new JsonObject(Files.readString(dir.resolve("out").resolve("results.json")));
     JsonObject energy = results.getJsonArray("jobs").getJsonObject(0).getJsonObject("energy");
     assertThat(energy.getString("provenance")).isEqualTo("measured");
     assertThat(energy.getJsonArray("zones").getList()).containsExactly("package-0");
     assertThat(energy.getDouble("avg_watts")).isCloseTo(20.0, Offset.offset(2.0));
     // The fake draws the same 20 W at idle, so the energy above idle is close to nothing.
     assertThat(energy.getDouble("idle_watts")).isCloseTo(20.0, Offset.offset(2.0));
-    assertThat(energy.getDouble("above_idle_joules")).isLessThan(0.1 * energy.getDouble("total_joules"));
+    assertThat(energy.getDouble("above_idle_joules"))
+        .isLessThan(0.1 * energy.getDouble("total_joules"));
     assertThat(Files.readString(dir.resolve("out").resolve("report.html"))).contains("RAPL");
   }
 
   @Test
   void badCampaignExitsTwoNamingFileAndFieldAndRunsNothing() throws Exception {
-    Path campaign = write("bad.json", "{\"base\": {\"video\": {\"encoder\": \"libx264\", \"preset\": \"warp\"}}}");
-    JarRunner.Run run = JarRunner.run(dir, 60, "bench", campaign.toString(), "--data-dir", dir.resolve("data").toString());
+    Path campaign =
+        write(
+            "bad.json",
+            "{\"base\": {\"video\": {\"encoder\": \"libx264\", \"preset\": \"warp\"}}}");
+    JarRunner.Run run =
+        JarRunner.run(
+            dir, 60, "bench", campaign.toString(), "--data-dir", dir.resolve("data").toString());
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.stderr()).contains("bad.json").contains("video.preset").contains("ultrafast");
     assertThat(dir.resolve("data")).doesNotExist();
@@ -161,10 +237,16 @@ class BenchCliIT {
     assertThat(run2.exitCode()).isEqualTo(2);
     assertThat(run2.stderr()).contains("syntax.json").contains("not valid JSON");
 
-    Path file = write("file.json", "{\"base\": {\"input\": {\"type\": \"file\", \"path\": \"talk.mp4\"}}}");
-    JarRunner.Run noRoot = JarRunner.run(dir, 60, "bench", file.toString(), "--data-dir", dir.resolve("data").toString());
+    Path file =
+        write("file.json", "{\"base\": {\"input\": {\"type\": \"file\", \"path\": \"talk.mp4\"}}}");
+    JarRunner.Run noRoot =
+        JarRunner.run(
+            dir, 60, "bench", file.toString(), "--data-dir", dir.resolve("data").toString());
     assertThat(noRoot.exitCode()).isEqualTo(2);
-    assertThat(noRoot.stderr()).contains("file.json").contains("input.path").contains("--media-root");
+    assertThat(noRoot.stderr())
+        .contains("file.json")
+        .contains("input.path")
+        .contains("--media-root");
     assertThat(dir.resolve("data")).doesNotExist();
 
     Path negative = write("negative.json", "{\"base\": {\"input\": {\"duration_s\": -3}}}");
@@ -175,7 +257,8 @@ class BenchCliIT {
 
   @Test
   void missingFfmpegExitsWithTheInstallCommand() throws Exception {
-    JarRunner.Run run = JarRunner.run(dir, 60, "bench", "--ffmpeg", dir.resolve("no-ffmpeg-here").toString());
+    JarRunner.Run run =
+        JarRunner.run(dir, 60, "bench", "--ffmpeg", dir.resolve("no-ffmpeg-here").toString());
     assertThat(run.exitCode()).isEqualTo(3);
     assertThat(run.stderr()).contains("install-deps.sh").contains("apt-get install ffmpeg");
   }
@@ -191,18 +274,31 @@ class BenchCliIT {
 
   @Test
   void interruptStopsFfmpegAndKeepsFinishedResults() throws Exception {
-    Path campaign = write("long.json", """
-      {"name": "long",
-       "base": {"video": {"resolution": "320x240", "encoder": "libx264", "preset": "ultrafast"}},
-       "configurations": [
-         {"input": {"duration_s": 1}},
-         {"input": {"duration_s": 600}, "video": {"preset": "veryslow"}}
-       ],
-       "idle_baseline_s": 0}""");
+    Path campaign =
+        write(
+            "long.json",
+            """
+            {"name": "long",
+             "base": {"video": {"resolution": "320x240", "encoder": "libx264", "preset": "ultrafast"}},
+             "configurations": [
+               {"input": {"duration_s": 1}},
+               {"input": {"duration_s": 600}, "video": {"preset": "veryslow"}}
+             ],
+             "idle_baseline_s": 0}\
+            """);
     Path out = dir.resolve("out");
-    Process p = JarRunner.start(dir, "bench", campaign.toString(), "--out", out.toString(),
-      "--data-dir", dir.resolve("data").toString(), "--no-progress");
-    // Wait until the first job is done and the long one runs, then stop ffrtmp the way Ctrl-C or SIGTERM does.
+    Process p =
+        JarRunner.start(
+            dir,
+            "bench",
+            campaign.toString(),
+            "--out",
+            out.toString(),
+            "--data-dir",
+            dir.resolve("data").toString(),
+            "--no-progress");
+    // Wait until the first job is done and the long one runs, then stop ffrtmp the way Ctrl-C or
+    // SIGTERM does.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (!Files.readString(dir.resolve("stderr.txt")).contains("[1/2]")) {
       assertThat(System.nanoTime()).as("first job finished in time").isLessThan(deadline);
@@ -210,16 +306,21 @@ class BenchCliIT {
       Thread.sleep(200);
     }
     Thread.sleep(1500);
-    List<ProcessHandle> ffmpegs = p.descendants().filter(h -> h.info().command().orElse("").endsWith("ffmpeg")).toList();
+    List<ProcessHandle> ffmpegs =
+        p.descendants().filter(h -> h.info().command().orElse("").endsWith("ffmpeg")).toList();
     assertThat(ffmpegs).as("the long encode is running").isNotEmpty();
     p.destroy(); // SIGTERM: the same shutdown path as Ctrl-C
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     JarRunner.Run run = JarRunner.finished(dir, p);
-    assertThat(run.stdout()).contains("interrupted: 1 of 2 jobs finished").contains(out.toAbsolutePath().normalize().toString());
+    assertThat(run.stdout())
+        .contains("interrupted: 1 of 2 jobs finished")
+        .contains(out.toAbsolutePath().normalize().toString());
     for (ProcessHandle h : ffmpegs) {
       assertThat(h.isAlive()).as("FFmpeg stopped").isFalse();
     }
-    JsonArray jobs = new JsonObject(Files.readString(out.resolve("results.json"))).getJsonArray("jobs");
-    assertThat(jobs.stream().map(o -> ((JsonObject) o).getString("state")).toList()).containsExactly("succeeded", "canceled");
+    JsonArray jobs =
+        new JsonObject(Files.readString(out.resolve("results.json"))).getJsonArray("jobs");
+    assertThat(jobs.stream().map(o -> ((JsonObject) o).getString("state")).toList())
+        .containsExactly("succeeded", "canceled");
   }
 }

@@ -13,35 +13,47 @@ final class JarRunner {
 
   static final Path JAR = Path.of("target", "ffrtmp.jar");
 
-  record Run(int exitCode, String stdout, String stderr) {
-  }
+  record Run(int exitCode, String stdout, String stderr) {}
 
   static Process start(Path workDir, String... args) throws IOException {
     if (!Files.exists(JAR)) {
-      throw new IllegalStateException(JAR + " is missing: run the tests with 'mvn verify' (the jar is built in 'package')");
+      throw new IllegalStateException(
+          JAR + " is missing: run the tests with 'mvn verify' (the jar is built in 'package')");
     }
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-      "-Xmx512m", "-jar", JAR.toAbsolutePath().toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-jar",
+                JAR.toAbsolutePath().toString()));
     cmd.addAll(List.of(args));
     return new ProcessBuilder(cmd)
-      .directory(workDir.toFile())
-      .redirectOutput(workDir.resolve("stdout.txt").toFile())
-      .redirectError(workDir.resolve("stderr.txt").toFile())
-      .start();
+        .directory(workDir.toFile())
+        .redirectOutput(workDir.resolve("stdout.txt").toFile())
+        .redirectError(workDir.resolve("stderr.txt").toFile())
+        .start();
   }
 
   static Run run(Path workDir, long timeoutS, String... args) throws Exception {
     Process p = start(workDir, args);
     if (!p.waitFor(timeoutS, TimeUnit.SECONDS)) {
       p.destroyForcibly();
-      throw new AssertionError("ffrtmp " + String.join(" ", args) + " did not finish in " + timeoutS + " s; stderr:\n"
-        + Files.readString(workDir.resolve("stderr.txt")));
+      throw new AssertionError(
+          "ffrtmp "
+              + String.join(" ", args)
+              + " did not finish in "
+              + timeoutS
+              + " s; stderr:\n"
+              + Files.readString(workDir.resolve("stderr.txt")));
     }
     return finished(workDir, p);
   }
 
   static Run finished(Path workDir, Process p) throws IOException {
-    return new Run(p.exitValue(), Files.readString(workDir.resolve("stdout.txt"), StandardCharsets.UTF_8),
-      Files.readString(workDir.resolve("stderr.txt"), StandardCharsets.UTF_8));
+    return new Run(
+        p.exitValue(),
+        Files.readString(workDir.resolve("stdout.txt"), StandardCharsets.UTF_8),
+        Files.readString(workDir.resolve("stderr.txt"), StandardCharsets.UTF_8));
   }
 }

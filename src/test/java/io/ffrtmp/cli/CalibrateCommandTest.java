@@ -15,16 +15,15 @@ import picocli.CommandLine;
 /** {@code ffrtmp calibrate} as a user runs it on this machine (a VM: no RAPL, no hwmon). */
 class CalibrateCommandTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
-  record Run(int exit, String out, String err) {
-  }
+  record Run(int exit, String out, String err) {}
 
   private static Run calibrate(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
+    CommandLine cli =
+        new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
     String[] all = new String[args.length + 1];
     all[0] = "calibrate";
     System.arraycopy(args, 0, all, 1, args.length);
@@ -33,17 +32,30 @@ class CalibrateCommandTest {
 
   @Test
   void refusesOnAMachineWithoutRaplAndNamesTheFix() throws Exception {
-    // An empty powercap root and no hwmon: what an operator on a RAPL-less VM sees, whatever machine runs the test.
+    // An empty powercap root and no hwmon: what an operator on a RAPL-less VM sees, whatever
+    // machine runs the test.
     Path noRapl = Files.createDirectories(dir.resolve("no-powercap"));
     Path noHwmon = Files.createDirectories(dir.resolve("no-hwmon"));
     Path model = dir.resolve("power-model.json");
 
-    Run run = calibrate("--step-s", "1", "--levels", "0,100", "--out", model.toString(),
-        "--powercap-root", noRapl.toString(), "--hwmon-root", noHwmon.toString());
+    Run run =
+        calibrate(
+            "--step-s",
+            "1",
+            "--levels",
+            "0,100",
+            "--out",
+            model.toString(),
+            "--powercap-root",
+            noRapl.toString(),
+            "--hwmon-root",
+            noHwmon.toString());
 
     assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(1);
-    assertThat(run.err()).contains(PowerCalibration.NO_ENERGY_SOURCE)
-        .contains("run calibrate on a node of the same hardware that has one and copy the model file");
+    assertThat(run.err())
+        .contains(PowerCalibration.NO_ENERGY_SOURCE)
+        .contains(
+            "run calibrate on a node of the same hardware that has one and copy the model file");
     assertThat(Files.exists(model)).isFalse();
   }
 

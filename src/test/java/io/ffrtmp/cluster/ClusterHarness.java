@@ -1,8 +1,5 @@
 package io.ffrtmp.cluster;
 
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
-import java.util.concurrent.TimeUnit;
 import static io.ffrtmp.support.Await.await;
 
 import io.ffrtmp.master.store.Database;
@@ -10,6 +7,8 @@ import io.ffrtmp.master.store.EmbeddedPostgres;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
@@ -29,11 +28,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * A real cluster on 127.0.0.1 for one test class: a PostgreSQL server of its own (so a test may restart it), master and
- * worker nodes as separate JVMs running the fat jar, and this JVM as an event-bus client in the same cluster.
+ * A real cluster on 127.0.0.1 for one test class: a PostgreSQL server of its own (so a test may
+ * restart it), master and worker nodes as separate JVMs running the fat jar, and this JVM as an
+ * event-bus client in the same cluster.
  */
 final class ClusterHarness implements AutoCloseable {
 
@@ -75,7 +76,10 @@ final class ClusterHarness implements AutoCloseable {
     }
   }
 
-  /** A PostgreSQL server for the masters, started from the system binaries in a directory of this test's. */
+  /**
+   * A PostgreSQL server for the masters, started from the system binaries in a directory of this
+   * test's.
+   */
   void startDatabase() throws Exception {
     pg = EmbeddedPostgres.start(dir.resolve("pg"));
     dbUri = pg.uri();
@@ -88,11 +92,22 @@ final class ClusterHarness implements AutoCloseable {
     }
   }
 
-  /** Joins the cluster from this JVM, to talk to the nodes over the event bus. Start a master first. */
+  /**
+   * Joins the cluster from this JVM, to talk to the nodes over the event bus. Start a master first.
+   */
   void joinAsClient() throws Exception {
-    client = await(ClusterSetup.start(new ClusterOptions("127.0.0.1", members, basePort + 7, clusterName, 0, null),
-      new VertxOptions()), 120);
-    db = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(Database.parse(dbUri)).using(client).build();
+    client =
+        await(
+            ClusterSetup.start(
+                new ClusterOptions("127.0.0.1", members, basePort + 7, clusterName, 0, null),
+                new VertxOptions()),
+            120);
+    db =
+        PgBuilder.pool()
+            .with(new PoolOptions().setMaxSize(2))
+            .connectingTo(Database.parse(dbUri))
+            .using(client)
+            .build();
   }
 
   Node master(String name, String... extra) throws Exception {
@@ -103,39 +118,92 @@ final class ClusterHarness implements AutoCloseable {
 
   Node worker(String name, String... extra) throws Exception {
     Path none = Files.createDirectories(dir.resolve("no-sensors"));
-    List<String> args = new ArrayList<>(List.of("--role", "worker", "--powercap-root", none.toString(), "--hwmon-root",
-      none.toString(), "--perf-root", none.resolve("power").toString(), "--nvml", "none"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--role",
+                "worker",
+                "--powercap-root",
+                none.toString(),
+                "--hwmon-root",
+                none.toString(),
+                "--perf-root",
+                none.resolve("power").toString(),
+                "--nvml",
+                "none"));
     args.addAll(List.of(extra));
     return start(name, args);
   }
 
   private Node start(String name, List<String> roleArgs) throws Exception {
     List<String> args = new ArrayList<>(roleArgs);
-    args.addAll(List.of("--data-dir", dir.resolve(name).toString(), "--cluster-host", "127.0.0.1",
-      "--cluster-port", String.valueOf(basePort + nextPort++), "--cluster-name", clusterName,
-      "--join", String.join(",", members), "--heartbeat-ms", "500", "--lease-ms", "3000", "--retry-base-ms", "500"));
+    args.addAll(
+        List.of(
+            "--data-dir",
+            dir.resolve(name).toString(),
+            "--cluster-host",
+            "127.0.0.1",
+            "--cluster-port",
+            String.valueOf(basePort + nextPort++),
+            "--cluster-name",
+            clusterName,
+            "--join",
+            String.join(",", members),
+            "--heartbeat-ms",
+            "500",
+            "--lease-ms",
+            "3000",
+            "--retry-base-ms",
+            "500"));
     Node n = new Node(name, args);
     nodes.put(name, n);
     launch(n);
     return n;
   }
 
-  /** The flags that put a command-line client (bench --join) into this cluster, on a port of its own. */
+  /**
+   * The flags that put a command-line client (bench --join) into this cluster, on a port of its
+   * own.
+   */
   List<String> clientFlags() {
-    return List.of("--cluster-host", "127.0.0.1", "--cluster-port", String.valueOf(basePort + 6), "--cluster-name", clusterName,
-      "--join", String.join(",", members));
+    return List.of(
+        "--cluster-host",
+        "127.0.0.1",
+        "--cluster-port",
+        String.valueOf(basePort + 6),
+        "--cluster-name",
+        clusterName,
+        "--join",
+        String.join(",", members));
   }
 
-  /** Runs the jar to completion (e.g. bench --join) and returns its exit code; output in NAME.out / NAME.log. */
+  /**
+   * Runs the jar to completion (e.g. bench --join) and returns its exit code; output in NAME.out /
+   * NAME.log.
+   */
   int runJar(String name, List<String> args, int timeoutS) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-      "-Xmx384m", "-jar", JAR.toAbsolutePath().toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m",
+                "-jar",
+                JAR.toAbsolutePath().toString()));
     cmd.addAll(args);
-    Process p = new ProcessBuilder(cmd).directory(dir.toFile())
-      .redirectOutput(dir.resolve(name + ".out").toFile()).redirectError(dir.resolve(name + ".log").toFile()).start();
+    Process p =
+        new ProcessBuilder(cmd)
+            .directory(dir.toFile())
+            .redirectOutput(dir.resolve(name + ".out").toFile())
+            .redirectError(dir.resolve(name + ".log").toFile())
+            .start();
     if (!p.waitFor(timeoutS, TimeUnit.SECONDS)) {
       p.destroyForcibly();
-      throw new AssertionError(name + " did not finish in " + timeoutS + " s:\n" + Files.readString(dir.resolve(name + ".log")));
+      throw new AssertionError(
+          name
+              + " did not finish in "
+              + timeoutS
+              + " s:\n"
+              + Files.readString(dir.resolve(name + ".log")));
     }
     return p.exitValue();
   }
@@ -143,36 +211,50 @@ final class ClusterHarness implements AutoCloseable {
   /** Starts (or starts again) the node's process and waits until it says it runs. */
   void launch(Node n) throws Exception {
     if (!Files.exists(JAR)) {
-      throw new IllegalStateException(JAR + " is missing: run the tests with 'mvn verify' (the jar is built in 'package')");
+      throw new IllegalStateException(
+          JAR + " is missing: run the tests with 'mvn verify' (the jar is built in 'package')");
     }
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-      "-Xmx384m", "-XX:TieredStopAtLevel=1", "-jar", JAR.toAbsolutePath().toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m",
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                JAR.toAbsolutePath().toString()));
     cmd.addAll(n.args);
     Path out = dir.resolve(n.name + ".out");
     Path err = dir.resolve(n.name + ".log");
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
-      .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
-      .redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .directory(dir.toFile())
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
+            .redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()));
     pb.environment().put("FFRTMP_LOG_LEVEL", "INFO");
     long before = Files.exists(out) ? Files.readString(out).lines().count() : 0;
     n.process = pb.start();
-    waitFor(Duration.ofSeconds(120), () -> {
-      try {
-        List<String> lines = Files.readString(out, StandardCharsets.UTF_8).lines().skip(before).toList();
-        for (String l : lines) {
-          if (l.contains(" running; stop it")) {
-            n.id = l.split(" ")[1];
-            return true;
+    waitFor(
+        Duration.ofSeconds(120),
+        () -> {
+          try {
+            List<String> lines =
+                Files.readString(out, StandardCharsets.UTF_8).lines().skip(before).toList();
+            for (String l : lines) {
+              if (l.contains(" running; stop it")) {
+                n.id = l.split(" ")[1];
+                return true;
+              }
+            }
+          } catch (IOException e) {
+            return false;
           }
-        }
-      } catch (IOException e) {
-        return false;
-      }
-      if (!n.process.isAlive()) {
-        throw new AssertionError(n.name + " exited with " + n.process.exitValue() + ":\n" + log(n));
-      }
-      return false;
-    }, n.name + " did not start");
+          if (!n.process.isAlive()) {
+            throw new AssertionError(
+                n.name + " exited with " + n.process.exitValue() + ":\n" + log(n));
+          }
+          return false;
+        },
+        n.name + " did not start");
   }
 
   String log(Node n) {
@@ -198,21 +280,32 @@ final class ClusterHarness implements AutoCloseable {
   }
 
   JsonObject request(String address, JsonObject body) throws Exception {
-    return await(client.eventBus().<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(30_000)), 60).body();
+    return await(
+            client
+                .eventBus()
+                .<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(30_000)),
+            60)
+        .body();
   }
 
   /**
-   * As a client should, per docs/event-bus.md: a request that timed out (it went to a master that died uncleanly, whose
-   * consumers the cluster has not dropped yet) is sent again, up to six times. Only for requests that were not taken.
+   * As a client should, per docs/event-bus.md: a request that timed out (it went to a master that
+   * died uncleanly, whose consumers the cluster has not dropped yet) is sent again, up to six
+   * times. Only for requests that were not taken.
    */
   JsonObject requestRetrying(String address, JsonObject body) throws Exception {
     for (int i = 1; ; i++) {
       try {
-        return await(client.eventBus().<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(10_000)), 30)
-          .body();
+        return await(
+                client
+                    .eventBus()
+                    .<JsonObject>request(
+                        address, body, new DeliveryOptions().setSendTimeout(10_000)),
+                30)
+            .body();
       } catch (ReplyException e) {
-        boolean unanswered = e.failureType() == ReplyFailure.TIMEOUT
-          || e.failureType() == ReplyFailure.NO_HANDLERS;
+        boolean unanswered =
+            e.failureType() == ReplyFailure.TIMEOUT || e.failureType() == ReplyFailure.NO_HANDLERS;
         if (!unanswered || i == 6) {
           throw e;
         }
@@ -225,7 +318,10 @@ final class ClusterHarness implements AutoCloseable {
   }
 
   String jobState(String jobId) throws Exception {
-    return sql("SELECT state FROM jobs WHERE id = $1", UUID.fromString(jobId)).iterator().next().getString("state");
+    return sql("SELECT state FROM jobs WHERE id = $1", UUID.fromString(jobId))
+        .iterator()
+        .next()
+        .getString("state");
   }
 
   static void waitFor(Duration limit, BooleanSupplier condition, String what) throws Exception {

@@ -19,37 +19,50 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Event-bus TLS with client certificates, made by deploy/cluster-certs.sh: members with certificates from the cluster's
- * CA talk; a member with a certificate from another CA, or without TLS, joins Hazelcast's membership (which TLS does not
- * cover) but gets no event-bus traffic through, either way.
+ * Event-bus TLS with client certificates, made by deploy/cluster-certs.sh: members with
+ * certificates from the cluster's CA talk; a member with a certificate from another CA, or without
+ * TLS, joins Hazelcast's membership (which TLS does not cover) but gets no event-bus traffic
+ * through, either way.
  */
 class ClusterTlsIT {
 
   static Path certs;
   static final String CLUSTER = "tls" + UUID.randomUUID().toString().substring(0, 8);
   static final int BASE = 7000 + ThreadLocalRandom.current().nextInt(0, 100) * 10;
-  static final List<String> MEMBERS = List.of("127.0.0.1:" + BASE, "127.0.0.1:" + (BASE + 1), "127.0.0.1:" + (BASE + 2),
-    "127.0.0.1:" + (BASE + 3));
+  static final List<String> MEMBERS =
+      List.of(
+          "127.0.0.1:" + BASE,
+          "127.0.0.1:" + (BASE + 1),
+          "127.0.0.1:" + (BASE + 2),
+          "127.0.0.1:" + (BASE + 3));
   static final List<Vertx> nodes = new ArrayList<>();
 
   static void sh(String... cmd) throws Exception {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
     if (p.waitFor() != 0) {
-      throw new AssertionError(String.join(" ", cmd) + " failed (is openssl installed? deploy/install-deps.sh installs it): "
-        + out);
+      throw new AssertionError(
+          String.join(" ", cmd)
+              + " failed (is openssl installed? deploy/install-deps.sh installs it): "
+              + out);
     }
   }
 
   static Vertx node(int i, ClusterOptions.Tls tls) throws Exception {
-    Vertx v = await(ClusterSetup.start(new ClusterOptions("127.0.0.1", MEMBERS, BASE + i, CLUSTER, 0, tls), new VertxOptions()), 120);
+    Vertx v =
+        await(
+            ClusterSetup.start(
+                new ClusterOptions("127.0.0.1", MEMBERS, BASE + i, CLUSTER, 0, tls),
+                new VertxOptions()),
+            120);
     nodes.add(v);
     return v;
   }
 
   static ClusterOptions.Tls tls(String dir, String name) {
     Path d = certs.resolve(dir);
-    return new ClusterOptions.Tls(d.resolve(name + ".pem"), d.resolve(name + ".key"), d.resolve("ca.pem"));
+    return new ClusterOptions.Tls(
+        d.resolve(name + ".pem"), d.resolve(name + ".key"), d.resolve("ca.pem"));
   }
 
   static Vertx n1;
@@ -72,7 +85,11 @@ class ClusterTlsIT {
     plain = node(3, null);
     for (Vertx v : List.of(n1, n2, rogue, plain)) {
       String name = v == n1 ? "n1" : v == n2 ? "n2" : v == rogue ? "rogue" : "plain";
-      await(v.eventBus().<String>consumer("tls.ping." + name, m -> m.reply("pong from " + name)).completion(), 30);
+      await(
+          v.eventBus()
+              .<String>consumer("tls.ping." + name, m -> m.reply("pong from " + name))
+              .completion(),
+          30);
     }
   }
 
@@ -88,7 +105,12 @@ class ClusterTlsIT {
   }
 
   static String ping(Vertx from, String to) throws Exception {
-    return await(from.eventBus().<String>request("tls.ping." + to, "ping", new DeliveryOptions().setSendTimeout(4000)), 30).body();
+    return await(
+            from.eventBus()
+                .<String>request(
+                    "tls.ping." + to, "ping", new DeliveryOptions().setSendTimeout(4000)),
+            30)
+        .body();
   }
 
   @Test

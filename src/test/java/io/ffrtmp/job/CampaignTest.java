@@ -14,8 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class CampaignTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Campaign parse(String json) {
     return Campaign.parse(new JsonObject(json), "t");
@@ -23,11 +22,14 @@ class CampaignTest {
 
   @Test
   void axesAreCrossedWithConfigurations() {
-    Campaign c = parse("""
-      {"base": {"video": {"encoder": "libx264"}},
-       "configurations": [{"video": {"crf": 20}}, {"video": {"crf": 30}}],
-       "axes": {"video.preset": ["ultrafast", "medium"], "video.resolution": ["640x360", "1280x720"]},
-       "repeat": 2}""");
+    Campaign c =
+        parse(
+            """
+            {"base": {"video": {"encoder": "libx264"}},
+             "configurations": [{"video": {"crf": 20}}, {"video": {"crf": 30}}],
+             "axes": {"video.preset": ["ultrafast", "medium"], "video.resolution": ["640x360", "1280x720"]},
+             "repeat": 2}\
+            """);
     assertThat(c.configurations()).hasSize(8);
     assertThat(c.jobCount()).isEqualTo(16);
     assertThat(c.configurations().get(0).key()).isEqualTo("libx264 ultrafast crf20 640x360p30");
@@ -35,38 +37,50 @@ class CampaignTest {
 
   @Test
   void duplicateConfigurationsRunOnce() {
-    Campaign c = parse("{\"configurations\": [{}, {\"video\": {\"codec\": \"h264\", \"encoder\": \"auto\"}}]}");
+    Campaign c =
+        parse(
+            "{\"configurations\": [{}, {\"video\": {\"codec\": \"h264\", \"encoder\":"
+                + " \"auto\"}}]}");
     assertThat(c.configurations()).hasSize(1);
   }
 
   @Test
   void errorsNameTheConfigurationAndField() {
-    assertThatThrownBy(() -> parse("{\"configurations\": [{}, {\"video\": {\"encoder\": \"libx264\", \"preset\": \"hyper\"}}]}"))
-      .isInstanceOf(SpecException.class)
-      .hasMessageContaining("configurations[1]")
-      .extracting(e -> ((SpecException) e).field()).isEqualTo("video.preset");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "{\"configurations\": [{}, {\"video\": {\"encoder\": \"libx264\", \"preset\":"
+                        + " \"hyper\"}}]}"))
+        .isInstanceOf(SpecException.class)
+        .hasMessageContaining("configurations[1]")
+        .extracting(e -> ((SpecException) e).field())
+        .isEqualTo("video.preset");
   }
 
   @Test
   void axisMustBeASpecField() {
     assertThatThrownBy(() -> parse("{\"axes\": {\"video.speed\": [1, 2]}}"))
-      .isInstanceOf(SpecException.class)
-      .extracting(e -> ((SpecException) e).field()).isEqualTo("axes.video.speed");
+        .isInstanceOf(SpecException.class)
+        .extracting(e -> ((SpecException) e).field())
+        .isEqualTo("axes.video.speed");
   }
 
   @Test
   void unknownTopLevelFieldIsRejected() {
     assertThatThrownBy(() -> parse("{\"repetitions\": 3}"))
-      .isInstanceOf(SpecException.class)
-      .hasMessageContaining("repetitions").hasMessageContaining("repeat");
+        .isInstanceOf(SpecException.class)
+        .hasMessageContaining("repetitions")
+        .hasMessageContaining("repeat");
   }
 
   @Test
   void syntaxErrorSaysWhere() throws Exception {
     Path f = dir.resolve("bad.json");
     Files.writeString(f, "{\"name\": \"x\",\n \"base\": {\"video\": }\n}");
-    assertThatThrownBy(() -> Campaign.load(f)).isInstanceOf(SpecException.class).hasMessageContaining("not valid JSON")
-      .hasMessageContaining("line");
+    assertThatThrownBy(() -> Campaign.load(f))
+        .isInstanceOf(SpecException.class)
+        .hasMessageContaining("not valid JSON")
+        .hasMessageContaining("line");
   }
 
   @Test
@@ -79,55 +93,96 @@ class CampaignTest {
     }
     Campaign quick = Campaign.load(Path.of("conf/campaigns/quick.json"));
     assertThat(quick.configurations()).hasSizeGreaterThanOrEqualTo(5);
-    assertThat(quick.configurations().stream().map(c -> c.spec().video().encoder()).distinct().count()).isGreaterThanOrEqualTo(3);
-    assertThat(quick.configurations().get(0).spec().input().resolution()).isEqualTo(new Resolution(1280, 720));
+    assertThat(
+            quick.configurations().stream().map(c -> c.spec().video().encoder()).distinct().count())
+        .isGreaterThanOrEqualTo(3);
+    assertThat(quick.configurations().get(0).spec().input().resolution())
+        .isEqualTo(new Resolution(1280, 720));
   }
 
   @Test
   void configurationsThatDifferOnlyInTheirInputKeepDistinctKeys() {
-    Campaign c = parse("{\"base\": {\"video\": {\"encoder\": \"libx264\"}}, \"axes\": {\"input.duration_s\": [5, 10]}}");
-    assertThat(c.configurations()).extracting(Campaign.Configuration::key)
-      .containsExactly("libx264 medium crf23 1280x720p30", "libx264 medium crf23 1280x720p30 [testsrc2 1280x720p30 10s]");
+    Campaign c =
+        parse(
+            "{\"base\": {\"video\": {\"encoder\": \"libx264\"}}, \"axes\": {\"input.duration_s\":"
+                + " [5, 10]}}");
+    assertThat(c.configurations())
+        .extracting(Campaign.Configuration::key)
+        .containsExactly(
+            "libx264 medium crf23 1280x720p30",
+            "libx264 medium crf23 1280x720p30 [testsrc2 1280x720p30 10s]");
   }
 
   @Test
   void configurationsThatShareAKeyAreNumberedInOrder() {
-    Campaign c = parse("""
-      {"base": {"video": {"encoder": "libx264"}}, "axes": {"video.gop": [10, 20, 30, 20]}}""");
-    assertThat(c.configurations()).extracting(Campaign.Configuration::key).containsExactly(
-      "libx264 medium crf23 1280x720p30",
-      "libx264 medium crf23 1280x720p30 [testsrc2 1280x720p30 10s]",
-      "libx264 medium crf23 1280x720p30 [testsrc2 1280x720p30 10s #2]");
-    assertThat(c.configurations()).extracting(k -> k.spec().video().gop()).containsExactly(10, 20, 30);
+    Campaign c =
+        parse(
+            """
+            {"base": {"video": {"encoder": "libx264"}}, "axes": {"video.gop": [10, 20, 30, 20]}}\
+            """);
+    assertThat(c.configurations())
+        .extracting(Campaign.Configuration::key)
+        .containsExactly(
+            "libx264 medium crf23 1280x720p30",
+            "libx264 medium crf23 1280x720p30 [testsrc2 1280x720p30 10s]",
+            "libx264 medium crf23 1280x720p30 [testsrc2 1280x720p30 10s #2]");
+    assertThat(c.configurations())
+        .extracting(k -> k.spec().video().gop())
+        .containsExactly(10, 20, 30);
   }
 
   @Test
   void theLargestAllowedCampaignExpandsToDistinctKeys() {
-    // 100 GOPs x 10 poll intervals x 10 settle times: 10,000 configurations whose encoding key is the same.
-    Campaign c = Campaign.parse(new JsonObject().put("axes", new JsonObject()
-      .put("video.gop", range(1, 100)).put("measure.interval_ms", range(100, 10))
-      .put("measure.settle_max_s", range(10, 10))), "t", 10_000);
+    // 100 GOPs x 10 poll intervals x 10 settle times: 10,000 configurations whose encoding key is
+    // the same.
+    Campaign c =
+        Campaign.parse(
+            new JsonObject()
+                .put(
+                    "axes",
+                    new JsonObject()
+                        .put("video.gop", range(1, 100))
+                        .put("measure.interval_ms", range(100, 10))
+                        .put("measure.settle_max_s", range(10, 10))),
+            "t",
+            10_000);
     assertThat(c.jobCount()).isEqualTo(10_000);
-    assertThat(c.configurations().stream().map(Campaign.Configuration::key).distinct()).hasSize(10_000);
+    assertThat(c.configurations().stream().map(Campaign.Configuration::key).distinct())
+        .hasSize(10_000);
   }
 
   @Test
   void theJobLimitIsCheckedBeforeExpanding() {
     // 10 axes of 100 values: 10^20 points, which would exhaust memory if they were expanded first.
     JsonObject huge = new JsonObject().put("axes", new JsonObject());
-    for (String field : new String[] {"video.gop", "video.threads", "video.crf", "measure.interval_ms",
-      "measure.settle_max_s", "measure.settle_within", "input.duration_s", "input.fps", "video.fps", "timeout_s"}) {
+    for (String field :
+        new String[] {
+          "video.gop",
+          "video.threads",
+          "video.crf",
+          "measure.interval_ms",
+          "measure.settle_max_s",
+          "measure.settle_within",
+          "input.duration_s",
+          "input.fps",
+          "video.fps",
+          "timeout_s"
+        }) {
       huge.getJsonObject("axes").put(field, range(1, 100));
     }
     assertThatThrownBy(() -> Campaign.parse(huge, "t", 10_000))
-      .isInstanceOf(SpecException.class)
-      .hasMessageContaining("at most 10000 jobs per campaign")
-      .extracting(e -> ((SpecException) e).field()).isEqualTo("axes");
-    JsonObject small = new JsonObject().put("axes", new JsonObject().put("video.gop", range(1, 30)))
-      .put("repeat", 2);
+        .isInstanceOf(SpecException.class)
+        .hasMessageContaining("at most 10000 jobs per campaign")
+        .extracting(e -> ((SpecException) e).field())
+        .isEqualTo("axes");
+    JsonObject small =
+        new JsonObject()
+            .put("axes", new JsonObject().put("video.gop", range(1, 30)))
+            .put("repeat", 2);
     assertThatThrownBy(() -> Campaign.parse(small, "t", 50))
-      .isInstanceOf(SpecException.class)
-      .hasMessageContaining("expands to 60 jobs").hasMessageContaining("at most 50 jobs per campaign");
+        .isInstanceOf(SpecException.class)
+        .hasMessageContaining("expands to 60 jobs")
+        .hasMessageContaining("at most 50 jobs per campaign");
     assertThat(Campaign.parse(small, "t", 60).jobCount()).isEqualTo(60);
   }
 

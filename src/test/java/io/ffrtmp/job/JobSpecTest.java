@@ -1,10 +1,9 @@
 package io.ffrtmp.job;
 
-import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.json.JsonObject;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class JobSpecTest {
@@ -35,7 +34,8 @@ class JobSpecTest {
     assertThat(s.input().frames()).isEqualTo(300);
     assertThat(s.queue()).isEqualTo(JobSpec.Queue.DEFAULT);
     assertThat(s.priority()).isEqualTo(JobSpec.Priority.MEDIUM);
-    assertThat(s.measure().quality()).containsExactly(JobSpec.QualityMetric.PSNR, JobSpec.QualityMetric.SSIM);
+    assertThat(s.measure().quality())
+        .containsExactly(JobSpec.QualityMetric.PSNR, JobSpec.QualityMetric.SSIM);
   }
 
   @Test
@@ -51,7 +51,10 @@ class JobSpecTest {
 
   @Test
   void explicitFieldsOverrideTheScenario() {
-    JobSpec s = spec("{\"scenario\": \"1080p-h264\", \"video\": {\"resolution\": \"640x360\", \"encoder\": \"libx264\"}}");
+    JobSpec s =
+        spec(
+            "{\"scenario\": \"1080p-h264\", \"video\": {\"resolution\": \"640x360\", \"encoder\":"
+                + " \"libx264\"}}");
     assertThat(s.video().resolution()).isEqualTo(new Resolution(640, 360));
     assertThat(s.video().fps()).isEqualTo(30);
   }
@@ -81,8 +84,11 @@ class JobSpecTest {
   @Test
   void impossibleValuesAreRejectedWithTheRange() {
     assertThat(rejected("{\"input\": {\"duration_s\": -1}}").field()).isEqualTo("input.duration_s");
-    assertThat(rejected("{\"video\": {\"resolution\": \"abc\"}}").getMessage()).contains("'abc'").contains("1280x720");
-    assertThat(rejected("{\"video\": {\"resolution\": \"1281x720\"}}").field()).isEqualTo("video.resolution");
+    assertThat(rejected("{\"video\": {\"resolution\": \"abc\"}}").getMessage())
+        .contains("'abc'")
+        .contains("1280x720");
+    assertThat(rejected("{\"video\": {\"resolution\": \"1281x720\"}}").field())
+        .isEqualTo("video.resolution");
     assertThat(rejected("{\"video\": {\"crf\": 70}}").getMessage()).contains("0 to 51");
     assertThat(rejected("{\"video\": {\"fps\": 0}}").field()).isEqualTo("video.fps");
     assertThat(rejected("{\"queue\": \"urgent\"}").getMessage()).contains("live, default, batch");
@@ -104,11 +110,15 @@ class JobSpecTest {
 
   @Test
   void presetsAreCheckedPerEncoder() {
-    assertThat(spec("{\"video\": {\"encoder\": \"libsvtav1\", \"preset\": 8}}").video().preset()).isEqualTo("8");
+    assertThat(spec("{\"video\": {\"encoder\": \"libsvtav1\", \"preset\": 8}}").video().preset())
+        .isEqualTo("8");
     SpecException e = rejected("{\"video\": {\"encoder\": \"libx264\", \"preset\": \"fastest\"}}");
     assertThat(e.field()).isEqualTo("video.preset");
     assertThat(e.getMessage()).contains("ultrafast").contains("veryslow");
-    assertThat(rejected("{\"video\": {\"encoder\": \"libsvtav1\", \"preset\": \"medium\"}}").getMessage()).contains("0, 1, 2");
+    assertThat(
+            rejected("{\"video\": {\"encoder\": \"libsvtav1\", \"preset\": \"medium\"}}")
+                .getMessage())
+        .contains("0, 1, 2");
   }
 
   @Test
@@ -116,16 +126,27 @@ class JobSpecTest {
     JobSpec cbr = spec("{\"video\": {\"rate_control\": \"cbr\", \"bitrate\": \"2.5M\"}}");
     assertThat(cbr.video().bitrateKbps()).isEqualTo(2500);
     assertThat(cbr.video().crf()).isNull();
-    assertThat(rejected("{\"video\": {\"rate_control\": \"vbr\"}}").field()).isEqualTo("video.bitrate");
+    assertThat(rejected("{\"video\": {\"rate_control\": \"vbr\"}}").field())
+        .isEqualTo("video.bitrate");
     assertThat(rejected("{\"video\": {\"bitrate\": \"2M\"}}").field()).isEqualTo("video.bitrate");
-    assertThat(rejected("{\"video\": {\"rate_control\": \"vbr\", \"bitrate\": \"2M\", \"max_bitrate\": \"1M\"}}").field())
-      .isEqualTo("video.max_bitrate");
-    assertThat(rejected("{\"video\": {\"rate_control\": \"cbr\", \"bitrate\": \"lots\"}}").getMessage()).contains("800k");
+    assertThat(
+            rejected(
+                    "{\"video\": {\"rate_control\": \"vbr\", \"bitrate\": \"2M\", \"max_bitrate\":"
+                        + " \"1M\"}}")
+                .field())
+        .isEqualTo("video.max_bitrate");
+    assertThat(
+            rejected("{\"video\": {\"rate_control\": \"cbr\", \"bitrate\": \"lots\"}}")
+                .getMessage())
+        .contains("800k");
   }
 
   @Test
   void canonicalJsonRoundTrips() {
-    JobSpec s = spec("{\"scenario\": \"1080p60-av1\", \"video\": {\"encoder\": \"libsvtav1\", \"preset\": 12, \"crf\": 40}, \"queue\": \"batch\"}");
+    JobSpec s =
+        spec(
+            "{\"scenario\": \"1080p60-av1\", \"video\": {\"encoder\": \"libsvtav1\", \"preset\":"
+                + " 12, \"crf\": 40}, \"queue\": \"batch\"}");
     JobSpec again = JobSpec.fromJson(s.toJson());
     assertThat(again).isEqualTo(s);
     assertThat(s.configKey()).isEqualTo("libsvtav1 p12 crf40 1920x1080p60");
@@ -138,37 +159,47 @@ class JobSpecTest {
     assertThat(auto.configKey()).isEqualTo("auto-h264 crf23 1920x1080p30");
     assertThat(JobSpec.fromJson(auto.toJson())).isEqualTo(auto);
 
-    JobSpec onGpuNode = auto.forNode(Set.of(Encoder.H264_VAAPI, Encoder.H264_NVENC, Encoder.HEVC_NVENC));
+    JobSpec onGpuNode =
+        auto.forNode(Set.of(Encoder.H264_VAAPI, Encoder.H264_NVENC, Encoder.HEVC_NVENC));
     assertThat(onGpuNode.video().encoder()).isEqualTo(Encoder.H264_NVENC);
     assertThat(onGpuNode.video().preset()).isEqualTo("p4");
     assertThat(onGpuNode.video().crf()).isEqualTo(23);
-    assertThat(auto.forNode(Set.of(Encoder.H264_VAAPI)).video().encoder()).isEqualTo(Encoder.H264_VAAPI);
-    assertThat(auto.forNode(Set.of(Encoder.HEVC_NVENC)).video().encoder()).isEqualTo(Encoder.LIBX264);
+    assertThat(auto.forNode(Set.of(Encoder.H264_VAAPI)).video().encoder())
+        .isEqualTo(Encoder.H264_VAAPI);
+    assertThat(auto.forNode(Set.of(Encoder.HEVC_NVENC)).video().encoder())
+        .isEqualTo(Encoder.LIBX264);
     assertThat(auto.forNode(Set.of())).isSameAs(auto);
   }
 
   @Test
   void autoWithASoftwarePresetOrANamedEncoderStaysAsWritten() {
     JobSpec withPreset = spec("{\"video\": {\"encoder\": \"auto\", \"preset\": \"veryfast\"}}");
-    assertThat(withPreset.forNode(Set.of(Encoder.H264_NVENC)).video().encoder()).isEqualTo(Encoder.LIBX264);
+    assertThat(withPreset.forNode(Set.of(Encoder.H264_NVENC)).video().encoder())
+        .isEqualTo(Encoder.LIBX264);
     JobSpec named = spec("{\"video\": {\"encoder\": \"libx264\"}}");
     assertThat(named.forNode(Set.of(Encoder.H264_NVENC))).isSameAs(named);
   }
 
   @Test
   void fileInputsArePathsInsideAMediaRootAndNothingElse() {
-    JobSpec f = spec("{\"input\": {\"type\": \"file\", \"path\": \"clips/talk.mp4\", \"duration_s\": 30}}");
+    JobSpec f =
+        spec("{\"input\": {\"type\": \"file\", \"path\": \"clips/talk.mp4\", \"duration_s\": 30}}");
     assertThat(f.input().isFile()).isTrue();
     assertThat(f.input().path()).isEqualTo("clips/talk.mp4");
     assertThat(JobSpec.fromJson(f.toJson())).isEqualTo(f);
-    for (String bad : new String[] {"../../etc/passwd", "/etc/passwd", "clips/../../x", "a\\u0000b", " "}) {
+    for (String bad :
+        new String[] {"../../etc/passwd", "/etc/passwd", "clips/../../x", "a\\u0000b", " "}) {
       SpecException e = rejected("{\"input\": {\"type\": \"file\", \"path\": \"" + bad + "\"}}");
       assertThat(e.field()).as(bad).isEqualTo("input.path");
       assertThat(e.getMessage()).contains("relative to a media root");
     }
     assertThat(rejected("{\"input\": {\"type\": \"file\"}}").field()).isEqualTo("input.path");
-    assertThat(rejected("{\"input\": {\"type\": \"file\", \"path\": \"a.mp4\", \"resolution\": \"720p\"}}").field())
-      .isEqualTo("input.resolution");
+    assertThat(
+            rejected(
+                    "{\"input\": {\"type\": \"file\", \"path\": \"a.mp4\", \"resolution\":"
+                        + " \"720p\"}}")
+                .field())
+        .isEqualTo("input.resolution");
     assertThat(rejected("{\"input\": {\"path\": \"a.mp4\"}}").field()).isEqualTo("input.path");
   }
 }

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A master whose store has no pool: every request that reaches the store meets a NullPointerException, a bug, which is
- * answered 500 and never passed off as the caller's malformed body.
+ * A master whose store has no pool: every request that reaches the store meets a
+ * NullPointerException, a bug, which is answered 500 and never passed off as the caller's malformed
+ * body.
  */
 class MasterBugsTest {
 
@@ -35,23 +36,31 @@ class MasterBugsTest {
 
   @Test
   void aNullPointerInAHandlerIsA500() {
-    assertThatThrownBy(() -> await(vertx.eventBus().request(Addresses.NODE_LIST, new JsonObject()), 30))
-      .isInstanceOf(ReplyException.class)
-      .satisfies(e -> {
-        assertThat(((ReplyException) e).failureCode()).as(e.getMessage()).isEqualTo(Addresses.INTERNAL);
-        assertThat(e.getMessage()).contains(Addresses.NODE_LIST).doesNotContain("malformed");
-      });
+    assertThatThrownBy(
+            () -> await(vertx.eventBus().request(Addresses.NODE_LIST, new JsonObject()), 30))
+        .isInstanceOf(ReplyException.class)
+        .satisfies(
+            e -> {
+              assertThat(((ReplyException) e).failureCode())
+                  .as(e.getMessage())
+                  .isEqualTo(Addresses.INTERNAL);
+              assertThat(e.getMessage()).contains(Addresses.NODE_LIST).doesNotContain("malformed");
+            });
   }
 
   @Test
   void aMalformedBodyIsStillA400BeforeAnythingReachesTheStore() {
-    JsonObject body = new JsonObject().put("node_id", "n").put("instance_id", UUID.randomUUID().toString())
-      .put("max_jobs", "many");
+    JsonObject body =
+        new JsonObject()
+            .put("node_id", "n")
+            .put("instance_id", UUID.randomUUID().toString())
+            .put("max_jobs", "many");
     assertThatThrownBy(() -> await(vertx.eventBus().request(Addresses.WORK_REQUEST, body), 30))
-      .isInstanceOf(ReplyException.class)
-      .satisfies(e -> {
-        assertThat(((ReplyException) e).failureCode()).isEqualTo(Addresses.BAD_REQUEST);
-        assertThat(e.getMessage()).contains("max_jobs");
-      });
+        .isInstanceOf(ReplyException.class)
+        .satisfies(
+            e -> {
+              assertThat(((ReplyException) e).failureCode()).isEqualTo(Addresses.BAD_REQUEST);
+              assertThat(e.getMessage()).contains("max_jobs");
+            });
   }
 }

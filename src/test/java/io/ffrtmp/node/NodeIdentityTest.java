@@ -9,8 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class NodeIdentityTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void theIdIsStableAcrossRestartsAndOneProcessHoldsTheDirectory() throws Exception {
@@ -18,8 +17,10 @@ class NodeIdentityTest {
     try (NodeIdentity id = NodeIdentity.acquire(dir)) {
       first = id.id();
       assertThat(first).matches("[A-Za-z0-9.-]+-[0-9a-f]{8}");
-      assertThatThrownBy(() -> NodeIdentity.acquire(dir)).isInstanceOf(NodeIdentity.InUseException.class)
-        .hasMessageContaining(first).hasMessageContaining("--data-dir");
+      assertThatThrownBy(() -> NodeIdentity.acquire(dir))
+          .isInstanceOf(NodeIdentity.InUseException.class)
+          .hasMessageContaining(first)
+          .hasMessageContaining("--data-dir");
     }
     try (NodeIdentity again = NodeIdentity.acquire(dir)) {
       assertThat(again.id()).isEqualTo(first);

@@ -15,22 +15,30 @@ import org.junit.jupiter.api.io.TempDir;
 
 class EnergyMeterModelTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
-  /** Defaults without hwmon and NVML, so a GPU on the test machine cannot add a scope to these figures. */
+  /**
+   * Defaults without hwmon and NVML, so a GPU on the test machine cannot add a scope to these
+   * figures.
+   */
   private PowerConfig base() {
-    return PowerConfig.defaults().withNvmlLibrary(null).withHwmonRoot(dir.resolve("no-hwmon"))
+    return PowerConfig.defaults()
+        .withNvmlLibrary(null)
+        .withHwmonRoot(dir.resolve("no-hwmon"))
         .withPerfRoot(dir.resolve("no-perf"));
   }
 
-  /** Tests run as root, which reads a 0400 energy_uj; this reader answers like the kernel does for a normal user. */
-  private static final CounterReader DENY_ENERGY = file -> {
-    if (file.getFileName().toString().equals("energy_uj")) {
-      throw new AccessDeniedException(file.toString());
-    }
-    return CounterReader.FILES.read(file);
-  };
+  /**
+   * Tests run as root, which reads a 0400 energy_uj; this reader answers like the kernel does for a
+   * normal user.
+   */
+  private static final CounterReader DENY_ENERGY =
+      file -> {
+        if (file.getFileName().toString().equals("energy_uj")) {
+          throw new AccessDeniedException(file.toString());
+        }
+        return CounterReader.FILES.read(file);
+      };
 
   @Test
   void unreadableCounterGivesTheFixAndFallsBackToTheModel() {
@@ -40,37 +48,49 @@ class EnergyMeterModelTest {
     try (EnergyMeter meter = EnergyMeter.open(config, DENY_ENERGY, TraceBuffer.DEFAULT_CAPACITY)) {
       assertThat(meter.provenance()).isEqualTo("estimated");
       assertThat(meter.source()).isEqualTo("cpu-utilisation-model");
-      SourceStatus pkg = meter.sources().stream().filter(s -> s.name().equals("package-0")).findFirst()
-          .orElseThrow();
+      SourceStatus pkg =
+          meter.sources().stream()
+              .filter(s -> s.name().equals("package-0"))
+              .findFirst()
+              .orElseThrow();
       assertThat(pkg.usable()).isFalse();
-      assertThat(pkg.detail()).contains("permission denied")
+      assertThat(pkg.detail())
+          .contains("permission denied")
           .contains(fake.zoneDir("intel-rapl:0").resolve("energy_uj").toString());
-      assertThat(pkg.fix()).contains("sudo chmod o+r " + fake.root() + "/intel-rapl:*/energy_uj")
+      assertThat(pkg.fix())
+          .contains("sudo chmod o+r " + fake.root() + "/intel-rapl:*/energy_uj")
           .contains("udev rule")
-          .contains("ACTION==\"add\", SUBSYSTEM==\"powercap\", RUN+=\"/bin/chmod o+r /sys%p/energy_uj\"")
+          .contains(
+              "ACTION==\"add\", SUBSYSTEM==\"powercap\", RUN+=\"/bin/chmod o+r /sys%p/energy_uj\"")
           .contains("run the worker as root");
-      assertThat(meter.sources()).anyMatch(s -> s.name().equals("cpu-utilisation-model") && s.usable());
-      assertThat(pkg.toJson().fieldNames()).containsExactly("name", "path", "usable", "detail", "fix", "scope",
-          "resolution");
+      assertThat(meter.sources())
+          .anyMatch(s -> s.name().equals("cpu-utilisation-model") && s.usable());
+      assertThat(pkg.toJson().fieldNames())
+          .containsExactly("name", "path", "usable", "detail", "fix", "scope", "resolution");
       assertThat(pkg.scope()).isEqualTo("cpu");
     }
   }
 
   @Test
   void fixForTheRealTreeNamesSysClassPowercap() {
-    assertThat(RaplDiscovery.permissionFix(PowerConfig.DEFAULT_POWERCAP_ROOT, "energy_uj")).isEqualTo(
-        "sudo chmod o+r /sys/class/powercap/intel-rapl:*/energy_uj (resets at boot; make it permanent with a udev "
-            + "rule: ACTION==\"add\", SUBSYSTEM==\"powercap\", RUN+=\"/bin/chmod o+r /sys%p/energy_uj\") or run "
-            + "the worker as root");
+    assertThat(RaplDiscovery.permissionFix(PowerConfig.DEFAULT_POWERCAP_ROOT, "energy_uj"))
+        .isEqualTo(
+            "sudo chmod o+r /sys/class/powercap/intel-rapl:*/energy_uj (resets at boot; make it"
+                + " permanent with a udev rule: ACTION==\"add\", SUBSYSTEM==\"powercap\","
+                + " RUN+=\"/bin/chmod o+r /sys%p/energy_uj\") or run the worker as root");
   }
 
   @Test
   void modelEnergyIsIdlePlusUtilisationShareOfTheRange() throws Exception {
     FakeProcStat stat = new FakeProcStat(dir.resolve("proc"), 4);
     stat.set(1_000, 9_000);
-    // A long poll interval: only the start and stop reads, so the one interval sees exactly u = 600 / 1000.
-    PowerConfig config = base().withPowercapRoot(dir.resolve("absent")).withProcRoot(stat.procRoot())
-        .withPollIntervalMs(60_000);
+    // A long poll interval: only the start and stop reads, so the one interval sees exactly u = 600
+    // / 1000.
+    PowerConfig config =
+        base()
+            .withPowercapRoot(dir.resolve("absent"))
+            .withProcRoot(stat.procRoot())
+            .withPollIntervalMs(60_000);
     try (EnergyMeter meter = EnergyMeter.open(config)) {
       Measurement m = meter.start();
       stat.advance(600, 400);
@@ -89,10 +109,11 @@ class EnergyMeterModelTest {
       assertThat(r.durationMs()).isBetween(300L, 1000L);
 
       JsonObject json = r.toJson();
-      assertThat(json.getJsonObject("per_zone_joules").getDouble("cpu-model")).isEqualTo(r.totalJoules());
+      assertThat(json.getJsonObject("per_zone_joules").getDouble("cpu-model"))
+          .isEqualTo(r.totalJoules());
       JsonObject model = json.getJsonObject("model");
-      assertThat(model.fieldNames()).containsExactlyInAnyOrder("name", "idle_watts", "max_watts", "logical_cpus",
-          "basis");
+      assertThat(model.fieldNames())
+          .containsExactlyInAnyOrder("name", "idle_watts", "max_watts", "logical_cpus", "basis");
       assertThat(model.getString("name")).isEqualTo("linear-cpu-utilisation");
       assertThat(model.getDouble("idle_watts")).isCloseTo(idle, within(1e-12));
       assertThat(model.getDouble("max_watts")).isCloseTo(max, within(1e-12));
@@ -104,20 +125,27 @@ class EnergyMeterModelTest {
   @Test
   void modelIntegratesOverPollIntervalsWithConfiguredWatts() throws Exception {
     FakeProcStat stat = new FakeProcStat(dir.resolve("proc"), 2);
-    PowerConfig config = base().withPowercapRoot(dir.resolve("absent")).withProcRoot(stat.procRoot())
-        .withPollIntervalMs(100).withModelWatts(10.0, 50.0);
+    PowerConfig config =
+        base()
+            .withPowercapRoot(dir.resolve("absent"))
+            .withProcRoot(stat.procRoot())
+            .withPollIntervalMs(100)
+            .withModelWatts(10.0, 50.0);
     AtomicBoolean running = new AtomicBoolean(true);
-    // Jiffies advance every 10 ms at a constant 25 % busy share, so every poll interval sees u = 0.25.
-    Thread ticker = new Thread(() -> {
-      while (running.get()) {
-        stat.advance(1, 3);
-        try {
-          Thread.sleep(10);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    });
+    // Jiffies advance every 10 ms at a constant 25 % busy share, so every poll interval sees u =
+    // 0.25.
+    Thread ticker =
+        new Thread(
+            () -> {
+              while (running.get()) {
+                stat.advance(1, 3);
+                try {
+                  Thread.sleep(10);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            });
     ticker.setDaemon(true);
     try (EnergyMeter meter = EnergyMeter.open(config)) {
       stat.advance(1, 3);
@@ -141,8 +169,11 @@ class EnergyMeterModelTest {
   @Test
   void idleBaselineFromTheModelIsTheIdleEndWhenNothingRuns() {
     FakeProcStat stat = new FakeProcStat(dir.resolve("proc"), 8);
-    PowerConfig config = base().withPowercapRoot(dir.resolve("absent")).withProcRoot(stat.procRoot())
-        .withPollIntervalMs(100);
+    PowerConfig config =
+        base()
+            .withPowercapRoot(dir.resolve("absent"))
+            .withProcRoot(stat.procRoot())
+            .withPollIntervalMs(100);
     try (EnergyMeter meter = EnergyMeter.open(config)) {
       IdleBaseline idle = meter.measureIdle(Duration.ofMillis(500));
       assertThat(idle.avgWatts()).isCloseTo(0.74 * 8, within(1e-9));
@@ -155,7 +186,8 @@ class EnergyMeterModelTest {
   @Test
   void idleShorterThanOnePollIntervalIsRejected() {
     FakeProcStat stat = new FakeProcStat(dir.resolve("proc"), 1);
-    PowerConfig config = base().withPowercapRoot(dir.resolve("absent")).withProcRoot(stat.procRoot());
+    PowerConfig config =
+        base().withPowercapRoot(dir.resolve("absent")).withProcRoot(stat.procRoot());
     try (EnergyMeter meter = EnergyMeter.open(config)) {
       assertThatThrownBy(() -> meter.measureIdle(Duration.ofMillis(10)))
           .isInstanceOf(IllegalArgumentException.class);
@@ -164,18 +196,25 @@ class EnergyMeterModelTest {
 
   @Test
   void noSourceAtAllIsAnErrorNotZeroWatts() {
-    PowerConfig config = base().withPowercapRoot(dir.resolve("absent"))
-        .withProcRoot(dir.resolve("no-proc")).withHwmonRoot(dir.resolve("no-hwmon"));
+    PowerConfig config =
+        base()
+            .withPowercapRoot(dir.resolve("absent"))
+            .withProcRoot(dir.resolve("no-proc"))
+            .withHwmonRoot(dir.resolve("no-hwmon"));
     assertThatThrownBy(() -> EnergyMeter.open(config))
         .isInstanceOf(PowerUnavailableException.class)
-        .satisfies(e -> assertThat(((PowerUnavailableException) e).sources())
-            .extracting(SourceStatus::name).containsExactly("rapl-powercap", "rapl-perf",
-                "cpu-utilisation-model", "hwmon"));
+        .satisfies(
+            e ->
+                assertThat(((PowerUnavailableException) e).sources())
+                    .extracting(SourceStatus::name)
+                    .containsExactly(
+                        "rapl-powercap", "rapl-perf", "cpu-utilisation-model", "hwmon"));
   }
 
   @Test
   void realProcOfThisMachineDrivesTheModel() throws Exception {
-    // The powercap root is forced absent so this test takes the model path even on a machine with RAPL.
+    // The powercap root is forced absent so this test takes the model path even on a machine with
+    // RAPL.
     PowerConfig config = base().withPowercapRoot(dir.resolve("absent")).withPollIntervalMs(100);
     try (EnergyMeter meter = EnergyMeter.open(config)) {
       assertThat(meter.provenance()).isEqualTo("estimated");
@@ -187,10 +226,14 @@ class EnergyMeterModelTest {
       }
       EnergyResult r = m.stop();
       ModelParams model = r.model();
-      assertThat(model.logicalCpus()).isEqualTo(Files.readAllLines(Path.of("/proc/stat")).stream()
-          .filter(l -> l.matches("cpu\\d+ .*")).count());
+      assertThat(model.logicalCpus())
+          .isEqualTo(
+              Files.readAllLines(Path.of("/proc/stat")).stream()
+                  .filter(l -> l.matches("cpu\\d+ .*"))
+                  .count());
       assertThat(r.totalJoules()).isPositive();
-      // At full load (other jobs on this 2-core machine) the average is max_watts up to float rounding.
+      // At full load (other jobs on this 2-core machine) the average is max_watts up to float
+      // rounding.
       assertThat(r.avgWatts()).isBetween(model.idleWatts() - 1e-9, model.maxWatts() + 1e-9);
       assertThat(r.samples()).isGreaterThanOrEqualTo(3);
       assertThat(spin).isNotNegative();
@@ -199,7 +242,8 @@ class EnergyMeterModelTest {
 
   @Test
   void defaultConfigOpensOnThisMachine() {
-    // Measured where RAPL is readable, estimated elsewhere (this CI machine has no /sys/class/powercap).
+    // Measured where RAPL is readable, estimated elsewhere (this CI machine has no
+    // /sys/class/powercap).
     try (EnergyMeter meter = EnergyMeter.open(PowerConfig.defaults())) {
       assertThat(meter.provenance()).isIn("measured", "estimated");
       assertThat(meter.sources()).isNotEmpty();

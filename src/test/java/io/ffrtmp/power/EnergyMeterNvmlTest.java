@@ -12,15 +12,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The meter against a C stub of libnvidia-ml loaded through the real JNA binding. The stub's energy counter only
- * moves when the test rewrites it, so GPU energy must match exactly (millijoule resolution, float rounding only).
+ * The meter against a C stub of libnvidia-ml loaded through the real JNA binding. The stub's energy
+ * counter only moves when the test rewrites it, so GPU energy must match exactly (millijoule
+ * resolution, float rounding only).
  */
 class EnergyMeterNvmlTest {
 
   private static final double EXACT = 1e-9;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private NvmlStub stub;
 
@@ -30,8 +30,12 @@ class EnergyMeterNvmlTest {
   }
 
   private PowerConfig config(Path powercapRoot) {
-    return PowerConfig.defaults().withPowercapRoot(powercapRoot).withProcRoot(dir.resolve("no-proc"))
-        .withHwmonRoot(dir.resolve("no-hwmon")).withNvmlLibrary(stub.library()).withPollIntervalMs(100)
+    return PowerConfig.defaults()
+        .withPowercapRoot(powercapRoot)
+        .withProcRoot(dir.resolve("no-proc"))
+        .withHwmonRoot(dir.resolve("no-hwmon"))
+        .withNvmlLibrary(stub.library())
+        .withPollIntervalMs(100)
         .withPerfRoot(dir.resolve("no-perf"));
   }
 
@@ -41,13 +45,19 @@ class EnergyMeterNvmlTest {
 
   @Test
   void devicesNamesUuidsAndStatusComeThroughTheBinding() {
-    stub.set("count", 2).gpu(0, "Tesla V100-SXM2-16GB", 5_000).gpu(1, "NVIDIA H100 80GB HBM3", 7_000)
-        .set("temp_rc.1", 3);  // a sensor the GPU does not answer: NOT_SUPPORTED
+    stub.set("count", 2)
+        .gpu(0, "Tesla V100-SXM2-16GB", 5_000)
+        .gpu(1, "NVIDIA H100 80GB HBM3", 7_000)
+        .set("temp_rc.1", 3); // a sensor the GPU does not answer: NOT_SUPPORTED
     FakePowercap fake = FakePowercap.amd(dir.resolve("powercap"), 1);
     try (EnergyMeter meter = EnergyMeter.open(config(fake.root()))) {
       List<GpuStatus> gpus = meter.gpus();
-      assertThat(gpus).extracting(GpuStatus::name).containsExactly("Tesla V100-SXM2-16GB", "NVIDIA H100 80GB HBM3");
-      assertThat(gpus).extracting(GpuStatus::uuid).containsExactly("GPU-00000000-stub", "GPU-00000001-stub");
+      assertThat(gpus)
+          .extracting(GpuStatus::name)
+          .containsExactly("Tesla V100-SXM2-16GB", "NVIDIA H100 80GB HBM3");
+      assertThat(gpus)
+          .extracting(GpuStatus::uuid)
+          .containsExactly("GPU-00000000-stub", "GPU-00000001-stub");
       GpuStatus first = gpus.get(0);
       assertThat(first.zone()).isEqualTo("gpu-0");
       assertThat(first.energyCounter()).isTrue();
@@ -75,7 +85,9 @@ class EnergyMeterNvmlTest {
       assertThat(status(meter, "nvml").usable()).isTrue();
       assertThat(status(meter, "gpu-0").scope()).isEqualTo("gpu");
       assertThat(status(meter, "gpu-0").path()).isEqualTo("GPU-00000000-stub");
-      assertThat(status(meter, "gpu-0").resolution()).contains("mJ").contains("nvmlDeviceGetTotalEnergyConsumption");
+      assertThat(status(meter, "gpu-0").resolution())
+          .contains("mJ")
+          .contains("nvmlDeviceGetTotalEnergyConsumption");
     }
   }
 
@@ -85,9 +97,9 @@ class EnergyMeterNvmlTest {
     FakePowercap fake = FakePowercap.amd(dir.resolve("powercap"), 1);
     try (EnergyMeter meter = EnergyMeter.open(config(fake.root()))) {
       Measurement m = meter.start();
-      stub.set("energy_mj.0", 123_456_789 + 20_000);  // 20 J before the first poll
+      stub.set("energy_mj.0", 123_456_789 + 20_000); // 20 J before the first poll
       Thread.sleep(250);
-      stub.set("energy_mj.0", 123_456_789 + 20_000 + 35_125);  // 35.125 J more, seen by a later poll
+      stub.set("energy_mj.0", 123_456_789 + 20_000 + 35_125); // 35.125 J more, seen by a later poll
       Thread.sleep(250);
       EnergyResult r = m.stop();
       assertThat(r.perZoneJoules().get("gpu-0")).isCloseTo(55.125, within(EXACT));
@@ -100,14 +112,21 @@ class EnergyMeterNvmlTest {
 
   @Test
   void counterNotSupportedMakesThatGpuUnusableWithTheReasonAndIsNeverGaugeIntegrated() {
-    stub.set("count", 2).gpu(0, "Tesla V100", 1_000).gpu(1, "Tesla P100", 0).set("energy_mj_rc.1", 3);
+    stub.set("count", 2)
+        .gpu(0, "Tesla V100", 1_000)
+        .gpu(1, "Tesla P100", 0)
+        .set("energy_mj_rc.1", 3);
     FakePowercap fake = FakePowercap.amd(dir.resolve("powercap"), 1);
     try (EnergyMeter meter = EnergyMeter.open(config(fake.root()))) {
       assertThat(meter.zones()).containsExactly("package-0", "gpu-0");
       SourceStatus p100 = status(meter, "gpu-1");
       assertThat(p100.usable()).isFalse();
-      assertThat(p100.detail()).contains("Tesla P100").contains("not supported").contains("Not Supported")
-          .contains("Volta").contains("not integrated");
+      assertThat(p100.detail())
+          .contains("Tesla P100")
+          .contains("not supported")
+          .contains("Not Supported")
+          .contains("Volta")
+          .contains("not integrated");
       assertThat(meter.gpus()).extracting(GpuStatus::energyCounter).containsExactly(true, false);
     }
   }
@@ -127,13 +146,16 @@ class EnergyMeterNvmlTest {
   @Test
   void missingLibraryMeansNoGpuSourceAndSaysWhatToInstall() {
     FakePowercap fake = FakePowercap.amd(dir.resolve("powercap"), 1);
-    PowerConfig config = config(fake.root()).withNvmlLibrary(dir.resolve("absent/libnvidia-ml.so").toString());
+    PowerConfig config =
+        config(fake.root()).withNvmlLibrary(dir.resolve("absent/libnvidia-ml.so").toString());
     try (EnergyMeter meter = EnergyMeter.open(config)) {
       SourceStatus nvml = status(meter, "nvml");
       assertThat(nvml.usable()).isFalse();
       assertThat(nvml.detail()).startsWith("libnvidia-ml not found");
-      assertThat(nvml.fix()).isEqualTo(
-          "install the NVIDIA driver (nvidia-driver / libnvidia-ml) if this node has an NVIDIA GPU");
+      assertThat(nvml.fix())
+          .isEqualTo(
+              "install the NVIDIA driver (nvidia-driver / libnvidia-ml) if this node has an NVIDIA"
+                  + " GPU");
       assertThat(nvml.scope()).isEqualTo("gpu");
       assertThat(meter.gpus()).isEmpty();
       assertThat(meter.source()).isEqualTo("rapl-powercap");
@@ -158,7 +180,8 @@ class EnergyMeterNvmlTest {
   void raplPlusNvmlGivesTwoScopesAndATotalWithoutDoubleCounting() throws Exception {
     stub.set("count", 1).gpu(0, "NVIDIA A100", 900_000);
     FakePowercap fake = FakePowercap.intel(dir.resolve("powercap"), 1);
-    // An amdgpu-style hwmon GPU sensor exists too: the gpu scope is NVML's, so it must not be added.
+    // An amdgpu-style hwmon GPU sensor exists too: the gpu scope is NVML's, so it must not be
+    // added.
     FakeHwmon hwmon = new FakeHwmon(dir.resolve("hwmon"));
     Path amdgpu = hwmon.device(0, "amdgpu");
     hwmon.write(amdgpu, "power1_average", 30_000_000);
@@ -180,8 +203,14 @@ class EnergyMeterNvmlTest {
       assertThat(r.scopes()).hasSize(2);
       ScopeEnergy cpuScope = r.scopes().get(0);
       ScopeEnergy gpuScope = r.scopes().get(1);
-      assertThat(cpuScope).isEqualTo(new ScopeEnergy("cpu", "measured", "rapl-powercap", List.of("package-0",
-          "dram-0"), cpuScope.joules()));
+      assertThat(cpuScope)
+          .isEqualTo(
+              new ScopeEnergy(
+                  "cpu",
+                  "measured",
+                  "rapl-powercap",
+                  List.of("package-0", "dram-0"),
+                  cpuScope.joules()));
       assertThat(cpuScope.joules()).isCloseTo(cpu, within(1e-6));
       assertThat(gpuScope.scope()).isEqualTo("gpu");
       assertThat(gpuScope.source()).isEqualTo("nvml-energy");
@@ -195,9 +224,11 @@ class EnergyMeterNvmlTest {
       JsonObject json = r.toJson();
       assertThat(json.getString("source")).isEqualTo("rapl-powercap+nvml-energy");
       JsonObject gpuJson = json.getJsonArray("scopes").getJsonObject(1);
-      assertThat(gpuJson.fieldNames()).containsExactly("scope", "provenance", "source", "zones", "joules");
+      assertThat(gpuJson.fieldNames())
+          .containsExactly("scope", "provenance", "source", "zones", "joules");
       assertThat(gpuJson.getString("provenance")).isEqualTo("measured");
-      assertThat(json.getJsonObject("per_zone_joules").getDouble("gpu-0")).isCloseTo(61.5, within(EXACT));
+      assertThat(json.getJsonObject("per_zone_joules").getDouble("gpu-0"))
+          .isCloseTo(61.5, within(EXACT));
     }
   }
 
@@ -215,7 +246,9 @@ class EnergyMeterNvmlTest {
       assertThat(r.provenance()).isEqualTo("estimated");
       assertThat(r.source()).isEqualTo("cpu-utilisation-model+nvml-energy");
       assertThat(r.model()).isNotNull();
-      assertThat(r.scopes()).extracting(ScopeEnergy::provenance).containsExactly("estimated", "measured");
+      assertThat(r.scopes())
+          .extracting(ScopeEnergy::provenance)
+          .containsExactly("estimated", "measured");
       assertThat(r.scopes().get(1).joules()).isCloseTo(4.0, within(EXACT));
       assertThat(r.totalJoules()).isCloseTo(r.scopes().get(0).joules() + 4.0, within(1e-9));
     }

@@ -7,16 +7,23 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Which source measures the cpu scope when powercap, the perf power PMU and hwmon are present or not. */
+/**
+ * Which source measures the cpu scope when powercap, the perf power PMU and hwmon are present or
+ * not.
+ */
 class EnergyMeterPerfTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private PowerConfig config(Path powercapRoot, FakePerfPower perf) {
-    return PowerConfig.defaults().withPowercapRoot(powercapRoot).withProcRoot(dir.resolve("no-proc"))
-        .withHwmonRoot(dir.resolve("no-hwmon")).withNvmlLibrary(null).withPollIntervalMs(100)
-        .withPerfRoot(perf.perfRoot).withCpuRoot(perf.cpuRoot);
+    return PowerConfig.defaults()
+        .withPowercapRoot(powercapRoot)
+        .withProcRoot(dir.resolve("no-proc"))
+        .withHwmonRoot(dir.resolve("no-hwmon"))
+        .withNvmlLibrary(null)
+        .withPollIntervalMs(100)
+        .withPerfRoot(perf.perfRoot)
+        .withCpuRoot(perf.cpuRoot);
   }
 
   private static SourceStatus status(EnergyMeter meter, String name) {
@@ -26,8 +33,12 @@ class EnergyMeterPerfTest {
   @Test
   void perfMeasuresTheCpuScopeWhenPowercapIsAbsent() throws Exception {
     FakePerfPower perf = new FakePerfPower(dir.resolve("sys"), 23, 0, 0, 1, 1);
-    try (EnergyMeter meter = EnergyMeter.open(config(dir.resolve("no-powercap"), perf), CounterReader.FILES,
-        TraceBuffer.DEFAULT_CAPACITY, perf)) {
+    try (EnergyMeter meter =
+        EnergyMeter.open(
+            config(dir.resolve("no-powercap"), perf),
+            CounterReader.FILES,
+            TraceBuffer.DEFAULT_CAPACITY,
+            perf)) {
       assertThat(meter.source()).isEqualTo("rapl-perf");
       assertThat(meter.provenance()).isEqualTo("measured");
       assertThat(meter.zones()).containsExactly("package-0", "package-1", "dram-0", "dram-1");
@@ -43,7 +54,7 @@ class EnergyMeterPerfTest {
       perf.add(2, 2, 35.0);
       perf.add(3, 0, 3.0);
       perf.add(3, 2, 2.0);
-      perf.add(1, 0, 25.0);  // energy-cores, inside package 0: never added
+      perf.add(1, 0, 25.0); // energy-cores, inside package 0: never added
       EnergyResult r = m.stop();
       assertThat(r.source()).isEqualTo("rapl-perf");
       assertThat(r.perZoneJoules().get("package-0")).isCloseTo(40.0, within(1e-6));
@@ -59,14 +70,19 @@ class EnergyMeterPerfTest {
   void raplPowercapIsKeptWhenBothArePresent() {
     FakePowercap powercap = FakePowercap.intel(dir.resolve("powercap"), 1);
     FakePerfPower perf = new FakePerfPower(dir.resolve("sys"), 23, 0, 0);
-    try (EnergyMeter meter = EnergyMeter.open(config(powercap.root(), perf), CounterReader.FILES,
-        TraceBuffer.DEFAULT_CAPACITY, perf)) {
+    try (EnergyMeter meter =
+        EnergyMeter.open(
+            config(powercap.root(), perf),
+            CounterReader.FILES,
+            TraceBuffer.DEFAULT_CAPACITY,
+            perf)) {
       assertThat(meter.source()).isEqualTo("rapl-powercap");
       assertThat(meter.zones()).containsExactly("package-0", "dram-0");
       SourceStatus s = status(meter, "rapl-perf");
       assertThat(s.usable()).isTrue();
       assertThat(s.detail()).startsWith("not used: the cpu scope is measured by RAPL powercap");
-      assertThat(perf.opened).isEmpty();  // never two sources for one scope, not even an idle open fd
+      assertThat(perf.opened)
+          .isEmpty(); // never two sources for one scope, not even an idle open fd
     }
   }
 
@@ -74,11 +90,14 @@ class EnergyMeterPerfTest {
   void refusedPerfFallsBackToTheModelAndSaysHowToAllowIt() {
     FakePerfPower perf = new FakePerfPower(dir.resolve("sys"), 23, 0);
     FakeProcStat stat = new FakeProcStat(dir.resolve("proc"), 2);
-    PerfCounters refuse = (type, config, cpu) -> {
-      throw new PerfCounter.OpenException("perf_event_open failed: errno 13 (EACCES)", PerfCounter.EACCES);
-    };
+    PerfCounters refuse =
+        (type, config, cpu) -> {
+          throw new PerfCounter.OpenException(
+              "perf_event_open failed: errno 13 (EACCES)", PerfCounter.EACCES);
+        };
     PowerConfig config = config(dir.resolve("no-powercap"), perf).withProcRoot(stat.procRoot());
-    try (EnergyMeter meter = EnergyMeter.open(config, CounterReader.FILES, TraceBuffer.DEFAULT_CAPACITY, refuse)) {
+    try (EnergyMeter meter =
+        EnergyMeter.open(config, CounterReader.FILES, TraceBuffer.DEFAULT_CAPACITY, refuse)) {
       assertThat(meter.source()).isEqualTo("cpu-utilisation-model");
       SourceStatus s = status(meter, "rapl-perf");
       assertThat(s.usable()).isFalse();
@@ -89,15 +108,21 @@ class EnergyMeterPerfTest {
   @Test
   void absentPmuIsListedAsUnusable() {
     FakeProcStat stat = new FakeProcStat(dir.resolve("proc"), 2);
-    PowerConfig config = PowerConfig.defaults().withPowercapRoot(dir.resolve("no-powercap"))
-        .withProcRoot(stat.procRoot()).withHwmonRoot(dir.resolve("no-hwmon")).withNvmlLibrary(null)
-        .withPerfRoot(dir.resolve("no-perf"));
+    PowerConfig config =
+        PowerConfig.defaults()
+            .withPowercapRoot(dir.resolve("no-powercap"))
+            .withProcRoot(stat.procRoot())
+            .withHwmonRoot(dir.resolve("no-hwmon"))
+            .withNvmlLibrary(null)
+            .withPerfRoot(dir.resolve("no-perf"));
     try (EnergyMeter meter = EnergyMeter.open(config)) {
       assertThat(meter.source()).isEqualTo("cpu-utilisation-model");
       SourceStatus s = status(meter, "rapl-perf");
       assertThat(s.usable()).isFalse();
       assertThat(s.detail()).isEqualTo("no power PMU under " + dir.resolve("no-perf"));
-      assertThat(s.fix()).startsWith("powercap and the perf power PMU are both absent: a VM or a kernel without RAPL");
+      assertThat(s.fix())
+          .startsWith(
+              "powercap and the perf power PMU are both absent: a VM or a kernel without RAPL");
     }
   }
 

@@ -11,25 +11,30 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The meter against a fake powercap tree fed at known power. The feeder starts after the meter's first read and is
- * stopped (its last write on disk) before the meter's last read, so the meter must see exactly the fed energy: the
- * only tolerance is float rounding of microjoule sums.
+ * The meter against a fake powercap tree fed at known power. The feeder starts after the meter's
+ * first read and is stopped (its last write on disk) before the meter's last read, so the meter
+ * must see exactly the fed energy: the only tolerance is float rounding of microjoule sums.
  */
 class EnergyMeterRaplTest {
 
   private static final double EXACT = 1e-6;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private PowerConfig config(FakePowercap fake) {
-    // No hwmon tree and no NVML, so a GPU on the test machine cannot add a scope to these exact totals.
-    return PowerConfig.defaults().withPowercapRoot(fake.root()).withProcRoot(dir.resolve("no-proc"))
-        .withHwmonRoot(dir.resolve("no-hwmon")).withNvmlLibrary(null).withPollIntervalMs(100);
+    // No hwmon tree and no NVML, so a GPU on the test machine cannot add a scope to these exact
+    // totals.
+    return PowerConfig.defaults()
+        .withPowercapRoot(fake.root())
+        .withProcRoot(dir.resolve("no-proc"))
+        .withHwmonRoot(dir.resolve("no-hwmon"))
+        .withNvmlLibrary(null)
+        .withPollIntervalMs(100);
   }
 
-  private EnergyResult feedAndMeasure(EnergyMeter meter, FakePowercap.Feeder feeder, Map<String, Double> watts,
-                                      long millis) throws InterruptedException {
+  private EnergyResult feedAndMeasure(
+      EnergyMeter meter, FakePowercap.Feeder feeder, Map<String, Double> watts, long millis)
+      throws InterruptedException {
     Measurement m = meter.start();
     feeder.start(watts);
     Thread.sleep(millis);
@@ -43,9 +48,14 @@ class EnergyMeterRaplTest {
     FakePowercap.Feeder feeder = fake.feeder();
     try (EnergyMeter meter = EnergyMeter.open(config(fake))) {
       assertThat(meter.provenance()).isEqualTo("measured");
-      // core sits inside the package: fed too, as hardware would, and must not show up in the total.
-      EnergyResult r = feedAndMeasure(meter, feeder,
-          Map.of("intel-rapl:0", 20.0, "intel-rapl:0:1", 5.0, "intel-rapl:0:0", 12.0), 1500);
+      // core sits inside the package: fed too, as hardware would, and must not show up in the
+      // total.
+      EnergyResult r =
+          feedAndMeasure(
+              meter,
+              feeder,
+              Map.of("intel-rapl:0", 20.0, "intel-rapl:0:1", 5.0, "intel-rapl:0:0", 12.0),
+              1500);
 
       double pkg = feeder.writtenJoules("intel-rapl:0");
       double dram = feeder.writtenJoules("intel-rapl:0:1");
@@ -54,7 +64,8 @@ class EnergyMeterRaplTest {
       assertThat(r.perZoneJoules().get("dram-0")).isCloseTo(dram, within(EXACT));
       assertThat(r.totalJoules()).isCloseTo(pkg + dram, within(EXACT));
       assertThat(r.perZoneJoules()).doesNotContainKey("core-0");
-      // Timing: the window is a little longer than the feeding, so the average is a little under 25 W.
+      // Timing: the window is a little longer than the feeding, so the average is a little under 25
+      // W.
       assertThat(pkg + dram).isBetween(25.0 * 1.4, 25.0 * 2.0);
       assertThat(r.avgWatts()).isBetween(20.0, 26.0);
       assertThat(r.peakWatts()).isNotNull().isBetween(20.0, 32.0);
@@ -71,14 +82,17 @@ class EnergyMeterRaplTest {
     // A 10 J range wraps every 0.5 s at 20 W: several wraps, at most one per 100 ms poll interval.
     fake.setMaxEnergyRangeUj("intel-rapl:0", 10_000_000);
     fake.setNearWrap("intel-rapl:0", 0.5);
-    fake.setNearWrap("intel-rapl:0:1", 1.0);  // the real Intel range, crossed once near the start
+    fake.setNearWrap("intel-rapl:0:1", 1.0); // the real Intel range, crossed once near the start
     FakePowercap.Feeder feeder = fake.feeder();
     try (EnergyMeter meter = EnergyMeter.open(config(fake))) {
-      EnergyResult r = feedAndMeasure(meter, feeder, Map.of("intel-rapl:0", 20.0, "intel-rapl:0:1", 5.0), 1500);
+      EnergyResult r =
+          feedAndMeasure(meter, feeder, Map.of("intel-rapl:0", 20.0, "intel-rapl:0:1", 5.0), 1500);
       assertThat(feeder.writtenJoules("intel-rapl:0")).isGreaterThan(20.0);
-      assertThat(fake.energyUj("intel-rapl:0:1")).isLessThan(10_000_000L);  // it did wrap
-      assertThat(r.perZoneJoules().get("package-0")).isCloseTo(feeder.writtenJoules("intel-rapl:0"), within(EXACT));
-      assertThat(r.perZoneJoules().get("dram-0")).isCloseTo(feeder.writtenJoules("intel-rapl:0:1"), within(EXACT));
+      assertThat(fake.energyUj("intel-rapl:0:1")).isLessThan(10_000_000L); // it did wrap
+      assertThat(r.perZoneJoules().get("package-0"))
+          .isCloseTo(feeder.writtenJoules("intel-rapl:0"), within(EXACT));
+      assertThat(r.perZoneJoules().get("dram-0"))
+          .isCloseTo(feeder.writtenJoules("intel-rapl:0:1"), within(EXACT));
       assertThat(r.trace()).allSatisfy(p -> assertThat(p.watts()).isBetween(0.0, 40.0));
     }
   }
@@ -88,13 +102,30 @@ class EnergyMeterRaplTest {
     FakePowercap fake = FakePowercap.intel(dir, 2);
     FakePowercap.Feeder feeder = fake.feeder();
     try (EnergyMeter meter = EnergyMeter.open(config(fake))) {
-      EnergyResult r = feedAndMeasure(meter, feeder, Map.of("intel-rapl:0", 20.0, "intel-rapl:0:1", 5.0,
-          "intel-rapl:1", 30.0, "intel-rapl:1:1", 4.0), 800);
-      double fed = feeder.writtenJoules("intel-rapl:0") + feeder.writtenJoules("intel-rapl:0:1")
-          + feeder.writtenJoules("intel-rapl:1") + feeder.writtenJoules("intel-rapl:1:1");
+      EnergyResult r =
+          feedAndMeasure(
+              meter,
+              feeder,
+              Map.of(
+                  "intel-rapl:0",
+                  20.0,
+                  "intel-rapl:0:1",
+                  5.0,
+                  "intel-rapl:1",
+                  30.0,
+                  "intel-rapl:1:1",
+                  4.0),
+              800);
+      double fed =
+          feeder.writtenJoules("intel-rapl:0")
+              + feeder.writtenJoules("intel-rapl:0:1")
+              + feeder.writtenJoules("intel-rapl:1")
+              + feeder.writtenJoules("intel-rapl:1:1");
       assertThat(r.zones()).containsExactly("package-0", "dram-0", "package-1", "dram-1");
-      assertThat(r.perZoneJoules().get("package-1")).isCloseTo(feeder.writtenJoules("intel-rapl:1"), within(EXACT));
-      assertThat(r.perZoneJoules().get("dram-1")).isCloseTo(feeder.writtenJoules("intel-rapl:1:1"), within(EXACT));
+      assertThat(r.perZoneJoules().get("package-1"))
+          .isCloseTo(feeder.writtenJoules("intel-rapl:1"), within(EXACT));
+      assertThat(r.perZoneJoules().get("dram-1"))
+          .isCloseTo(feeder.writtenJoules("intel-rapl:1:1"), within(EXACT));
       assertThat(r.totalJoules()).isCloseTo(fed, within(EXACT));
     }
   }
@@ -157,11 +188,23 @@ class EnergyMeterRaplTest {
     try (EnergyMeter meter = EnergyMeter.open(config(fake))) {
       JsonObject json = feedAndMeasure(meter, feeder, Map.of("intel-rapl:0", 10.0), 350).toJson();
       // The original fields, plus "scopes" with the single cpu entry when there is no GPU.
-      assertThat(json.fieldNames()).containsExactlyInAnyOrder("provenance", "source", "zones", "per_zone_joules",
-          "total_joules", "duration_ms", "avg_watts", "peak_watts", "samples", "trace", "scopes");
+      assertThat(json.fieldNames())
+          .containsExactlyInAnyOrder(
+              "provenance",
+              "source",
+              "zones",
+              "per_zone_joules",
+              "total_joules",
+              "duration_ms",
+              "avg_watts",
+              "peak_watts",
+              "samples",
+              "trace",
+              "scopes");
       assertThat(json.getJsonArray("scopes")).hasSize(1);
       JsonObject cpu = json.getJsonArray("scopes").getJsonObject(0);
-      assertThat(cpu.fieldNames()).containsExactly("scope", "provenance", "source", "zones", "joules");
+      assertThat(cpu.fieldNames())
+          .containsExactly("scope", "provenance", "source", "zones", "joules");
       assertThat(cpu.getString("scope")).isEqualTo("cpu");
       assertThat(cpu.getString("provenance")).isEqualTo("measured");
       assertThat(cpu.getString("source")).isEqualTo("rapl-powercap");
@@ -170,10 +213,13 @@ class EnergyMeterRaplTest {
       assertThat(json.getString("provenance")).isEqualTo("measured");
       assertThat(json.getString("source")).isEqualTo("rapl-powercap");
       assertThat(json.getJsonArray("zones").getList()).containsExactly("package-0", "dram-0");
-      assertThat(json.getJsonObject("per_zone_joules").fieldNames()).containsExactly("package-0", "dram-0");
-      assertThat(json.getJsonArray("trace").getJsonObject(0).fieldNames()).containsExactly("t_ms", "watts");
+      assertThat(json.getJsonObject("per_zone_joules").fieldNames())
+          .containsExactly("package-0", "dram-0");
+      assertThat(json.getJsonArray("trace").getJsonObject(0).fieldNames())
+          .containsExactly("t_ms", "watts");
       assertThat(json.getDouble("avg_watts"))
-          .isCloseTo(json.getDouble("total_joules") / (json.getLong("duration_ms") / 1000.0), within(0.1));
+          .isCloseTo(
+              json.getDouble("total_joules") / (json.getLong("duration_ms") / 1000.0), within(0.1));
     }
   }
 
@@ -189,8 +235,9 @@ class EnergyMeterRaplTest {
       assertThat(idle.durationMs()).isBetween(950L, 1500L);
       assertThat(idle.provenance()).isEqualTo("measured");
       assertThat(idle.source()).isEqualTo("rapl-powercap");
-      assertThat(idle.toJson().fieldNames()).containsExactlyInAnyOrder("avg_watts", "stddev_watts", "samples",
-          "duration_ms", "provenance", "source");
+      assertThat(idle.toJson().fieldNames())
+          .containsExactlyInAnyOrder(
+              "avg_watts", "stddev_watts", "samples", "duration_ms", "provenance", "source");
     } finally {
       feeder.stop();
     }
@@ -202,8 +249,8 @@ class EnergyMeterRaplTest {
     EnergyMeter meter = EnergyMeter.open(config(fake));
     Measurement m = meter.start();
     Thread.sleep(250);
-    assertThat(Thread.getAllStackTraces().keySet()).anyMatch(t -> t.getName().equals("ffrtmp-power-poll")
-        && t.isDaemon());
+    assertThat(Thread.getAllStackTraces().keySet())
+        .anyMatch(t -> t.getName().equals("ffrtmp-power-poll") && t.isDaemon());
     meter.close();
     // A window still open at close gives its result from the final read.
     assertThat(m.stop().samples()).isGreaterThanOrEqualTo(2);

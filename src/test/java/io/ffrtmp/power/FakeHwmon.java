@@ -6,7 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** A fake {@code /sys/class/hwmon} tree: hwmonN directories with a name file and energy/power attributes. */
+/**
+ * A fake {@code /sys/class/hwmon} tree: hwmonN directories with a name file and energy/power
+ * attributes.
+ */
 final class FakeHwmon {
 
   private final Path root;
@@ -41,7 +44,11 @@ final class FakeHwmon {
     try {
       Path tmp = dir.resolve("." + file + ".tmp");
       Files.writeString(tmp, value + "\n");
-      Files.move(tmp, dir.resolve(file), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          tmp,
+          dir.resolve(file),
+          StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

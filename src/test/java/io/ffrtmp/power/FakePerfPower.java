@@ -11,12 +11,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A fake perf power PMU tree (type, events, scale, unit) with a fake CPU topology, and a {@link PerfCounters} whose
- * counts a test sets, keyed by "config@cpu".
+ * A fake perf power PMU tree (type, events, scale, unit) with a fake CPU topology, and a {@link
+ * PerfCounters} whose counts a test sets, keyed by "config@cpu".
  */
 final class FakePerfPower implements PerfCounters {
 
-  static final double SCALE = 2.3283064365386962890625e-10;  // 2^-32 J, what Intel and AMD publish
+  static final double SCALE = 2.3283064365386962890625e-10; // 2^-32 J, what Intel and AMD publish
 
   final Path perfRoot;
   final Path cpuRoot;
@@ -35,10 +35,12 @@ final class FakePerfPower implements PerfCounters {
     event("energy-gpu", 0x04);
     event("energy-psys", 0x05);
     for (int cpu = 0; cpu < packageOfCpu.length; cpu++) {
-      write(cpuRoot.resolve("cpu" + cpu).resolve("topology").resolve("physical_package_id"),
+      write(
+          cpuRoot.resolve("cpu" + cpu).resolve("topology").resolve("physical_package_id"),
           packageOfCpu[cpu] + "\n");
     }
-    write(cpuRoot.resolve("cpufreq").resolve("boost"), "1\n");  // a non-CPU entry, as in the real tree
+    write(
+        cpuRoot.resolve("cpufreq").resolve("boost"), "1\n"); // a non-CPU entry, as in the real tree
   }
 
   void event(String name, int config) {

@@ -11,16 +11,21 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A fake {@code /sys/class/powercap} tree with the kernel's file layout, plus a {@link Feeder} that advances chosen
- * counters at a known power on a background thread. Public so tests in other packages can point the meter at it
- * (via {@code PowerConfig.withPowercapRoot(fake.root())}) and know exactly what energy went in.
+ * A fake {@code /sys/class/powercap} tree with the kernel's file layout, plus a {@link Feeder} that
+ * advances chosen counters at a known power on a background thread. Public so tests in other
+ * packages can point the meter at it (via {@code PowerConfig.withPowercapRoot(fake.root())}) and
+ * know exactly what energy went in.
  *
- * <p>Zones are addressed by directory id: "intel-rapl:0" (package-0), "intel-rapl:0:1" (dram of package 0).
+ * <p>Zones are addressed by directory id: "intel-rapl:0" (package-0), "intel-rapl:0:1" (dram of
+ * package 0).
  */
 public final class FakePowercap {
 
-  /** max_energy_range_uj of a real Intel package: 0xFFFFFFFF counts of 2^-14 J (Scaphandre #351). */
+  /**
+   * max_energy_range_uj of a real Intel package: 0xFFFFFFFF counts of 2^-14 J (Scaphandre #351).
+   */
   public static final long INTEL_MAX_ENERGY_RANGE_UJ = 262_143_328_850L;
+
   /** max_energy_range_uj of an AMD Zen package: 0xFFFFFFFF counts of 2^-16 J, about 65,536 J. */
   public static final long AMD_MAX_ENERGY_RANGE_UJ = 65_535_999_984L;
 
@@ -35,8 +40,8 @@ public final class FakePowercap {
   }
 
   /**
-   * Intel server layout: per socket N a zone "intel-rapl:N" named package-N with subzones "intel-rapl:N:0" (core)
-   * and "intel-rapl:N:1" (dram).
+   * Intel server layout: per socket N a zone "intel-rapl:N" named package-N with subzones
+   * "intel-rapl:N:0" (core) and "intel-rapl:N:1" (dram).
    */
   public static FakePowercap intel(Path root, int sockets) {
     FakePowercap fake = new FakePowercap(root);
@@ -48,7 +53,10 @@ public final class FakePowercap {
     return fake;
   }
 
-  /** AMD layout: per socket N only "intel-rapl:N" named package-N; EPYC and Ryzen have no dram domain. */
+  /**
+   * AMD layout: per socket N only "intel-rapl:N" named package-N; EPYC and Ryzen have no dram
+   * domain.
+   */
   public static FakePowercap amd(Path root, int sockets) {
     FakePowercap fake = new FakePowercap(root);
     for (int s = 0; s < sockets; s++) {
@@ -82,7 +90,10 @@ public final class FakePowercap {
     return id;
   }
 
-  /** Adds "intel-rapl-mmio:0" named package-0, the MMIO duplicate of the MSR package zone; returns its id. */
+  /**
+   * Adds "intel-rapl-mmio:0" named package-0, the MMIO duplicate of the MSR package zone; returns
+   * its id.
+   */
   public String addMmioPackage() {
     mkdirs(root.resolve("intel-rapl-mmio"));
     String id = "intel-rapl-mmio:0";
@@ -122,7 +133,9 @@ public final class FakePowercap {
     return energyUj.get(id);
   }
 
-  /** Writes energy_uj atomically (temp file + rename) because the meter may read it at any moment. */
+  /**
+   * Writes energy_uj atomically (temp file + rename) because the meter may read it at any moment.
+   */
   public void setEnergyUj(String id, long uj) {
     energyUj.put(id, uj);
     Path file = root.resolve(id).resolve("energy_uj");
@@ -135,7 +148,9 @@ public final class FakePowercap {
     }
   }
 
-  /** Puts the counter {@code joulesBeforeWrap} below its maximum so feeding it soon forces a wrap. */
+  /**
+   * Puts the counter {@code joulesBeforeWrap} below its maximum so feeding it soon forces a wrap.
+   */
   public void setNearWrap(String id, double joulesBeforeWrap) {
     setEnergyUj(id, maxEnergyRangeUj(id) - Math.round(joulesBeforeWrap * 1e6));
   }
@@ -145,8 +160,8 @@ public final class FakePowercap {
   }
 
   /**
-   * Advances counters at constant power on a daemon thread, wrapping like the hardware, and keeps the exact energy
-   * it wrote per zone so a test can compare a meter against it.
+   * Advances counters at constant power on a daemon thread, wrapping like the hardware, and keeps
+   * the exact energy it wrote per zone so a test can compare a meter against it.
    */
   public static final class Feeder implements AutoCloseable {
     private final FakePowercap fake;
@@ -160,7 +175,10 @@ public final class FakePowercap {
       this.tickMs = tickMs;
     }
 
-    /** Starts feeding; keys are zone ids ("intel-rapl:0"), values watts. Returns once the thread runs. */
+    /**
+     * Starts feeding; keys are zone ids ("intel-rapl:0"), values watts. Returns once the thread
+     * runs.
+     */
     public synchronized Feeder start(Map<String, Double> wattsByZone) {
       if (running) {
         throw new IllegalStateException("feeder already running");
@@ -189,7 +207,8 @@ public final class FakePowercap {
             long max = fake.maxEnergyRangeUj(id);
             long next = Math.floorMod(fake.energyUj(id) + step, max + 1);
             fake.setEnergyUj(id, next);
-            // Counted only once the file holds it, so writtenMicrojoules never runs ahead of what a reader sees.
+            // Counted only once the file holds it, so writtenMicrojoules never runs ahead of what a
+            // reader sees.
             fedThisRun.put(id, due);
             writtenUj.merge(id, step, Long::sum);
           }
@@ -203,9 +222,13 @@ public final class FakePowercap {
       }
     }
 
-    /** Stops feeding and waits until the last write is on disk, so energy written is final afterwards. */
+    /**
+     * Stops feeding and waits until the last write is on disk, so energy written is final
+     * afterwards.
+     */
     public synchronized void stop() {
-      // No interrupt: Files.writeString goes through an interruptible channel and would lose a write midway.
+      // No interrupt: Files.writeString goes through an interruptible channel and would lose a
+      // write midway.
       running = false;
       if (thread != null) {
         try {

@@ -6,7 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** A fake {@code <procRoot>/stat} with a known number of CPUs and known busy/idle jiffies, rewritten atomically. */
+/**
+ * A fake {@code <procRoot>/stat} with a known number of CPUs and known busy/idle jiffies, rewritten
+ * atomically.
+ */
 final class FakeProcStat {
 
   private final Path procRoot;
@@ -29,7 +32,10 @@ final class FakeProcStat {
     return procRoot;
   }
 
-  /** Busy jiffies are split over user, system and softirq; idle over idle and iowait, to exercise every column. */
+  /**
+   * Busy jiffies are split over user, system and softirq; idle over idle and iowait, to exercise
+   * every column.
+   */
   synchronized void set(long busyJiffies, long idleJiffies) {
     this.busy = busyJiffies;
     this.idle = idleJiffies;
@@ -39,8 +45,10 @@ final class FakeProcStat {
     long iowait = idleJiffies / 10;
     StringBuilder text = new StringBuilder();
     // guest (col 9) is already counted in user; a large value here proves it is not added twice.
-    text.append(String.format("cpu  %d 0 %d %d %d 0 %d 0 %d 0%n", user, system, idleJiffies - iowait, iowait,
-        softirq, 999_999));
+    text.append(
+        String.format(
+            "cpu  %d 0 %d %d %d 0 %d 0 %d 0%n",
+            user, system, idleJiffies - iowait, iowait, softirq, 999_999));
     for (int i = 0; i < cpus; i++) {
       text.append(String.format("cpu%d 0 0 0 0 0 0 0 0 0 0%n", i));
     }
@@ -48,7 +56,10 @@ final class FakeProcStat {
     try {
       Path tmp = procRoot.resolve(".stat.tmp");
       Files.writeString(tmp, text);
-      Files.move(tmp, procRoot.resolve("stat"), StandardCopyOption.ATOMIC_MOVE,
+      Files.move(
+          tmp,
+          procRoot.resolve("stat"),
+          StandardCopyOption.ATOMIC_MOVE,
           StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -10,16 +10,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Per-process GPU utilisation through the real JNA binding (nvmlDeviceGetProcessUtilization with its 32-byte
- * struct) against the gcc-built stub, whose samples the test writes as "pid timeStamp sm mem enc dec".
+ * Per-process GPU utilisation through the real JNA binding (nvmlDeviceGetProcessUtilization with
+ * its 32-byte struct) against the gcc-built stub, whose samples the test writes as "pid timeStamp
+ * sm mem enc dec".
  */
 class GpuProcessShareTest {
 
   private static final long FFMPEG = 4242;
   private static final long OTHER = 777;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private NvmlStub stub;
   private FakePowercap fake;
@@ -31,8 +31,13 @@ class GpuProcessShareTest {
   }
 
   private EnergyMeter open() {
-    return EnergyMeter.open(PowerConfig.defaults().withPowercapRoot(fake.root()).withProcRoot(dir.resolve("no-proc"))
-        .withHwmonRoot(dir.resolve("no-hwmon")).withNvmlLibrary(stub.library()).withPollIntervalMs(100));
+    return EnergyMeter.open(
+        PowerConfig.defaults()
+            .withPowercapRoot(fake.root())
+            .withProcRoot(dir.resolve("no-proc"))
+            .withHwmonRoot(dir.resolve("no-hwmon"))
+            .withNvmlLibrary(stub.library())
+            .withPollIntervalMs(100));
   }
 
   private static long nowUs() {
@@ -46,7 +51,8 @@ class GpuProcessShareTest {
 
   @Test
   void sampleStructHasNvmlsLayout() {
-    // pid, 4 bytes padding, timeStamp at 8, then four unsigned ints: 32 bytes, as in nvml.h on LP64.
+    // pid, 4 bytes padding, timeStamp at 8, then four unsigned ints: 32 bytes, as in nvml.h on
+    // LP64.
     NvmlLibrary.ProcessUtilizationSample s = new NvmlLibrary.ProcessUtilizationSample();
     assertThat(s.size()).isEqualTo(32);
     s.pid = 11;
@@ -67,11 +73,13 @@ class GpuProcessShareTest {
       stub.set("proc_count.0", 1).set("proc.0.0", sample(FFMPEG, before, 90, 0, 90, 90));
       Measurement m = meter.start();
       long t = nowUs();
-      // FFmpeg on NVENC/NVDEC: SM near zero, enc/dec busy. The other process runs a CUDA filter: SM only.
+      // FFmpeg on NVENC/NVDEC: SM near zero, enc/dec busy. The other process runs a CUDA filter: SM
+      // only.
       stub.set("proc_count.0", 3)
           .set("proc.0.1", sample(FFMPEG, t + 10, 2, 5, 60, 30))
           .set("proc.0.2", sample(OTHER, t + 20, 40, 12, 0, 0));
-      Thread.sleep(250);  // polls read these; FFmpeg's samples count although tracking starts afterwards
+      Thread.sleep(
+          250); // polls read these; FFmpeg's samples count although tracking starts afterwards
       m.trackProcess(FFMPEG);
       stub.set("proc_count.0", 5)
           .set("proc.0.3", sample(FFMPEG, t + 300_000, 1, 5, 50, 20))
@@ -96,9 +104,11 @@ class GpuProcessShareTest {
       assertThat(gpu0.getLong("all_weight")).isEqualTo(223L);
       assertThat(gpu0.getInteger("samples")).isEqualTo(4);
       assertThat(json.containsKey("gpu_process_share_notes")).isFalse();
-      // Existing fields are untouched: energy is the whole GPU's, the share is for the integrator to apply.
+      // Existing fields are untouched: energy is the whole GPU's, the share is for the integrator
+      // to apply.
       assertThat(r.perZoneJoules().get("gpu-0")).isCloseTo(30.0, within(1e-9));
-      assertThat(json.getJsonArray("scopes").getJsonObject(1).getDouble("joules")).isCloseTo(30.0, within(1e-9));
+      assertThat(json.getJsonArray("scopes").getJsonObject(1).getDouble("joules"))
+          .isCloseTo(30.0, within(1e-9));
     }
   }
 
@@ -123,7 +133,7 @@ class GpuProcessShareTest {
 
   @Test
   void noSamplesMeansShareNullNotZero() throws Exception {
-    stub.set("count", 1).gpu(0, "NVIDIA L4", 0).set("proc_count.0", 0);  // NOT_FOUND at every read
+    stub.set("count", 1).gpu(0, "NVIDIA L4", 0).set("proc_count.0", 0); // NOT_FOUND at every read
     try (EnergyMeter meter = open()) {
       Measurement m = meter.start();
       m.trackProcess(FFMPEG);
@@ -149,24 +159,29 @@ class GpuProcessShareTest {
       m.trackProcess(FFMPEG);
       EnergyResult r = m.stop();
       assertThat(r.gpuProcessShare()).isEmpty();
-      assertThat(r.gpuProcessShareNotes().get("gpu-0")).contains("not supported").contains("Not Supported");
+      assertThat(r.gpuProcessShareNotes().get("gpu-0"))
+          .contains("not supported")
+          .contains("Not Supported");
       JsonObject json = r.toJson();
       assertThat(json.getJsonObject("gpu_process_share").containsKey("gpu-0")).isFalse();
-      assertThat(json.getJsonObject("gpu_process_share_notes").getString("gpu-0")).contains("not supported");
+      assertThat(json.getJsonObject("gpu_process_share_notes").getString("gpu-0"))
+          .contains("not supported");
       assertThat(r.scopes()).extracting(ScopeEnergy::scope).containsExactly("cpu", "gpu");
     }
   }
 
   @Test
   void aFailingReadIsNotedAndTheNextReadCatchesUp() throws Exception {
-    stub.set("count", 1).gpu(0, "NVIDIA L4", 0).set("proc_util_rc.0", 15);  // GPU is lost, for a while
+    stub.set("count", 1)
+        .gpu(0, "NVIDIA L4", 0)
+        .set("proc_util_rc.0", 15); // GPU is lost, for a while
     try (EnergyMeter meter = open()) {
       Measurement m = meter.start();
       m.trackProcess(FFMPEG);
       long t = nowUs();
       stub.set("proc_count.0", 1).set("proc.0.0", sample(FFMPEG, t + 10, 5, 0, 40, 0));
       Thread.sleep(250);
-      stub.set("proc_util_rc.0", -1);  // a negative forced rc means none: the call works again
+      stub.set("proc_util_rc.0", -1); // a negative forced rc means none: the call works again
       EnergyResult r = m.stop();
       assertThat(r.gpuProcessShare().get("gpu-0").share()).isEqualTo(1.0);
       assertThat(r.gpuProcessShare().get("gpu-0").processWeight()).isEqualTo(45);
@@ -176,7 +191,9 @@ class GpuProcessShareTest {
 
   @Test
   void withoutATrackedProcessOrAGpuScopeNothingIsAdded() throws Exception {
-    stub.set("count", 1).gpu(0, "NVIDIA L4", 0).set("proc_count.0", 1)
+    stub.set("count", 1)
+        .gpu(0, "NVIDIA L4", 0)
+        .set("proc_count.0", 1)
         .set("proc.0.0", sample(OTHER, nowUs() + 1_000_000, 10, 0, 10, 10));
     try (EnergyMeter meter = open()) {
       EnergyResult r = meter.start().stop();
@@ -184,8 +201,13 @@ class GpuProcessShareTest {
       assertThat(r.toJson().containsKey("gpu_process_share")).isFalse();
       assertThat(r.toJson().containsKey("gpu_process_share_notes")).isFalse();
     }
-    try (EnergyMeter meter = EnergyMeter.open(PowerConfig.defaults().withPowercapRoot(fake.root())
-        .withProcRoot(dir.resolve("no-proc")).withHwmonRoot(dir.resolve("no-hwmon")).withNvmlLibrary(null))) {
+    try (EnergyMeter meter =
+        EnergyMeter.open(
+            PowerConfig.defaults()
+                .withPowercapRoot(fake.root())
+                .withProcRoot(dir.resolve("no-proc"))
+                .withHwmonRoot(dir.resolve("no-hwmon"))
+                .withNvmlLibrary(null))) {
       Measurement m = meter.start();
       m.trackProcess(FFMPEG);
       EnergyResult r = m.stop();

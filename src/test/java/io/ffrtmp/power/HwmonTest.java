@@ -13,12 +13,15 @@ import org.junit.jupiter.api.io.TempDir;
 /** hwmon counters and gauges against fake trees, and the one-source-per-scope rule against RAPL. */
 class HwmonTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private PowerConfig config(Path powercapRoot, FakeHwmon hwmon) {
-    return PowerConfig.defaults().withPowercapRoot(powercapRoot).withProcRoot(dir.resolve("no-proc"))
-        .withHwmonRoot(hwmon.root()).withNvmlLibrary(null).withPollIntervalMs(100)
+    return PowerConfig.defaults()
+        .withPowercapRoot(powercapRoot)
+        .withProcRoot(dir.resolve("no-proc"))
+        .withHwmonRoot(hwmon.root())
+        .withNvmlLibrary(null)
+        .withPollIntervalMs(100)
         .withPerfRoot(dir.resolve("no-perf"));
   }
 
@@ -31,7 +34,7 @@ class HwmonTest {
     FakeHwmon hwmon = new FakeHwmon(dir.resolve("hwmon"));
     Path i915 = hwmon.device(3, "i915");
     hwmon.write(i915, "energy1_input", 1_000_000_000L);
-    hwmon.write(i915, "energy2_input", 400_000_000L);  // inside energy1 (card): never added
+    hwmon.write(i915, "energy2_input", 400_000_000L); // inside energy1 (card): never added
     FakePowercap fake = FakePowercap.amd(dir.resolve("powercap"), 1);
     try (EnergyMeter meter = EnergyMeter.open(config(fake.root(), hwmon))) {
       Measurement m = meter.start();
@@ -41,8 +44,14 @@ class HwmonTest {
       EnergyResult r = m.stop();
       assertThat(r.source()).isEqualTo("rapl-powercap+hwmon-energy");
       assertThat(r.zones()).containsExactly("package-0", "i915-hwmon3");
-      assertThat(r.scopes().get(1)).isEqualTo(new ScopeEnergy("gpu", "measured", "hwmon-energy",
-          List.of("i915-hwmon3"), r.scopes().get(1).joules()));
+      assertThat(r.scopes().get(1))
+          .isEqualTo(
+              new ScopeEnergy(
+                  "gpu",
+                  "measured",
+                  "hwmon-energy",
+                  List.of("i915-hwmon3"),
+                  r.scopes().get(1).joules()));
       assertThat(r.scopes().get(1).joules()).isCloseTo(7.25, within(1e-9));
       SourceStatus card = status(meter, "i915-hwmon3");
       assertThat(card.usable()).isTrue();
@@ -56,8 +65,8 @@ class HwmonTest {
   void powerGaugeDeviceIsIntegratedAndLabelledAsAGauge() throws Exception {
     FakeHwmon hwmon = new FakeHwmon(dir.resolve("hwmon"));
     Path amdgpu = hwmon.device(1, "amdgpu");
-    hwmon.write(amdgpu, "power1_average", 50_000_000);  // 50 W
-    hwmon.write(amdgpu, "power1_input", 80_000_000);    // instantaneous: the average is preferred
+    hwmon.write(amdgpu, "power1_average", 50_000_000); // 50 W
+    hwmon.write(amdgpu, "power1_input", 80_000_000); // instantaneous: the average is preferred
     hwmon.write(amdgpu, "power1_average_interval", 1000);
     FakePowercap fake = FakePowercap.amd(dir.resolve("powercap"), 1);
     try (EnergyMeter meter = EnergyMeter.open(config(fake.root(), hwmon))) {
@@ -70,7 +79,10 @@ class HwmonTest {
       assertThat(gpu.joules()).isCloseTo(50.0 * r.durationMs() / 1000.0, within(50.0 * 0.002));
       assertThat(r.source()).isEqualTo("rapl-powercap+hwmon-power-gauge");
       SourceStatus s = status(meter, "amdgpu-hwmon1");
-      assertThat(s.resolution()).contains("gauge").contains("power1_average").contains("1000 ms")
+      assertThat(s.resolution())
+          .contains("gauge")
+          .contains("power1_average")
+          .contains("1000 ms")
           .contains("less accurate than a counter");
       assertThat(status(meter, "amdgpu-hwmon1-power1_input").detail()).contains("not summed");
     }
@@ -83,14 +95,16 @@ class HwmonTest {
     hwmon.write(amdgpu, "energy1_input", 5);
     hwmon.write(amdgpu, "power1_average", 20_000_000);
     // amdgpu answers ENODATA while the GPU sleeps; the seam raises what the kernel would.
-    CounterReader reader = file -> {
-      if (file.getFileName().toString().equals("energy1_input")) {
-        throw new IOException("No data available");
-      }
-      return CounterReader.FILES.read(file);
-    };
+    CounterReader reader =
+        file -> {
+          if (file.getFileName().toString().equals("energy1_input")) {
+            throw new IOException("No data available");
+          }
+          return CounterReader.FILES.read(file);
+        };
     FakePowercap fake = FakePowercap.amd(dir.resolve("powercap"), 1);
-    try (EnergyMeter meter = EnergyMeter.open(config(fake.root(), hwmon), reader, TraceBuffer.DEFAULT_CAPACITY)) {
+    try (EnergyMeter meter =
+        EnergyMeter.open(config(fake.root(), hwmon), reader, TraceBuffer.DEFAULT_CAPACITY)) {
       SourceStatus energy = status(meter, "amdgpu-hwmon0-energy1_input");
       assertThat(energy.usable()).isFalse();
       assertThat(energy.detail()).contains("cannot read").contains("No data available");
@@ -131,8 +145,8 @@ class HwmonTest {
     hwmon.write(meterDir, "power1_average", 300_000_000);
     try (EnergyMeter meter = EnergyMeter.open(config(dir.resolve("absent"), hwmon))) {
       Measurement m = meter.start();
-      hwmon.write(amd, "energy1_input", 4_000_000);   // Ecore000
-      hwmon.write(amd, "energy2_input", 14_500_000);  // Esocket0: +12.5 J
+      hwmon.write(amd, "energy1_input", 4_000_000); // Ecore000
+      hwmon.write(amd, "energy2_input", 14_500_000); // Esocket0: +12.5 J
       Thread.sleep(150);
       EnergyResult r = m.stop();
       assertThat(r.provenance()).isEqualTo("measured");
@@ -149,8 +163,11 @@ class HwmonTest {
   @Test
   void missingHwmonTreeIsReportedNotFatal() {
     FakePowercap fake = FakePowercap.amd(dir.resolve("powercap"), 1);
-    PowerConfig config = PowerConfig.defaults().withPowercapRoot(fake.root()).withHwmonRoot(dir.resolve("none"))
-        .withNvmlLibrary(null);
+    PowerConfig config =
+        PowerConfig.defaults()
+            .withPowercapRoot(fake.root())
+            .withHwmonRoot(dir.resolve("none"))
+            .withNvmlLibrary(null);
     try (EnergyMeter meter = EnergyMeter.open(config)) {
       SourceStatus hwmon = status(meter, "hwmon");
       assertThat(hwmon.usable()).isFalse();
@@ -159,7 +176,9 @@ class HwmonTest {
     }
   }
 
-  /** amd_energy as before Linux 5.13: a per-core counter and a per-socket counter that contains it. */
+  /**
+   * amd_energy as before Linux 5.13: a per-core counter and a per-socket counter that contains it.
+   */
   private static Path amdEnergy(FakeHwmon hwmon) {
     Path amd = hwmon.device(0, "amd_energy");
     hwmon.write(amd, "energy1_input", 1_000_000);

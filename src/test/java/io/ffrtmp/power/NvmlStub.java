@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Builds {@code src/test/c/nvml_stub.c} into a libnvidia-ml.so in a test directory and steers it through its
- * control file, whose path is compiled in. The meter loads it through the real JNA binding via
- * {@code PowerConfig.withNvmlLibrary(stub.library())}.
+ * Builds {@code src/test/c/nvml_stub.c} into a libnvidia-ml.so in a test directory and steers it
+ * through its control file, whose path is compiled in. The meter loads it through the real JNA
+ * binding via {@code PowerConfig.withNvmlLibrary(stub.library())}.
  */
 final class NvmlStub {
 
@@ -35,14 +35,27 @@ final class NvmlStub {
     Path control = dir.resolve("nvml-control.txt").toAbsolutePath();
     Path library = dir.resolve("libnvidia-ml.so").toAbsolutePath();
     Files.writeString(control, "");
-    ProcessBuilder gcc = new ProcessBuilder("gcc", "-shared", "-fPIC", "-O1", "-Wall",
-        "-DCONTROL_FILE=\"" + control + "\"", "-o", library.toString(), SOURCE.toAbsolutePath().toString())
-        .redirectErrorStream(true);
+    ProcessBuilder gcc =
+        new ProcessBuilder(
+                "gcc",
+                "-shared",
+                "-fPIC",
+                "-O1",
+                "-Wall",
+                "-DCONTROL_FILE=\"" + control + "\"",
+                "-o",
+                library.toString(),
+                SOURCE.toAbsolutePath().toString())
+            .redirectErrorStream(true);
     Process process;
     try {
       process = gcc.start();
     } catch (IOException e) {
-      return fail("install gcc (e.g. apt-get install gcc) to build the NVML stub " + SOURCE + ": " + e.getMessage());
+      return fail(
+          "install gcc (e.g. apt-get install gcc) to build the NVML stub "
+              + SOURCE
+              + ": "
+              + e.getMessage());
     }
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
@@ -55,7 +68,10 @@ final class NvmlStub {
     return library.toString();
   }
 
-  /** Sets one control key (e.g. "energy_mj.0") and rewrites the file atomically, since the stub reads it any time. */
+  /**
+   * Sets one control key (e.g. "energy_mj.0") and rewrites the file atomically, since the stub
+   * reads it any time.
+   */
   synchronized NvmlStub set(String key, Object value) {
     values.put(key, String.valueOf(value));
     StringBuilder text = new StringBuilder();

@@ -1,30 +1,35 @@
 package io.ffrtmp.power;
 
-import java.io.IOException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PerfPowerTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void discoveryPicksPkgAndRamOnTheFirstCpuOfEachPackageAndNeverCoresOrGpu() {
-    // cpus 0,1 and 4,5 on package 0; 2,3 on package 1 (numbering need not be contiguous per package)
+    // cpus 0,1 and 4,5 on package 0; 2,3 on package 1 (numbering need not be contiguous per
+    // package)
     FakePerfPower fake = new FakePerfPower(dir, 23, 0, 0, 1, 1, 0, 0);
-    PerfPowerDiscovery.Probe p = PerfPowerDiscovery.probe(fake.perfRoot, fake.cpuRoot, CounterReader.FILES);
+    PerfPowerDiscovery.Probe p =
+        PerfPowerDiscovery.probe(fake.perfRoot, fake.cpuRoot, CounterReader.FILES);
     assertThat(p.type()).isEqualTo(23);
     assertThat(p.status().usable()).isTrue();
-    assertThat(p.events()).extracting(PerfPowerDiscovery.Event::label)
+    assertThat(p.events())
+        .extracting(PerfPowerDiscovery.Event::label)
         .containsExactly("package-0", "package-1", "dram-0", "dram-1");
-    assertThat(p.events()).extracting(PerfPowerDiscovery.Event::eventName)
+    assertThat(p.events())
+        .extracting(PerfPowerDiscovery.Event::eventName)
         .containsOnly("energy-pkg", "energy-ram");
-    assertThat(p.events()).extracting(PerfPowerDiscovery.Event::config).containsExactly(2L, 2L, 3L, 3L);
+    assertThat(p.events())
+        .extracting(PerfPowerDiscovery.Event::config)
+        .containsExactly(2L, 2L, 3L, 3L);
     assertThat(p.events()).extracting(PerfPowerDiscovery.Event::cpu).containsExactly(0, 2, 0, 2);
     assertThat(p.events()).allSatisfy(e -> assertThat(e.scale()).isEqualTo(FakePerfPower.SCALE));
   }
@@ -34,7 +39,8 @@ class PerfPowerTest {
     FakePerfPower fake = new FakePerfPower(dir, 23, 0, 1);
     fake.remove("energy-pkg");
     fake.remove("energy-ram");
-    PerfPowerDiscovery.Probe p = PerfPowerDiscovery.probe(fake.perfRoot, fake.cpuRoot, CounterReader.FILES);
+    PerfPowerDiscovery.Probe p =
+        PerfPowerDiscovery.probe(fake.perfRoot, fake.cpuRoot, CounterReader.FILES);
     assertThat(p.events()).extracting(PerfPowerDiscovery.Event::label).containsExactly("psys");
     assertThat(p.events().get(0).config()).isEqualTo(5L);
 
@@ -46,8 +52,8 @@ class PerfPowerTest {
 
   @Test
   void absentPmuIsUnusableWithTheFix() {
-    PerfPowerDiscovery.Probe p = PerfPowerDiscovery.probe(dir.resolve("none"), dir.resolve("cpu"),
-        CounterReader.FILES);
+    PerfPowerDiscovery.Probe p =
+        PerfPowerDiscovery.probe(dir.resolve("none"), dir.resolve("cpu"), CounterReader.FILES);
     assertThat(p.events()).isEmpty();
     assertThat(p.status().name()).isEqualTo("rapl-perf");
     assertThat(p.status().usable()).isFalse();
@@ -65,8 +71,9 @@ class PerfPowerTest {
   @Test
   void energyIsCountDeltaTimesScalePerZone() throws Exception {
     FakePerfPower fake = new FakePerfPower(dir, 23, 0, 1);
-    fake.counter(2, 0).set(1_000_000_000L);  // a count from long before the window
-    PerfPowerDiscovery.Probe p = PerfPowerDiscovery.probe(fake.perfRoot, fake.cpuRoot, CounterReader.FILES);
+    fake.counter(2, 0).set(1_000_000_000L); // a count from long before the window
+    PerfPowerDiscovery.Probe p =
+        PerfPowerDiscovery.probe(fake.perfRoot, fake.cpuRoot, CounterReader.FILES);
     PerfPowerSource.Opened opened = PerfPowerSource.open(p, fake);
     assertThat(opened.status().usable()).isTrue();
     try (PerfPowerSource s = opened.source()) {
@@ -102,18 +109,23 @@ class PerfPowerTest {
   void permissionRefusalGivesTheSysctlFixAndClosesWhatWasOpened() {
     FakePerfPower fake = new FakePerfPower(dir, 23, 0, 1);
     int[] calls = {0};
-    PerfCounters denySecond = (type, config, cpu) -> {
-      if (calls[0]++ == 1) {
-        throw new PerfCounter.OpenException("perf_event_open failed: errno 13 (EACCES)", PerfCounter.EACCES);
-      }
-      return fake.open(type, config, cpu);
-    };
-    PerfPowerDiscovery.Probe p = PerfPowerDiscovery.probe(fake.perfRoot, fake.cpuRoot, CounterReader.FILES);
+    PerfCounters denySecond =
+        (type, config, cpu) -> {
+          if (calls[0]++ == 1) {
+            throw new PerfCounter.OpenException(
+                "perf_event_open failed: errno 13 (EACCES)", PerfCounter.EACCES);
+          }
+          return fake.open(type, config, cpu);
+        };
+    PerfPowerDiscovery.Probe p =
+        PerfPowerDiscovery.probe(fake.perfRoot, fake.cpuRoot, CounterReader.FILES);
     PerfPowerSource.Opened opened = PerfPowerSource.open(p, denySecond);
     assertThat(opened.source()).isNull();
     assertThat(opened.status().usable()).isFalse();
     assertThat(opened.status().detail()).contains("EACCES").contains("package-1");
-    assertThat(opened.status().fix()).contains("sudo sysctl kernel.perf_event_paranoid=0").contains("CAP_PERFMON")
+    assertThat(opened.status().fix())
+        .contains("sudo sysctl kernel.perf_event_paranoid=0")
+        .contains("CAP_PERFMON")
         .contains("root");
     assertThat(fake.closed).isEqualTo(1);
   }
@@ -127,8 +139,9 @@ class PerfPowerTest {
   }
 
   /**
-   * The real perf_event_open path, on the software PMU every Linux kernel has (type 1, PERF_COUNT_SW_CPU_CLOCK,
-   * nanoseconds), system-wide on cpu 0 like the power PMU is opened. Tests run as root.
+   * The real perf_event_open path, on the software PMU every Linux kernel has (type 1,
+   * PERF_COUNT_SW_CPU_CLOCK, nanoseconds), system-wide on cpu 0 like the power PMU is opened. Tests
+   * run as root.
    */
   @Test
   void realPerfCounterCountsSoftwareCpuClock() throws Exception {
@@ -142,8 +155,10 @@ class PerfPowerTest {
       long b = c.count();
       long wall = System.nanoTime() - wallStart;
       assertThat(x).isNotEqualTo(42);
-      // A cpu-wide cpu-clock event is scheduled in all the time (idle included), so it advances with wall time: the
-      // 50 ms loop must show up as tens of milliseconds, and never more than the wall time plus read slack.
+      // A cpu-wide cpu-clock event is scheduled in all the time (idle included), so it advances
+      // with wall time: the
+      // 50 ms loop must show up as tens of milliseconds, and never more than the wall time plus
+      // read slack.
       assertThat(b).isGreaterThanOrEqualTo(a);
       assertThat(b - a).isGreaterThan(wall / 2).isLessThanOrEqualTo(wall + 5_000_000L);
     }
@@ -151,7 +166,8 @@ class PerfPowerTest {
 
   @Test
   void refusedOpenCarriesErrno() {
-    // cpu -1 with pid -1 is invalid for every PMU: EINVAL, through the real syscall and Native.getLastError.
+    // cpu -1 with pid -1 is invalid for every PMU: EINVAL, through the real syscall and
+    // Native.getLastError.
     try {
       PerfCounter.open(1, 0, -1).close();
       throw new AssertionError("perf_event_open(pid -1, cpu -1) succeeded");

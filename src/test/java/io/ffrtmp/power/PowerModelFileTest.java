@@ -13,14 +13,24 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PowerModelFileTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   /** A model from hardware this test machine does not have (512 logical CPUs, a made-up CPU). */
   static PowerModelFile validModel() {
-    return new PowerModelFile(11.0, 42.0, 0.98, 0.4, 0.7,
-        List.of(new CalibrationPoint(0, 0.02, 11.5, 0.1), new CalibrationPoint(100, 0.99, 41.8, 0.3)),
-        "rapl-powercap", List.of("package-0"), "Test CPU 9000", 512, Instant.parse("2025-01-02T03:04:05Z"), null);
+    return new PowerModelFile(
+        11.0,
+        42.0,
+        0.98,
+        0.4,
+        0.7,
+        List.of(
+            new CalibrationPoint(0, 0.02, 11.5, 0.1), new CalibrationPoint(100, 0.99, 41.8, 0.3)),
+        "rapl-powercap",
+        List.of("package-0"),
+        "Test CPU 9000",
+        512,
+        Instant.parse("2025-01-02T03:04:05Z"),
+        null);
   }
 
   @Test
@@ -42,7 +52,8 @@ class PowerModelFileTest {
     json.remove("idle_watts");
     Files.writeString(file, json.encode());
 
-    assertThatThrownBy(() -> PowerModelFile.read(file)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> PowerModelFile.read(file))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("power model file " + file + ": field 'idle_watts' is missing");
   }
 
@@ -50,20 +61,25 @@ class PowerModelFileTest {
   void aWrongTypeOrValueIsRejectedByName() throws Exception {
     Path file = dir.resolve("m.json");
     Files.writeString(file, validModel().toJson().put("max_watts", "lots").encode());
-    assertThatThrownBy(() -> PowerModelFile.read(file)).hasMessageContaining(file.toString())
+    assertThatThrownBy(() -> PowerModelFile.read(file))
+        .hasMessageContaining(file.toString())
         .hasMessageContaining("field 'max_watts' must be a finite number");
 
     JsonObject badPoint = validModel().toJson();
     badPoint.getJsonArray("points").getJsonObject(1).remove("watts");
     Files.writeString(file, badPoint.encode());
-    assertThatThrownBy(() -> PowerModelFile.read(file)).hasMessageContaining("field 'points[1].watts' is missing");
+    assertThatThrownBy(() -> PowerModelFile.read(file))
+        .hasMessageContaining("field 'points[1].watts' is missing");
 
     Files.writeString(file, validModel().toJson().put("kind", "something-else").encode());
-    assertThatThrownBy(() -> PowerModelFile.read(file)).hasMessageContaining("field 'kind' is 'something-else'");
+    assertThatThrownBy(() -> PowerModelFile.read(file))
+        .hasMessageContaining("field 'kind' is 'something-else'");
 
     Files.writeString(file, "{ not json");
-    assertThatThrownBy(() -> PowerModelFile.read(file)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining(file.toString()).hasMessageContaining("not a JSON object");
+    assertThatThrownBy(() -> PowerModelFile.read(file))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("not a JSON object");
   }
 
   @Test
@@ -71,16 +87,26 @@ class PowerModelFileTest {
     FakePowercap fake = FakePowercap.amd(dir.resolve("powercap"), 1);
     Path file = dir.resolve("m.json");
     Files.writeString(file, validModel().toJson().put("logical_cpus", 0).encode());
-    PowerConfig config = PowerConfig.defaults().withPowercapRoot(fake.root()).withHwmonRoot(dir.resolve("no-hwmon"))
-        .withNvmlLibrary(null).withModelFile(file);
+    PowerConfig config =
+        PowerConfig.defaults()
+            .withPowercapRoot(fake.root())
+            .withHwmonRoot(dir.resolve("no-hwmon"))
+            .withNvmlLibrary(null)
+            .withModelFile(file);
 
-    assertThatThrownBy(() -> EnergyMeter.open(config)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> EnergyMeter.open(config))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("power model file " + file + ": field 'logical_cpus' must be positive, is 0");
   }
 
   @Test
   void modelWattsAndAModelFileExcludeEachOther() {
-    assertThatThrownBy(() -> PowerConfig.defaults().withModelWatts(5.0, 50.0).withModelFile(dir.resolve("m.json")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not both");
+    assertThatThrownBy(
+            () ->
+                PowerConfig.defaults()
+                    .withModelWatts(5.0, 50.0)
+                    .withModelFile(dir.resolve("m.json")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not both");
   }
 }

@@ -28,15 +28,16 @@ class RaplCounterTest {
   @Test
   void amdWrapAfter234SecondsAt280Watts() {
     long max = FakePowercap.AMD_MAX_ENERGY_RANGE_UJ;
-    long prev = max - 1_000_000;  // 1 J before the wrap
-    long cur = 2_000_000;         // 2 J after it
+    long prev = max - 1_000_000; // 1 J before the wrap
+    long cur = 2_000_000; // 2 J after it
     assertThat(RaplCounter.deltaMicrojoules(prev, cur, max)).isEqualTo(3_000_001);
   }
 
   @Property
-  void deltaOfAdvancedCounterIsTheAdvance(@ForAll @LongRange(min = 1, max = 1L << 40) long max,
-                                          @ForAll @LongRange(min = 0, max = 1L << 40) long anyStart,
-                                          @ForAll @LongRange(min = 0, max = 1L << 40) long anyK) {
+  void deltaOfAdvancedCounterIsTheAdvance(
+      @ForAll @LongRange(min = 1, max = 1L << 40) long max,
+      @ForAll @LongRange(min = 0, max = 1L << 40) long anyStart,
+      @ForAll @LongRange(min = 0, max = 1L << 40) long anyK) {
     // Folding into 0..max keeps every try valid instead of rejecting most of them.
     long start = anyStart % (max + 1);
     long k = anyK % (max + 1);
@@ -45,8 +46,9 @@ class RaplCounterTest {
   }
 
   @Property
-  void deltaWithRealIntelRange(@ForAll @LongRange(min = 0, max = INTEL_MAX) long start,
-                               @ForAll @LongRange(min = 0, max = INTEL_MAX) long k) {
+  void deltaWithRealIntelRange(
+      @ForAll @LongRange(min = 0, max = INTEL_MAX) long start,
+      @ForAll @LongRange(min = 0, max = INTEL_MAX) long k) {
     long cur = Math.floorMod(start + k, INTEL_MAX + 1);
     assertThat(RaplCounter.deltaMicrojoules(start, cur, INTEL_MAX)).isEqualTo(k);
   }

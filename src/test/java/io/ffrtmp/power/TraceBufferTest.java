@@ -16,8 +16,12 @@ class TraceBufferTest {
     for (int i = 0; i < 5; i++) {
       trace.add(i * SECOND, SECOND, 10.0 + i);
     }
-    assertThat(trace.points()).extracting(TracePoint::tMs).containsExactly(0L, 1000L, 2000L, 3000L, 4000L);
-    assertThat(trace.points()).extracting(TracePoint::watts).containsExactly(10.0, 11.0, 12.0, 13.0, 14.0);
+    assertThat(trace.points())
+        .extracting(TracePoint::tMs)
+        .containsExactly(0L, 1000L, 2000L, 3000L, 4000L);
+    assertThat(trace.points())
+        .extracting(TracePoint::watts)
+        .containsExactly(10.0, 11.0, 12.0, 13.0, 14.0);
   }
 
   @Test
@@ -34,7 +38,8 @@ class TraceBufferTest {
     List<TracePoint> points = trace.points();
     assertThat(points.get(0).tMs()).isZero();
     assertThat(points).isSortedAccordingTo((a, b) -> Long.compare(a.tMs(), b.tMs()));
-    // Merged buckets average energy over time: 10 W and 30 W alternating is 20 W everywhere after merging.
+    // Merged buckets average energy over time: 10 W and 30 W alternating is 20 W everywhere after
+    // merging.
     assertThat(points.get(0).watts()).isCloseTo(20.0, within(1e-9));
     // Energy is preserved: sum of watts x bucket length equals what went in.
     double traced = 0;

@@ -5,8 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /**
- * Advances one fake RAPL counter at {@code idleWatts + slopeWatts x u}, with u the busy share of the real
- * {@code /proc/stat} over each 50 ms tick: a machine whose power law is known exactly, whatever else runs on it.
+ * Advances one fake RAPL counter at {@code idleWatts + slopeWatts x u}, with u the busy share of
+ * the real {@code /proc/stat} over each 50 ms tick: a machine whose power law is known exactly,
+ * whatever else runs on it.
  */
 final class UtilisationFeeder implements AutoCloseable {
 
@@ -49,11 +50,13 @@ final class UtilisationFeeder implements AutoCloseable {
       long nowNanos = System.nanoTime();
       double share = cur.utilisationSince(prev);
       u = Double.isNaN(share) ? u : share;
-      // Fractions of a microjoule are carried so the counter follows the law exactly over many ticks.
+      // Fractions of a microjoule are carried so the counter follows the law exactly over many
+      // ticks.
       carryUj += wattsAt(u) * (nowNanos - prevNanos) / 1e3;
       long stepUj = (long) carryUj;
       carryUj -= stepUj;
-      fake.setEnergyUj(zone, Math.floorMod(fake.energyUj(zone) + stepUj, fake.maxEnergyRangeUj(zone) + 1));
+      fake.setEnergyUj(
+          zone, Math.floorMod(fake.energyUj(zone) + stepUj, fake.maxEnergyRangeUj(zone) + 1));
       prev = cur;
       prevNanos = nowNanos;
     }

@@ -13,18 +13,19 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The PostgreSQL servers the store tests run against: the embedded one (always; started once per test JVM) and the
- * external server named by {@code FFRTMP_TEST_DB} (set by .ci/run when 127.0.0.1:5432 answers). Each test class gets a
- * fresh database of its own on each.
+ * The PostgreSQL servers the store tests run against: the embedded one (always; started once per
+ * test JVM) and the external server named by {@code FFRTMP_TEST_DB} (set by .ci/run when
+ * 127.0.0.1:5432 answers). Each test class gets a fresh database of its own on each.
  */
 public final class TestDatabases {
 
   private static EmbeddedPostgres embedded;
 
-  private TestDatabases() {
-  }
+  private TestDatabases() {}
 
-  /** Names of the servers to test against: "embedded", and "external" when FFRTMP_TEST_DB is set. */
+  /**
+   * Names of the servers to test against: "embedded", and "external" when FFRTMP_TEST_DB is set.
+   */
   public static List<String> servers() {
     List<String> s = new ArrayList<>(List.of("embedded"));
     if (externalUri() != null) {
@@ -51,10 +52,12 @@ public final class TestDatabases {
   public static PgConnectOptions fresh(String server) throws Exception {
     String uri = server.equals("external") ? externalUri() : embeddedUri();
     if (uri == null) {
-      throw new IllegalStateException("FFRTMP_TEST_DB is not set; it names the external PostgreSQL, e.g. "
-        + "postgresql://postgres@127.0.0.1:5432/ffrtmp_test");
+      throw new IllegalStateException(
+          "FFRTMP_TEST_DB is not set; it names the external PostgreSQL, e.g. "
+              + "postgresql://postgres@127.0.0.1:5432/ffrtmp_test");
     }
-    return Database.parse(uri).setDatabase("ffrtmp_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
+    return Database.parse(uri)
+        .setDatabase("ffrtmp_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
   }
 
   /** Opens a pool on a fresh database with migrations applied. */

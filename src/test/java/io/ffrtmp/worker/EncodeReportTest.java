@@ -24,11 +24,14 @@ import org.junit.jupiter.api.io.TempDir;
 /** How an ended encode reads in the result, with a shell standing in for FFmpeg. */
 class EncodeReportTest {
 
-  private static final JsonObject ENERGY = new JsonObject().put("provenance", "measured").put("source", "rapl-powercap")
-    .put("total_joules", 30.0).put("duration_ms", 1000L);
+  private static final JsonObject ENERGY =
+      new JsonObject()
+          .put("provenance", "measured")
+          .put("source", "rapl-powercap")
+          .put("total_joules", 30.0)
+          .put("duration_ms", 1000L);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   Vertx vertx;
 
@@ -43,21 +46,45 @@ class EncodeReportTest {
   }
 
   private JobContext job() throws Exception {
-    JobSpec spec = JobSpec.fromJson(new JsonObject().put("input", new JsonObject().put("duration_s", 1)));
+    JobSpec spec =
+        JobSpec.fromJson(new JsonObject().put("input", new JsonObject().put("duration_s", 1)));
     JobLease lease = new JobLease(UUID.randomUUID(), null, "report", 1, 1, 1L, spec);
-    JobContext job = new JobContext(lease, spec, Files.createDirectories(dir.resolve("work")), new JsonObject(), null,
-      p -> { }, new AtomicLong());
+    JobContext job =
+        new JobContext(
+            lease,
+            spec,
+            Files.createDirectories(dir.resolve("work")),
+            new JsonObject(),
+            null,
+            p -> {},
+            new AtomicLong());
     job.source(SourceInfo.synthetic(spec.input()));
     return job;
   }
 
-  /** Runs {@code sh -c script} to its end and reports it as an encode whose window saw {@code energy}. */
-  private Optional<JobRunner.Outcome> report(JobContext job, String script, JsonObject energy) throws Exception {
-    Future<Optional<JobRunner.Outcome>> reported = ChildProcess.start(vertx, List.of("sh", "-c", script), job.workDir(),
-        line -> { })
-      .compose(child -> child.exit().map(code -> new EncodePass.Encoded(child, code, 1000,
-        EncodePass.cpuFromBench(child.stderrLines()), null, 30, new EncodeWindow.Figures(energy, false, 0))))
-      .compose(encoded -> new EncodeReport(vertx, 1).record(job, encoded));
+  /**
+   * Runs {@code sh -c script} to its end and reports it as an encode whose window saw {@code
+   * energy}.
+   */
+  private Optional<JobRunner.Outcome> report(JobContext job, String script, JsonObject energy)
+      throws Exception {
+    Future<Optional<JobRunner.Outcome>> reported =
+        ChildProcess.start(vertx, List.of("sh", "-c", script), job.workDir(), line -> {})
+            .compose(
+                child ->
+                    child
+                        .exit()
+                        .map(
+                            code ->
+                                new EncodePass.Encoded(
+                                    child,
+                                    code,
+                                    1000,
+                                    EncodePass.cpuFromBench(child.stderrLines()),
+                                    null,
+                                    30,
+                                    new EncodeWindow.Figures(energy, false, 0))))
+            .compose(encoded -> new EncodeReport(vertx, 1).record(job, encoded));
     return await(reported, 30);
   }
 
@@ -65,7 +92,8 @@ class EncodeReportTest {
   void aCountedEncodeGetsItsRatesAndEnergyFigures() throws Exception {
     JobContext job = job();
     Files.write(job.encoded(), new byte[12_500]);
-    String bench = "echo 'bench: utime=0.500s stime=0.250s rtime=1.000s' >&2; echo 'bench: maxrss=4096kB' >&2";
+    String bench =
+        "echo 'bench: utime=0.500s stime=0.250s rtime=1.000s' >&2; echo 'bench: maxrss=4096kB' >&2";
     assertThat(report(job, bench, ENERGY)).isEmpty();
     JsonObject r = job.result();
     assertThat(r.getInteger("exit_code")).isZero();
@@ -76,7 +104,8 @@ class EncodeReportTest {
     assertThat(r.getLong("bytes")).isEqualTo(12_500L);
     assertThat(r.getDouble("bitrate_kbps")).isEqualTo(100.0);
     assertThat(r.getJsonObject("energy").getDouble("joules_per_frame")).isEqualTo(1.0);
-    assertThat(r.getJsonObject("energy").getJsonObject("attribution").getString("method")).isEqualTo("exclusive");
+    assertThat(r.getJsonObject("energy").getJsonObject("attribution").getString("method"))
+        .isEqualTo("exclusive");
   }
 
   @Test
@@ -91,7 +120,8 @@ class EncodeReportTest {
 
   @Test
   void aFailedExitNamesItsLastStderrLine() throws Exception {
-    JobRunner.Outcome o = report(job(), "echo first >&2; echo 'Unknown encoder' >&2; exit 3", ENERGY).orElseThrow();
+    JobRunner.Outcome o =
+        report(job(), "echo first >&2; echo 'Unknown encoder' >&2; exit 3", ENERGY).orElseThrow();
     assertThat(o.error()).isEqualTo("FFmpeg exited with 3: Unknown encoder");
     assertThat(o.retryable()).isFalse();
   }

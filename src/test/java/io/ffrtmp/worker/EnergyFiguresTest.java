@@ -10,8 +10,11 @@ import org.junit.jupiter.api.Test;
 class EnergyFiguresTest {
 
   private static JsonObject meter(double joules, long ms, String source) {
-    return new JsonObject().put("provenance", "measured").put("source", source).put("total_joules", joules)
-      .put("duration_ms", ms);
+    return new JsonObject()
+        .put("provenance", "measured")
+        .put("source", source)
+        .put("total_joules", joules)
+        .put("duration_ms", ms);
   }
 
   @Test
@@ -35,15 +38,25 @@ class EnergyFiguresTest {
 
   @Test
   void shortWindowForTheSourceResolutionCarriesAWarning() {
-    assertThat(EnergyFigures.of(meter(5, 300, "cpu-utilisation-model"), 30, 1.0, null).getJsonArray("warnings"))
-      .singleElement().asString().contains("300 ms");
-    assertThat(EnergyFigures.of(meter(5, 600, "cpu-utilisation-model"), 30, 1.0, null).containsKey("warnings")).isFalse();
-    assertThat(EnergyFigures.of(meter(5, 300, "rapl-powercap"), 30, 1.0, null).containsKey("warnings")).isFalse();
+    assertThat(
+            EnergyFigures.of(meter(5, 300, "cpu-utilisation-model"), 30, 1.0, null)
+                .getJsonArray("warnings"))
+        .singleElement()
+        .asString()
+        .contains("300 ms");
+    assertThat(
+            EnergyFigures.of(meter(5, 600, "cpu-utilisation-model"), 30, 1.0, null)
+                .containsKey("warnings"))
+        .isFalse();
+    assertThat(
+            EnergyFigures.of(meter(5, 300, "rapl-powercap"), 30, 1.0, null).containsKey("warnings"))
+        .isFalse();
   }
 
   @Test
   void nodeBusyTimeIsTheJiffiesBetweenTheTwoReadsAndZeroWithoutOne() {
-    assertThat(EnergyFigures.nodeBusyCpuS(new ProcStat(1_000, 500, 4), new ProcStat(1_250, 900, 4))).isEqualTo(2.5);
+    assertThat(EnergyFigures.nodeBusyCpuS(new ProcStat(1_000, 500, 4), new ProcStat(1_250, 900, 4)))
+        .isEqualTo(2.5);
     assertThat(EnergyFigures.nodeBusyCpuS(null, new ProcStat(1_250, 900, 4))).isZero();
   }
 }

@@ -1,8 +1,8 @@
 package io.ffrtmp.worker;
 
-import io.ffrtmp.hardware.FakeMachine;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ffrtmp.hardware.FakeMachine;
 import io.ffrtmp.worker.engine.FfmpegInfo;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,14 +14,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 class NodeSnapshotTest {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void carriesCpuTopologyAndGpusFromTheProbe() throws IOException {
-    FakeMachine m = new FakeMachine(tmp).cpuinfo(2, 4).meminfo(16 * 1024 * 1024).governor("performance")
-      .renderNode("renderD128", "0x8086", "0x3e92");
-    FfmpegInfo ffmpeg = new FfmpegInfo("ffmpeg", "ffmpeg version 5.1.9", "--enable-gpl", Set.of("libx264"), false);
+    FakeMachine m =
+        new FakeMachine(tmp)
+            .cpuinfo(2, 4)
+            .meminfo(16 * 1024 * 1024)
+            .governor("performance")
+            .renderNode("renderD128", "0x8086", "0x3e92");
+    FfmpegInfo ffmpeg =
+        new FfmpegInfo("ffmpeg", "ffmpeg version 5.1.9", "--enable-gpl", Set.of("libx264"), false);
 
     JsonObject node = NodeSnapshot.capture(m.probe(), ffmpeg, new JsonArray());
 

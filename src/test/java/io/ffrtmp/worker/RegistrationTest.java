@@ -25,7 +25,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** A worker's registration against a stand-in master on a local bus: retries, the node's state, registering again. */
+/**
+ * A worker's registration against a stand-in master on a local bus: retries, the node's state,
+ * registering again.
+ */
 class RegistrationTest {
 
   Vertx vertx;
@@ -38,10 +41,24 @@ class RegistrationTest {
   void up() {
     vertx = Vertx.vertx();
     context = vertx.getOrCreateContext();
-    registration = new Registration(vertx, "node-a", Duration.ofSeconds(2), new DeliveryOptions().setSendTimeout(2000),
-      id -> new NodeRegistration("node-a", id, "host-a", new JsonObject(), 2, new JsonArray().add("libx264"),
-        new JsonObject(), new JsonObject(), null),
-      registrations::incrementAndGet);
+    registration =
+        new Registration(
+            vertx,
+            "node-a",
+            Duration.ofSeconds(2),
+            new DeliveryOptions().setSendTimeout(2000),
+            id ->
+                new NodeRegistration(
+                    "node-a",
+                    id,
+                    "host-a",
+                    new JsonObject(),
+                    2,
+                    new JsonArray().add("libx264"),
+                    new JsonObject(),
+                    new JsonObject(),
+                    null),
+            registrations::incrementAndGet);
   }
 
   @AfterEach
@@ -51,10 +68,17 @@ class RegistrationTest {
 
   /** A master that answers every registration with the node in {@code state}. */
   private void master(String state) throws Exception {
-    await(vertx.eventBus().<JsonObject>consumer(Addresses.NODE_REGISTER, m -> {
-      bodies.add(m.body());
-      m.reply(new JsonObject().put("node_id", "node-a").put("state", state));
-    }).completion(), 30);
+    await(
+        vertx
+            .eventBus()
+            .<JsonObject>consumer(
+                Addresses.NODE_REGISTER,
+                m -> {
+                  bodies.add(m.body());
+                  m.reply(new JsonObject().put("node_id", "node-a").put("state", state));
+                })
+            .completion(),
+        30);
   }
 
   /** Runs on the registration's context, as the worker verticle would. */
@@ -73,15 +97,20 @@ class RegistrationTest {
     await(registered, 30);
     assertThat(on(registration::state)).isEqualTo(Registration.State.DRAINING);
     assertThat(registrations).hasValue(1);
-    assertThat(bodies).singleElement().satisfies(b -> {
-      assertThat(b.getString("instance_id")).isEqualTo(registration.instanceId().toString());
-      assertThat(b.getString("host")).isEqualTo("host-a");
-      assertThat(b.getInteger("slots")).isEqualTo(2);
-    });
-    on(() -> {
-      registration.answered(NodeState.UP);
-      return null;
-    });
+    assertThat(bodies)
+        .singleElement()
+        .satisfies(
+            b -> {
+              assertThat(b.getString("instance_id"))
+                  .isEqualTo(registration.instanceId().toString());
+              assertThat(b.getString("host")).isEqualTo("host-a");
+              assertThat(b.getInteger("slots")).isEqualTo(2);
+            });
+    on(
+        () -> {
+          registration.answered(NodeState.UP);
+          return null;
+        });
     assertThat(on(registration::state)).isEqualTo(Registration.State.UP);
   }
 
@@ -89,21 +118,26 @@ class RegistrationTest {
   void aHeartbeatRefusedAsNotRegisteredRegistersAgainAndAnOutageDoesNot() throws Exception {
     master("up");
     await(on(registration::register), 30);
-    on(() -> {
-      registration.unanswered(new ReplyException(ReplyFailure.TIMEOUT, "no master"));
-      return null;
-    });
+    on(
+        () -> {
+          registration.unanswered(new ReplyException(ReplyFailure.TIMEOUT, "no master"));
+          return null;
+        });
     assertThat(on(registration::state)).isEqualTo(Registration.State.UP);
-    on(() -> {
-      registration.unanswered(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, Addresses.CONFLICT, "not yours"));
-      return null;
-    });
+    on(
+        () -> {
+          registration.unanswered(
+              new ReplyException(ReplyFailure.RECIPIENT_FAILURE, Addresses.CONFLICT, "not yours"));
+          return null;
+        });
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (registrations.get() < 2 && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
     assertThat(registrations).hasValue(2);
-    assertThat(bodies).extracting(b -> b.getString("instance_id")).containsOnly(registration.instanceId().toString());
+    assertThat(bodies)
+        .extracting(b -> b.getString("instance_id"))
+        .containsOnly(registration.instanceId().toString());
     assertThat(on(registration::registered)).isTrue();
   }
 
@@ -111,15 +145,18 @@ class RegistrationTest {
   void afterStopNothingRegistersAndNoStateComesBack() throws Exception {
     master("up");
     await(on(registration::register), 30);
-    on(() -> {
-      registration.stop();
-      registration.answered(NodeState.UP);
-      registration.unanswered(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, Addresses.CONFLICT, "not yours"));
-      return null;
-    });
+    on(
+        () -> {
+          registration.stop();
+          registration.answered(NodeState.UP);
+          registration.unanswered(
+              new ReplyException(ReplyFailure.RECIPIENT_FAILURE, Addresses.CONFLICT, "not yours"));
+          return null;
+        });
     Thread.sleep(200);
     assertThat(on(registration::state)).isEqualTo(Registration.State.STOPPED);
     assertThat(registrations).hasValue(1);
-    assertThat(UUID.fromString(bodies.get(0).getString("instance_id"))).isEqualTo(registration.instanceId());
+    assertThat(UUID.fromString(bodies.get(0).getString("instance_id")))
+        .isEqualTo(registration.instanceId());
   }
 }

@@ -24,15 +24,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The settle wait against the CPU-utilisation model over a /proc/stat that never ticks: every one-second reading is
- * the model's idle power, {@value #MODEL_IDLE_W} W, so the baseline given decides whether the node has settled.
+ * The settle wait against the CPU-utilisation model over a /proc/stat that never ticks: every
+ * one-second reading is the model's idle power, {@value #MODEL_IDLE_W} W, so the baseline given
+ * decides whether the node has settled.
  */
 class SettleWaitTest {
 
   static final double MODEL_IDLE_W = 10.0;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   Vertx vertx;
   EnergyMeter meter;
@@ -40,13 +40,22 @@ class SettleWaitTest {
 
   @BeforeEach
   void up() throws Exception {
-    // One worker thread: a wait that held it would keep every other blocking step of the node waiting.
+    // One worker thread: a wait that held it would keep every other blocking step of the node
+    // waiting.
     vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(1));
     Path proc = Files.createDirectories(dir.resolve("proc"));
-    Files.writeString(proc.resolve("stat"), "cpu  100 0 100 1000 0 0 0 0 0 0\ncpu0 100 0 100 1000 0 0 0 0 0 0\n");
-    meter = EnergyMeter.open(PowerConfig.defaults().withPowercapRoot(dir.resolve("no-powercap")).withProcRoot(proc)
-      .withHwmonRoot(dir.resolve("no-hwmon")).withPerfRoot(dir.resolve("no-perf")).withNvmlLibrary(null)
-      .withPollIntervalMs(100).withModelWatts(MODEL_IDLE_W, 50.0));
+    Files.writeString(
+        proc.resolve("stat"), "cpu  100 0 100 1000 0 0 0 0 0 0\ncpu0 100 0 100 1000 0 0 0 0 0 0\n");
+    meter =
+        EnergyMeter.open(
+            PowerConfig.defaults()
+                .withPowercapRoot(dir.resolve("no-powercap"))
+                .withProcRoot(proc)
+                .withHwmonRoot(dir.resolve("no-hwmon"))
+                .withPerfRoot(dir.resolve("no-perf"))
+                .withNvmlLibrary(null)
+                .withPollIntervalMs(100)
+                .withModelWatts(MODEL_IDLE_W, 50.0));
   }
 
   @AfterEach
@@ -56,11 +65,22 @@ class SettleWaitTest {
   }
 
   private JobContext job(double settleMaxS, Double idleWatts) {
-    JobSpec spec = JobSpec.fromJson(new JsonObject().put("measure", new JsonObject().put("quality", new JsonArray())
-      .put("settle_max_s", settleMaxS).put("settle_within", 0.05)));
+    JobSpec spec =
+        JobSpec.fromJson(
+            new JsonObject()
+                .put(
+                    "measure",
+                    new JsonObject()
+                        .put("quality", new JsonArray())
+                        .put("settle_max_s", settleMaxS)
+                        .put("settle_within", 0.05)));
     JobLease lease = new JobLease(UUID.randomUUID(), null, "settle", 1, 1, 1L, spec);
-    JsonObject idle = idleWatts == null ? null : new JsonObject().put("avg_watts", idleWatts).put("provenance", "test");
-    return new JobContext(lease, spec, dir.resolve("work"), new JsonObject(), idle, p -> { }, activity);
+    JsonObject idle =
+        idleWatts == null
+            ? null
+            : new JsonObject().put("avg_watts", idleWatts).put("provenance", "test");
+    return new JobContext(
+        lease, spec, dir.resolve("work"), new JsonObject(), idle, p -> {}, activity);
   }
 
   /** Runs the wait on one context, as the worker does. */
@@ -101,12 +121,15 @@ class SettleWaitTest {
     JobContext job = job(2.5, 5.0);
     Context context = vertx.getOrCreateContext();
     Future<Void> waiting = settle(context, job);
-    // Queued behind the first reading on the only worker thread: it runs between readings, or after the whole wait.
+    // Queued behind the first reading on the only worker thread: it runs between readings, or after
+    // the whole wait.
     Promise<Long> other = Promise.promise();
     context.runOnContext(v -> vertx.executeBlocking(activity::get, false).onComplete(other));
     long readingsBeforeOther = await(other.future(), 30);
     await(waiting, 30);
-    assertThat(readingsBeforeOther).as("readings the other blocking step waited for").isLessThanOrEqualTo(1);
+    assertThat(readingsBeforeOther)
+        .as("readings the other blocking step waited for")
+        .isLessThanOrEqualTo(1);
     JsonObject s = job.result().getJsonObject("settle");
     assertThat(s.getBoolean("settled")).as(s.encode()).isFalse();
     assertThat(s.getDouble("waited_s")).as(s.encode()).isGreaterThanOrEqualTo(2.5);
@@ -118,7 +141,7 @@ class SettleWaitTest {
     JobContext job = job(30, null);
     await(settle(vertx.getOrCreateContext(), job), 30);
     assertThat(job.result().getJsonObject("settle").encode())
-      .isEqualTo("{\"settled\":false,\"reason\":\"no idle baseline measured on this node\"}");
+        .isEqualTo("{\"settled\":false,\"reason\":\"no idle baseline measured on this node\"}");
     assertThat(activity.get()).isZero();
   }
 }

@@ -19,8 +19,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 
 /**
- * The client side of the REST API over the JDK's HTTP client: JSON in and out, server errors turned into
- * {@link ClientException}s with the exit codes of {@link ClientCommand}, and server-sent events read line by line.
+ * The client side of the REST API over the JDK's HTTP client: JSON in and out, server errors turned
+ * into {@link ClientException}s with the exit codes of {@link ClientCommand}, and server-sent
+ * events read line by line.
  */
 public final class ApiClient {
 
@@ -29,11 +30,13 @@ public final class ApiClient {
   private String token;
 
   /** One server-sent event. */
-  public record Event(String name, JsonObject data) {
-  }
+  public record Event(String name, JsonObject data) {}
 
   ApiClient(URI server, SSLContext ssl) {
-    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).version(HttpClient.Version.HTTP_1_1);
+    HttpClient.Builder b =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(10))
+            .version(HttpClient.Version.HTTP_1_1);
     if (ssl != null) {
       b.sslContext(ssl);
     }
@@ -54,8 +57,12 @@ public final class ApiClient {
   }
 
   public JsonObject post(String path, JsonObject body) throws ClientException {
-    return json(send(request(path).header("content-type", "application/json")
-      .POST(HttpRequest.BodyPublishers.ofString(body == null ? "{}" : body.encode()))), path);
+    return json(
+        send(
+            request(path)
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body == null ? "{}" : body.encode()))),
+        path);
   }
 
   public JsonObject delete(String path) throws ClientException {
@@ -66,11 +73,17 @@ public final class ApiClient {
     return send(request(path).GET()).body();
   }
 
-  /** Reads the event stream at {@code path}, handing each event over until the handler says stop or the stream ends. */
+  /**
+   * Reads the event stream at {@code path}, handing each event over until the handler says stop or
+   * the stream ends.
+   */
   public void events(String path, Predicate<Event> handler) throws ClientException {
     HttpResponse<InputStream> res;
     try {
-      res = http.send(request(path).header("accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+      res =
+          http.send(
+              request(path).header("accept", "text/event-stream").GET().build(),
+              HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
       throw connectFailure(e);
     } catch (InterruptedException e) {
@@ -84,12 +97,14 @@ public final class ApiClient {
         throw new ClientException(ClientCommand.EXIT_SERVER, "HTTP " + res.statusCode());
       }
     }
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8))) {
       String name = "message";
       StringBuilder data = new StringBuilder();
       for (String line = r.readLine(); line != null; line = r.readLine()) {
         if (line.isEmpty()) {
-          if (data.length() > 0 && !handler.test(new Event(name, new JsonObject(data.toString())))) {
+          if (data.length() > 0
+              && !handler.test(new Event(name, new JsonObject(data.toString())))) {
             return;
           }
           name = "message";
@@ -101,12 +116,14 @@ public final class ApiClient {
         }
       }
     } catch (IOException e) {
-      throw new ClientException(ClientCommand.EXIT_SERVER, "the event stream broke off: " + e.getMessage());
+      throw new ClientException(
+          ClientCommand.EXIT_SERVER, "the event stream broke off: " + e.getMessage());
     }
   }
 
   private HttpRequest.Builder request(String path) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(server.resolve(path)).timeout(Duration.ofMinutes(5));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(server.resolve(path)).timeout(Duration.ofMinutes(5));
     if (token != null) {
       b.header("authorization", "Bearer " + token);
     }
@@ -132,14 +149,26 @@ public final class ApiClient {
   private ClientException connectFailure(IOException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SSLException) {
-        return new ClientException(ClientCommand.EXIT_CONNECT, "cannot connect securely to " + server + ": " + t.getMessage()
-          + "; give the server's CA with --ca FILE (or, knowingly, --insecure)");
+        return new ClientException(
+            ClientCommand.EXIT_CONNECT,
+            "cannot connect securely to "
+                + server
+                + ": "
+                + t.getMessage()
+                + "; give the server's CA with --ca FILE (or, knowingly, --insecure)");
       }
     }
-    boolean refused = e instanceof ConnectException || e instanceof HttpConnectTimeoutException
-      || e.getCause() instanceof ConnectException;
-    return new ClientException(ClientCommand.EXIT_CONNECT, "cannot connect to " + server + (refused ? "" : ": " + e)
-      + "; is the node running (java -jar ffrtmp.jar --role standalone)? Set --server or FFRTMP_SERVER");
+    boolean refused =
+        e instanceof ConnectException
+            || e instanceof HttpConnectTimeoutException
+            || e.getCause() instanceof ConnectException;
+    return new ClientException(
+        ClientCommand.EXIT_CONNECT,
+        "cannot connect to "
+            + server
+            + (refused ? "" : ": " + e)
+            + "; is the node running (java -jar ffrtmp.jar --role standalone)? Set --server or"
+            + " FFRTMP_SERVER");
   }
 
   private static void fail(int status, String body) throws ClientException {
@@ -155,19 +184,23 @@ public final class ApiClient {
       // not our JSON error: show the text
     }
     String text = (field == null ? "" : field + ": ") + message + " (HTTP " + status + ")";
-    int code = switch (status) {
-      case 400, 404, 413 -> ClientCommand.EXIT_BAD_INPUT;
-      case 401, 403 -> ClientCommand.EXIT_AUTH;
-      default -> ClientCommand.EXIT_SERVER;
-    };
+    int code =
+        switch (status) {
+          case 400, 404, 413 -> ClientCommand.EXIT_BAD_INPUT;
+          case 401, 403 -> ClientCommand.EXIT_AUTH;
+          default -> ClientCommand.EXIT_SERVER;
+        };
     throw new ClientException(code, text);
   }
 
   private static JsonObject json(HttpResponse<String> res, String path) throws ClientException {
     try {
-      return res.body() == null || res.body().isEmpty() ? new JsonObject() : new JsonObject(res.body());
+      return res.body() == null || res.body().isEmpty()
+          ? new JsonObject()
+          : new JsonObject(res.body());
     } catch (DecodeException e) {
-      throw new ClientException(ClientCommand.EXIT_SERVER, path + ": the server did not answer JSON");
+      throw new ClientException(
+          ClientCommand.EXIT_SERVER, path + ": the server did not answer JSON");
     }
   }
 }

@@ -10,13 +10,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ffrtmp campaigns ...}: campaigns on a node: submit, follow, cancel, fetch the report. */
-@Command(name = "campaigns", mixinStandardHelpOptions = true, description = "Submit campaigns and fetch their reports.",
-  subcommands = {CampaignsCommand.Submit.class, CampaignsCommand.ListCampaigns.class, CampaignsCommand.Status.class,
-    CampaignsCommand.Cancel.class,
-    CampaignsCommand.Report.class})
+@Command(
+    name = "campaigns",
+    mixinStandardHelpOptions = true,
+    description = "Submit campaigns and fetch their reports.",
+    subcommands = {
+      CampaignsCommand.Submit.class,
+      CampaignsCommand.ListCampaigns.class,
+      CampaignsCommand.Status.class,
+      CampaignsCommand.Cancel.class,
+      CampaignsCommand.Report.class
+    })
 public final class CampaignsCommand {
 
-  @Command(name = "submit", mixinStandardHelpOptions = true, description = "Queue a campaign file; prints its id.")
+  @Command(
+      name = "submit",
+      mixinStandardHelpOptions = true,
+      description = "Queue a campaign file; prints its id.")
   static final class Submit extends ClientCommand {
     @Parameters(paramLabel = "FILE")
     Path file;
@@ -27,7 +37,8 @@ public final class CampaignsCommand {
       try {
         campaign = new JsonObject(Files.readString(file, StandardCharsets.UTF_8));
       } catch (IOException | RuntimeException e) {
-        throw new ClientException(EXIT_BAD_INPUT, file + ": not a readable JSON campaign file: " + e.getMessage());
+        throw new ClientException(
+            EXIT_BAD_INPUT, file + ": not a readable JSON campaign file: " + e.getMessage());
       }
       if (!campaign.containsKey("name")) {
         campaign.put("name", file.getFileName().toString().replaceFirst("\\.json$", ""));
@@ -43,47 +54,88 @@ public final class CampaignsCommand {
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "Campaigns, newest first.")
   static final class ListCampaigns extends ClientCommand {
-    @Option(names = "--limit", paramLabel = "N", description = "How many (default: ${DEFAULT-VALUE}).", defaultValue = "50")
+    @Option(
+        names = "--limit",
+        paramLabel = "N",
+        description = "How many (default: ${DEFAULT-VALUE}).",
+        defaultValue = "50")
     int limit;
 
     @Override
     int run(ApiClient api) throws ClientException {
-      return print(api.get("api/v1/campaigns?limit=" + limit), r -> Tables.of(JobsCommand.objects(r.getJsonArray("campaigns")),
-        new String[] {"id", "name", "jobs", "finished", "failed", "started"},
-        new String[] {"campaign_id", "name", "jobs", "finished", "failed", "started_at"}));
+      return print(
+          api.get("api/v1/campaigns?limit=" + limit),
+          r ->
+              Tables.of(
+                  JobsCommand.objects(r.getJsonArray("campaigns")),
+                  new String[] {"id", "name", "jobs", "finished", "failed", "started"},
+                  new String[] {
+                    "campaign_id", "name", "jobs", "finished", "failed", "started_at"
+                  }));
     }
   }
 
-  @Command(name = "status", mixinStandardHelpOptions = true, description = "How many of the campaign's jobs are in each state.")
+  @Command(
+      name = "status",
+      mixinStandardHelpOptions = true,
+      description = "How many of the campaign's jobs are in each state.")
   static final class Status extends ClientCommand {
     @Parameters(paramLabel = "ID")
     String id;
 
     @Override
     int run(ApiClient api) throws ClientException {
-      return print(api.get("api/v1/campaigns/" + JobsCommand.id(id)), c -> Tables.fields(c, "campaign_id", "name", "jobs",
-        "finished", "done", "states.queued", "states.leased", "states.running", "states.succeeded", "states.failed",
-        "states.canceled", "states.retry_wait", "started_at", "finished_at"));
+      return print(
+          api.get("api/v1/campaigns/" + JobsCommand.id(id)),
+          c ->
+              Tables.fields(
+                  c,
+                  "campaign_id",
+                  "name",
+                  "jobs",
+                  "finished",
+                  "done",
+                  "states.queued",
+                  "states.leased",
+                  "states.running",
+                  "states.succeeded",
+                  "states.failed",
+                  "states.canceled",
+                  "states.retry_wait",
+                  "started_at",
+                  "finished_at"));
     }
   }
 
-  @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel what has not finished.")
+  @Command(
+      name = "cancel",
+      mixinStandardHelpOptions = true,
+      description = "Cancel what has not finished.")
   static final class Cancel extends ClientCommand {
     @Parameters(paramLabel = "ID")
     String id;
 
     @Override
     int run(ApiClient api) throws ClientException {
-      return print(api.post("api/v1/campaigns/" + JobsCommand.id(id) + "/cancel", null),
-        r -> id + ": " + r.getInteger("canceled") + " queued job(s) canceled");
+      return print(
+          api.post("api/v1/campaigns/" + JobsCommand.id(id) + "/cancel", null),
+          r -> id + ": " + r.getInteger("canceled") + " queued job(s) canceled");
     }
   }
 
-  @Command(name = "report", mixinStandardHelpOptions = true, description = "Write results.json, results.csv and report.html.")
+  @Command(
+      name = "report",
+      mixinStandardHelpOptions = true,
+      description = "Write results.json, results.csv and report.html.")
   static final class Report extends ClientCommand {
     @Parameters(paramLabel = "ID")
     String id;
-    @Option(names = "--out", paramLabel = "DIR", description = "Where to write them (default: ${DEFAULT-VALUE}).", defaultValue = ".")
+
+    @Option(
+        names = "--out",
+        paramLabel = "DIR",
+        description = "Where to write them (default: ${DEFAULT-VALUE}).",
+        defaultValue = ".")
     Path outDir;
 
     @Override
@@ -91,7 +143,10 @@ public final class CampaignsCommand {
       String base = "api/v1/campaigns/" + JobsCommand.id(id) + "/report?format=";
       try {
         Files.createDirectories(outDir);
-        for (String[] f : new String[][] {{"json", "results.json"}, {"csv", "results.csv"}, {"html", "report.html"}}) {
+        for (String[] f :
+            new String[][] {
+              {"json", "results.json"}, {"csv", "results.csv"}, {"html", "report.html"}
+            }) {
           Path target = outDir.resolve(f[1]);
           Files.writeString(target, api.getText(base + f[0]), StandardCharsets.UTF_8);
           out.println(target);

@@ -8,9 +8,9 @@ import java.util.function.Function;
 import picocli.CommandLine.Mixin;
 
 /**
- * A client command: connects with {@link ClientOptions}, runs, and turns failures into exit codes: 0 done, 1 the
- * server failed or refused (conflict, rate limit), 2 bad input (the message names the field), 3 cannot connect,
- * 4 not authenticated or not allowed.
+ * A client command: connects with {@link ClientOptions}, runs, and turns failures into exit codes:
+ * 0 done, 1 the server failed or refused (conflict, rate limit), 2 bad input (the message names the
+ * field), 3 cannot connect, 4 not authenticated or not allowed.
  */
 abstract class ClientCommand implements Callable<Integer> {
 
@@ -20,11 +20,15 @@ abstract class ClientCommand implements Callable<Integer> {
   static final int EXIT_CONNECT = 3;
   static final int EXIT_AUTH = 4;
 
-  static final String[] EXIT_CODES = {"0:done", "1:the server failed or refused (e.g. a job that cannot be canceled)",
-    "2:bad input: the message names the field", "3:cannot connect to the server", "4:not authenticated or not allowed"};
+  static final String[] EXIT_CODES = {
+    "0:done",
+    "1:the server failed or refused (e.g. a job that cannot be canceled)",
+    "2:bad input: the message names the field",
+    "3:cannot connect to the server",
+    "4:not authenticated or not allowed"
+  };
 
-  @Mixin
-  ClientOptions options;
+  @Mixin ClientOptions options;
 
   PrintStream out;
   PrintStream err;

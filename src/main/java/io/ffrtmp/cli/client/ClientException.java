@@ -1,6 +1,9 @@
 package io.ffrtmp.cli.client;
 
-/** A client command that cannot go on: the message for stderr and the exit code (see {@link ClientCommand}). */
+/**
+ * A client command that cannot go on: the message for stderr and the exit code (see {@link
+ * ClientCommand}).
+ */
 public final class ClientException extends Exception {
 
   private final int exitCode;

@@ -20,14 +20,13 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * How the client trusts the server: exactly one pinned certificate (the self-signed one from the data directory; the
- * server must present that very certificate, whatever name it was made for), a CA file (normal verification, host name
- * included), or, only when asked with --insecure, anything.
+ * How the client trusts the server: exactly one pinned certificate (the self-signed one from the
+ * data directory; the server must present that very certificate, whatever name it was made for), a
+ * CA file (normal verification, host name included), or, only when asked with --insecure, anything.
  */
 public final class PinnedTrust {
 
-  private PinnedTrust() {
-  }
+  private PinnedTrust() {}
 
   public static SSLContext pinned(Path certFile) throws IOException, GeneralSecurityException {
     X509Certificate pin = read(certFile).iterator().next();
@@ -41,7 +40,8 @@ public final class PinnedTrust {
     for (X509Certificate c : read(caFile)) {
       ks.setCertificateEntry("ca" + i++, c);
     }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(ks);
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(null, tmf.getTrustManagers(), new SecureRandom());
@@ -59,9 +59,12 @@ public final class PinnedTrust {
   }
 
   @SuppressWarnings("unchecked")
-  private static Collection<X509Certificate> read(Path file) throws IOException, CertificateException {
+  private static Collection<X509Certificate> read(Path file)
+      throws IOException, CertificateException {
     try (InputStream in = Files.newInputStream(file)) {
-      Collection<X509Certificate> certs = (Collection<X509Certificate>) CertificateFactory.getInstance("X.509").generateCertificates(in);
+      Collection<X509Certificate> certs =
+          (Collection<X509Certificate>)
+              CertificateFactory.getInstance("X.509").generateCertificates(in);
       if (certs.isEmpty()) {
         throw new CertificateException(file + " holds no PEM certificate");
       }
@@ -81,38 +84,46 @@ public final class PinnedTrust {
       if (pin == null) {
         return;
       }
-      if (chain == null || chain.length == 0 || !Arrays.equals(chain[0].getEncoded(), pin.getEncoded())) {
+      if (chain == null
+          || chain.length == 0
+          || !Arrays.equals(chain[0].getEncoded(), pin.getEncoded())) {
         throw new CertificateException("the server's certificate is not the pinned one");
       }
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
       check(chain);
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
       check(chain);
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
       check(chain);
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
       throw new CertificateException("client side only");
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
       throw new CertificateException("client side only");
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
       throw new CertificateException("client side only");
     }
 

@@ -8,8 +8,7 @@ import java.util.List;
 /** Plain ASCII tables for the client commands, in the style of the bench ranking. */
 final class Tables {
 
-  private Tables() {
-  }
+  private Tables() {}
 
   /** One row per object; each column reads one field ("a.b" for nested ones). */
   static String of(List<JsonObject> rows, String[] headers, String[] fields) {
@@ -33,8 +32,10 @@ final class Tables {
     for (int i = 0; i < fields.length; i++) {
       data[i] = new String[] {fields[i], text(value(o, fields[i]))};
     }
-    return AsciiTable.getTable(AsciiTable.BASIC_ASCII_NO_DATA_SEPARATORS,
-      new Column[] {new Column().header("field"), new Column().header("value")}, data);
+    return AsciiTable.getTable(
+        AsciiTable.BASIC_ASCII_NO_DATA_SEPARATORS,
+        new Column[] {new Column().header("field"), new Column().header("value")},
+        data);
   }
 
   static Object value(JsonObject o, String path) {

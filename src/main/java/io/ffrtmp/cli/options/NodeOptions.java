@@ -1,9 +1,9 @@
 package io.ffrtmp.cli.options;
 
-import io.ffrtmp.node.ClusterNodeConfig;
-import io.ffrtmp.node.NodeConfig;
 import io.ffrtmp.cluster.ClusterOptions;
 import io.ffrtmp.job.DispatchSettings;
+import io.ffrtmp.node.ClusterNodeConfig;
+import io.ffrtmp.node.NodeConfig;
 import io.ffrtmp.power.PowerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,67 +14,122 @@ import java.util.Map;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The flags of a long-running node ({@code --role master|worker|standalone}): cluster, database, dispatch, worker. */
+/**
+ * The flags of a long-running node ({@code --role master|worker|standalone}): cluster, database,
+ * dispatch, worker.
+ */
 public final class NodeOptions {
 
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the node keeps its id, database, spool and work files "
-    + "(default: $FFRTMP_DATA_DIR, /var/lib/ffrtmp for root, else ~/.local/share/ffrtmp).")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description =
+          "Where the node keeps its id, database, spool and work files (default: $FFRTMP_DATA_DIR,"
+              + " /var/lib/ffrtmp for root, else ~/.local/share/ffrtmp).")
   public Path dataDir;
 
-  @Option(names = "--db", paramLabel = "URI", description = "External PostgreSQL (postgresql://user:pass@host:port/db); "
-    + "several masters share one. Default: $FFRTMP_DB, else an embedded server in the data directory.")
+  @Option(
+      names = "--db",
+      paramLabel = "URI",
+      description =
+          "External PostgreSQL (postgresql://user:pass@host:port/db); several masters share one."
+              + " Default: $FFRTMP_DB, else an embedded server in the data directory.")
   public String db;
 
-  @Mixin
-  public ClusterFlags cluster;
+  @Mixin public ClusterFlags cluster;
 
-  @Option(names = "--slots", paramLabel = "N", description = "Worker: jobs run at once (default: ${DEFAULT-VALUE}).",
-    defaultValue = "1")
+  @Option(
+      names = "--slots",
+      paramLabel = "N",
+      description = "Worker: jobs run at once (default: ${DEFAULT-VALUE}).",
+      defaultValue = "1")
   public int slots;
 
-  @Option(names = "--label", paramLabel = "KEY=VALUE", description = "Worker: a label jobs can select this node by "
-    + "(repeatable), e.g. --label gpu=a100 --label site=lab.")
+  @Option(
+      names = "--label",
+      paramLabel = "KEY=VALUE",
+      description =
+          "Worker: a label jobs can select this node by "
+              + "(repeatable), e.g. --label gpu=a100 --label site=lab.")
   public Map<String, String> labels = new LinkedHashMap<>();
 
-  @Option(names = "--heartbeat-ms", paramLabel = "MS", description = "Worker heartbeat interval (default: ${DEFAULT-VALUE}).",
-    defaultValue = "2000")
+  @Option(
+      names = "--heartbeat-ms",
+      paramLabel = "MS",
+      description = "Worker heartbeat interval (default: ${DEFAULT-VALUE}).",
+      defaultValue = "2000")
   public long heartbeatMs;
 
-  @Option(names = "--lease-ms", paramLabel = "MS", description = "Master: a node silent this long is lost and its jobs are "
-    + "re-queued (default: ${DEFAULT-VALUE}; at least two heartbeats).", defaultValue = "10000")
+  @Option(
+      names = "--lease-ms",
+      paramLabel = "MS",
+      description =
+          "Master: a node silent this long is lost and its jobs are "
+              + "re-queued (default: ${DEFAULT-VALUE}; at least two heartbeats).",
+      defaultValue = "10000")
   public long leaseMs;
 
-  @Option(names = "--max-attempts", paramLabel = "N", description = "Master: attempts per job before a transient failure is "
-    + "final (default: ${DEFAULT-VALUE}).", defaultValue = "3")
+  @Option(
+      names = "--max-attempts",
+      paramLabel = "N",
+      description =
+          "Master: attempts per job before a transient failure is "
+              + "final (default: ${DEFAULT-VALUE}).",
+      defaultValue = "3")
   public int maxAttempts;
 
-  @Option(names = "--retry-base-ms", paramLabel = "MS", description = "Master: first wait before a retry, doubled per attempt "
-    + "with jitter (default: ${DEFAULT-VALUE}).", defaultValue = "2000")
+  @Option(
+      names = "--retry-base-ms",
+      paramLabel = "MS",
+      description =
+          "Master: first wait before a retry, doubled per attempt "
+              + "with jitter (default: ${DEFAULT-VALUE}).",
+      defaultValue = "2000")
   public long retryBaseMs;
 
-  @Option(names = "--live-stall-s", paramLabel = "S", description = "Master: a live job with no progress this long is killed "
-    + "and retried (default: ${DEFAULT-VALUE}).", defaultValue = "120")
+  @Option(
+      names = "--live-stall-s",
+      paramLabel = "S",
+      description =
+          "Master: a live job with no progress this long is killed "
+              + "and retried (default: ${DEFAULT-VALUE}).",
+      defaultValue = "120")
   public long liveStallS;
 
-  @Option(names = "--stall-min-s", paramLabel = "S", description = "Master: other jobs are killed and retried after no progress "
-    + "for twice their input's duration, and never before this (default: ${DEFAULT-VALUE}).", defaultValue = "60")
+  @Option(
+      names = "--stall-min-s",
+      paramLabel = "S",
+      description =
+          "Master: other jobs are killed and retried after no progress for twice their input's"
+              + " duration, and never before this (default: ${DEFAULT-VALUE}).",
+      defaultValue = "60")
   public long stallMinS;
 
-  @Option(names = "--ffmpeg", paramLabel = "PATH", description = "Worker: FFmpeg binary (default: ${DEFAULT-VALUE}).",
-    defaultValue = "ffmpeg")
+  @Option(
+      names = "--ffmpeg",
+      paramLabel = "PATH",
+      description = "Worker: FFmpeg binary (default: ${DEFAULT-VALUE}).",
+      defaultValue = "ffmpeg")
   public String ffmpeg;
 
-  @Option(names = "--media-root", paramLabel = "DIR", description = "Worker: a directory file inputs may come from (repeatable).")
+  @Option(
+      names = "--media-root",
+      paramLabel = "DIR",
+      description = "Worker: a directory file inputs may come from (repeatable).")
   public List<Path> mediaRoots = new ArrayList<>();
 
-  @Mixin
-  public PowerSourceOptions sources;
+  @Mixin public PowerSourceOptions sources;
 
-  @Option(names = "--poll-ms", paramLabel = "MS", description = "Worker: energy counter poll interval (default: ${DEFAULT-VALUE}).",
-    defaultValue = "1000")
+  @Option(
+      names = "--poll-ms",
+      paramLabel = "MS",
+      description = "Worker: energy counter poll interval (default: ${DEFAULT-VALUE}).",
+      defaultValue = "1000")
   public long pollMs;
 
-  /** Checks ranges; returns the first problem as "--flag: what is wrong; accepted: ...", or null. */
+  /**
+   * Checks ranges; returns the first problem as "--flag: what is wrong; accepted: ...", or null.
+   */
   public String check() {
     if (slots < 1 || slots > 64) {
       return "--slots: " + slots + " is out of range; accepted: 1 to 64";
@@ -83,8 +138,11 @@ public final class NodeOptions {
       return "--heartbeat-ms: " + heartbeatMs + " is out of range; accepted: 100 to 60000";
     }
     if (leaseMs < 2 * heartbeatMs || leaseMs > 3_600_000) {
-      return "--lease-ms: " + leaseMs + " is out of range; accepted: at least two heartbeats (" + 2 * heartbeatMs
-        + ") and at most 3600000";
+      return "--lease-ms: "
+          + leaseMs
+          + " is out of range; accepted: at least two heartbeats ("
+          + 2 * heartbeatMs
+          + ") and at most 3600000";
     }
     if (maxAttempts < 1 || maxAttempts > 100) {
       return "--max-attempts: " + maxAttempts + " is out of range; accepted: 1 to 100";
@@ -93,15 +151,21 @@ public final class NodeOptions {
       return "--retry-base-ms: " + retryBaseMs + " is out of range; accepted: 0 to 3600000";
     }
     if (liveStallS < 5 || stallMinS < 5) {
-      return (liveStallS < 5 ? "--live-stall-s" : "--stall-min-s") + ": accepted: at least 5 seconds";
+      return (liveStallS < 5 ? "--live-stall-s" : "--stall-min-s")
+          + ": accepted: at least 5 seconds";
     }
     String clusterProblem = cluster.check();
     if (clusterProblem != null) {
       return clusterProblem;
     }
     for (Map.Entry<String, String> l : labels.entrySet()) {
-      if (!l.getKey().matches("[A-Za-z0-9][A-Za-z0-9._/-]{0,62}") || !l.getValue().matches("[A-Za-z0-9._/-]{0,63}")) {
-        return "--label: '" + l.getKey() + "=" + l.getValue() + "'; accepted: KEY=VALUE of letters, digits, '.', '_', '/', '-'";
+      if (!l.getKey().matches("[A-Za-z0-9][A-Za-z0-9._/-]{0,62}")
+          || !l.getValue().matches("[A-Za-z0-9._/-]{0,63}")) {
+        return "--label: '"
+            + l.getKey()
+            + "="
+            + l.getValue()
+            + "'; accepted: KEY=VALUE of letters, digits, '.', '_', '/', '-'";
       }
     }
     return null;
@@ -117,10 +181,10 @@ public final class NodeOptions {
 
   public DispatchSettings dispatch() {
     return DispatchSettings.DEFAULTS
-      .withHeartbeat(Duration.ofMillis(heartbeatMs), Duration.ofMillis(leaseMs))
-      .withMaxAttempts(maxAttempts)
-      .withStall(Duration.ofSeconds(liveStallS), Duration.ofSeconds(stallMinS))
-      .withRetry(Duration.ofMillis(retryBaseMs), DispatchSettings.DEFAULTS.retryCap());
+        .withHeartbeat(Duration.ofMillis(heartbeatMs), Duration.ofMillis(leaseMs))
+        .withMaxAttempts(maxAttempts)
+        .withStall(Duration.ofSeconds(liveStallS), Duration.ofSeconds(stallMinS))
+        .withRetry(Duration.ofMillis(retryBaseMs), DispatchSettings.DEFAULTS.retryCap());
   }
 
   public ClusterOptions cluster() {
@@ -138,6 +202,7 @@ public final class NodeOptions {
   }
 
   public PowerConfig power() {
-    return sources.applyTo(new PowerConfig(PowerConfig.DEFAULT_POWERCAP_ROOT, Path.of("/proc"), pollMs, null, null));
+    return sources.applyTo(
+        new PowerConfig(PowerConfig.DEFAULT_POWERCAP_ROOT, Path.of("/proc"), pollMs, null, null));
   }
 }

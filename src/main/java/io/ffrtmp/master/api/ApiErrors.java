@@ -2,11 +2,11 @@ package io.ffrtmp.master.api;
 
 import io.ffrtmp.job.SchemaCheck;
 import io.ffrtmp.job.SpecException;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.json.schema.OutputUnit;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorException;
 import java.util.ArrayList;
@@ -17,15 +17,18 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Every error the API answers, as {@code {"error": {"code", "message", "field"}}}, and the mapping of failures to it. */
+/**
+ * Every error the API answers, as {@code {"error": {"code", "message", "field"}}}, and the mapping
+ * of failures to it.
+ */
 public final class ApiErrors {
 
   private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
   private static final Pattern PARAMETER = Pattern.compile("parameter ([A-Za-z0-9_-]+)");
-  private static final Pattern REQUIRED = Pattern.compile("required propert(?:y|ies) \\W*([A-Za-z0-9_]+)");
+  private static final Pattern REQUIRED =
+      Pattern.compile("required propert(?:y|ies) \\W*([A-Za-z0-9_]+)");
 
-  private ApiErrors() {
-  }
+  private ApiErrors() {}
 
   /** A request the API refuses, with the field to blame (null when no single field is). */
   public static final class ApiException extends RuntimeException {
@@ -53,13 +56,21 @@ public final class ApiErrors {
     return new ApiException(400, "bad_request", field, message);
   }
 
-  public static void send(RoutingContext ctx, int status, String code, String field, String message) {
+  public static void send(
+      RoutingContext ctx, int status, String code, String field, String message) {
     if (ctx.response().ended() || ctx.response().headWritten()) {
       ctx.response().reset();
       return;
     }
-    ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
-      .end(new JsonObject().put("error", new JsonObject().put("code", code).put("message", message).put("field", field)).encode());
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("content-type", "application/json")
+        .end(
+            new JsonObject()
+                .put(
+                    "error",
+                    new JsonObject().put("code", code).put("message", message).put("field", field))
+                .encode());
   }
 
   /** The router's failure handler: whatever failed, the client gets the JSON error above. */
@@ -78,15 +89,31 @@ public final class ApiErrors {
     } else {
       int status = t instanceof HttpException h ? h.getStatusCode() : ctx.statusCode();
       if (status == 401) {
-        send(ctx, 401, "unauthorized", "Authorization", "a valid bearer token is required (POST /api/v1/tokens with an API key)");
+        send(
+            ctx,
+            401,
+            "unauthorized",
+            "Authorization",
+            "a valid bearer token is required (POST /api/v1/tokens with an API key)");
       } else if (status == 403) {
         send(ctx, 403, "forbidden", null, "this token's role may not do that");
       } else if (status == 413) {
-        send(ctx, 413, "payload_too_large", "body", "the request body is larger than the server accepts");
+        send(
+            ctx,
+            413,
+            "payload_too_large",
+            "body",
+            "the request body is larger than the server accepts");
       } else if (status == 404) {
-        send(ctx, 404, "not_found", null, "no such route: " + ctx.request().method() + " " + ctx.normalizedPath());
+        send(
+            ctx,
+            404,
+            "not_found",
+            null,
+            "no such route: " + ctx.request().method() + " " + ctx.normalizedPath());
       } else if (status == 405) {
-        send(ctx, 405, "method_not_allowed", null, ctx.request().method() + " is not accepted here");
+        send(
+            ctx, 405, "method_not_allowed", null, ctx.request().method() + " is not accepted here");
       } else if (status >= 400 && status < 500) {
         send(ctx, status, "bad_request", null, t == null ? "bad request" : t.getMessage());
       } else {
@@ -102,7 +129,8 @@ public final class ApiErrors {
     if (m.find()) {
       return new SpecException(m.group(1), e.getMessage());
     }
-    // A job spec or campaign body: the project's own schema check gives the same field with a friendlier message.
+    // A job spec or campaign body: the project's own schema check gives the same field with a
+    // friendlier message.
     // (The failure handler runs on its own route, so the operation is told by method and path.)
     boolean post = ctx.request().method() == HttpMethod.POST;
     String path = ctx.normalizedPath();
@@ -122,13 +150,15 @@ public final class ApiErrors {
       OutputUnit leaf = deepest(s.getOutputUnit());
       String field = SchemaCheck.toField(leaf.getInstanceLocation());
       String keyword = String.valueOf(leaf.getKeywordLocation());
-      String message = keyword.endsWith("/pattern") || keyword.contains("/oneOf")
-        ? "contains characters or a form that is not accepted; accepted: letters, digits, space and . _ , : + = @ - "
-          + "(and / in paths; no '..')"
-        : String.valueOf(leaf.getError());
+      String message =
+          keyword.endsWith("/pattern") || keyword.contains("/oneOf")
+              ? "contains characters or a form that is not accepted; accepted: letters, digits,"
+                  + " space and . _ , : + = @ - (and / in paths; no '..')"
+              : String.valueOf(leaf.getError());
       Matcher required = REQUIRED.matcher(String.valueOf(leaf.getError()));
       if (keyword.endsWith("/required") && required.find()) {
-        return new SpecException(field.isEmpty() ? required.group(1) : field + "." + required.group(1), "required");
+        return new SpecException(
+            field.isEmpty() ? required.group(1) : field + "." + required.group(1), "required");
       }
       return new SpecException(field.isEmpty() ? "body" : field, message);
     }
@@ -147,9 +177,13 @@ public final class ApiErrors {
     List<OutputUnit> all = new ArrayList<>();
     collect(root, all);
     return all.stream()
-      .filter(u -> u.getError() != null && !String.valueOf(u.getKeywordLocation()).endsWith("/properties"))
-      .max(Comparator.comparingInt(u -> String.valueOf(u.getInstanceLocation()).split("/").length))
-      .orElse(root);
+        .filter(
+            u ->
+                u.getError() != null
+                    && !String.valueOf(u.getKeywordLocation()).endsWith("/properties"))
+        .max(
+            Comparator.comparingInt(u -> String.valueOf(u.getInstanceLocation()).split("/").length))
+        .orElse(root);
   }
 
   private static void collect(OutputUnit u, List<OutputUnit> out) {

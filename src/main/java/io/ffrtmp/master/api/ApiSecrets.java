@@ -11,8 +11,9 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * The API's secrets in the data directory, each made once and kept with mode 0600: the JWT signing secret, the first
- * admin key, and the self-signed certificate with its key. Blocking (file system): run on a worker thread.
+ * The API's secrets in the data directory, each made once and kept with mode 0600: the JWT signing
+ * secret, the first admin key, and the self-signed certificate with its key. Blocking (file
+ * system): run on a worker thread.
  */
 public final class ApiSecrets {
 
@@ -21,8 +22,7 @@ public final class ApiSecrets {
   public static final String TLS_CERT = "tls-cert.pem";
   public static final String TLS_KEY = "tls-key.pem";
 
-  private ApiSecrets() {
-  }
+  private ApiSecrets() {}
 
   /** The HS256 secret, made on first use: 32 random bytes. */
   public static byte[] jwtSecret(Path apiDir) throws IOException {
@@ -35,14 +35,18 @@ public final class ApiSecrets {
     return Base64.getDecoder().decode(Files.readString(file, StandardCharsets.UTF_8).trim());
   }
 
-  /** The self-signed certificate and key (PEM), made on first use for "localhost"; returns {cert, key}. */
+  /**
+   * The self-signed certificate and key (PEM), made on first use for "localhost"; returns {cert,
+   * key}.
+   */
   public static Path[] selfSigned(Path apiDir) throws IOException {
     Path cert = apiDir.resolve(TLS_CERT);
     Path key = apiDir.resolve(TLS_KEY);
     if (!Files.exists(cert) || !Files.exists(key)) {
       SelfSignedCertificate made = SelfSignedCertificate.create("localhost");
       try {
-        writePrivate(key, Files.readString(Path.of(made.privateKeyPath()), StandardCharsets.US_ASCII));
+        writePrivate(
+            key, Files.readString(Path.of(made.privateKeyPath()), StandardCharsets.US_ASCII));
         Path tmp = Files.createTempFile(apiDir, ".cert", ".tmp");
         Files.copy(Path.of(made.certificatePath()), tmp, StandardCopyOption.REPLACE_EXISTING);
         Files.move(tmp, cert, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -53,11 +57,18 @@ public final class ApiSecrets {
     return new Path[] {cert, key};
   }
 
-  /** Writes a file only its owner can read, atomically (a reader never sees half of it, nor a moment of 0644). */
+  /**
+   * Writes a file only its owner can read, atomically (a reader never sees half of it, nor a moment
+   * of 0644).
+   */
   public static void writePrivate(Path file, String content) throws IOException {
     Files.createDirectories(file.getParent());
-    Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp",
-      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Path tmp =
+        Files.createTempFile(
+            file.getParent(),
+            "." + file.getFileName(),
+            ".tmp",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     try {
       Files.writeString(tmp, content, StandardCharsets.UTF_8);
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -1,10 +1,5 @@
 package io.ffrtmp.master.api;
 
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import io.ffrtmp.master.store.ApiKeyStore;
 import io.ffrtmp.master.store.JobQueries;
 import io.ffrtmp.master.store.JobStore;
@@ -17,6 +12,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -35,6 +32,9 @@ import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.validation.RequestValidator;
 import io.vertx.openapi.validation.ValidatorException;
 import io.vertx.spi.cluster.hazelcast.ClusterHealthCheck;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,22 +47,28 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The REST API over HTTPS: routes from the OpenAPI contract (requests validated against it), JWT on every API route
- * with a least role per operation, per-client rate limits, a body size limit, server-sent events, health and
- * readiness probes and a small Prometheus text. {@link #start} is what the standalone and master roles call.
+ * The REST API over HTTPS: routes from the OpenAPI contract (requests validated against it), JWT on
+ * every API route with a least role per operation, per-client rate limits, a body size limit,
+ * server-sent events, health and readiness probes and a small Prometheus text. {@link #start} is
+ * what the standalone and master roles call.
  */
 public final class ApiServer {
 
   /**
-   * TLS 1.3, and TLS 1.2 with forward secrecy (ECDHE) and AEAD ciphers only: no static RSA key exchange, no CBC, no
-   * SHA-1 MACs. Either an RSA or an ECDSA certificate works.
+   * TLS 1.3, and TLS 1.2 with forward secrecy (ECDHE) and AEAD ciphers only: no static RSA key
+   * exchange, no CBC, no SHA-1 MACs. Either an RSA or an ECDSA certificate works.
    */
-  static final List<String> CIPHER_SUITES = List.of(
-    "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
-    "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-    "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
-    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-    "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+  static final List<String> CIPHER_SUITES =
+      List.of(
+          "TLS_AES_128_GCM_SHA256",
+          "TLS_AES_256_GCM_SHA384",
+          "TLS_CHACHA20_POLY1305_SHA256",
+          "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+          "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+          "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+          "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+          "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+          "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
   private final Vertx vertx;
   private final String deployment;
@@ -74,8 +80,16 @@ public final class ApiServer {
   private final Path certificate;
   private final boolean tls;
 
-  private ApiServer(Vertx vertx, String deployment, EventStream events, RevokedKeys revoked, List<HttpServer> servers,
-                    Path adminKeyFile, boolean adminKeyCreated, Path certificate, boolean tls) {
+  private ApiServer(
+      Vertx vertx,
+      String deployment,
+      EventStream events,
+      RevokedKeys revoked,
+      List<HttpServer> servers,
+      Path adminKeyFile,
+      boolean adminKeyCreated,
+      Path certificate,
+      boolean tls) {
     this.vertx = vertx;
     this.deployment = deployment;
     this.events = events;
@@ -88,50 +102,110 @@ public final class ApiServer {
   }
 
   /** What start reads or makes in the data directory (blocking). */
-  private record Material(byte[] jwtSecret, String jwtPublicPem, String jwtPrivatePem, Path cert, Path key,
-                          Path adminKeyFile, String adminKey, boolean adminKeyCreated, int port) {
-  }
+  private record Material(
+      byte[] jwtSecret,
+      String jwtPublicPem,
+      String jwtPrivatePem,
+      Path cert,
+      Path key,
+      Path adminKeyFile,
+      String adminKey,
+      boolean adminKeyCreated,
+      int port) {}
 
-  public static Future<ApiServer> start(Vertx vertx, ApiConfig config, JobStore store, NodeStore nodes) {
+  public static Future<ApiServer> start(
+      Vertx vertx, ApiConfig config, JobStore store, NodeStore nodes) {
     ApiKeyStore keys = new ApiKeyStore(store.pool());
     RevokedKeys revoked = new RevokedKeys(vertx, keys, RevokedKeys.DEFAULT_TTL_MS);
     JsonObject document = ApiContract.document();
-    return vertx.executeBlocking(() -> material(config))
-      .compose(m -> keys.known(m.adminKey())
-        .compose(known -> known ? Future.succeededFuture() : keys.add(m.adminKey(), "admin", "admin", "first start"))
-        .compose(v -> revoked.start())
-        .map(m))
-      .compose(m -> ApiContract.load(vertx, document).compose(contract -> {
-        Tokens tokens = m.jwtPublicPem() != null ? Tokens.rs256(vertx, m.jwtPublicPem(), m.jwtPrivatePem())
-          : new Tokens(vertx, m.jwtSecret());
-        JobQueries streamQueries = new JobQueries(store.pool(), store.settings().maxAttempts());
-        EventStream events = new EventStream(vertx, streamQueries, revoked, config.maxStreamsPerToken());
-        Router router = router(vertx, config, contract, document, tokens, revoked, store, nodes, keys, events);
-        HttpServerOptions options = new HttpServerOptions().setHost(config.bind()).setPort(m.port())
-          .setCompressionSupported(true);
-        if (config.tls()) {
-          options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(m.cert().toString())
-              .setKeyPath(m.key().toString()))
-            .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
-          CIPHER_SUITES.forEach(options::addEnabledCipherSuite);
-        }
-        // One server per core, each on its own event loop; Vert.x shares the port among a deployment's instances.
-        List<HttpServer> servers = Collections.synchronizedList(new ArrayList<>());
-        long headerTimeoutMs = config.headerTimeoutS() * 1000L;
-        return events.start().compose(v -> vertx.deployVerticle(
-            () -> new Listener(options, router, servers, headerTimeoutMs),
-            new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors())))
-          .map(deployment -> new ApiServer(vertx, deployment, events, revoked, List.copyOf(servers), m.adminKeyFile(),
-            m.adminKeyCreated(), m.cert(), config.tls()));
-      }))
-      .onFailure(e -> revoked.close());
+    return vertx
+        .executeBlocking(() -> material(config))
+        .compose(
+            m ->
+                keys.known(m.adminKey())
+                    .compose(
+                        known ->
+                            known
+                                ? Future.succeededFuture()
+                                : keys.add(m.adminKey(), "admin", "admin", "first start"))
+                    .compose(v -> revoked.start())
+                    .map(m))
+        .compose(
+            m ->
+                ApiContract.load(vertx, document)
+                    .compose(
+                        contract -> {
+                          Tokens tokens =
+                              m.jwtPublicPem() != null
+                                  ? Tokens.rs256(vertx, m.jwtPublicPem(), m.jwtPrivatePem())
+                                  : new Tokens(vertx, m.jwtSecret());
+                          JobQueries streamQueries =
+                              new JobQueries(store.pool(), store.settings().maxAttempts());
+                          EventStream events =
+                              new EventStream(
+                                  vertx, streamQueries, revoked, config.maxStreamsPerToken());
+                          Router router =
+                              router(
+                                  vertx, config, contract, document, tokens, revoked, store, nodes,
+                                  keys, events);
+                          HttpServerOptions options =
+                              new HttpServerOptions()
+                                  .setHost(config.bind())
+                                  .setPort(m.port())
+                                  .setCompressionSupported(true);
+                          if (config.tls()) {
+                            options
+                                .setSsl(true)
+                                .setKeyCertOptions(
+                                    new PemKeyCertOptions()
+                                        .setCertPath(m.cert().toString())
+                                        .setKeyPath(m.key().toString()))
+                                .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
+                            CIPHER_SUITES.forEach(options::addEnabledCipherSuite);
+                          }
+                          // One server per core, each on its own event loop; Vert.x shares the port
+                          // among a deployment's instances.
+                          List<HttpServer> servers =
+                              Collections.synchronizedList(new ArrayList<>());
+                          long headerTimeoutMs = config.headerTimeoutS() * 1000L;
+                          return events
+                              .start()
+                              .compose(
+                                  v ->
+                                      vertx.deployVerticle(
+                                          () ->
+                                              new Listener(
+                                                  options, router, servers, headerTimeoutMs),
+                                          new DeploymentOptions()
+                                              .setInstances(
+                                                  Runtime.getRuntime().availableProcessors())))
+                              .map(
+                                  deployment ->
+                                      new ApiServer(
+                                          vertx,
+                                          deployment,
+                                          events,
+                                          revoked,
+                                          List.copyOf(servers),
+                                          m.adminKeyFile(),
+                                          m.adminKeyCreated(),
+                                          m.cert(),
+                                          config.tls()));
+                        }))
+        .onFailure(e -> revoked.close());
   }
 
   private static Material material(ApiConfig config) throws Exception {
     Path dir = Files.createDirectories(config.apiDir());
     byte[] secret = ApiSecrets.jwtSecret(dir);
-    String publicPem = config.jwtPublicKey() == null ? null : Files.readString(config.jwtPublicKey(), StandardCharsets.US_ASCII);
-    String privatePem = config.jwtPrivateKey() == null ? null : Files.readString(config.jwtPrivateKey(), StandardCharsets.US_ASCII);
+    String publicPem =
+        config.jwtPublicKey() == null
+            ? null
+            : Files.readString(config.jwtPublicKey(), StandardCharsets.US_ASCII);
+    String privatePem =
+        config.jwtPrivateKey() == null
+            ? null
+            : Files.readString(config.jwtPrivateKey(), StandardCharsets.US_ASCII);
     Path cert = config.tlsCert();
     Path key = config.tlsKey();
     if (config.tls() && cert == null) {
@@ -146,55 +220,90 @@ public final class ApiServer {
     }
     String adminKey = Files.readString(adminFile, StandardCharsets.UTF_8).trim();
     int port = config.port() != 0 ? config.port() : freePort(config.bind());
-    return new Material(secret, publicPem, privatePem, cert, key, adminFile, adminKey, created, port);
+    return new Material(
+        secret, publicPem, privatePem, cert, key, adminFile, adminKey, created, port);
   }
 
-  /** Port 0 (tests, benchmarks): a free port chosen here, since each instance given 0 would pick its own. */
+  /**
+   * Port 0 (tests, benchmarks): a free port chosen here, since each instance given 0 would pick its
+   * own.
+   */
   private static int freePort(String bind) throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(bind))) {
       return s.getLocalPort();
     }
   }
 
-  private static Router router(Vertx vertx, ApiConfig config, OpenAPIContract contract, JsonObject document,
-                               Tokens tokens, RevokedKeys revoked, JobStore store, NodeStore nodes, ApiKeyStore keys,
-                               EventStream events) {
+  private static Router router(
+      Vertx vertx,
+      ApiConfig config,
+      OpenAPIContract contract,
+      JsonObject document,
+      Tokens tokens,
+      RevokedKeys revoked,
+      JobStore store,
+      NodeStore nodes,
+      ApiKeyStore keys,
+      EventStream events) {
     RateLimiter limiter = new RateLimiter(config.rateBurst(), config.ratePerSecond());
     InFlight inFlight = new InFlight(config.maxInFlight());
     TrustedProxies proxies = new TrustedProxies(config.trustProxies());
-    AtomicLongArray responses = new AtomicLongArray(6); // by status class; [0] counts rate-limited answers
+    AtomicLongArray responses =
+        new AtomicLongArray(6); // by status class; [0] counts rate-limited answers
     TokenCheck check = new TokenCheck(tokens, revoked);
     RequestExtractor extractor = RequestExtractor.withBodyHandler();
     RequestValidator validator = RequestValidator.create(vertx, contract);
-    RouterBuilder b = RouterBuilder.create(vertx, contract, extractor)
-      .rootHandler((PlatformHandler) ctx -> limit(ctx, proxies, limiter, inFlight, responses))
-      .rootHandler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()))
-      .rootHandler(ApiServer::jsonSyntax);
+    RouterBuilder b =
+        RouterBuilder.create(vertx, contract, extractor)
+            .rootHandler((PlatformHandler) ctx -> limit(ctx, proxies, limiter, inFlight, responses))
+            .rootHandler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()))
+            .rootHandler(ApiServer::jsonSyntax);
     for (OpenAPIRoute route : b.getRoutes()) {
       Object needed = route.getOperation().getExtensions().get("x-ffrtmp-role");
       Role role = Role.of(String.valueOf(needed));
       if (role != null) {
-        // The token and its role first, then the parameters: a viewer's cancel of a malformed id is 403, not 400.
-        route.setDoSecurity(false).setDoValidation(false)
-          .addHandler(check.require(role))
-          .addHandler(validate(extractor, validator, route.getOperation()));
+        // The token and its role first, then the parameters: a viewer's cancel of a malformed id is
+        // 403, not 400.
+        route
+            .setDoSecurity(false)
+            .setDoValidation(false)
+            .addHandler(check.require(role))
+            .addHandler(validate(extractor, validator, route.getOperation()));
       }
     }
     JobQueries queries = new JobQueries(store.pool(), store.settings().maxAttempts());
     new JobRoutes(vertx, queries, config.mediaRoots()).mount(b);
-    new CampaignRoutes(vertx, store, queries, config.mediaRoots(), config.maxCampaignJobs()).mount(b);
+    new CampaignRoutes(vertx, store, queries, config.mediaRoots(), config.maxCampaignJobs())
+        .mount(b);
     new NodeRoutes(nodes).mount(b);
     new TokenRoutes(keys, tokens, check, revoked, config.tokenTtlMinutes()).mount(b);
     events.mount(b);
     Router router = b.createRouter();
 
     String docText = document.encode();
-    router.get("/api/v1/openapi.json").handler(check.require(Role.VIEWER)).handler(ctx -> ctx.response()
-      .putHeader("content-type", "application/json").end(docText));
+    router
+        .get("/api/v1/openapi.json")
+        .handler(check.require(Role.VIEWER))
+        .handler(ctx -> ctx.response().putHeader("content-type", "application/json").end(docText));
     // A reason code only: an exception's text could name hosts, users or paths of the database.
-    HealthChecks ready = HealthChecks.create(vertx).register("database", 2000, p -> store.pool().query("SELECT 1").execute()
-      .onComplete(ar -> p.complete(ar.succeeded() ? Status.OK()
-        : Status.KO(new JsonObject().put("reason", "database_unreachable")))));
+    HealthChecks ready =
+        HealthChecks.create(vertx)
+            .register(
+                "database",
+                2000,
+                p ->
+                    store
+                        .pool()
+                        .query("SELECT 1")
+                        .execute()
+                        .onComplete(
+                            ar ->
+                                p.complete(
+                                    ar.succeeded()
+                                        ? Status.OK()
+                                        : Status.KO(
+                                            new JsonObject()
+                                                .put("reason", "database_unreachable")))));
     if (vertx.isClustered()) {
       ready.register("cluster", 2000, ClusterHealthCheck.createProcedure(vertx));
     }
@@ -206,8 +315,18 @@ public final class ApiServer {
     }
     router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(live));
     router.get("/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
-    router.get("/metrics").handler(ctx -> Metrics.render(store.pool(), responses).onSuccess(text -> ctx.response()
-      .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(text)).onFailure(ctx::fail));
+    router
+        .get("/metrics")
+        .handler(
+            ctx ->
+                Metrics.render(store.pool(), responses)
+                    .onSuccess(
+                        text ->
+                            ctx.response()
+                                .putHeader(
+                                    "content-type", "text/plain; version=0.0.4; charset=utf-8")
+                                .end(text))
+                    .onFailure(ctx::fail));
     router.route().failureHandler(ApiErrors::handle);
     for (int status : new int[] {404, 405, 413}) {
       router.errorHandler(status, ctx -> ApiErrors.handle(ctx));
@@ -215,43 +334,76 @@ public final class ApiServer {
     return router;
   }
 
-  /** What the router builder's own validation does, mounted by hand so that it runs after the token check. */
-  private static Handler<RoutingContext> validate(RequestExtractor extractor, RequestValidator validator,
-                                                  Operation op) {
-    return ctx -> extractor.extractValidatableRequest(ctx, op)
-      .compose(request -> validator.validate(request, op.getOperationId()))
-      .onSuccess(valid -> {
-        ctx.put(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST, valid);
-        ctx.next();
-      })
-      .onFailure(e -> ctx.fail(e instanceof ValidatorException ? new HttpException(400, e.getMessage(), e) : e));
+  /**
+   * What the router builder's own validation does, mounted by hand so that it runs after the token
+   * check.
+   */
+  private static Handler<RoutingContext> validate(
+      RequestExtractor extractor, RequestValidator validator, Operation op) {
+    return ctx ->
+        extractor
+            .extractValidatableRequest(ctx, op)
+            .compose(request -> validator.validate(request, op.getOperationId()))
+            .onSuccess(
+                valid -> {
+                  ctx.put(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST, valid);
+                  ctx.next();
+                })
+            .onFailure(
+                e ->
+                    ctx.fail(
+                        e instanceof ValidatorException
+                            ? new HttpException(400, e.getMessage(), e)
+                            : e));
   }
 
-  private static void limit(RoutingContext ctx, TrustedProxies proxies, RateLimiter limiter, InFlight inFlight,
-                            AtomicLongArray responses) {
+  private static void limit(
+      RoutingContext ctx,
+      TrustedProxies proxies,
+      RateLimiter limiter,
+      InFlight inFlight,
+      AtomicLongArray responses) {
     // Answers are data, never pages to run: no sniffing, no caching of what a token could read.
-    ctx.response().putHeader("x-content-type-options", "nosniff").putHeader("cache-control", "no-store");
+    ctx.response()
+        .putHeader("x-content-type-options", "nosniff")
+        .putHeader("cache-control", "no-store");
     if (ctx.request().isSSL()) {
       ctx.response().putHeader("strict-transport-security", "max-age=31536000");
     }
-    ctx.addEndHandler(v -> responses.incrementAndGet(Math.min(5, Math.max(1, ctx.response().getStatusCode() / 100))));
-    String peer = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+    ctx.addEndHandler(
+        v ->
+            responses.incrementAndGet(
+                Math.min(5, Math.max(1, ctx.response().getStatusCode() / 100))));
+    String peer =
+        ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
     String found = proxies.client(peer, ctx.request().headers().getAll("x-forwarded-for"));
     String client = found == null ? "unknown" : found;
     long waitS = limiter.acquire(client, System.nanoTime());
     if (waitS > 0) {
       responses.incrementAndGet(0);
       ctx.response().putHeader("retry-after", Long.toString(waitS));
-      ApiErrors.send(ctx, 429, "rate_limited", null, "too many requests from " + client + "; retry after " + waitS + " s");
+      ApiErrors.send(
+          ctx,
+          429,
+          "rate_limited",
+          null,
+          "too many requests from " + client + "; retry after " + waitS + " s");
       return;
     }
-    // Event streams stay open by design and have their own cap (per token): they are not counted here.
+    // Event streams stay open by design and have their own cap (per token): they are not counted
+    // here.
     if (!ctx.normalizedPath().endsWith("/events")) {
       if (!inFlight.acquire(client)) {
         responses.incrementAndGet(0);
         ctx.response().putHeader("retry-after", "1");
-        ApiErrors.send(ctx, 429, "too_many_in_flight", null, "too many unanswered requests from " + client
-          + " (--max-in-flight); wait for an answer first");
+        ApiErrors.send(
+            ctx,
+            429,
+            "too_many_in_flight",
+            null,
+            "too many unanswered requests from "
+                + client
+                + " (--max-in-flight); wait for an answer first");
         return;
       }
       ctx.addEndHandler(v -> inFlight.release(client));
@@ -306,17 +458,20 @@ public final class ApiServer {
   }
 
   /**
-   * One instance of the HTTP server: closed with its verticle. A connection must complete its request headers within
-   * the header timeout of opening, and of each answer: a client trickling header bytes cannot hold a connection.
+   * One instance of the HTTP server: closed with its verticle. A connection must complete its
+   * request headers within the header timeout of opening, and of each answer: a client trickling
+   * header bytes cannot hold a connection.
    */
   private static final class Listener extends VerticleBase {
     private final HttpServerOptions options;
     private final Router router;
     private final List<HttpServer> servers;
     private final long headerTimeoutMs;
-    private final Map<HttpConnection, Long> waitingForHeaders = new HashMap<>(); // this instance's event loop only
+    private final Map<HttpConnection, Long> waitingForHeaders =
+        new HashMap<>(); // this instance's event loop only
 
-    Listener(HttpServerOptions options, Router router, List<HttpServer> servers, long headerTimeoutMs) {
+    Listener(
+        HttpServerOptions options, Router router, List<HttpServer> servers, long headerTimeoutMs) {
       this.options = options;
       this.router = router;
       this.servers = servers;
@@ -325,26 +480,38 @@ public final class ApiServer {
 
     @Override
     public Future<?> start() {
-      return vertx.createHttpServer(options)
-        .connectionHandler(conn -> {
-          awaitHeaders(conn);
-          conn.closeHandler(v -> headersCame(conn));
-        })
-        .requestHandler(req -> {
-          HttpConnection conn = req.connection();
-          headersCame(conn);
-          req.response().endHandler(v -> awaitHeaders(conn)); // keep-alive: the next request's headers are due too
-          router.handle(req);
-        })
-        .listen().onSuccess(servers::add);
+      return vertx
+          .createHttpServer(options)
+          .connectionHandler(
+              conn -> {
+                awaitHeaders(conn);
+                conn.closeHandler(v -> headersCame(conn));
+              })
+          .requestHandler(
+              req -> {
+                HttpConnection conn = req.connection();
+                headersCame(conn);
+                req.response()
+                    .endHandler(
+                        v ->
+                            awaitHeaders(
+                                conn)); // keep-alive: the next request's headers are due too
+                router.handle(req);
+              })
+          .listen()
+          .onSuccess(servers::add);
     }
 
     private void awaitHeaders(HttpConnection conn) {
       headersCame(conn);
-      waitingForHeaders.put(conn, vertx.setTimer(headerTimeoutMs, t -> {
-        waitingForHeaders.remove(conn);
-        conn.close();
-      }));
+      waitingForHeaders.put(
+          conn,
+          vertx.setTimer(
+              headerTimeoutMs,
+              t -> {
+                waitingForHeaders.remove(conn);
+                conn.close();
+              }));
     }
 
     private void headersCame(HttpConnection conn) {

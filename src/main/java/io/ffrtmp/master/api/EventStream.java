@@ -17,11 +17,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Server-sent events fed from the event bus: {@code state} (every job state change, {@link Addresses#JOB_EVENTS}) and
- * {@code progress} ({@link Addresses#JOB_PROGRESS}). One pair of consumers per server fans out to every open stream, so
- * a clustered bus carries one subscription per master, not one per client. The per-job stream opens with a {@code job}
- * snapshot and ends when the job is final. Every stream ends when its token expires or its API key is revoked.
- * Progress is dropped for a client that does not keep up; the number of streams is capped, in all and per token holder.
+ * Server-sent events fed from the event bus: {@code state} (every job state change, {@link
+ * Addresses#JOB_EVENTS}) and {@code progress} ({@link Addresses#JOB_PROGRESS}). One pair of
+ * consumers per server fans out to every open stream, so a clustered bus carries one subscription
+ * per master, not one per client. The per-job stream opens with a {@code job} snapshot and ends
+ * when the job is final. Every stream ends when its token expires or its API key is revoked.
+ * Progress is dropped for a client that does not keep up; the number of streams is capped, in all
+ * and per token holder.
  */
 final class EventStream {
 
@@ -40,13 +42,21 @@ final class EventStream {
     this.vertx = vertx;
     this.queries = queries;
     this.maxPerHolder = maxPerHolder;
-    revoked.onRevoked(keyId -> streams.stream().filter(s -> keyId.equals(s.keyId)).forEach(s -> s.end("key revoked")));
+    revoked.onRevoked(
+        keyId ->
+            streams.stream().filter(s -> keyId.equals(s.keyId)).forEach(s -> s.end("key revoked")));
   }
 
   /** Starts listening to the bus; {@link #close} stops it and ends every stream. */
   Future<Void> start() {
-    states = vertx.eventBus().consumer(Addresses.JOB_EVENTS, m -> streams.forEach(s -> s.state(m.body())));
-    progress = vertx.eventBus().consumer(Addresses.JOB_PROGRESS, m -> streams.forEach(s -> s.progress(m.body())));
+    states =
+        vertx
+            .eventBus()
+            .consumer(Addresses.JOB_EVENTS, m -> streams.forEach(s -> s.state(m.body())));
+    progress =
+        vertx
+            .eventBus()
+            .consumer(Addresses.JOB_PROGRESS, m -> streams.forEach(s -> s.progress(m.body())));
     keepAlive = vertx.setPeriodic(KEEP_ALIVE_MS, t -> streams.forEach(Stream::keepAlive));
     return Future.all(states.completion(), progress.completion()).mapEmpty();
   }
@@ -59,49 +69,76 @@ final class EventStream {
 
   void mount(RouterBuilder b) {
     b.getRoute("events").addHandler(ctx -> open(ctx, null));
-    b.getRoute("jobEvents").addHandler(ctx -> {
-      UUID id = Reply.uuid(ctx, "job_id");
-      queries.get(id).onSuccess(job -> {
-        if (job.isEmpty()) {
-          ctx.fail(JobRoutes.noJob(id));
-        } else {
-          open(ctx, job.get());
-        }
-      }).onFailure(ctx::fail);
-    });
+    b.getRoute("jobEvents")
+        .addHandler(
+            ctx -> {
+              UUID id = Reply.uuid(ctx, "job_id");
+              queries
+                  .get(id)
+                  .onSuccess(
+                      job -> {
+                        if (job.isEmpty()) {
+                          ctx.fail(JobRoutes.noJob(id));
+                        } else {
+                          open(ctx, job.get());
+                        }
+                      })
+                  .onFailure(ctx::fail);
+            });
   }
 
   /** {@code job} null: every job. */
   private void open(RoutingContext ctx, JsonObject job) {
     User user = TokenCheck.user(ctx);
     UUID keyId = Tokens.keyIdOf(user);
-    // Per holder (API key and subject), not per token string: a new token for the same key does not buy more streams.
+    // Per holder (API key and subject), not per token string: a new token for the same key does not
+    // buy more streams.
     String holder = keyId + "/" + Tokens.subjectOf(user);
     Stream s;
     synchronized (streams) {
       if (streams.stream().filter(o -> holder.equals(o.holder)).count() >= maxPerHolder) {
         ctx.response().putHeader("retry-after", "5");
-        ApiErrors.send(ctx, 429, "too_many_streams", null, "this token already has " + maxPerHolder
-          + " event streams open (--max-streams-per-token); close one first");
+        ApiErrors.send(
+            ctx,
+            429,
+            "too_many_streams",
+            null,
+            "this token already has "
+                + maxPerHolder
+                + " event streams open (--max-streams-per-token); close one first");
         return;
       }
       if (streams.size() >= MAX_STREAMS) {
-        ApiErrors.send(ctx, 503, "unavailable", null, "too many event streams open; try again later");
+        ApiErrors.send(
+            ctx, 503, "unavailable", null, "too many event streams open; try again later");
         return;
       }
-      s = new Stream(ctx.response(), job == null ? null : job.getString("job_id"),
-        job == null ? null : job.getString("campaign_id"), keyId, holder);
+      s =
+          new Stream(
+              ctx.response(),
+              job == null ? null : job.getString("job_id"),
+              job == null ? null : job.getString("campaign_id"),
+              keyId,
+              holder);
       streams.add(s);
     }
-    HttpServerResponse res = ctx.response().setChunked(true)
-      .putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache").putHeader("x-accel-buffering", "no");
+    HttpServerResponse res =
+        ctx.response()
+            .setChunked(true)
+            .putHeader("content-type", "text/event-stream")
+            .putHeader("cache-control", "no-cache")
+            .putHeader("x-accel-buffering", "no");
     long untilExpiryMs = Tokens.expiresAtSeconds(user) * 1000 - System.currentTimeMillis();
     s.expiry = vertx.setTimer(Math.max(1, untilExpiryMs), t -> s.end("token expired"));
     res.closeHandler(v -> s.close());
     res.write(": ffrtmp events\n\n");
     if (job != null) {
-      // Looked up again now that the stream listens, so a change between the first look and now is not missed.
-      queries.get(UUID.fromString(s.jobId)).onSuccess(now -> s.snapshot(now.orElse(job))).onFailure(e -> s.close());
+      // Looked up again now that the stream listens, so a change between the first look and now is
+      // not missed.
+      queries
+          .get(UUID.fromString(s.jobId))
+          .onSuccess(now -> s.snapshot(now.orElse(job)))
+          .onFailure(e -> s.close());
     }
   }
 
@@ -137,7 +174,9 @@ final class EventStream {
         if (jobId != null && isFinal(e.getString("to"))) {
           close();
         }
-      } else if (campaignId != null && e.getString("job_id") == null && campaignId.equals(e.getString("campaign_id"))) {
+      } else if (campaignId != null
+          && e.getString("job_id") == null
+          && campaignId.equals(e.getString("campaign_id"))) {
         // A campaign-wide change (cancel) does not list its jobs: look this one up again.
         queries.get(UUID.fromString(jobId)).onSuccess(j -> j.ifPresent(this::snapshot));
       }

@@ -4,8 +4,8 @@ import io.ffrtmp.cluster.Addresses;
 import io.ffrtmp.job.JobEvent;
 import io.ffrtmp.job.JobSpec;
 import io.ffrtmp.job.JobState;
-import io.ffrtmp.master.store.JobQueries;
 import io.ffrtmp.job.MediaRoots;
+import io.ffrtmp.master.store.JobQueries;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -43,28 +43,43 @@ final class JobRoutes {
   }
 
   private void submit(RoutingContext ctx) {
-    JobSpec spec = JobSpec.fromJson(ctx.body().asJsonObject()); // range checks beyond the contract; SpecException → 400
+    JobSpec spec =
+        JobSpec.fromJson(
+            ctx.body().asJsonObject()); // range checks beyond the contract; SpecException → 400
     checkInput(vertx, mediaRoots, spec)
-      .compose(v -> queries.submit(spec, Reply.actor(ctx)))
-      .onSuccess(job -> {
-        vertx.eventBus().publish(Addresses.JOB_EVENTS,
-          JobEvent.submitted(UUID.fromString(job.getString("job_id")), spec.configKey()).toJson());
-        vertx.eventBus().publish(Addresses.JOBS_AVAILABLE, new JsonObject().put("job_id", job.getString("job_id")));
-        ctx.response().putHeader("location", "/api/v1/jobs/" + job.getString("job_id"));
-        Reply.json(ctx, 201, job);
-      })
-      .onFailure(ctx::fail);
+        .compose(v -> queries.submit(spec, Reply.actor(ctx)))
+        .onSuccess(
+            job -> {
+              vertx
+                  .eventBus()
+                  .publish(
+                      Addresses.JOB_EVENTS,
+                      JobEvent.submitted(UUID.fromString(job.getString("job_id")), spec.configKey())
+                          .toJson());
+              vertx
+                  .eventBus()
+                  .publish(
+                      Addresses.JOBS_AVAILABLE,
+                      new JsonObject().put("job_id", job.getString("job_id")));
+              ctx.response().putHeader("location", "/api/v1/jobs/" + job.getString("job_id"));
+              Reply.json(ctx, 201, job);
+            })
+        .onFailure(ctx::fail);
   }
 
-  /** A file input must exist under a media root (no symlink escape); checked on a worker thread (file system). */
+  /**
+   * A file input must exist under a media root (no symlink escape); checked on a worker thread
+   * (file system).
+   */
   static Future<Void> checkInput(Vertx vertx, List<Path> roots, JobSpec spec) {
     if (!spec.input().isFile()) {
       return Future.succeededFuture();
     }
-    return vertx.executeBlocking(() -> {
-      checkInputNow(roots, spec);
-      return null;
-    });
+    return vertx.executeBlocking(
+        () -> {
+          checkInputNow(roots, spec);
+          return null;
+        });
   }
 
   /** {@link #checkInput} on the calling thread, which must not be an event loop. */
@@ -76,8 +91,12 @@ final class JobRoutes {
       MediaRoots.resolve(roots, spec.input().path());
     } catch (MediaRoots.RejectedException e) {
       String m = e.getMessage();
-      throw ApiErrors.badRequest("input.path", m.startsWith("input.path: ") ? m.substring("input.path: ".length())
-        .replace("bench --media-root DIR", "--media-root DIR on the server") : m);
+      throw ApiErrors.badRequest(
+          "input.path",
+          m.startsWith("input.path: ")
+              ? m.substring("input.path: ".length())
+                  .replace("bench --media-root DIR", "--media-root DIR on the server")
+              : m);
     }
   }
 
@@ -86,13 +105,22 @@ final class JobRoutes {
     String queue = ctx.queryParams().get("queue");
     String campaign = ctx.queryParams().get("campaign_id");
     String limit = ctx.queryParams().get("limit");
-    JobQueries.Filter f = new JobQueries.Filter(
-      state == null ? null : JobState.of(state),
-      queue == null ? null : JobSpec.Queue.valueOf(queue.toUpperCase(Locale.ROOT)),
-      campaign == null ? null : UUID.fromString(campaign),
-      ctx.queryParams().get("cursor"),
-      limit == null ? DEFAULT_PAGE : Integer.parseInt(limit));
-    Reply.with(ctx, queries.list(f).map(p -> new JsonObject().put("jobs", new JsonArray(p.jobs())).put("next_cursor", p.nextCursor())));
+    JobQueries.Filter f =
+        new JobQueries.Filter(
+            state == null ? null : JobState.of(state),
+            queue == null ? null : JobSpec.Queue.valueOf(queue.toUpperCase(Locale.ROOT)),
+            campaign == null ? null : UUID.fromString(campaign),
+            ctx.queryParams().get("cursor"),
+            limit == null ? DEFAULT_PAGE : Integer.parseInt(limit));
+    Reply.with(
+        ctx,
+        queries
+            .list(f)
+            .map(
+                p ->
+                    new JsonObject()
+                        .put("jobs", new JsonArray(p.jobs()))
+                        .put("next_cursor", p.nextCursor())));
   }
 
   private void get(RoutingContext ctx) {
@@ -103,68 +131,151 @@ final class JobRoutes {
   private void cancel(RoutingContext ctx) {
     UUID id = Reply.uuid(ctx, "job_id");
     String reason = "canceled by " + Reply.actor(ctx);
-    queries.cancel(id, Reply.actor(ctx), reason).onSuccess(c -> {
-      JsonObject body = new JsonObject().put("job_id", id.toString());
-      switch (c.outcome()) {
-        case DONE -> {
-          vertx.eventBus().publish(Addresses.JOB_EVENTS,
-            JobEvent.of(id, null, null, c.attempt(), c.before(), JobState.CANCELED, reason).toJson());
-          Reply.json(ctx, 200, body.put("state", JobState.CANCELED.id()));
-        }
-        case CANCEL_REQUESTED -> {
-          // Canceled in the store already; the worker is told to stop FFmpeg now.
-          vertx.eventBus().publish(Addresses.WORKER_CANCEL, body.copy().put("reason", reason));
-          vertx.eventBus().publish(Addresses.JOB_EVENTS,
-            JobEvent.of(id, null, null, c.attempt(), c.before(), JobState.CANCELED, reason).toJson());
-          Reply.json(ctx, 202, body.put("state", JobState.CANCELED.id()).put("was", c.before().id())
-            .put("cancel", "sent to the worker"));
-        }
-        case CONFLICT -> ctx.fail(ApiErrors.conflict("job_id", "the job is " + c.before().id()
-          + "; only queued, leased or running jobs can be canceled"));
-        default -> ctx.fail(noJob(id));
-      }
-    }).onFailure(ctx::fail);
+    queries
+        .cancel(id, Reply.actor(ctx), reason)
+        .onSuccess(
+            c -> {
+              JsonObject body = new JsonObject().put("job_id", id.toString());
+              switch (c.outcome()) {
+                case DONE -> {
+                  vertx
+                      .eventBus()
+                      .publish(
+                          Addresses.JOB_EVENTS,
+                          JobEvent.of(
+                                  id,
+                                  null,
+                                  null,
+                                  c.attempt(),
+                                  c.before(),
+                                  JobState.CANCELED,
+                                  reason)
+                              .toJson());
+                  Reply.json(ctx, 200, body.put("state", JobState.CANCELED.id()));
+                }
+                case CANCEL_REQUESTED -> {
+                  // Canceled in the store already; the worker is told to stop FFmpeg now.
+                  vertx
+                      .eventBus()
+                      .publish(Addresses.WORKER_CANCEL, body.copy().put("reason", reason));
+                  vertx
+                      .eventBus()
+                      .publish(
+                          Addresses.JOB_EVENTS,
+                          JobEvent.of(
+                                  id,
+                                  null,
+                                  null,
+                                  c.attempt(),
+                                  c.before(),
+                                  JobState.CANCELED,
+                                  reason)
+                              .toJson());
+                  Reply.json(
+                      ctx,
+                      202,
+                      body.put("state", JobState.CANCELED.id())
+                          .put("was", c.before().id())
+                          .put("cancel", "sent to the worker"));
+                }
+                case CONFLICT ->
+                    ctx.fail(
+                        ApiErrors.conflict(
+                            "job_id",
+                            "the job is "
+                                + c.before().id()
+                                + "; only queued, leased or running jobs can be canceled"));
+                default -> ctx.fail(noJob(id));
+              }
+            })
+        .onFailure(ctx::fail);
   }
 
   private void retry(RoutingContext ctx) {
     UUID id = Reply.uuid(ctx, "job_id");
-    queries.retry(id, Reply.actor(ctx)).onSuccess(c -> {
-      switch (c.outcome()) {
-        case DONE -> {
-          JsonObject body = new JsonObject().put("job_id", id.toString());
-          vertx.eventBus().publish(Addresses.JOB_EVENTS,
-            JobEvent.of(id, null, null, c.attempt(), c.before(), JobState.QUEUED, "retried by " + Reply.actor(ctx)).toJson());
-          vertx.eventBus().publish(Addresses.JOBS_AVAILABLE, body.copy());
-          Reply.json(ctx, 200, body.put("state", JobState.QUEUED.id()));
-        }
-        case CONFLICT -> ctx.fail(ApiErrors.conflict("job_id", "the job is " + c.before().id()
-          + "; only failed or canceled jobs can be retried"));
-        default -> ctx.fail(noJob(id));
-      }
-    }).onFailure(ctx::fail);
+    queries
+        .retry(id, Reply.actor(ctx))
+        .onSuccess(
+            c -> {
+              switch (c.outcome()) {
+                case DONE -> {
+                  JsonObject body = new JsonObject().put("job_id", id.toString());
+                  vertx
+                      .eventBus()
+                      .publish(
+                          Addresses.JOB_EVENTS,
+                          JobEvent.of(
+                                  id,
+                                  null,
+                                  null,
+                                  c.attempt(),
+                                  c.before(),
+                                  JobState.QUEUED,
+                                  "retried by " + Reply.actor(ctx))
+                              .toJson());
+                  vertx.eventBus().publish(Addresses.JOBS_AVAILABLE, body.copy());
+                  Reply.json(ctx, 200, body.put("state", JobState.QUEUED.id()));
+                }
+                case CONFLICT ->
+                    ctx.fail(
+                        ApiErrors.conflict(
+                            "job_id",
+                            "the job is "
+                                + c.before().id()
+                                + "; only failed or canceled jobs can be retried"));
+                default -> ctx.fail(noJob(id));
+              }
+            })
+        .onFailure(ctx::fail);
   }
 
   private void logs(RoutingContext ctx) {
     UUID id = Reply.uuid(ctx, "job_id");
-    Reply.with(ctx, queries.result(id).map(o -> {
-      JsonObject r = o.orElseThrow(() -> noJob(id));
-      JsonObject result = r.getJsonObject("result") == null ? new JsonObject() : r.getJsonObject("result");
-      return new JsonObject().put("job_id", id.toString()).put("state", r.getString("state"))
-        .put("command", result.getValue("command")).put("exit_code", result.getValue("exit_code"))
-        .put("error", result.getValue("error")).put("stderr_tail", result.getValue("stderr_tail"));
-    }));
+    Reply.with(
+        ctx,
+        queries
+            .result(id)
+            .map(
+                o -> {
+                  JsonObject r = o.orElseThrow(() -> noJob(id));
+                  JsonObject result =
+                      r.getJsonObject("result") == null
+                          ? new JsonObject()
+                          : r.getJsonObject("result");
+                  return new JsonObject()
+                      .put("job_id", id.toString())
+                      .put("state", r.getString("state"))
+                      .put("command", result.getValue("command"))
+                      .put("exit_code", result.getValue("exit_code"))
+                      .put("error", result.getValue("error"))
+                      .put("stderr_tail", result.getValue("stderr_tail"));
+                }));
   }
 
   private void power(RoutingContext ctx) {
     UUID id = Reply.uuid(ctx, "job_id");
-    Reply.with(ctx, queries.result(id).map(o -> {
-      JsonObject r = o.orElseThrow(() -> noJob(id));
-      JsonObject result = r.getJsonObject("result") == null ? new JsonObject() : r.getJsonObject("result");
-      JsonObject energy = result.getJsonObject("energy") == null ? new JsonObject() : result.getJsonObject("energy").copy();
-      Object trace = energy.remove("trace");
-      return new JsonObject().put("job_id", id.toString()).put("state", r.getString("state"))
-        .put("energy", energy).put("trace", trace == null ? new JsonArray() : trace);
-    }));
+    Reply.with(
+        ctx,
+        queries
+            .result(id)
+            .map(
+                o -> {
+                  JsonObject r = o.orElseThrow(() -> noJob(id));
+                  JsonObject result =
+                      r.getJsonObject("result") == null
+                          ? new JsonObject()
+                          : r.getJsonObject("result");
+                  JsonObject energy =
+                      result.getJsonObject("energy") == null
+                          ? new JsonObject()
+                          : result.getJsonObject("energy").copy();
+                  Object trace = energy.remove("trace");
+                  return new JsonObject()
+                      .put("job_id", id.toString())
+                      .put("state", r.getString("state"))
+                      .put("energy", energy)
+                      .put("trace", trace == null ? new JsonArray() : trace);
+                }));
   }
 
   static ApiErrors.ApiException noJob(UUID id) {

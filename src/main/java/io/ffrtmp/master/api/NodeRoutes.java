@@ -18,13 +18,22 @@ final class NodeRoutes {
   }
 
   void mount(RouterBuilder b) {
-    b.getRoute("listNodes").addHandler(ctx -> Reply.with(ctx, nodes.list().map(l -> new JsonObject().put("nodes", new JsonArray(l)))));
+    b.getRoute("listNodes")
+        .addHandler(
+            ctx ->
+                Reply.with(
+                    ctx, nodes.list().map(l -> new JsonObject().put("nodes", new JsonArray(l)))));
     b.getRoute("getNode").addHandler(ctx -> one(ctx, nodes.get(ctx.pathParam("node_id"))));
     b.getRoute("drainNode").addHandler(ctx -> one(ctx, nodes.drain(ctx.pathParam("node_id"))));
     b.getRoute("resumeNode").addHandler(ctx -> one(ctx, nodes.resume(ctx.pathParam("node_id"))));
   }
 
   private static void one(RoutingContext ctx, Future<Optional<JsonObject>> node) {
-    Reply.with(ctx, node.map(n -> n.orElseThrow(() -> ApiErrors.notFound("node_id", "no node " + ctx.pathParam("node_id")))));
+    Reply.with(
+        ctx,
+        node.map(
+            n ->
+                n.orElseThrow(
+                    () -> ApiErrors.notFound("node_id", "no node " + ctx.pathParam("node_id")))));
   }
 }

@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * A token bucket per client: {@code burst} requests at once, refilled at {@code perSecond}. At most
- * {@link #MAX_CLIENTS} buckets are kept (least recently used dropped first), so memory stays bounded whatever the
- * number of addresses calling. Thread-safe.
+ * {@link #MAX_CLIENTS} buckets are kept (least recently used dropped first), so memory stays
+ * bounded whatever the number of addresses calling. Thread-safe.
  */
 public final class RateLimiter {
 
@@ -15,14 +15,18 @@ public final class RateLimiter {
 
   private final int burst;
   private final double perSecond;
-  private final Map<String, double[]> buckets = new LinkedHashMap<>(256, 0.75f, true); // {tokens, lastNanos}
+  private final Map<String, double[]> buckets =
+      new LinkedHashMap<>(256, 0.75f, true); // {tokens, lastNanos}
 
   public RateLimiter(int burst, double perSecond) {
     this.burst = burst;
     this.perSecond = perSecond;
   }
 
-  /** 0 when the request may go ahead; otherwise the whole seconds to wait before the next one would be let in. */
+  /**
+   * 0 when the request may go ahead; otherwise the whole seconds to wait before the next one would
+   * be let in.
+   */
   public synchronized long acquire(String client, long nowNanos) {
     double[] b = buckets.get(client);
     if (b == null) {

@@ -1,16 +1,18 @@
 package io.ffrtmp.master.api;
 
-import io.vertx.core.json.Json;
 import io.vertx.core.Future;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 
-/** Small helpers the route classes share: JSON replies, failures routed to {@link ApiErrors}, path ids. */
+/**
+ * Small helpers the route classes share: JSON replies, failures routed to {@link ApiErrors}, path
+ * ids.
+ */
 final class Reply {
 
-  private Reply() {
-  }
+  private Reply() {}
 
   static void json(RoutingContext ctx, int status, Object body) {
     String text = body instanceof JsonObject j ? j.encode() : Json.encode(body);

@@ -11,10 +11,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * The revoked API keys, cached for at most {@code ttlMs}: a token is checked against this set on every request. A
- * revocation on this server is seen at once; one made by another master on the same database within {@code ttlMs}
- * (the set is reloaded before a request is answered from a set older than that, and every {@code ttlMs} while idle,
- * so open event streams of a key revoked elsewhere are closed too). Thread-safe: the API runs on several event loops.
+ * The revoked API keys, cached for at most {@code ttlMs}: a token is checked against this set on
+ * every request. A revocation on this server is seen at once; one made by another master on the
+ * same database within {@code ttlMs} (the set is reloaded before a request is answered from a set
+ * older than that, and every {@code ttlMs} while idle, so open event streams of a key revoked
+ * elsewhere are closed too). Thread-safe: the API runs on several event loops.
  */
 final class RevokedKeys {
 
@@ -50,7 +51,10 @@ final class RevokedKeys {
     listeners.add(listener);
   }
 
-  /** Whether the key is revoked, from a set at most {@code ttlMs} old; fails when the database cannot be read. */
+  /**
+   * Whether the key is revoked, from a set at most {@code ttlMs} old; fails when the database
+   * cannot be read.
+   */
   Future<Boolean> isRevoked(UUID keyId) {
     if (loaded && System.nanoTime() - loadedAtNanos <= ttlMs * 1_000_000) {
       return Future.succeededFuture(revoked.contains(keyId));
@@ -58,7 +62,9 @@ final class RevokedKeys {
     return reload().map(set -> set.contains(keyId));
   }
 
-  /** A revocation made through this server: effective here before the answer to the DELETE is sent. */
+  /**
+   * A revocation made through this server: effective here before the answer to the DELETE is sent.
+   */
   void revokedHere(UUID keyId) {
     synchronized (this) {
       if (revoked.contains(keyId)) {
@@ -77,26 +83,30 @@ final class RevokedKeys {
       return loading;
     }
     long started = System.nanoTime();
-    Future<Set<UUID>> f = keys.revokedIds().map(inDatabase -> {
-      Set<UUID> fresh = new HashSet<>();
-      synchronized (this) {
-        fresh.addAll(inDatabase);
-        fresh.removeAll(revoked);
-        Set<UUID> next = new HashSet<>(inDatabase);
-        next.addAll(revoked); // a key is never un-revoked
-        revoked = Set.copyOf(next);
-        loadedAtNanos = started;
-        loaded = true;
-      }
-      fresh.forEach(id -> listeners.forEach(l -> l.accept(id)));
-      return revoked;
-    });
+    Future<Set<UUID>> f =
+        keys.revokedIds()
+            .map(
+                inDatabase -> {
+                  Set<UUID> fresh = new HashSet<>();
+                  synchronized (this) {
+                    fresh.addAll(inDatabase);
+                    fresh.removeAll(revoked);
+                    Set<UUID> next = new HashSet<>(inDatabase);
+                    next.addAll(revoked); // a key is never un-revoked
+                    revoked = Set.copyOf(next);
+                    loadedAtNanos = started;
+                    loaded = true;
+                  }
+                  fresh.forEach(id -> listeners.forEach(l -> l.accept(id)));
+                  return revoked;
+                });
     loading = f;
-    f.onComplete(ar -> {
-      synchronized (this) {
-        loading = null;
-      }
-    });
+    f.onComplete(
+        ar -> {
+          synchronized (this) {
+            loading = null;
+          }
+        });
     return f;
   }
 }

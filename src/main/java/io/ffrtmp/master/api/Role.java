@@ -2,9 +2,14 @@ package io.ffrtmp.master.api;
 
 import java.util.Locale;
 
-/** What a token lets its holder do: viewers read, operators also submit, cancel, retry and drain, admins do everything. */
+/**
+ * What a token lets its holder do: viewers read, operators also submit, cancel, retry and drain,
+ * admins do everything.
+ */
 public enum Role {
-  VIEWER, OPERATOR, ADMIN;
+  VIEWER,
+  OPERATOR,
+  ADMIN;
 
   public boolean allows(Role needed) {
     return ordinal() >= needed.ordinal();

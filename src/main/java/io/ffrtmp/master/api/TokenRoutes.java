@@ -9,8 +9,8 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
 import java.util.UUID;
 
 /**
- * {@code /api/v1/tokens} and {@code /api/v1/keys}: an API key is exchanged for a token; an admin issues keys (shown
- * once) or tokens for a role, and revokes keys.
+ * {@code /api/v1/tokens} and {@code /api/v1/keys}: an API key is exchanged for a token; an admin
+ * issues keys (shown once) or tokens for a role, and revokes keys.
  */
 final class TokenRoutes {
 
@@ -20,7 +20,8 @@ final class TokenRoutes {
   private final RevokedKeys revoked;
   private final int ttlMinutes;
 
-  TokenRoutes(ApiKeyStore keys, Tokens tokens, TokenCheck check, RevokedKeys revoked, int ttlMinutes) {
+  TokenRoutes(
+      ApiKeyStore keys, Tokens tokens, TokenCheck check, RevokedKeys revoked, int ttlMinutes) {
     this.keys = keys;
     this.tokens = tokens;
     this.check = check;
@@ -31,15 +32,27 @@ final class TokenRoutes {
   void mount(RouterBuilder b) {
     b.getRoute("createToken").addHandler(this::createToken);
     b.getRoute("createKey").addHandler(this::createKey);
-    b.getRoute("listKeys").addHandler(ctx -> Reply.with(ctx, keys.list().map(l -> new JsonObject().put("keys", new JsonArray(l)))));
+    b.getRoute("listKeys")
+        .addHandler(
+            ctx ->
+                Reply.with(
+                    ctx, keys.list().map(l -> new JsonObject().put("keys", new JsonArray(l)))));
     b.getRoute("revokeKey").addHandler(this::revokeKey);
   }
 
-  /** With {@code api_key}: that key's token. Without: an admin's bearer token issues one for {@code role}. */
+  /**
+   * With {@code api_key}: that key's token. Without: an admin's bearer token issues one for {@code
+   * role}.
+   */
   private void createToken(RoutingContext ctx) {
     if (!tokens.signs()) {
-      ApiErrors.send(ctx, 501, "not_issuing", null, "this server only checks tokens (RS256 without a private key); "
-        + "get one from the server that holds the key");
+      ApiErrors.send(
+          ctx,
+          501,
+          "not_issuing",
+          null,
+          "this server only checks tokens (RS256 without a private key); "
+              + "get one from the server that holds the key");
       return;
     }
     JsonObject body = ctx.body().asJsonObject();
@@ -47,52 +60,95 @@ final class TokenRoutes {
     int ttl = Math.min(body.getInteger("ttl_minutes", ttlMinutes), ttlMinutes);
     String key = body.getString("api_key");
     if (key != null) {
-      keys.find(key).onSuccess(k -> {
-        if (k.isEmpty()) {
-          ApiErrors.send(ctx, 401, "unauthorized", "api_key", "not a valid API key (unknown or revoked)");
-          return;
-        }
-        Reply.json(ctx, 201, tokens.issue(k.get().name(), Role.of(k.get().role()), ttl, k.get().id()));
-      }).onFailure(ctx::fail);
+      keys.find(key)
+          .onSuccess(
+              k -> {
+                if (k.isEmpty()) {
+                  ApiErrors.send(
+                      ctx,
+                      401,
+                      "unauthorized",
+                      "api_key",
+                      "not a valid API key (unknown or revoked)");
+                  return;
+                }
+                Reply.json(
+                    ctx,
+                    201,
+                    tokens.issue(k.get().name(), Role.of(k.get().role()), ttl, k.get().id()));
+              })
+          .onFailure(ctx::fail);
       return;
     }
     String auth = ctx.request().getHeader("authorization");
     if (auth == null) {
-      ApiErrors.send(ctx, 401, "unauthorized", "api_key", "give an api_key, or an admin's bearer token with a role");
+      ApiErrors.send(
+          ctx,
+          401,
+          "unauthorized",
+          "api_key",
+          "give an api_key, or an admin's bearer token with a role");
       return;
     }
-    check.authenticate(auth).onFailure(ctx::fail).onSuccess(user -> {
-      if (Tokens.roleOf(user) != Role.ADMIN) {
-        ApiErrors.send(ctx, 403, "forbidden", null, "only an admin may issue tokens for others");
-        return;
-      }
-      Role role = Role.of(body.getString("role"));
-      if (role == null) {
-        ApiErrors.send(ctx, 400, "bad_request", "role", "required when issuing a token; accepted: admin, operator, viewer");
-        return;
-      }
-      String name = body.getString("name", role.id() + " (issued by " + Tokens.subjectOf(user) + ")");
-      // Tied to the admin's own key: revoking it revokes the tokens it handed out.
-      Reply.json(ctx, 201, tokens.issue(name, role, ttl, Tokens.keyIdOf(user)));
-    });
+    check
+        .authenticate(auth)
+        .onFailure(ctx::fail)
+        .onSuccess(
+            user -> {
+              if (Tokens.roleOf(user) != Role.ADMIN) {
+                ApiErrors.send(
+                    ctx, 403, "forbidden", null, "only an admin may issue tokens for others");
+                return;
+              }
+              Role role = Role.of(body.getString("role"));
+              if (role == null) {
+                ApiErrors.send(
+                    ctx,
+                    400,
+                    "bad_request",
+                    "role",
+                    "required when issuing a token; accepted: admin, operator, viewer");
+                return;
+              }
+              String name =
+                  body.getString("name", role.id() + " (issued by " + Tokens.subjectOf(user) + ")");
+              // Tied to the admin's own key: revoking it revokes the tokens it handed out.
+              Reply.json(ctx, 201, tokens.issue(name, role, ttl, Tokens.keyIdOf(user)));
+            });
   }
 
   private void createKey(RoutingContext ctx) {
     JsonObject body = ctx.body().asJsonObject();
     String key = ApiKeyStore.newKey();
-    Future<UUID> added = keys.add(key, body.getString("name"), body.getString("role"), Reply.actor(ctx));
-    added.onSuccess(id -> Reply.json(ctx, 201, new JsonObject().put("key_id", id.toString()).put("name", body.getString("name"))
-      .put("role", body.getString("role")).put("key", key))).onFailure(ctx::fail);
+    Future<UUID> added =
+        keys.add(key, body.getString("name"), body.getString("role"), Reply.actor(ctx));
+    added
+        .onSuccess(
+            id ->
+                Reply.json(
+                    ctx,
+                    201,
+                    new JsonObject()
+                        .put("key_id", id.toString())
+                        .put("name", body.getString("name"))
+                        .put("role", body.getString("role"))
+                        .put("key", key)))
+        .onFailure(ctx::fail);
   }
 
   private void revokeKey(RoutingContext ctx) {
     UUID id = Reply.uuid(ctx, "key_id");
-    Reply.with(ctx, keys.revoke(id).map(done -> {
-      if (!done) {
-        throw ApiErrors.notFound("key_id", "no live key " + id);
-      }
-      revoked.revokedHere(id); // its tokens are refused, and its event streams closed, from now on
-      return new JsonObject().put("key_id", id.toString()).put("revoked", true);
-    }));
+    Reply.with(
+        ctx,
+        keys.revoke(id)
+            .map(
+                done -> {
+                  if (!done) {
+                    throw ApiErrors.notFound("key_id", "no live key " + id);
+                  }
+                  revoked.revokedHere(
+                      id); // its tokens are refused, and its event streams closed, from now on
+                  return new JsonObject().put("key_id", id.toString()).put("revoked", true);
+                }));
   }
 }

@@ -15,8 +15,9 @@ import java.util.Base64;
 import java.util.UUID;
 
 /**
- * Issues and checks the API's JWTs (HS256 with the secret kept in the data directory, or RS256): subject, role,
- * expiry and the id of the API key the token was obtained with, so revoking the key revokes its tokens.
+ * Issues and checks the API's JWTs (HS256 with the secret kept in the data directory, or RS256):
+ * subject, role, expiry and the id of the API key the token was obtained with, so revoking the key
+ * revokes its tokens.
  */
 public final class Tokens {
 
@@ -29,12 +30,18 @@ public final class Tokens {
 
   /** HS256 with a shared secret (the default: made once in the data directory). */
   public Tokens(Vertx vertx, byte[] secret) {
-    this(vertx, "HS256", new PubSecKeyOptions().setAlgorithm("HS256")
-      .setBuffer(Buffer.buffer(Base64.getEncoder().encodeToString(secret))));
+    this(
+        vertx,
+        "HS256",
+        new PubSecKeyOptions()
+            .setAlgorithm("HS256")
+            .setBuffer(Buffer.buffer(Base64.getEncoder().encodeToString(secret))));
   }
 
   private Tokens(Vertx vertx, String algorithm, PubSecKeyOptions... keys) {
-    JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions().setIssuer(ISSUER).addAudience(AUDIENCE));
+    JWTAuthOptions options =
+        new JWTAuthOptions()
+            .setJWTOptions(new JWTOptions().setIssuer(ISSUER).addAudience(AUDIENCE));
     for (PubSecKeyOptions k : keys) {
       options.addPubSecKey(k);
     }
@@ -48,11 +55,18 @@ public final class Tokens {
     return signs;
   }
 
-  /** RS256: checks with the public key (PEM); signs with the private one (PKCS#8 PEM) when given. */
+  /**
+   * RS256: checks with the public key (PEM); signs with the private one (PKCS#8 PEM) when given.
+   */
   public static Tokens rs256(Vertx vertx, String publicPem, String privatePem) {
     PubSecKeyOptions pub = new PubSecKeyOptions().setAlgorithm("RS256").setBuffer(publicPem);
-    return privatePem == null ? new Tokens(vertx, "RS256", pub)
-      : new Tokens(vertx, "RS256", pub, new PubSecKeyOptions().setAlgorithm("RS256").setBuffer(privatePem));
+    return privatePem == null
+        ? new Tokens(vertx, "RS256", pub)
+        : new Tokens(
+            vertx,
+            "RS256",
+            pub,
+            new PubSecKeyOptions().setAlgorithm("RS256").setBuffer(privatePem));
   }
 
   public JWTAuth auth() {
@@ -60,14 +74,25 @@ public final class Tokens {
   }
 
   /**
-   * A token with a role, valid for {@code ttlMinutes}, tied to the API key {@code keyId}; returns {"token", "role",
-   * "subject", "expires_at", "key_id"}.
+   * A token with a role, valid for {@code ttlMinutes}, tied to the API key {@code keyId}; returns
+   * {"token", "role", "subject", "expires_at", "key_id"}.
    */
   public JsonObject issue(String subject, Role role, int ttlMinutes, UUID keyId) {
-    String token = jwt.generateToken(new JsonObject().put("role", role.id()).put("key_id", keyId.toString()),
-      new JWTOptions().setAlgorithm(algorithm).setSubject(subject).setIssuer(ISSUER).addAudience(AUDIENCE).setExpiresInMinutes(ttlMinutes));
-    return new JsonObject().put("token", token).put("role", role.id()).put("subject", subject)
-      .put("expires_at", Instant.now().plusSeconds(60L * ttlMinutes).toString()).put("key_id", keyId.toString());
+    String token =
+        jwt.generateToken(
+            new JsonObject().put("role", role.id()).put("key_id", keyId.toString()),
+            new JWTOptions()
+                .setAlgorithm(algorithm)
+                .setSubject(subject)
+                .setIssuer(ISSUER)
+                .addAudience(AUDIENCE)
+                .setExpiresInMinutes(ttlMinutes));
+    return new JsonObject()
+        .put("token", token)
+        .put("role", role.id())
+        .put("subject", subject)
+        .put("expires_at", Instant.now().plusSeconds(60L * ttlMinutes).toString())
+        .put("key_id", keyId.toString());
   }
 
   public Future<User> verify(String token) {
@@ -82,14 +107,18 @@ public final class Tokens {
   /** The API key a token was issued for; null when it names none (or not as a UUID). */
   public static UUID keyIdOf(User user) {
     try {
-      return user == null || user.principal().getString("key_id") == null ? null
-        : UUID.fromString(user.principal().getString("key_id"));
+      return user == null || user.principal().getString("key_id") == null
+          ? null
+          : UUID.fromString(user.principal().getString("key_id"));
     } catch (RuntimeException e) {
       return null;
     }
   }
 
-  /** When a checked token expires (its {@code exp}, seconds since the epoch); null when it has no expiry. */
+  /**
+   * When a checked token expires (its {@code exp}, seconds since the epoch); null when it has no
+   * expiry.
+   */
   public static Long expiresAtSeconds(User user) {
     // vertx-auth-jwt moves the time claims out of the principal into the user's attributes.
     JsonObject attrs = user.attributes();

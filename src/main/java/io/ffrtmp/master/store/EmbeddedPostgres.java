@@ -1,12 +1,12 @@
 package io.ffrtmp.master.store;
 
-import java.nio.file.StandardOpenOption;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
@@ -24,12 +24,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A private PostgreSQL cluster kept in the data directory, so a single machine needs no database set up by hand. Uses
- * the PostgreSQL server binaries installed on the machine ({@code deploy/install-deps.sh} installs them). It listens on
- * 127.0.0.1 only, on a free port, without a Unix socket, with a generated password (SCRAM) stored 0600 beside it.
+ * A private PostgreSQL cluster kept in the data directory, so a single machine needs no database
+ * set up by hand. Uses the PostgreSQL server binaries installed on the machine ({@code
+ * deploy/install-deps.sh} installs them). It listens on 127.0.0.1 only, on a free port, without a
+ * Unix socket, with a generated password (SCRAM) stored 0600 beside it.
  *
- * <p>PostgreSQL refuses to run as root; when ffrtmp runs as root the server runs as the {@code postgres} system user
- * (or {@code nobody}) through {@code runuser}. All methods block: call them off the event loop.
+ * <p>PostgreSQL refuses to run as root; when ffrtmp runs as root the server runs as the {@code
+ * postgres} system user (or {@code nobody}) through {@code runuser}. All methods block: call them
+ * off the event loop.
  */
 public final class EmbeddedPostgres implements AutoCloseable {
 
@@ -52,11 +54,20 @@ public final class EmbeddedPostgres implements AutoCloseable {
     this.runAs = runAs;
   }
 
-  /** Initialises the cluster on first use, then starts it (or joins one that is already running there). */
+  /**
+   * Initialises the cluster on first use, then starts it (or joins one that is already running
+   * there).
+   */
   public static EmbeddedPostgres start(Path dataDir) throws IOException {
-    Path bin = findBinaries().orElseThrow(() -> new IllegalStateException(
-      "PostgreSQL server binaries (initdb, pg_ctl) not found; install them with: sudo deploy/install-deps.sh "
-        + "(Debian/Ubuntu: sudo apt-get install postgresql), or point ffrtmp at a server with --db postgresql://..."));
+    Path bin =
+        findBinaries()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "PostgreSQL server binaries (initdb, pg_ctl) not found; install them with:"
+                            + " sudo deploy/install-deps.sh (Debian/Ubuntu: sudo apt-get install"
+                            + " postgresql), or point ffrtmp at a server with --db"
+                            + " postgresql://..."));
     String runAs = isRoot() ? rootFallbackUser() : null;
     EmbeddedPostgres pg = new EmbeddedPostgres(dataDir, bin, runAs);
     pg.startOrJoin();
@@ -84,11 +95,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
     Path debian = Path.of("/usr/lib/postgresql");
     if (Files.isDirectory(debian)) {
       try (Stream<Path> versions = Files.list(debian)) {
-        Optional<Path> newest = versions
-          .filter(p -> p.getFileName().toString().matches("\\d+"))
-          .max(Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString())))
-          .map(p -> p.resolve("bin"))
-          .filter(p -> Files.isExecutable(p.resolve("initdb")));
+        Optional<Path> newest =
+            versions
+                .filter(p -> p.getFileName().toString().matches("\\d+"))
+                .max(Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString())))
+                .map(p -> p.resolve("bin"))
+                .filter(p -> Files.isExecutable(p.resolve("initdb")));
         if (newest.isPresent()) {
           return newest;
         }
@@ -99,7 +111,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
     String path = System.getenv("PATH");
     if (path != null) {
       for (String dir : path.split(":")) {
-        if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "initdb")) && Files.isExecutable(Path.of(dir, "pg_ctl"))) {
+        if (!dir.isEmpty()
+            && Files.isExecutable(Path.of(dir, "initdb"))
+            && Files.isExecutable(Path.of(dir, "pg_ctl"))) {
           return Optional.of(Path.of(dir));
         }
       }
@@ -126,13 +140,28 @@ public final class EmbeddedPostgres implements AutoCloseable {
       return;
     }
     port = freePort();
-    List<String> cmd = command("pg_ctl", "-D", pgData.toString(), "-l", pgData.resolve("server.log").toString(), "-w", "-t", "60",
-      "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=", "start");
+    List<String> cmd =
+        command(
+            "pg_ctl",
+            "-D",
+            pgData.toString(),
+            "-l",
+            pgData.resolve("server.log").toString(),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=",
+            "start");
     if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
-      // Its own session, so a Ctrl-C at the terminal does not shut the database down under a run that is saving results.
+      // Its own session, so a Ctrl-C at the terminal does not shut the database down under a run
+      // that is saving results.
       cmd.add(0, "/usr/bin/setsid");
     }
-    run(cmd, Duration.ofSeconds(90), "start the embedded PostgreSQL (log: " + pgData.resolve("server.log") + ")");
+    run(
+        cmd,
+        Duration.ofSeconds(90),
+        "start the embedded PostgreSQL (log: " + pgData.resolve("server.log") + ")");
     startedByUs = true;
     LOG.info("embedded PostgreSQL started in {} on 127.0.0.1:{}", pgData, port);
   }
@@ -152,13 +181,29 @@ public final class EmbeddedPostgres implements AutoCloseable {
         chown(init);
         chown(pwFile);
       }
-      List<String> cmd = command("initdb", "-D", pgData.toString(), "-U", USER, "--auth=scram-sha-256",
-        "--pwfile=" + pwFile, "-E", "UTF8", "--no-locale", "--no-sync");
+      List<String> cmd =
+          command(
+              "initdb",
+              "-D",
+              pgData.toString(),
+              "-U",
+              USER,
+              "--auth=scram-sha-256",
+              "--pwfile=" + pwFile,
+              "-E",
+              "UTF8",
+              "--no-locale",
+              "--no-sync");
       run(cmd, Duration.ofSeconds(120), "initialise the embedded PostgreSQL in " + pgData);
-      // The default database is created by a first connection through the pg client (see Database.open).
-      Files.writeString(pgData.resolve("postgresql.auto.conf"),
-        "# written by ffrtmp: small footprint, durable commits\nshared_buffers = '32MB'\nmax_connections = 40\n",
-        StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+      // The default database is created by a first connection through the pg client (see
+      // Database.open).
+      Files.writeString(
+          pgData.resolve("postgresql.auto.conf"),
+          "# written by ffrtmp: small footprint, durable commits\n"
+              + "shared_buffers = '32MB'\n"
+              + "max_connections = 40\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.APPEND);
     } finally {
       Files.deleteIfExists(pwFile);
       Files.deleteIfExists(init);
@@ -166,8 +211,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
   }
 
   /**
-   * The server user must be able to pass through the data directory (not list it: 0711) and every directory above
-   * it. Ours we open; a parent we do not own is reported with the fix rather than changed.
+   * The server user must be able to pass through the data directory (not list it: 0711) and every
+   * directory above it. Ours we open; a parent we do not own is reported with the fix rather than
+   * changed.
    */
   private void makeReachable() throws IOException {
     Set<PosixFilePermission> perms = EnumSet.copyOf(Files.getPosixFilePermissions(dataDir));
@@ -175,14 +221,24 @@ public final class EmbeddedPostgres implements AutoCloseable {
     Files.setPosixFilePermissions(dataDir, perms);
     for (Path p = dataDir.getParent(); p != null; p = p.getParent()) {
       if (!Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
-        throw new IOException("the embedded PostgreSQL runs as user '" + runAs + "' (PostgreSQL refuses root) and cannot reach "
-          + dataDir + " because " + p + " is closed to other users; choose --data-dir under a directory others may pass "
-          + "through (the default for root is /var/lib/ffrtmp), or run ffrtmp as an ordinary user");
+        throw new IOException(
+            "the embedded PostgreSQL runs as user '"
+                + runAs
+                + "' (PostgreSQL refuses root) and cannot reach "
+                + dataDir
+                + " because "
+                + p
+                + " is closed to other users; choose --data-dir under a directory others may pass"
+                + " through (the default for root is /var/lib/ffrtmp), or run ffrtmp as an ordinary"
+                + " user");
       }
     }
   }
 
-  /** A pgdata without PG_VERSION is what an interrupted initdb leaves; initdb refuses a non-empty directory. */
+  /**
+   * A pgdata without PG_VERSION is what an interrupted initdb leaves; initdb refuses a non-empty
+   * directory.
+   */
   private void removeUnfinished() throws IOException {
     if (!Files.isDirectory(pgData)) {
       return;
@@ -199,7 +255,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
     if (!Files.exists(pid)) {
       return Optional.empty();
     }
-    ProcessResult status = exec(command("pg_ctl", "-D", pgData.toString(), "status"), Duration.ofSeconds(20));
+    ProcessResult status =
+        exec(command("pg_ctl", "-D", pgData.toString(), "status"), Duration.ofSeconds(20));
     if (status.exitCode != 0) {
       return Optional.empty();
     }
@@ -207,11 +264,26 @@ public final class EmbeddedPostgres implements AutoCloseable {
     return lines.size() > 3 ? Optional.of(Integer.parseInt(lines.get(3).trim())) : Optional.empty();
   }
 
-  /** Restarts the server in place (same directory and port), dropping every connection: for failure tests. */
+  /**
+   * Restarts the server in place (same directory and port), dropping every connection: for failure
+   * tests.
+   */
   public void restart() throws IOException {
-    // The server's output goes to its log, as at start: otherwise it inherits our pipe and holds it open.
-    List<String> cmd = command("pg_ctl", "-D", pgData.toString(), "-l", pgData.resolve("server.log").toString(), "-m", "fast",
-      "-w", "-t", "60", "restart");
+    // The server's output goes to its log, as at start: otherwise it inherits our pipe and holds it
+    // open.
+    List<String> cmd =
+        command(
+            "pg_ctl",
+            "-D",
+            pgData.toString(),
+            "-l",
+            pgData.resolve("server.log").toString(),
+            "-m",
+            "fast",
+            "-w",
+            "-t",
+            "60",
+            "restart");
     if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
       cmd.add(0, "/usr/bin/setsid");
     }
@@ -224,7 +296,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
       return;
     }
     try {
-      exec(command("pg_ctl", "-D", pgData.toString(), "-m", "fast", "-w", "-t", "30", "stop"), Duration.ofSeconds(40));
+      exec(
+          command("pg_ctl", "-D", pgData.toString(), "-m", "fast", "-w", "-t", "30", "stop"),
+          Duration.ofSeconds(40));
       startedByUs = false;
     } catch (IOException e) {
       LOG.warn("could not stop the embedded PostgreSQL in {}: {}", pgData, e.getMessage());
@@ -248,18 +322,19 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
   }
 
-  private record ProcessResult(int exitCode, String output) {
-  }
+  private record ProcessResult(int exitCode, String output) {}
 
   private static ProcessResult exec(List<String> cmd, Duration timeout) throws IOException {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     p.getOutputStream().close();
     try {
-      // pg_ctl start leaves the server running with its own output in the log file, so reading to EOF is safe.
+      // pg_ctl start leaves the server running with its own output in the log file, so reading to
+      // EOF is safe.
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
-        throw new IOException("timed out after " + timeout.toSeconds() + " s: " + String.join(" ", cmd));
+        throw new IOException(
+            "timed out after " + timeout.toSeconds() + " s: " + String.join(" ", cmd));
       }
       return new ProcessResult(p.exitValue(), out);
     } catch (InterruptedException e) {
@@ -270,7 +345,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
   }
 
   private void chown(Path p) throws IOException {
-    run(List.of("chown", runAs, p.toString()), Duration.ofSeconds(10), "hand " + p + " to user " + runAs);
+    run(
+        List.of("chown", runAs, p.toString()),
+        Duration.ofSeconds(10),
+        "hand " + p + " to user " + runAs);
   }
 
   private static boolean isRoot() {
@@ -283,8 +361,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
         return user;
       }
     }
-    throw new IOException("PostgreSQL cannot run as root and neither the 'postgres' nor the 'nobody' user exists; "
-      + "run ffrtmp as an ordinary user or pass --db postgresql://...");
+    throw new IOException(
+        "PostgreSQL cannot run as root and neither the 'postgres' nor the 'nobody' user exists; "
+            + "run ffrtmp as an ordinary user or pass --db postgresql://...");
   }
 
   private static String runuser() {

@@ -1,13 +1,11 @@
 package io.ffrtmp.master.store;
 
-import java.util.Arrays;
-import java.util.HashMap;
+import io.ffrtmp.job.Campaign;
+import io.ffrtmp.job.DispatchSettings;
 import io.ffrtmp.job.JobEvent;
 import io.ffrtmp.job.JobLease;
-import io.ffrtmp.job.Campaign;
 import io.ffrtmp.job.JobSpec;
 import io.ffrtmp.job.JobState;
-import io.ffrtmp.job.DispatchSettings;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -15,13 +13,18 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
-/** Jobs, their events and results in PostgreSQL. Every state change writes its event in the same transaction. */
+/**
+ * Jobs, their events and results in PostgreSQL. Every state change writes its event in the same
+ * transaction.
+ */
 public final class JobStore {
 
   private final Pool pool;
@@ -44,39 +47,65 @@ public final class JobStore {
     return pool;
   }
 
-  /** A job refused because its fencing token is no longer the current one (or it is in a state that forbids the move). */
+  /**
+   * A job refused because its fencing token is no longer the current one (or it is in a state that
+   * forbids the move).
+   */
   public static final class StaleLeaseException extends RuntimeException {
     public StaleLeaseException(String message) {
       super(message);
     }
   }
 
-  /** Rows per insert statement of {@link #createCampaign}: each chunk is encoded and sent in one short event-loop turn. */
+  /**
+   * Rows per insert statement of {@link #createCampaign}: each chunk is encoded and sent in one
+   * short event-loop turn.
+   */
   static final int INSERT_CHUNK = 500;
 
   /**
-   * Stores a campaign and all its jobs (configurations x repetitions, interleaved by repetition) in one transaction,
-   * in chunks of {@value #INSERT_CHUNK} rows: between them the event loop serves others, and a failure in any chunk
-   * rolls back the whole campaign.
+   * Stores a campaign and all its jobs (configurations x repetitions, interleaved by repetition) in
+   * one transaction, in chunks of {@value #INSERT_CHUNK} rows: between them the event loop serves
+   * others, and a failure in any chunk rolls back the whole campaign.
    */
   public Future<UUID> createCampaign(Campaign campaign, String actor) {
     UUID id = UUID.randomUUID();
-    Tuple row = Tuple.of(id, campaign.name(), campaign.description(), campaign.source(),
-      campaign.qualityMetric().name().toLowerCase(Locale.ROOT), null, null);
+    Tuple row =
+        Tuple.of(
+            id,
+            campaign.name(),
+            campaign.description(),
+            campaign.source(),
+            campaign.qualityMetric().name().toLowerCase(Locale.ROOT),
+            null,
+            null);
     int total = campaign.jobCount();
-    return pool.withTransaction(conn -> {
-      Future<?> done = conn.preparedQuery(JobSql.INSERT_CAMPAIGN).execute(row);
-      for (int from = 0; from < total; from += INSERT_CHUNK) {
-        int start = from;
-        done = done.compose(r -> insertJobs(conn, id, campaign, actor, start, Math.min(total, start + INSERT_CHUNK)));
-      }
-      return done.map(id);
-    });
+    return pool.withTransaction(
+        conn -> {
+          Future<?> done = conn.preparedQuery(JobSql.INSERT_CAMPAIGN).execute(row);
+          for (int from = 0; from < total; from += INSERT_CHUNK) {
+            int start = from;
+            done =
+                done.compose(
+                    r ->
+                        insertJobs(
+                            conn,
+                            id,
+                            campaign,
+                            actor,
+                            start,
+                            Math.min(total, start + INSERT_CHUNK)));
+          }
+          return done.map(id);
+        });
   }
 
-  /** Jobs {@code from} (inclusive) to {@code to} in campaign order ({@code seq}), with their queued events. */
-  private Future<Void> insertJobs(SqlConnection conn, UUID campaignId, Campaign campaign, String actor, int from,
-                                  int to) {
+  /**
+   * Jobs {@code from} (inclusive) to {@code to} in campaign order ({@code seq}), with their queued
+   * events.
+   */
+  private Future<Void> insertJobs(
+      SqlConnection conn, UUID campaignId, Campaign campaign, String actor, int from, int to) {
     List<Campaign.Configuration> configs = campaign.configurations();
     List<Tuple> jobs = new ArrayList<>(to - from);
     List<Tuple> events = new ArrayList<>(to - from);
@@ -85,261 +114,529 @@ public final class JobStore {
       Campaign.Configuration c = configs.get(seq % configs.size());
       UUID jobId = UUID.randomUUID();
       JobSpec spec = c.spec();
-      jobs.add(Tuple.of(jobId, campaignId, c.key(), rep, seq, spec.toJson(), (short) spec.queue().rank(),
-          (short) spec.priority().rank())
-        .addInteger(settings.maxAttempts()).addBoolean(spec.measure().exclusive()));
-      events.add(Tuple.of(jobId, null, JobState.QUEUED.id(), actor, "campaign " + campaign.name(), 0));
+      jobs.add(
+          Tuple.of(
+                  jobId,
+                  campaignId,
+                  c.key(),
+                  rep,
+                  seq,
+                  spec.toJson(),
+                  (short) spec.queue().rank(),
+                  (short) spec.priority().rank())
+              .addInteger(settings.maxAttempts())
+              .addBoolean(spec.measure().exclusive()));
+      events.add(
+          Tuple.of(jobId, null, JobState.QUEUED.id(), actor, "campaign " + campaign.name(), 0));
     }
-    return conn.preparedQuery(JobSql.INSERT_JOB).executeBatch(jobs)
-      .compose(r -> conn.preparedQuery(JobSql.INSERT_EVENT).executeBatch(events))
-      .mapEmpty();
+    return conn.preparedQuery(JobSql.INSERT_JOB)
+        .executeBatch(jobs)
+        .compose(r -> conn.preparedQuery(JobSql.INSERT_EVENT).executeBatch(events))
+        .mapEmpty();
   }
 
   /**
-   * Claims up to {@code max} of the queued jobs this node may run, for a node with that many free slots, best first:
-   * one statement, one lease and one fencing token per job. An exclusive job comes alone; see {@code JobSql.CLAIM}.
-   * {@code instance}: the registered process of the node; {@code busy}: the node already runs a job, so exclusive
-   * jobs are passed over.
+   * Claims up to {@code max} of the queued jobs this node may run, for a node with that many free
+   * slots, best first: one statement, one lease and one fencing token per job. An exclusive job
+   * comes alone; see {@code JobSql.CLAIM}. {@code instance}: the registered process of the node;
+   * {@code busy}: the node already runs a job, so exclusive jobs are passed over.
    */
   public Future<List<JobLease>> claim(String nodeId, UUID instance, boolean busy, int max) {
-    Tuple t = Tuple.of(nodeId, busy, settings.lease().toMillis(), instance,
-      (int) settings.liveStall().toSeconds(), (int) settings.minStall().toSeconds());
+    Tuple t =
+        Tuple.of(
+            nodeId,
+            busy,
+            settings.lease().toMillis(),
+            instance,
+            (int) settings.liveStall().toSeconds(),
+            (int) settings.minStall().toSeconds());
     // One statement (the claims and their events): atomic without a transaction round trip.
-    return pool.preparedQuery(JobSql.claim(max)).execute(t).map(rows -> {
-      List<JobLease> leases = new ArrayList<>(rows.size());
-      for (Row r : rows) {
-        leases.add(new JobLease(r.getUUID("id"), r.getUUID("campaign_id"), r.getString("config_key"),
-          r.getInteger("repetition"), r.getInteger("attempt"), r.getLong("fencing_token"), JobSpec.fromStored((JsonObject) r.getValue("spec"))));
-      }
-      return leases;
-    });
+    return pool.preparedQuery(JobSql.claim(max))
+        .execute(t)
+        .map(
+            rows -> {
+              List<JobLease> leases = new ArrayList<>(rows.size());
+              for (Row r : rows) {
+                leases.add(
+                    new JobLease(
+                        r.getUUID("id"),
+                        r.getUUID("campaign_id"),
+                        r.getString("config_key"),
+                        r.getInteger("repetition"),
+                        r.getInteger("attempt"),
+                        r.getLong("fencing_token"),
+                        JobSpec.fromStored((JsonObject) r.getValue("spec"))));
+              }
+              return leases;
+            });
   }
 
   /**
-   * One report of a worker about a job it holds: its start ({@code to} = running) or its end (succeeded, failed,
-   * canceled; a {@code retryable} failure waits and retries while attempts are left). {@code error}: why it failed.
+   * One report of a worker about a job it holds: its start ({@code to} = running) or its end
+   * (succeeded, failed, canceled; a {@code retryable} failure waits and retries while attempts are
+   * left). {@code error}: why it failed.
    */
-  public record Update(UUID jobId, long fencingToken, JobState to, boolean retryable, JsonObject result, String error) {
+  public record Update(
+      UUID jobId,
+      long fencingToken,
+      JobState to,
+      boolean retryable,
+      JsonObject result,
+      String error) {
 
     /** What the job's event records: "started", "finished", or the error. */
     public String reason() {
       if (to == JobState.RUNNING) {
         return "started";
       }
-      return to == JobState.SUCCEEDED ? "finished" : error == null || error.isBlank() ? to.id() : error;
+      return to == JobState.SUCCEEDED
+          ? "finished"
+          : error == null || error.isBlank() ? to.id() : error;
     }
   }
 
   /**
-   * What became of one {@link Update}: the job's state now and the move made ({@code from} → {@code state}, null
-   * {@code from} when nothing moved because it had been delivered before), or the {@code failure} that refused it.
+   * What became of one {@link Update}: the job's state now and the move made ({@code from} → {@code
+   * state}, null {@code from} when nothing moved because it had been delivered before), or the
+   * {@code failure} that refused it.
    */
-  public record Applied(UUID jobId, JobState state, JobState from, UUID campaignId, String configKey, Integer attempt,
-                        Throwable failure) {
-  }
+  public record Applied(
+      UUID jobId,
+      JobState state,
+      JobState from,
+      UUID campaignId,
+      String configKey,
+      Integer attempt,
+      Throwable failure) {}
 
   /**
-   * Applies a worker's reports in order, in as few statements as the usual case allows: all starts in one, then all
-   * first deliveries of final results in one. Anything those did not move (a repeat, a stale token, a retryable
-   * failure, an attempt the master took away) goes one by one through {@link #move} or {@link #complete}, which say
-   * why. Results come back in the order of {@code updates}.
+   * Applies a worker's reports in order, in as few statements as the usual case allows: all starts
+   * in one, then all first deliveries of final results in one. Anything those did not move (a
+   * repeat, a stale token, a retryable failure, an attempt the master took away) goes one by one
+   * through {@link #move} or {@link #complete}, which say why. Results come back in the order of
+   * {@code updates}.
    */
   public Future<List<Applied>> apply(String actor, List<Update> updates) {
     // By job and target state: a start and the same job's result may come in one batch.
     Map<String, Applied> done = new HashMap<>();
     List<Update> starts = updates.stream().filter(u -> u.to() == JobState.RUNNING).toList();
-    List<Update> finals = updates.stream()
-      .filter(u -> u.to().terminal() && !(u.to() == JobState.FAILED && u.retryable())).toList();
-    Future<Void> fast = starts.isEmpty() ? Future.succeededFuture() : pool.preparedQuery(JobSql.START_MANY)
-      .execute(Tuple.of(starts.stream().map(Update::jobId).toArray(UUID[]::new),
-        starts.stream().map(Update::fencingToken).toArray(Long[]::new), actor))
-      .map(rows -> {
-        rows.forEach(r -> done.put(r.getUUID("id") + "/running", new Applied(r.getUUID("id"), JobState.RUNNING, JobState.LEASED,
-          r.getUUID("campaign_id"), r.getString("config_key"), r.getInteger("attempt"), null)));
-        return null;
-      });
+    List<Update> finals =
+        updates.stream()
+            .filter(u -> u.to().terminal() && !(u.to() == JobState.FAILED && u.retryable()))
+            .toList();
+    Future<Void> fast =
+        starts.isEmpty()
+            ? Future.succeededFuture()
+            : pool.preparedQuery(JobSql.START_MANY)
+                .execute(
+                    Tuple.of(
+                        starts.stream().map(Update::jobId).toArray(UUID[]::new),
+                        starts.stream().map(Update::fencingToken).toArray(Long[]::new),
+                        actor))
+                .map(
+                    rows -> {
+                      rows.forEach(
+                          r ->
+                              done.put(
+                                  r.getUUID("id") + "/running",
+                                  new Applied(
+                                      r.getUUID("id"),
+                                      JobState.RUNNING,
+                                      JobState.LEASED,
+                                      r.getUUID("campaign_id"),
+                                      r.getString("config_key"),
+                                      r.getInteger("attempt"),
+                                      null)));
+                      return null;
+                    });
     if (!finals.isEmpty()) {
-      fast = fast.compose(v -> pool.preparedQuery(JobSql.FINISH_MANY).execute(Tuple.of(
-          finals.stream().map(Update::jobId).toArray(UUID[]::new),
-          finals.stream().map(Update::fencingToken).toArray(Long[]::new),
-          finals.stream().map(u -> u.to().id()).toArray(String[]::new),
-          finals.stream().map(u -> String.join(",", heldSources(u.to()))).toArray(String[]::new),
-          finals.stream().map(u -> u.to() == JobState.SUCCEEDED ? null : u.reason()).toArray(String[]::new),
-          finals.stream().map(u -> u.to() == JobState.FAILED ? "permanent" : null).toArray(String[]::new),
-          finals.stream().map(Update::reason).toArray(String[]::new))
-          .addArrayOfJsonObject(finals.stream().map(u -> u.result() == null ? new JsonObject() : u.result())
-            .toArray(JsonObject[]::new))
-          .addString(actor))
-        .map(rows -> {
-          rows.forEach(r -> done.put(r.getUUID("id") + "/" + r.getString("to_state"), new Applied(r.getUUID("id"), JobState.of(r.getString("to_state")),
-            JobState.of(r.getString("before")), r.getUUID("campaign_id"), r.getString("config_key"), r.getInteger("attempt"),
-            null)));
-          return null;
-        }));
+      fast =
+          fast.compose(
+              v ->
+                  pool.preparedQuery(JobSql.FINISH_MANY)
+                      .execute(
+                          Tuple.of(
+                                  finals.stream().map(Update::jobId).toArray(UUID[]::new),
+                                  finals.stream().map(Update::fencingToken).toArray(Long[]::new),
+                                  finals.stream().map(u -> u.to().id()).toArray(String[]::new),
+                                  finals.stream()
+                                      .map(u -> String.join(",", heldSources(u.to())))
+                                      .toArray(String[]::new),
+                                  finals.stream()
+                                      .map(u -> u.to() == JobState.SUCCEEDED ? null : u.reason())
+                                      .toArray(String[]::new),
+                                  finals.stream()
+                                      .map(u -> u.to() == JobState.FAILED ? "permanent" : null)
+                                      .toArray(String[]::new),
+                                  finals.stream().map(Update::reason).toArray(String[]::new))
+                              .addArrayOfJsonObject(
+                                  finals.stream()
+                                      .map(u -> u.result() == null ? new JsonObject() : u.result())
+                                      .toArray(JsonObject[]::new))
+                              .addString(actor))
+                      .map(
+                          rows -> {
+                            rows.forEach(
+                                r ->
+                                    done.put(
+                                        r.getUUID("id") + "/" + r.getString("to_state"),
+                                        new Applied(
+                                            r.getUUID("id"),
+                                            JobState.of(r.getString("to_state")),
+                                            JobState.of(r.getString("before")),
+                                            r.getUUID("campaign_id"),
+                                            r.getString("config_key"),
+                                            r.getInteger("attempt"),
+                                            null)));
+                            return null;
+                          }));
     }
-    return fast.compose(v -> {
-      // The rare rest, in order, each through the path that says what happened to it.
-      Future<List<Applied>> chain = Future.succeededFuture(new ArrayList<>(updates.size()));
-      for (Update u : updates) {
-        chain = chain.compose(out -> {
-          Applied fastOne = done.get(u.jobId() + "/" + u.to().id());
-          if (fastOne != null && fastOne.state() == u.to()) {
-            out.add(fastOne);
-            return Future.succeededFuture(out);
+    return fast.compose(
+        v -> {
+          // The rare rest, in order, each through the path that says what happened to it.
+          Future<List<Applied>> chain = Future.succeededFuture(new ArrayList<>(updates.size()));
+          for (Update u : updates) {
+            chain =
+                chain.compose(
+                    out -> {
+                      Applied fastOne = done.get(u.jobId() + "/" + u.to().id());
+                      if (fastOne != null && fastOne.state() == u.to()) {
+                        out.add(fastOne);
+                        return Future.succeededFuture(out);
+                      }
+                      Future<JobState> slow =
+                          u.to() == JobState.RUNNING
+                              ? move(
+                                  u.jobId(), u.fencingToken(), JobState.RUNNING, actor, u.reason())
+                              : complete(
+                                  u.jobId(),
+                                  u.fencingToken(),
+                                  u.to(),
+                                  u.retryable(),
+                                  u.result() == null ? new JsonObject() : u.result(),
+                                  actor,
+                                  u.reason());
+                      return slow.transform(
+                          ar -> {
+                            out.add(
+                                ar.succeeded()
+                                    // A retryable failure moved now (to retry_wait, or failed with
+                                    // no attempt left) is news; any other
+                                    // success here is a repeat of what was delivered before.
+                                    ? new Applied(
+                                        u.jobId(),
+                                        ar.result(),
+                                        u.retryable() && u.to() == JobState.FAILED
+                                            ? JobState.RUNNING
+                                            : null,
+                                        null,
+                                        null,
+                                        null,
+                                        null)
+                                    : new Applied(
+                                        u.jobId(), null, null, null, null, null, ar.cause()));
+                            return Future.succeededFuture(out);
+                          });
+                    });
           }
-          Future<JobState> slow = u.to() == JobState.RUNNING
-            ? move(u.jobId(), u.fencingToken(), JobState.RUNNING, actor, u.reason())
-            : complete(u.jobId(), u.fencingToken(), u.to(), u.retryable(), u.result() == null ? new JsonObject() : u.result(),
-              actor, u.reason());
-          return slow.transform(ar -> {
-            out.add(ar.succeeded()
-              // A retryable failure moved now (to retry_wait, or failed with no attempt left) is news; any other
-              // success here is a repeat of what was delivered before.
-              ? new Applied(u.jobId(), ar.result(), u.retryable() && u.to() == JobState.FAILED ? JobState.RUNNING : null,
-                null, null, null, null)
-              : new Applied(u.jobId(), null, null, null, null, null, ar.cause()));
-            return Future.succeededFuture(out);
-          });
+          return chain;
         });
-      }
-      return chain;
-    });
-  }
-
-  /** Moves a job the caller holds under {@code fencingToken}; fails with {@link StaleLeaseException} otherwise. */
-  public Future<JobState> move(UUID jobId, long fencingToken, JobState to, String actor, String reason) {
-    String error = to == JobState.FAILED || to == JobState.CANCELED ? reason : null;
-    return pool.preparedQuery(JobSql.MOVE_FENCED_WITH_EVENT)
-      .execute(Tuple.of(jobId, fencingToken, to.id(), error, heldSources(to), null).addString(actor).addString(reason))
-      .compose(rows -> rows.size() == 0
-        ? Future.failedFuture(new StaleLeaseException("job " + jobId + ": fencing token " + fencingToken
-          + " is not current, or the job cannot move to " + to.id()))
-        : Future.succeededFuture(to));
   }
 
   /**
-   * Stores the result and moves the job to its final state in one transaction; a repeated delivery is harmless. A
-   * failure the worker calls {@code retryable} waits and goes back to the queue while attempts are left
-   * ({@code retry_wait}, exponential backoff with jitter); other failures are final at once.
+   * Moves a job the caller holds under {@code fencingToken}; fails with {@link StaleLeaseException}
+   * otherwise.
    */
-  public Future<JobState> complete(UUID jobId, long fencingToken, JobState to, boolean retryable, JsonObject result,
-                                   String actor, String reason) {
+  public Future<JobState> move(
+      UUID jobId, long fencingToken, JobState to, String actor, String reason) {
+    String error = to == JobState.FAILED || to == JobState.CANCELED ? reason : null;
+    return pool.preparedQuery(JobSql.MOVE_FENCED_WITH_EVENT)
+        .execute(
+            Tuple.of(jobId, fencingToken, to.id(), error, heldSources(to), null)
+                .addString(actor)
+                .addString(reason))
+        .compose(
+            rows ->
+                rows.size() == 0
+                    ? Future.failedFuture(
+                        new StaleLeaseException(
+                            "job "
+                                + jobId
+                                + ": fencing token "
+                                + fencingToken
+                                + " is not current, or the job cannot move to "
+                                + to.id()))
+                    : Future.succeededFuture(to));
+  }
+
+  /**
+   * Stores the result and moves the job to its final state in one transaction; a repeated delivery
+   * is harmless. A failure the worker calls {@code retryable} waits and goes back to the queue
+   * while attempts are left ({@code retry_wait}, exponential backoff with jitter); other failures
+   * are final at once.
+   */
+  public Future<JobState> complete(
+      UUID jobId,
+      long fencingToken,
+      JobState to,
+      boolean retryable,
+      JsonObject result,
+      String actor,
+      String reason) {
     if (to == JobState.FAILED && retryable) {
       return completeChecked(jobId, fencingToken, to, true, result, actor, reason);
     }
-    // The usual case, a first delivery by the current attempt, is one statement; anything else (a repeat, a stale
+    // The usual case, a first delivery by the current attempt, is one statement; anything else (a
+    // repeat, a stale
     // token, an attempt the master took away) goes through the checked path, which says which.
     String error = to == JobState.FAILED || to == JobState.CANCELED ? reason : null;
-    Tuple t = Tuple.of(jobId, fencingToken, to.id(), error, heldSources(to), to == JobState.FAILED ? "permanent" : null)
-      .addString(actor).addString(reason).addValue(result);
-    return pool.preparedQuery(JobSql.FINISH_FENCED).execute(t).compose(rows -> rows.size() > 0
-      ? Future.succeededFuture(to)
-      : completeChecked(jobId, fencingToken, to, false, result, actor, reason));
+    Tuple t =
+        Tuple.of(
+                jobId,
+                fencingToken,
+                to.id(),
+                error,
+                heldSources(to),
+                to == JobState.FAILED ? "permanent" : null)
+            .addString(actor)
+            .addString(reason)
+            .addValue(result);
+    return pool.preparedQuery(JobSql.FINISH_FENCED)
+        .execute(t)
+        .compose(
+            rows ->
+                rows.size() > 0
+                    ? Future.succeededFuture(to)
+                    : completeChecked(jobId, fencingToken, to, false, result, actor, reason));
   }
 
-  /** The states a worker's attempt holds a job in (leased, running) from which it may move it to {@code to}. */
+  /**
+   * The states a worker's attempt holds a job in (leased, running) from which it may move it to
+   * {@code to}.
+   */
   private static String[] heldSources(JobState to) {
     return Arrays.stream(JobState.sourcesOf(to))
-      .filter(x -> x.equals(JobState.LEASED.id()) || x.equals(JobState.RUNNING.id())).toArray(String[]::new);
+        .filter(x -> x.equals(JobState.LEASED.id()) || x.equals(JobState.RUNNING.id()))
+        .toArray(String[]::new);
   }
 
-  private Future<JobState> completeChecked(UUID jobId, long fencingToken, JobState to, boolean retryable, JsonObject result,
-                                           String actor, String reason) {
-    return pool.withTransaction(conn -> conn.preparedQuery(JobSql.CURRENT).execute(Tuple.of(jobId))
-      .compose(rows -> {
-        if (rows.size() == 0) {
-          return Future.failedFuture(new StaleLeaseException("no job " + jobId));
-        }
-        Row cur = rows.iterator().next();
-        JobState state = JobState.of(cur.getString("state"));
-        boolean sameAttempt = cur.getLong("fencing_token") == fencingToken;
-        if (sameAttempt && state == to) {
-          return Future.succeededFuture(state); // the same result delivered twice
-        }
-        if (sameAttempt && (state == JobState.RETRY_WAIT || state == JobState.QUEUED)) {
-          if (to == JobState.FAILED && retryable) {
-            return Future.succeededFuture(state); // our own retry, delivered twice
-          }
-          // The master took the attempt away (lease expired, node lost, stalled): whatever the worker says now is late.
-          return Future.failedFuture(new StaleLeaseException("job " + jobId + ": attempt with fencing token " + fencingToken
-            + " no longer holds the job (" + state.id() + ")"));
-        }
-        Future<JobState> moved = to == JobState.FAILED && retryable
-          ? retryOrFail(conn, jobId, fencingToken, actor, reason)
-          : moveFenced(conn, jobId, fencingToken, to, actor, reason, to == JobState.FAILED ? "permanent" : null);
-        return moved.compose(s -> conn.preparedQuery(JobSql.UPSERT_RESULT)
-          .execute(Tuple.of(jobId, cur.getInteger("attempt"), result)).map(s));
-      }));
+  private Future<JobState> completeChecked(
+      UUID jobId,
+      long fencingToken,
+      JobState to,
+      boolean retryable,
+      JsonObject result,
+      String actor,
+      String reason) {
+    return pool.withTransaction(
+        conn ->
+            conn.preparedQuery(JobSql.CURRENT)
+                .execute(Tuple.of(jobId))
+                .compose(
+                    rows -> {
+                      if (rows.size() == 0) {
+                        return Future.failedFuture(new StaleLeaseException("no job " + jobId));
+                      }
+                      Row cur = rows.iterator().next();
+                      JobState state = JobState.of(cur.getString("state"));
+                      boolean sameAttempt = cur.getLong("fencing_token") == fencingToken;
+                      if (sameAttempt && state == to) {
+                        return Future.succeededFuture(state); // the same result delivered twice
+                      }
+                      if (sameAttempt
+                          && (state == JobState.RETRY_WAIT || state == JobState.QUEUED)) {
+                        if (to == JobState.FAILED && retryable) {
+                          return Future.succeededFuture(state); // our own retry, delivered twice
+                        }
+                        // The master took the attempt away (lease expired, node lost, stalled):
+                        // whatever the worker says now is late.
+                        return Future.failedFuture(
+                            new StaleLeaseException(
+                                "job "
+                                    + jobId
+                                    + ": attempt with fencing token "
+                                    + fencingToken
+                                    + " no longer holds the job ("
+                                    + state.id()
+                                    + ")"));
+                      }
+                      Future<JobState> moved =
+                          to == JobState.FAILED && retryable
+                              ? retryOrFail(conn, jobId, fencingToken, actor, reason)
+                              : moveFenced(
+                                  conn,
+                                  jobId,
+                                  fencingToken,
+                                  to,
+                                  actor,
+                                  reason,
+                                  to == JobState.FAILED ? "permanent" : null);
+                      return moved.compose(
+                          s ->
+                              conn.preparedQuery(JobSql.UPSERT_RESULT)
+                                  .execute(Tuple.of(jobId, cur.getInteger("attempt"), result))
+                                  .map(s));
+                    }));
   }
 
-  private Future<JobState> retryOrFail(SqlConnection conn, UUID jobId, long token, String actor, String reason) {
+  private Future<JobState> retryOrFail(
+      SqlConnection conn, UUID jobId, long token, String actor, String reason) {
     return conn.preparedQuery(JobSql.RETRY_FENCED)
-      .execute(Tuple.of(jobId, token, reason, settings.retryBase().toMillis(), settings.retryCap().toMillis()))
-      .compose(rows -> {
-        if (rows.size() == 0) {
-          // No attempt left (or a stale token, which the fenced move reports).
-          return moveFenced(conn, jobId, token, JobState.FAILED, actor, reason + " (transient; no attempt left)", "transient");
-        }
-        Row r = rows.iterator().next();
-        return event(conn, jobId, JobState.of(r.getString("before")), JobState.RETRY_WAIT, actor,
-          reason + " (transient; retrying)", r.getInteger("attempt")).map(JobState.RETRY_WAIT);
-      });
+        .execute(
+            Tuple.of(
+                jobId,
+                token,
+                reason,
+                settings.retryBase().toMillis(),
+                settings.retryCap().toMillis()))
+        .compose(
+            rows -> {
+              if (rows.size() == 0) {
+                // No attempt left (or a stale token, which the fenced move reports).
+                return moveFenced(
+                    conn,
+                    jobId,
+                    token,
+                    JobState.FAILED,
+                    actor,
+                    reason + " (transient; no attempt left)",
+                    "transient");
+              }
+              Row r = rows.iterator().next();
+              return event(
+                      conn,
+                      jobId,
+                      JobState.of(r.getString("before")),
+                      JobState.RETRY_WAIT,
+                      actor,
+                      reason + " (transient; retrying)",
+                      r.getInteger("attempt"))
+                  .map(JobState.RETRY_WAIT);
+            });
   }
 
-  private Future<JobState> moveFenced(SqlConnection conn, UUID jobId, long token, JobState to, String actor, String reason,
-                                      String errorClass) {
+  private Future<JobState> moveFenced(
+      SqlConnection conn,
+      UUID jobId,
+      long token,
+      JobState to,
+      String actor,
+      String reason,
+      String errorClass) {
     String error = to == JobState.FAILED || to == JobState.CANCELED ? reason : null;
     return conn.preparedQuery(JobSql.MOVE_FENCED)
-      .execute(Tuple.of(jobId, token, to.id(), error, JobState.sourcesOf(to), errorClass))
-      .compose(rows -> {
-        if (rows.size() == 0) {
-          return Future.failedFuture(new StaleLeaseException("job " + jobId + ": fencing token " + token
-            + " is not current, or the job cannot move to " + to.id()));
-        }
-        Row r = rows.iterator().next();
-        return event(conn, jobId, JobState.of(r.getString("before")), to, actor, reason, r.getInteger("attempt")).map(to);
-      });
+        .execute(Tuple.of(jobId, token, to.id(), error, JobState.sourcesOf(to), errorClass))
+        .compose(
+            rows -> {
+              if (rows.size() == 0) {
+                return Future.failedFuture(
+                    new StaleLeaseException(
+                        "job "
+                            + jobId
+                            + ": fencing token "
+                            + token
+                            + " is not current, or the job cannot move to "
+                            + to.id()));
+              }
+              Row r = rows.iterator().next();
+              return event(
+                      conn,
+                      jobId,
+                      JobState.of(r.getString("before")),
+                      to,
+                      actor,
+                      reason,
+                      r.getInteger("attempt"))
+                  .map(to);
+            });
   }
 
   /** A state change housekeeping made, for its events and for the bus. */
-  public record Moved(UUID jobId, UUID campaignId, String configKey, int attempt, JobState from, JobState to, String reason,
-                      String nodeId) {
+  public record Moved(
+      UUID jobId,
+      UUID campaignId,
+      String configKey,
+      int attempt,
+      JobState from,
+      JobState to,
+      String reason,
+      String nodeId) {
     public JobEvent event() {
       JobEvent e = JobEvent.of(jobId, campaignId, configKey, attempt, from, to, reason);
       return nodeId == null ? e : e.onNode(nodeId);
     }
   }
 
-  /** Housekeeping: expired or orphaned leases back to the queue, stalled attempts to retry, due retries to the queue. */
+  /**
+   * Housekeeping: expired or orphaned leases back to the queue, stalled attempts to retry, due
+   * retries to the queue.
+   */
   public Future<List<Moved>> sweep(String actor) {
     Tuple backoff = Tuple.of(settings.retryBase().toMillis(), settings.retryCap().toMillis());
-    return pool.withTransaction(conn -> conn.preparedQuery(JobSql.EXPIRE_LEASES).execute()
-      .compose(a -> conn.preparedQuery(JobSql.STALLED).execute(backoff)
-      .compose(b -> conn.preparedQuery(JobSql.RETRY_DUE).execute()
-      .compose(c -> {
-        List<Moved> moved = new ArrayList<>();
-        for (var rows : List.of(a, b, c)) {
-          for (Row r : rows) {
-            moved.add(new Moved(r.getUUID("id"), r.getUUID("campaign_id"), r.getString("config_key"), r.getInteger("attempt"),
-              JobState.of(r.getString("before")), JobState.of(r.getString("state")),
-              r.getString("before").equals("retry_wait") ? "retry due" : r.getString("error"), r.getString("node_id")));
-          }
-        }
-        if (moved.isEmpty()) {
-          return Future.succeededFuture(moved);
-        }
-        List<Tuple> events = moved.stream()
-          .map(m -> Tuple.of(m.jobId(), m.from().id(), m.to().id(), actor, m.reason(), m.attempt())).toList();
-        return conn.preparedQuery(JobSql.INSERT_EVENT).executeBatch(events).map(moved);
-      }))));
+    return pool.withTransaction(
+        conn ->
+            conn.preparedQuery(JobSql.EXPIRE_LEASES)
+                .execute()
+                .compose(
+                    a ->
+                        conn.preparedQuery(JobSql.STALLED)
+                            .execute(backoff)
+                            .compose(
+                                b ->
+                                    conn.preparedQuery(JobSql.RETRY_DUE)
+                                        .execute()
+                                        .compose(
+                                            c -> {
+                                              List<Moved> moved = new ArrayList<>();
+                                              for (var rows : List.of(a, b, c)) {
+                                                for (Row r : rows) {
+                                                  moved.add(
+                                                      new Moved(
+                                                          r.getUUID("id"),
+                                                          r.getUUID("campaign_id"),
+                                                          r.getString("config_key"),
+                                                          r.getInteger("attempt"),
+                                                          JobState.of(r.getString("before")),
+                                                          JobState.of(r.getString("state")),
+                                                          r.getString("before").equals("retry_wait")
+                                                              ? "retry due"
+                                                              : r.getString("error"),
+                                                          r.getString("node_id")));
+                                                }
+                                              }
+                                              if (moved.isEmpty()) {
+                                                return Future.succeededFuture(moved);
+                                              }
+                                              List<Tuple> events =
+                                                  moved.stream()
+                                                      .map(
+                                                          m ->
+                                                              Tuple.of(
+                                                                  m.jobId(),
+                                                                  m.from().id(),
+                                                                  m.to().id(),
+                                                                  actor,
+                                                                  m.reason(),
+                                                                  m.attempt()))
+                                                      .toList();
+                                              return conn.preparedQuery(JobSql.INSERT_EVENT)
+                                                  .executeBatch(events)
+                                                  .map(moved);
+                                            }))));
   }
 
-  /** A new leader's first act: every live lease and node gets one more lease length (see {@code LEADER_GRACE_JOBS}). */
+  /**
+   * A new leader's first act: every live lease and node gets one more lease length (see {@code
+   * LEADER_GRACE_JOBS}).
+   */
   public Future<Void> leaderGrace(String masterId) {
-    return pool.withTransaction(conn -> conn.preparedQuery(JobSql.LEADER_GRACE_JOBS).execute(Tuple.of(settings.lease().toMillis()))
-      .compose(r -> conn.preparedQuery(JobSql.LEADER_GRACE_NODES).execute())
-      .compose(r -> conn.preparedQuery(JobSql.LEADER_MARK).execute(Tuple.of(masterId)))
-      .mapEmpty());
+    return pool.withTransaction(
+        conn ->
+            conn.preparedQuery(JobSql.LEADER_GRACE_JOBS)
+                .execute(Tuple.of(settings.lease().toMillis()))
+                .compose(r -> conn.preparedQuery(JobSql.LEADER_GRACE_NODES).execute())
+                .compose(r -> conn.preparedQuery(JobSql.LEADER_MARK).execute(Tuple.of(masterId)))
+                .mapEmpty());
   }
 
   /** The leader notes each sweep, so anyone can see who leads and since when. */
@@ -347,78 +644,121 @@ public final class JobStore {
     return pool.preparedQuery(JobSql.LEADER_MARK).execute(Tuple.of(masterId)).mapEmpty();
   }
 
-  private Future<Void> event(SqlConnection conn, UUID jobId, JobState from, JobState to, String actor, String reason, int attempt) {
+  private Future<Void> event(
+      SqlConnection conn,
+      UUID jobId,
+      JobState from,
+      JobState to,
+      String actor,
+      String reason,
+      int attempt) {
     from.checkMoveTo(to);
     return conn.preparedQuery(JobSql.INSERT_EVENT)
-      .execute(Tuple.of(jobId, from.id(), to.id(), actor, reason, attempt))
-      .mapEmpty();
+        .execute(Tuple.of(jobId, from.id(), to.id(), actor, reason, attempt))
+        .mapEmpty();
   }
 
   /** Cancels whatever of the campaign has not finished; returns how many jobs that was. */
   public Future<Integer> cancelQueued(UUID campaignId, String actor, String reason) {
-    return pool.withTransaction(conn -> conn.preparedQuery(JobSql.CANCEL_QUEUED).execute(Tuple.of(campaignId, reason))
-      .compose(rows -> {
-        List<Tuple> events = new ArrayList<>();
-        rows.forEach(r -> events.add(Tuple.of(r.getUUID("id"), r.getString("before"), JobState.CANCELED.id(), actor, reason,
-          r.getInteger("attempt"))));
-        return events.isEmpty() ? Future.succeededFuture(0)
-          : conn.preparedQuery(JobSql.INSERT_EVENT).executeBatch(events).map(events.size());
-      }));
+    return pool.withTransaction(
+        conn ->
+            conn.preparedQuery(JobSql.CANCEL_QUEUED)
+                .execute(Tuple.of(campaignId, reason))
+                .compose(
+                    rows -> {
+                      List<Tuple> events = new ArrayList<>();
+                      rows.forEach(
+                          r ->
+                              events.add(
+                                  Tuple.of(
+                                      r.getUUID("id"),
+                                      r.getString("before"),
+                                      JobState.CANCELED.id(),
+                                      actor,
+                                      reason,
+                                      r.getInteger("attempt"))));
+                      return events.isEmpty()
+                          ? Future.succeededFuture(0)
+                          : conn.preparedQuery(JobSql.INSERT_EVENT)
+                              .executeBatch(events)
+                              .map(events.size());
+                    }));
   }
 
   public Future<Map<JobState, Integer>> campaignStates(UUID campaignId) {
-    return pool.preparedQuery(JobSql.CAMPAIGN_STATES).execute(Tuple.of(campaignId)).map(rows -> {
-      Map<JobState, Integer> m = new EnumMap<>(JobState.class);
-      rows.forEach(r -> m.put(JobState.of(r.getString("state")), r.getInteger("n")));
-      return m;
-    });
+    return pool.preparedQuery(JobSql.CAMPAIGN_STATES)
+        .execute(Tuple.of(campaignId))
+        .map(
+            rows -> {
+              Map<JobState, Integer> m = new EnumMap<>(JobState.class);
+              rows.forEach(r -> m.put(JobState.of(r.getString("state")), r.getInteger("n")));
+              return m;
+            });
   }
 
-  /** Every job of the campaign as a result object: the stored result, or what is known of a job that did not succeed. */
+  /**
+   * Every job of the campaign as a result object: the stored result, or what is known of a job that
+   * did not succeed.
+   */
   public Future<List<JsonObject>> campaignResults(UUID campaignId) {
-    return pool.preparedQuery(JobSql.CAMPAIGN_RESULTS).execute(Tuple.of(campaignId)).map(rows -> {
-      List<JsonObject> out = new ArrayList<>();
-      for (Row r : rows) {
-        JsonObject result = r.getValue("result") instanceof JsonObject j ? j.copy() : new JsonObject();
-        JsonObject spec = (JsonObject) r.getValue("spec");
-        result.put("job_id", r.getUUID("id").toString())
-          .put("campaign_id", campaignId.toString())
-          .put("config_key", r.getString("config_key"))
-          .put("repetition", r.getInteger("repetition"))
-          .put("state", r.getString("state"))
-          .put("attempt", r.getInteger("attempt"));
-        if (!result.containsKey("config")) {
-          result.put("config", JobSpec.fromJson(spec).configJson());
-        }
-        if (r.getString("error") != null) {
-          result.put("error", r.getString("error"));
-        }
-        out.add(result);
-      }
-      return out;
-    });
+    return pool.preparedQuery(JobSql.CAMPAIGN_RESULTS)
+        .execute(Tuple.of(campaignId))
+        .map(
+            rows -> {
+              List<JsonObject> out = new ArrayList<>();
+              for (Row r : rows) {
+                JsonObject result =
+                    r.getValue("result") instanceof JsonObject j ? j.copy() : new JsonObject();
+                JsonObject spec = (JsonObject) r.getValue("spec");
+                result
+                    .put("job_id", r.getUUID("id").toString())
+                    .put("campaign_id", campaignId.toString())
+                    .put("config_key", r.getString("config_key"))
+                    .put("repetition", r.getInteger("repetition"))
+                    .put("state", r.getString("state"))
+                    .put("attempt", r.getInteger("attempt"));
+                if (!result.containsKey("config")) {
+                  result.put("config", JobSpec.fromJson(spec).configJson());
+                }
+                if (r.getString("error") != null) {
+                  result.put("error", r.getString("error"));
+                }
+                out.add(result);
+              }
+              return out;
+            });
   }
 
   public Future<JsonObject> campaign(UUID campaignId) {
-    return pool.preparedQuery(JobSql.CAMPAIGN).execute(Tuple.of(campaignId)).map(rows -> {
-      if (rows.size() == 0) {
-        return null;
-      }
-      Row r = rows.iterator().next();
-      return new JsonObject()
-        .put("campaign_id", r.getUUID("id").toString())
-        .put("name", r.getString("name"))
-        .put("description", r.getString("description"))
-        .put("quality_metric", r.getString("quality_metric"))
-        .put("idle_baseline", r.getValue("idle_baseline"))
-        .put("node", r.getValue("node"))
-        .put("started_at", r.getOffsetDateTime("created_at").toString())
-        .put("finished_at", r.getOffsetDateTime("finished_at") == null ? null : r.getOffsetDateTime("finished_at").toString());
-    });
+    return pool.preparedQuery(JobSql.CAMPAIGN)
+        .execute(Tuple.of(campaignId))
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                return null;
+              }
+              Row r = rows.iterator().next();
+              return new JsonObject()
+                  .put("campaign_id", r.getUUID("id").toString())
+                  .put("name", r.getString("name"))
+                  .put("description", r.getString("description"))
+                  .put("quality_metric", r.getString("quality_metric"))
+                  .put("idle_baseline", r.getValue("idle_baseline"))
+                  .put("node", r.getValue("node"))
+                  .put("started_at", r.getOffsetDateTime("created_at").toString())
+                  .put(
+                      "finished_at",
+                      r.getOffsetDateTime("finished_at") == null
+                          ? null
+                          : r.getOffsetDateTime("finished_at").toString());
+            });
   }
 
-  public Future<Void> setCampaignBaseline(UUID campaignId, JsonObject idleBaseline, JsonObject node) {
-    return pool.preparedQuery(JobSql.SET_CAMPAIGN_BASELINE).execute(Tuple.of(campaignId, idleBaseline, node)).mapEmpty();
+  public Future<Void> setCampaignBaseline(
+      UUID campaignId, JsonObject idleBaseline, JsonObject node) {
+    return pool.preparedQuery(JobSql.SET_CAMPAIGN_BASELINE)
+        .execute(Tuple.of(campaignId, idleBaseline, node))
+        .mapEmpty();
   }
 
   public Future<Void> finishCampaign(UUID campaignId) {
@@ -427,16 +767,22 @@ public final class JobStore {
 
   /** The job's history, oldest first: who moved it, when, and why. */
   public Future<List<JsonObject>> events(UUID jobId) {
-    return pool.preparedQuery(JobSql.EVENTS).execute(Tuple.of(jobId)).map(rows -> {
-      List<JsonObject> out = new ArrayList<>();
-      rows.forEach(r -> out.add(new JsonObject()
-        .put("at", r.getOffsetDateTime("at").toString())
-        .put("from", r.getString("from_state"))
-        .put("to", r.getString("to_state"))
-        .put("actor", r.getString("actor"))
-        .put("reason", r.getString("reason"))
-        .put("attempt", r.getInteger("attempt"))));
-      return out;
-    });
+    return pool.preparedQuery(JobSql.EVENTS)
+        .execute(Tuple.of(jobId))
+        .map(
+            rows -> {
+              List<JsonObject> out = new ArrayList<>();
+              rows.forEach(
+                  r ->
+                      out.add(
+                          new JsonObject()
+                              .put("at", r.getOffsetDateTime("at").toString())
+                              .put("from", r.getString("from_state"))
+                              .put("to", r.getString("to_state"))
+                              .put("actor", r.getString("actor"))
+                              .put("reason", r.getString("reason"))
+                              .put("attempt", r.getInteger("attempt"))));
+              return out;
+            });
   }
 }

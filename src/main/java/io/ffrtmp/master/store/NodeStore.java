@@ -20,8 +20,9 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The nodes the masters know: registration (one live process per node id), heartbeats that renew the node's job
- * leases, drain, and the lost state. Node states: {@code up}, {@code draining}, {@code lost}.
+ * The nodes the masters know: registration (one live process per node id), heartbeats that renew
+ * the node's job leases, drain, and the lost state. Node states: {@code up}, {@code draining},
+ * {@code lost}.
  */
 public final class NodeStore {
 
@@ -39,21 +40,37 @@ public final class NodeStore {
   }
 
   /**
-   * Records a node coming up. Refused when another process registered the same id and was seen within
-   * {@code liveWindow}: two live processes never share an id. A node that was draining stays draining.
+   * Records a node coming up. Refused when another process registered the same id and was seen
+   * within {@code liveWindow}: two live processes never share an id. A node that was draining stays
+   * draining.
    */
   public Future<JsonObject> register(NodeRegistration reg, Duration liveWindow) {
-    Tuple t = Tuple.of(reg.nodeId(), reg.instanceId(), reg.host(), reg.labels(), reg.slots(), reg.encoders(),
-        reg.power(), reg.hardware())
-      .addString(reg.clusterNode())
-      .addLong(liveWindow.toMillis());
-    return pool.preparedQuery(NodeSql.REGISTER).execute(t).compose(rows -> {
-      if (rows.size() == 0) {
-        return Future.failedFuture(new NodeConflictException("node id " + reg.nodeId() + " is held by another live "
-          + "process; stop it, or give this one its own data directory"));
-      }
-      return Future.succeededFuture(node(rows.iterator().next()));
-    });
+    Tuple t =
+        Tuple.of(
+                reg.nodeId(),
+                reg.instanceId(),
+                reg.host(),
+                reg.labels(),
+                reg.slots(),
+                reg.encoders(),
+                reg.power(),
+                reg.hardware())
+            .addString(reg.clusterNode())
+            .addLong(liveWindow.toMillis());
+    return pool.preparedQuery(NodeSql.REGISTER)
+        .execute(t)
+        .compose(
+            rows -> {
+              if (rows.size() == 0) {
+                return Future.failedFuture(
+                    new NodeConflictException(
+                        "node id "
+                            + reg.nodeId()
+                            + " is held by another live "
+                            + "process; stop it, or give this one its own data directory"));
+              }
+              return Future.succeededFuture(node(rows.iterator().next()));
+            });
   }
 
   /** The same from a registration body as it travels ({@link NodeRegistration#fromJson}). */
@@ -62,53 +79,83 @@ public final class NodeStore {
   }
 
   /**
-   * A heartbeat: marks the node seen, renews the leases of the jobs it says it runs (and holds), and answers which of
-   * those it no longer holds ({@link HeartbeatReply} JSON), so the worker can stop them. Fails with
-   * {@link NodeConflictException} when the instance is not the registered one.
+   * A heartbeat: marks the node seen, renews the leases of the jobs it says it runs (and holds),
+   * and answers which of those it no longer holds ({@link HeartbeatReply} JSON), so the worker can
+   * stop them. Fails with {@link NodeConflictException} when the instance is not the registered
+   * one.
    */
   public Future<JsonObject> heartbeat(Heartbeat hb, Duration lease) {
     List<Heartbeat.RunningJob> running = hb.running();
     UUID[] jobIds = running.stream().map(j -> j.fence().jobId()).toArray(UUID[]::new);
     Long[] tokens = running.stream().map(j -> j.fence().token()).toArray(Long[]::new);
     Long[] activity = running.stream().map(Heartbeat.RunningJob::activity).toArray(Long[]::new);
-    return pool.withTransaction(conn -> conn.preparedQuery(NodeSql.HEARTBEAT)
-        .execute(Tuple.of(hb.nodeId(), hb.instanceId(), Heartbeat.runningJson(running), hb.freeSlots(), hb.watts(),
-          hb.wattsSource()))
-        .compose(rows -> {
-          if (rows.size() == 0) {
-            return Future.failedFuture(new NodeConflictException("node " + hb.nodeId()
-              + " is not registered to this process"));
-          }
-          NodeState state = NodeState.of(rows.iterator().next().getString("state"));
-          return conn.preparedQuery(NodeSql.RENEW_LEASES)
-            .execute(Tuple.of(hb.nodeId(), jobIds, tokens, lease.toMillis(), activity))
-            .map(renewed -> {
-              Set<UUID> held = new HashSet<>();
-              renewed.forEach(r -> held.add(r.getUUID("id")));
-              List<UUID> revoked = Arrays.stream(jobIds).filter(id -> !held.contains(id)).toList();
-              return new HeartbeatReply(state, revoked).toJson();
-            });
-        }));
+    return pool.withTransaction(
+        conn ->
+            conn.preparedQuery(NodeSql.HEARTBEAT)
+                .execute(
+                    Tuple.of(
+                        hb.nodeId(),
+                        hb.instanceId(),
+                        Heartbeat.runningJson(running),
+                        hb.freeSlots(),
+                        hb.watts(),
+                        hb.wattsSource()))
+                .compose(
+                    rows -> {
+                      if (rows.size() == 0) {
+                        return Future.failedFuture(
+                            new NodeConflictException(
+                                "node " + hb.nodeId() + " is not registered to this process"));
+                      }
+                      NodeState state = NodeState.of(rows.iterator().next().getString("state"));
+                      return conn.preparedQuery(NodeSql.RENEW_LEASES)
+                          .execute(
+                              Tuple.of(hb.nodeId(), jobIds, tokens, lease.toMillis(), activity))
+                          .map(
+                              renewed -> {
+                                Set<UUID> held = new HashSet<>();
+                                renewed.forEach(r -> held.add(r.getUUID("id")));
+                                List<UUID> revoked =
+                                    Arrays.stream(jobIds).filter(id -> !held.contains(id)).toList();
+                                return new HeartbeatReply(state, revoked).toJson();
+                              });
+                    }));
   }
 
-  /** The same from loose parts; {@code running} as on the wire ({@link Heartbeat#runningFromJson}). */
-  public Future<JsonObject> heartbeat(String nodeId, UUID instance, JsonArray running, int freeSlots, Double watts,
-                                      String wattsSource, Duration lease) {
-    return heartbeat(new Heartbeat(nodeId, instance, Heartbeat.runningFromJson(running), freeSlots, watts, wattsSource),
-      lease);
+  /**
+   * The same from loose parts; {@code running} as on the wire ({@link Heartbeat#runningFromJson}).
+   */
+  public Future<JsonObject> heartbeat(
+      String nodeId,
+      UUID instance,
+      JsonArray running,
+      int freeSlots,
+      Double watts,
+      String wattsSource,
+      Duration lease) {
+    return heartbeat(
+        new Heartbeat(
+            nodeId, instance, Heartbeat.runningFromJson(running), freeSlots, watts, wattsSource),
+        lease);
   }
 
   public Future<List<JsonObject>> list() {
-    return pool.preparedQuery(NodeSql.LIST).execute().map(rows -> {
-      List<JsonObject> out = new ArrayList<>();
-      rows.forEach(r -> out.add(node(r)));
-      return out;
-    });
+    return pool.preparedQuery(NodeSql.LIST)
+        .execute()
+        .map(
+            rows -> {
+              List<JsonObject> out = new ArrayList<>();
+              rows.forEach(r -> out.add(node(r)));
+              return out;
+            });
   }
 
   public Future<Optional<JsonObject>> get(String nodeId) {
-    return pool.preparedQuery(NodeSql.GET).execute(Tuple.of(nodeId))
-      .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(node(rows.iterator().next())));
+    return pool.preparedQuery(NodeSql.GET)
+        .execute(Tuple.of(nodeId))
+        .map(
+            rows ->
+                rows.size() == 0 ? Optional.empty() : Optional.of(node(rows.iterator().next())));
   }
 
   /** Drain: the node finishes what runs and takes nothing new. Empty when there is no such node. */
@@ -122,38 +169,48 @@ public final class NodeStore {
   }
 
   private Future<Optional<JsonObject>> setState(String nodeId, NodeState state) {
-    return pool.preparedQuery(NodeSql.SET_STATE).execute(Tuple.of(nodeId, state.id()))
-      .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(node(rows.iterator().next())));
+    return pool.preparedQuery(NodeSql.SET_STATE)
+        .execute(Tuple.of(nodeId, state.id()))
+        .map(
+            rows ->
+                rows.size() == 0 ? Optional.empty() : Optional.of(node(rows.iterator().next())));
   }
 
-  /** Nodes not seen for {@code missing}, or whose cluster member left, become lost; returns their ids. */
+  /**
+   * Nodes not seen for {@code missing}, or whose cluster member left, become lost; returns their
+   * ids.
+   */
   public Future<List<String>> markLost(Duration missing, List<String> clusterMembers) {
     return pool.preparedQuery(NodeSql.MARK_LOST)
-      .execute(Tuple.tuple().addLong(missing.toMillis())
-        .addArrayOfString(clusterMembers == null ? null : clusterMembers.toArray(String[]::new)))
-      .map(rows -> {
-        List<String> out = new ArrayList<>();
-        rows.forEach(r -> out.add(r.getString("id")));
-        return out;
-      });
+        .execute(
+            Tuple.tuple()
+                .addLong(missing.toMillis())
+                .addArrayOfString(
+                    clusterMembers == null ? null : clusterMembers.toArray(String[]::new)))
+        .map(
+            rows -> {
+              List<String> out = new ArrayList<>();
+              rows.forEach(r -> out.add(r.getString("id")));
+              return out;
+            });
   }
 
   static JsonObject node(Row r) {
     return new JsonObject()
-      .put("node_id", r.getString("id"))
-      .put("state", r.getString("state"))
-      .put("host", r.getString("host"))
-      .put("labels", r.getValue("labels"))
-      .put("slots", r.getInteger("slots"))
-      .put("free_slots", r.getInteger("free_slots"))
-      .put("encoders", r.getValue("encoders"))
-      .put("power", r.getValue("power"))
-      .put("hardware", r.getValue("hardware"))
-      .put("running", r.getValue("running"))
-      .put("watts", r.getDouble("watts"))
-      .put("watts_source", r.getString("watts_source"))
-      .put("registered_at", r.getOffsetDateTime("registered_at").toString())
-      .put("last_seen", r.getOffsetDateTime("last_seen").toString())
-      .put("seen_ago_ms", r.getLong("seen_ago_ms"));
+        .put("node_id", r.getString("id"))
+        .put("state", r.getString("state"))
+        .put("host", r.getString("host"))
+        .put("labels", r.getValue("labels"))
+        .put("slots", r.getInteger("slots"))
+        .put("free_slots", r.getInteger("free_slots"))
+        .put("encoders", r.getValue("encoders"))
+        .put("power", r.getValue("power"))
+        .put("hardware", r.getValue("hardware"))
+        .put("running", r.getValue("running"))
+        .put("watts", r.getDouble("watts"))
+        .put("watts_source", r.getString("watts_source"))
+        .put("registered_at", r.getOffsetDateTime("registered_at").toString())
+        .put("last_seen", r.getOffsetDateTime("last_seen").toString())
+        .put("seen_ago_ms", r.getLong("seen_ago_ms"));
   }
 }

@@ -1,7 +1,5 @@
 package io.ffrtmp.worker.engine;
 
-import java.nio.file.Files;
-import java.util.ArrayList;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -10,8 +8,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -19,9 +19,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * A child process run without blocking an event loop: forked on a worker thread, one daemon thread per pipe, the exit
- * delivered on the caller's context. stdout lines go to a consumer on that context; stderr is drained (a full pipe would
- * stall the child) and its last lines are kept. {@link #kill} ends the whole process tree.
+ * A child process run without blocking an event loop: forked on a worker thread, one daemon thread
+ * per pipe, the exit delivered on the caller's context. stdout lines go to a consumer on that
+ * context; stderr is drained (a full pipe would stall the child) and its last lines are kept.
+ * {@link #kill} ends the whole process tree.
  */
 public final class ChildProcess {
 
@@ -42,28 +43,37 @@ public final class ChildProcess {
   }
 
   /**
-   * Starts {@code command} in {@code dir}. {@code stdoutLine} runs on the calling context, in order.
+   * Starts {@code command} in {@code dir}. {@code stdoutLine} runs on the calling context, in
+   * order.
    */
-  public static Future<ChildProcess> start(Vertx vertx, List<String> command, Path dir, Consumer<String> stdoutLine) {
+  public static Future<ChildProcess> start(
+      Vertx vertx, List<String> command, Path dir, Consumer<String> stdoutLine) {
     Context ctx = vertx.getOrCreateContext();
-    return vertx.executeBlocking(() -> {
-      // Its own session: a Ctrl-C at the terminal reaches ffrtmp, which then stops the child in order, rather than
-      // the child dying first and its job being recorded as an FFmpeg failure.
-      List<String> argv = SETSID == null ? command : prepend(SETSID, command);
-      ProcessBuilder pb = new ProcessBuilder(argv);
-      if (dir != null) {
-        pb.directory(dir.toFile());
-      }
-      Process p = pb.start();
-      p.getOutputStream().close();
-      ChildProcess child = new ChildProcess(p, ctx, command);
-      child.pump(p.getInputStream(), "stdout", line -> ctx.runOnContext(v -> stdoutLine.accept(line)), child.stdoutDone);
-      child.pump(p.getErrorStream(), "stderr", child::keepStderr, child.stderrDone);
-      return child;
-    });
+    return vertx.executeBlocking(
+        () -> {
+          // Its own session: a Ctrl-C at the terminal reaches ffrtmp, which then stops the child in
+          // order, rather than
+          // the child dying first and its job being recorded as an FFmpeg failure.
+          List<String> argv = SETSID == null ? command : prepend(SETSID, command);
+          ProcessBuilder pb = new ProcessBuilder(argv);
+          if (dir != null) {
+            pb.directory(dir.toFile());
+          }
+          Process p = pb.start();
+          p.getOutputStream().close();
+          ChildProcess child = new ChildProcess(p, ctx, command);
+          child.pump(
+              p.getInputStream(),
+              "stdout",
+              line -> ctx.runOnContext(v -> stdoutLine.accept(line)),
+              child.stdoutDone);
+          child.pump(p.getErrorStream(), "stderr", child::keepStderr, child.stderrDone);
+          return child;
+        });
   }
 
-  private static final String SETSID = Files.isExecutable(Path.of("/usr/bin/setsid")) ? "/usr/bin/setsid" : null;
+  private static final String SETSID =
+      Files.isExecutable(Path.of("/usr/bin/setsid")) ? "/usr/bin/setsid" : null;
 
   private static List<String> prepend(String first, List<String> rest) {
     List<String> all = new ArrayList<>(rest.size() + 1);
@@ -80,11 +90,15 @@ public final class ChildProcess {
     return command;
   }
 
-  /** Completes with the exit code on the starting context once the process and both pipes are done. */
+  /**
+   * Completes with the exit code on the starting context once the process and both pipes are done.
+   */
   public Future<Integer> exit() {
-    // Lines already posted to the context run before this completion, so the last progress block is never lost.
-    CompletableFuture<Integer> all = CompletableFuture.allOf(process.onExit(), stdoutDone, stderrDone)
-      .thenApply(v -> process.exitValue());
+    // Lines already posted to the context run before this completion, so the last progress block is
+    // never lost.
+    CompletableFuture<Integer> all =
+        CompletableFuture.allOf(process.onExit(), stdoutDone, stderrDone)
+            .thenApply(v -> process.exitValue());
     return Future.fromCompletionStage(all, context);
   }
 
@@ -99,7 +113,9 @@ public final class ChildProcess {
     }
   }
 
-  /** The last line of the stderr tail (where FFmpeg says why it stopped); empty when there was none. */
+  /**
+   * The last line of the stderr tail (where FFmpeg says why it stopped); empty when there was none.
+   */
   public String stderrLastLine() {
     String[] lines = stderrTail().strip().split("\n");
     return lines.length == 0 ? "" : lines[lines.length - 1];
@@ -112,8 +128,9 @@ public final class ChildProcess {
   }
 
   /**
-   * Ends the process and every descendant: SIGTERM first so FFmpeg can close its output, SIGKILL after
-   * {@code graceMs}. Safe to call from an event loop (the wait happens on a daemon thread) and more than once.
+   * Ends the process and every descendant: SIGTERM first so FFmpeg can close its output, SIGKILL
+   * after {@code graceMs}. Safe to call from an event loop (the wait happens on a daemon thread)
+   * and more than once.
    */
   public void kill(String reason, long graceMs) {
     if (killReason == null) {
@@ -122,18 +139,21 @@ public final class ChildProcess {
     List<ProcessHandle> tree = process.descendants().toList();
     tree.forEach(ProcessHandle::destroy);
     process.destroy();
-    Thread reaper = new Thread(() -> {
-      try {
-        if (!process.waitFor(graceMs, TimeUnit.MILLISECONDS)) {
-          tree.forEach(ProcessHandle::destroyForcibly);
-          process.descendants().forEach(ProcessHandle::destroyForcibly);
-          process.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        process.destroyForcibly();
-      }
-    }, "ffrtmp-kill-" + process.pid());
+    Thread reaper =
+        new Thread(
+            () -> {
+              try {
+                if (!process.waitFor(graceMs, TimeUnit.MILLISECONDS)) {
+                  tree.forEach(ProcessHandle::destroyForcibly);
+                  process.descendants().forEach(ProcessHandle::destroyForcibly);
+                  process.destroyForcibly();
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+              }
+            },
+            "ffrtmp-kill-" + process.pid());
     reaper.setDaemon(true);
     reaper.start();
   }
@@ -151,19 +171,24 @@ public final class ChildProcess {
     }
   }
 
-  private void pump(InputStream in, String name, Consumer<String> lines, CompletableFuture<Void> done) {
-    Thread t = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          lines.accept(line);
-        }
-      } catch (IOException e) {
-        // The stream closes when the process is killed; nothing more to read.
-      } finally {
-        done.complete(null);
-      }
-    }, "ffrtmp-" + name + "-" + process.pid());
+  private void pump(
+      InputStream in, String name, Consumer<String> lines, CompletableFuture<Void> done) {
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  lines.accept(line);
+                }
+              } catch (IOException e) {
+                // The stream closes when the process is killed; nothing more to read.
+              } finally {
+                done.complete(null);
+              }
+            },
+            "ffrtmp-" + name + "-" + process.pid());
     t.setDaemon(true);
     t.start();
   }

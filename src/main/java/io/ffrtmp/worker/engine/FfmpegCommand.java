@@ -1,29 +1,34 @@
 package io.ffrtmp.worker.engine;
 
-import java.math.BigDecimal;
 import io.ffrtmp.job.Encoder;
 import io.ffrtmp.job.JobSpec;
 import io.ffrtmp.job.Resolution;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Builds FFmpeg argument lists from validated specs. Every value comes from a typed, range-checked field; nothing from a
- * user is passed through as an argument of its own, and no shell is involved.
+ * Builds FFmpeg argument lists from validated specs. Every value comes from a typed, range-checked
+ * field; nothing from a user is passed through as an argument of its own, and no shell is involved.
  */
 public final class FfmpegCommand {
 
   /** The VAAPI render node used when a spec asks for a VAAPI encoder. */
   static final String VAAPI_DEVICE = "/dev/dri/renderD128";
-  /** The VMAF model every score is computed with (built into libvmaf 2.x; recorded with each score). */
+
+  /**
+   * The VMAF model every score is computed with (built into libvmaf 2.x; recorded with each score).
+   */
   public static final String VMAF_MODEL = "vmaf_v0.6.1";
 
-  private FfmpegCommand() {
-  }
+  private FfmpegCommand() {}
 
-  /** The encode: synthetic frames → encoder → Matroska file at {@code output} (kept for the quality pass). */
+  /**
+   * The encode: synthetic frames → encoder → Matroska file at {@code output} (kept for the quality
+   * pass).
+   */
   public static List<String> encode(String ffmpeg, JobSpec spec, Path output) {
     return encode(ffmpeg, spec, SourceInfo.synthetic(spec.input()), output);
   }
@@ -32,19 +37,32 @@ public final class FfmpegCommand {
   public static List<String> encode(String ffmpeg, JobSpec spec, SourceInfo source, Path output) {
     JobSpec.Video v = spec.video();
     Encoder e = v.encoder();
-    List<String> cmd = new ArrayList<>(List.of(ffmpeg, "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info",
-      "-benchmark", "-progress", "pipe:1", "-stats_period", "0.5", "-y"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                ffmpeg,
+                "-hide_banner",
+                "-nostdin",
+                "-nostats",
+                "-loglevel",
+                "info",
+                "-benchmark",
+                "-progress",
+                "pipe:1",
+                "-stats_period",
+                "0.5",
+                "-y"));
     switch (e.hardware()) {
       case QSV -> cmd.addAll(List.of("-init_hw_device", "qsv=hw", "-filter_hw_device", "hw"));
       case VAAPI -> cmd.addAll(List.of("-vaapi_device", VAAPI_DEVICE));
-      default -> {
-      }
+      default -> {}
     }
     cmd.addAll(source.inputArgs());
 
     List<String> filters = new ArrayList<>();
     if (!source.resolution().equals(v.resolution())) {
-      filters.add("scale=" + v.resolution().width() + ":" + v.resolution().height() + ":flags=bicubic");
+      filters.add(
+          "scale=" + v.resolution().width() + ":" + v.resolution().height() + ":flags=bicubic");
     }
     if (source.fps() != v.fps()) {
       filters.add("fps=" + fmt(v.fps()));
@@ -76,13 +94,18 @@ public final class FfmpegCommand {
     List<String> a = new ArrayList<>();
     String kbps = v.bitrateKbps() == null ? null : v.bitrateKbps() + "k";
     String maxKbps = v.maxBitrateKbps() == null ? kbps : v.maxBitrateKbps() + "k";
-    String bufKbps = v.bitrateKbps() == null ? null : (2 * (v.maxBitrateKbps() == null ? v.bitrateKbps() : v.maxBitrateKbps())) + "k";
+    String bufKbps =
+        v.bitrateKbps() == null
+            ? null
+            : (2 * (v.maxBitrateKbps() == null ? v.bitrateKbps() : v.maxBitrateKbps())) + "k";
     switch (v.encoder()) {
       case LIBX264, LIBX265 -> {
         a.addAll(List.of("-preset", v.preset()));
         switch (v.rateControl()) {
           case CRF -> a.addAll(List.of("-crf", v.crf().toString()));
-          case CBR -> a.addAll(List.of("-b:v", kbps, "-minrate", kbps, "-maxrate", kbps, "-bufsize", bufKbps));
+          case CBR ->
+              a.addAll(
+                  List.of("-b:v", kbps, "-minrate", kbps, "-maxrate", kbps, "-bufsize", bufKbps));
           case VBR -> a.addAll(List.of("-b:v", kbps, "-maxrate", maxKbps, "-bufsize", bufKbps));
           default -> throw new IllegalStateException();
         }
@@ -94,8 +117,10 @@ public final class FfmpegCommand {
         a.addAll(List.of("-preset", v.preset()));
         switch (v.rateControl()) {
           case CRF -> a.addAll(List.of("-crf", v.crf().toString()));
-          // SVT-AV1 has no strict CBR for file encodes in this FFmpeg generation: a capped VBR stands in (documented).
-          case CBR, VBR -> a.addAll(List.of("-b:v", kbps, "-maxrate", maxKbps, "-bufsize", bufKbps));
+          // SVT-AV1 has no strict CBR for file encodes in this FFmpeg generation: a capped VBR
+          // stands in (documented).
+          case CBR, VBR ->
+              a.addAll(List.of("-b:v", kbps, "-maxrate", maxKbps, "-bufsize", bufKbps));
           default -> throw new IllegalStateException();
         }
       }
@@ -143,31 +168,54 @@ public final class FfmpegCommand {
   }
 
   /**
-   * The quality pass: the encoded file against the source it was made from (the same synthetic frames, or the file),
-   * scaled to the source's size and rate, with per-frame stats files written into the process's working directory
-   * (relative names keep paths out of the filter graph). {@code vmafThreads} sets libvmaf's n_threads (it runs
-   * single-threaded unless told otherwise).
+   * The quality pass: the encoded file against the source it was made from (the same synthetic
+   * frames, or the file), scaled to the source's size and rate, with per-frame stats files written
+   * into the process's working directory (relative names keep paths out of the filter graph).
+   * {@code vmafThreads} sets libvmaf's n_threads (it runs single-threaded unless told otherwise).
    */
-  public static List<String> quality(String ffmpeg, SourceInfo source, Path encoded, List<JobSpec.QualityMetric> metrics,
-                                     int vmafThreads) {
+  public static List<String> quality(
+      String ffmpeg,
+      SourceInfo source,
+      Path encoded,
+      List<JobSpec.QualityMetric> metrics,
+      int vmafThreads) {
     Resolution ref = source.resolution();
-    String dist = "[0:v]scale=" + ref.width() + ":" + ref.height() + ":flags=bicubic,fps=" + fmt(source.fps())
-      + ",format=yuv420p,setpts=PTS-STARTPTS";
+    String dist =
+        "[0:v]scale="
+            + ref.width()
+            + ":"
+            + ref.height()
+            + ":flags=bicubic,fps="
+            + fmt(source.fps())
+            + ",format=yuv420p,setpts=PTS-STARTPTS";
     String refChain = "[1:v]format=yuv420p,setpts=PTS-STARTPTS";
     StringBuilder graph = new StringBuilder();
     int n = metrics.size();
     if (n == 1) {
       graph.append(dist).append("[d0];").append(refChain).append("[r0];");
     } else {
-      graph.append(dist).append(",split=").append(n).append(labels("d", n)).append(';')
-        .append(refChain).append(",split=").append(n).append(labels("r", n)).append(';');
+      graph
+          .append(dist)
+          .append(",split=")
+          .append(n)
+          .append(labels("d", n))
+          .append(';')
+          .append(refChain)
+          .append(",split=")
+          .append(n)
+          .append(labels("r", n))
+          .append(';');
     }
     for (int i = 0; i < n; i++) {
       String m = metrics.get(i).name().toLowerCase(Locale.ROOT);
       graph.append("[d").append(i).append("][r").append(i).append(']');
       if (metrics.get(i) == JobSpec.QualityMetric.VMAF) {
-        graph.append("libvmaf=model=version=").append(VMAF_MODEL).append(":n_threads=").append(vmafThreads)
-          .append(":log_fmt=json:log_path=vmaf.json");
+        graph
+            .append("libvmaf=model=version=")
+            .append(VMAF_MODEL)
+            .append(":n_threads=")
+            .append(vmafThreads)
+            .append(":log_fmt=json:log_path=vmaf.json");
       } else {
         graph.append(m).append("=stats_file=").append(m).append(".log");
       }
@@ -175,8 +223,20 @@ public final class FfmpegCommand {
         graph.append(';');
       }
     }
-    List<String> cmd = new ArrayList<>(List.of(ffmpeg, "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info",
-      "-progress", "pipe:1", "-y", "-i", encoded.toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                ffmpeg,
+                "-hide_banner",
+                "-nostdin",
+                "-nostats",
+                "-loglevel",
+                "info",
+                "-progress",
+                "pipe:1",
+                "-y",
+                "-i",
+                encoded.toString()));
     cmd.addAll(source.inputArgs());
     cmd.addAll(List.of("-lavfi", graph.toString(), "-f", "null", "-"));
     return cmd;

@@ -11,8 +11,12 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
-/** What the local FFmpeg is: version, build line, and which of the encoders ffrtmp drives it lists. Blocking. */
-public record FfmpegInfo(String binary, String version, String configuration, Set<String> encoders, boolean libvmaf) {
+/**
+ * What the local FFmpeg is: version, build line, and which of the encoders ffrtmp drives it lists.
+ * Blocking.
+ */
+public record FfmpegInfo(
+    String binary, String version, String configuration, Set<String> encoders, boolean libvmaf) {
 
   /** FFmpeg is not installed or cannot be run: the message carries the command that installs it. */
   public static final class MissingException extends RuntimeException {
@@ -21,17 +25,29 @@ public record FfmpegInfo(String binary, String version, String configuration, Se
     }
   }
 
-  public static final String INSTALL_HINT = "install it with: sudo deploy/install-deps.sh (Debian/Ubuntu: sudo apt-get install ffmpeg), "
-    + "or name the binary with --ffmpeg PATH";
+  public static final String INSTALL_HINT =
+      "install it with: sudo deploy/install-deps.sh (Debian/Ubuntu: sudo apt-get install ffmpeg), "
+          + "or name the binary with --ffmpeg PATH";
 
   public static FfmpegInfo probe(String binary) {
     List<String> version = run(List.of(binary, "-hide_banner", "-version"), binary);
     List<String> listing = run(List.of(binary, "-hide_banner", "-encoders"), binary);
-    boolean libvmaf = run(List.of(binary, "-hide_banner", "-filters"), binary).stream()
-      .anyMatch(l -> l.trim().split("\\s+").length > 1 && l.trim().split("\\s+")[1].equals("libvmaf"));
-    String first = version.isEmpty() ? "ffmpeg (unknown version)" : version.get(0).replaceFirst("\\s+Copyright.*$", "");
-    String config = version.stream().filter(l -> l.startsWith("configuration:")).findFirst()
-      .map(l -> l.substring("configuration:".length()).trim()).orElse("");
+    boolean libvmaf =
+        run(List.of(binary, "-hide_banner", "-filters"), binary).stream()
+            .anyMatch(
+                l ->
+                    l.trim().split("\\s+").length > 1
+                        && l.trim().split("\\s+")[1].equals("libvmaf"));
+    String first =
+        version.isEmpty()
+            ? "ffmpeg (unknown version)"
+            : version.get(0).replaceFirst("\\s+Copyright.*$", "");
+    String config =
+        version.stream()
+            .filter(l -> l.startsWith("configuration:"))
+            .findFirst()
+            .map(l -> l.substring("configuration:".length()).trim())
+            .orElse("");
     Set<String> known = new TreeSet<>();
     for (String line : listing) {
       String[] parts = line.trim().split("\\s+");
@@ -47,8 +63,12 @@ public record FfmpegInfo(String binary, String version, String configuration, Se
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("binary", binary).put("version", version).put("configuration", configuration)
-      .put("encoders", new JsonArray(new ArrayList<>(encoders))).put("libvmaf", libvmaf);
+    return new JsonObject()
+        .put("binary", binary)
+        .put("version", version)
+        .put("configuration", configuration)
+        .put("encoders", new JsonArray(new ArrayList<>(encoders)))
+        .put("libvmaf", libvmaf);
   }
 
   private static List<String> run(List<String> cmd, String binary) {
@@ -61,7 +81,13 @@ public record FfmpegInfo(String binary, String version, String configuration, Se
         throw new MissingException("'" + binary + "' did not answer within 30 s; " + INSTALL_HINT);
       }
       if (p.exitValue() != 0) {
-        throw new MissingException("'" + String.join(" ", cmd) + "' failed with exit " + p.exitValue() + "; " + INSTALL_HINT);
+        throw new MissingException(
+            "'"
+                + String.join(" ", cmd)
+                + "' failed with exit "
+                + p.exitValue()
+                + "; "
+                + INSTALL_HINT);
       }
       return out.lines().toList();
     } catch (IOException e) {

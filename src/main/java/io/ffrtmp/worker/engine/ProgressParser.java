@@ -5,10 +5,11 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Parses FFmpeg's {@code -progress} output: {@code key=value} lines accumulated until {@code progress=continue|end},
- * then emitted as one {@link Progress}. Values are trimmed; {@code N/A} and the old negative sentinel become null;
- * {@code kbits/s} and {@code x} suffixes are stripped; {@code out_time_us} is preferred, {@code out_time} the fallback.
- * Not thread-safe: one parser per process, fed from its reader thread.
+ * Parses FFmpeg's {@code -progress} output: {@code key=value} lines accumulated until {@code
+ * progress=continue|end}, then emitted as one {@link Progress}. Values are trimmed; {@code N/A} and
+ * the old negative sentinel become null; {@code kbits/s} and {@code x} suffixes are stripped;
+ * {@code out_time_us} is preferred, {@code out_time} the fallback. Not thread-safe: one parser per
+ * process, fed from its reader thread.
  */
 public final class ProgressParser {
 
@@ -40,15 +41,15 @@ public final class ProgressParser {
       outTime = parseClock(block.get("out_time"));
     }
     return new Progress(
-      longOf(block.get("frame")),
-      doubleOf(block.get("fps")),
-      doubleOf(strip(block.get("bitrate"), "kbits/s")),
-      longOf(block.get("total_size")),
-      outTime,
-      longOf(block.get("dup_frames")),
-      longOf(block.get("drop_frames")),
-      doubleOf(strip(block.get("speed"), "x")),
-      end);
+        longOf(block.get("frame")),
+        doubleOf(block.get("fps")),
+        doubleOf(strip(block.get("bitrate"), "kbits/s")),
+        longOf(block.get("total_size")),
+        outTime,
+        longOf(block.get("dup_frames")),
+        longOf(block.get("drop_frames")),
+        doubleOf(strip(block.get("speed"), "x")),
+        end);
   }
 
   private static String strip(String v, String suffix) {
@@ -93,7 +94,10 @@ public final class ProgressParser {
       return null;
     }
     try {
-      double seconds = Integer.parseInt(p[0]) * 3600.0 + Integer.parseInt(p[1]) * 60.0 + Double.parseDouble(p[2]);
+      double seconds =
+          Integer.parseInt(p[0]) * 3600.0
+              + Integer.parseInt(p[1]) * 60.0
+              + Double.parseDouble(p[2]);
       return Math.round(seconds * 1_000_000);
     } catch (NumberFormatException e) {
       return null;

@@ -1,11 +1,11 @@
 package io.ffrtmp.worker.engine;
 
-import java.math.RoundingMode;
 import io.ffrtmp.job.JobSpec;
 import io.ffrtmp.job.Resolution;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,26 +13,42 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the encode reads and the quality pass compares against: the FFmpeg input arguments, and the source's size,
- * rate and length. Synthetic sources are known from the spec; files are probed with ffprobe.
+ * What the encode reads and the quality pass compares against: the FFmpeg input arguments, and the
+ * source's size, rate and length. Synthetic sources are known from the spec; files are probed with
+ * ffprobe.
  */
-public record SourceInfo(List<String> inputArgs, Resolution resolution, double fps, double durationS, String description) {
+public record SourceInfo(
+    List<String> inputArgs,
+    Resolution resolution,
+    double fps,
+    double durationS,
+    String description) {
 
   public static SourceInfo synthetic(JobSpec.Input in) {
-    return new SourceInfo(List.of("-f", "lavfi", "-i", in.lavfiSource()), in.resolution(), in.fps(), in.durationS(),
-      "the same synthetic frames (" + in.lavfiSource() + ")");
+    return new SourceInfo(
+        List.of("-f", "lavfi", "-i", in.lavfiSource()),
+        in.resolution(),
+        in.fps(),
+        in.durationS(),
+        "the same synthetic frames (" + in.lavfiSource() + ")");
   }
 
-  /** Probes a file (blocking) with the ffprobe beside {@code ffmpeg}; {@code limitS} > 0 reads only that much. */
+  /**
+   * Probes a file (blocking) with the ffprobe beside {@code ffmpeg}; {@code limitS} > 0 reads only
+   * that much.
+   */
   public static SourceInfo file(String ffmpeg, Path file, double limitS) throws IOException {
     JsonObject probe = ffprobe(ffmpeg, file);
-    JsonObject stream = probe.getJsonArray("streams") == null || probe.getJsonArray("streams").isEmpty() ? null
-      : probe.getJsonArray("streams").getJsonObject(0);
+    JsonObject stream =
+        probe.getJsonArray("streams") == null || probe.getJsonArray("streams").isEmpty()
+            ? null
+            : probe.getJsonArray("streams").getJsonObject(0);
     if (stream == null || stream.getInteger("width") == null) {
       throw new IOException(file.getFileName() + " has no video stream");
     }
     Resolution res = new Resolution(stream.getInteger("width"), stream.getInteger("height"));
-    double fps = rate(stream.getString("avg_frame_rate"), rate(stream.getString("r_frame_rate"), 0));
+    double fps =
+        rate(stream.getString("avg_frame_rate"), rate(stream.getString("r_frame_rate"), 0));
     if (!(fps > 0)) {
       throw new IOException(file.getFileName() + ": frame rate unknown");
     }
@@ -44,9 +60,21 @@ public record SourceInfo(List<String> inputArgs, Resolution resolution, double f
       args.addAll(List.of("-t", BigDecimal.valueOf(limitS).stripTrailingZeros().toPlainString()));
     }
     args.addAll(List.of("-i", file.toString()));
-    return new SourceInfo(List.copyOf(args), res, fps, durationS, "the source file " + file.getFileName()
-      + " (" + res + ", " + BigDecimal.valueOf(fps).setScale(3, RoundingMode.HALF_UP).stripTrailingZeros()
-      .toPlainString() + " fps), scaled to its size");
+    return new SourceInfo(
+        List.copyOf(args),
+        res,
+        fps,
+        durationS,
+        "the source file "
+            + file.getFileName()
+            + " ("
+            + res
+            + ", "
+            + BigDecimal.valueOf(fps)
+                .setScale(3, RoundingMode.HALF_UP)
+                .stripTrailingZeros()
+                .toPlainString()
+            + " fps), scaled to its size");
   }
 
   /** "30000/1001" → 29.97; "0/0" or null → the fallback. */
@@ -63,9 +91,20 @@ public record SourceInfo(List<String> inputArgs, Resolution resolution, double f
   private static JsonObject ffprobe(String ffmpeg, Path file) throws IOException {
     Path bin = Path.of(ffmpeg);
     String ffprobe = bin.getParent() == null ? "ffprobe" : bin.resolveSibling("ffprobe").toString();
-    Process p = new ProcessBuilder(ffprobe, "-v", "error", "-select_streams", "v:0", "-show_entries",
-      "stream=width,height,avg_frame_rate,r_frame_rate:format=duration", "-of", "json", file.toString())
-      .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                ffprobe,
+                "-v",
+                "error",
+                "-select_streams",
+                "v:0",
+                "-show_entries",
+                "stream=width,height,avg_frame_rate,r_frame_rate:format=duration",
+                "-of",
+                "json",
+                file.toString())
+            .redirectErrorStream(true)
+            .start();
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     try {

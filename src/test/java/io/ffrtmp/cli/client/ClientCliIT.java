@@ -1,7 +1,5 @@
 package io.ffrtmp.cli.client;
 
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.TestMethodOrder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
@@ -18,14 +16,16 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The user story, as a user runs it: {@code java -jar ffrtmp.jar --role standalone} in one process, the client commands
- * in others (each a fresh JVM, as from a shell): exit codes, tables, --json, the pinned certificate, and a clean stop
- * on SIGTERM.
+ * The user story, as a user runs it: {@code java -jar ffrtmp.jar --role standalone} in one process,
+ * the client commands in others (each a fresh JVM, as from a shell): exit codes, tables, --json,
+ * the pinned certificate, and a clean stop on SIGTERM.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.MethodName.class)
@@ -33,11 +33,9 @@ class ClientCliIT {
 
   static final Path JAR = Path.of("target", "ffrtmp.jar").toAbsolutePath();
 
-  record Run(int exit, String out, String err) {
-  }
+  record Run(int exit, String out, String err) {}
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   Process node;
   Path data;
@@ -46,17 +44,40 @@ class ClientCliIT {
   @BeforeAll
   void startNode() throws Exception {
     if (!Files.exists(JAR)) {
-      throw new IllegalStateException(JAR + " is missing: run the tests with 'mvn verify' (the jar is built in 'package')");
+      throw new IllegalStateException(
+          JAR + " is missing: run the tests with 'mvn verify' (the jar is built in 'package')");
     }
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
     data = dir.resolve("data");
     Files.createDirectories(dir.resolve("media"));
-    node = new ProcessBuilder(List.of(java(), "-Xmx512m", "-jar", JAR.toString(), "--role", "standalone", "--port", "0",
-      "--data-dir", data.toString(), "--media-root", dir.resolve("media").toString(), "--nvml", "none",
-      "--powercap-root", dir.resolve("none").toString(), "--perf-root", dir.resolve("none").toString(),
-      "--hwmon-root", dir.resolve("none").toString()))
-      .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE).start();
-    BufferedReader r = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+    node =
+        new ProcessBuilder(
+                List.of(
+                    java(),
+                    "-Xmx512m",
+                    "-jar",
+                    JAR.toString(),
+                    "--role",
+                    "standalone",
+                    "--port",
+                    "0",
+                    "--data-dir",
+                    data.toString(),
+                    "--media-root",
+                    dir.resolve("media").toString(),
+                    "--nvml",
+                    "none",
+                    "--powercap-root",
+                    dir.resolve("none").toString(),
+                    "--perf-root",
+                    dir.resolve("none").toString(),
+                    "--hwmon-root",
+                    dir.resolve("none").toString()))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.PIPE)
+            .start();
+    BufferedReader r =
+        new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
     List<String> seen = new ArrayList<>();
     for (String line = r.readLine(); line != null; line = r.readLine()) {
       seen.add(line);
@@ -68,13 +89,18 @@ class ClientCliIT {
       }
     }
     assertThat(url).as(String.join("\n", seen)).startsWith("https://127.0.0.1:");
-    assertThat(String.join("\n", seen)).contains("admin key: " + data.resolve("api").resolve("admin.key"));
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("api").resolve("admin.key"))))
-      .isEqualTo("rw-------");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("api").resolve("tls-key.pem"))))
-      .isEqualTo("rw-------");
+    assertThat(String.join("\n", seen))
+        .contains("admin key: " + data.resolve("api").resolve("admin.key"));
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(data.resolve("api").resolve("admin.key"))))
+        .isEqualTo("rw-------");
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(data.resolve("api").resolve("tls-key.pem"))))
+        .isEqualTo("rw-------");
     // Keep draining the node's output so it never blocks on a full pipe.
-    Thread drain = new Thread(() -> r.lines().forEach(l -> { }));
+    Thread drain = new Thread(() -> r.lines().forEach(l -> {}));
     drain.setDaemon(true);
     drain.start();
   }
@@ -90,7 +116,10 @@ class ClientCliIT {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  /** Runs {@code ffrtmp ARGS} against the node (FFRTMP_SERVER and FFRTMP_DATA_DIR set as a user would). */
+  /**
+   * Runs {@code ffrtmp ARGS} against the node (FFRTMP_SERVER and FFRTMP_DATA_DIR set as a user
+   * would).
+   */
   Run ffrtmp(String... args) throws Exception {
     return ffrtmpWith(Map.of(), args);
   }
@@ -100,8 +129,10 @@ class ClientCliIT {
     cmd.addAll(List.of(args));
     Path out = Files.createTempFile(dir, "out", ".txt");
     Path err = Files.createTempFile(dir, "err", ".txt");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
-    Map<String, String> e = new HashMap<>(Map.of("FFRTMP_SERVER", url, "FFRTMP_DATA_DIR", data.toString()));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+    Map<String, String> e =
+        new HashMap<>(Map.of("FFRTMP_SERVER", url, "FFRTMP_DATA_DIR", data.toString()));
     e.putAll(env);
     pb.environment().putAll(e);
     pb.environment().remove("FFRTMP_TOKEN");
@@ -115,8 +146,24 @@ class ClientCliIT {
 
   @Test
   void jobsFromSubmissionToLogsWithTablesJsonAndExitCodes() throws Exception {
-    Run submit = ffrtmp("jobs", "submit", "--scenario", "240p30-h264", "--duration", "0.5", "--encoder", "libx264",
-      "--preset", "ultrafast", "--queue", "live", "--priority", "high", "--engine", "ffmpeg");
+    Run submit =
+        ffrtmp(
+            "jobs",
+            "submit",
+            "--scenario",
+            "240p30-h264",
+            "--duration",
+            "0.5",
+            "--encoder",
+            "libx264",
+            "--preset",
+            "ultrafast",
+            "--queue",
+            "live",
+            "--priority",
+            "high",
+            "--engine",
+            "ffmpeg");
     assertThat(submit.exit()).as(submit.err()).isZero();
     String id = submit.out().trim();
     assertThat(id).matches("[0-9a-f-]{36}");
@@ -127,14 +174,26 @@ class ClientCliIT {
 
     Run list = ffrtmp("jobs", "list", "--state", "succeeded");
     assertThat(list.exit()).isZero();
-    assertThat(list.out()).contains("| id ").contains("| state ").contains(id).contains("libx264 ultrafast");
+    assertThat(list.out())
+        .contains("| id ")
+        .contains("| state ")
+        .contains(id)
+        .contains("libx264 ultrafast");
     Run listJson = ffrtmp("jobs", "list", "--json", "--queue", "live");
-    assertThat(new JsonObject(listJson.out()).getJsonArray("jobs").getJsonObject(0).getString("job_id")).isEqualTo(id);
+    assertThat(
+            new JsonObject(listJson.out())
+                .getJsonArray("jobs")
+                .getJsonObject(0)
+                .getString("job_id"))
+        .isEqualTo(id);
 
     Run get = ffrtmp("jobs", "get", id);
     assertThat(get.out()).contains("succeeded").contains("queued").contains("running");
-    assertThat(new JsonObject(ffrtmp("jobs", "get", id, "--json").out()).getString("queue")).isEqualTo("live");
-    assertThat(ffrtmp("jobs", "logs", id).out()).contains("command: ffmpeg").contains("exit code: 0");
+    assertThat(new JsonObject(ffrtmp("jobs", "get", id, "--json").out()).getString("queue"))
+        .isEqualTo("live");
+    assertThat(ffrtmp("jobs", "logs", id).out())
+        .contains("command: ffmpeg")
+        .contains("exit code: 0");
     assertThat(ffrtmp("jobs", "power", id).out()).contains("estimated");
 
     Run cancelFinished = ffrtmp("jobs", "cancel", id);
@@ -177,13 +236,32 @@ class ClientCliIT {
   void theServerIsTrustedByItsPinnedCertificateOrAGivenCaAndOtherwiseRefused() throws Exception {
     Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
     Path key = data.resolve("api").resolve("admin.key");
-    Run untrusted = ffrtmp("jobs", "list", "--data-dir", elsewhere.toString(), "--key-file", key.toString());
+    Run untrusted =
+        ffrtmp("jobs", "list", "--data-dir", elsewhere.toString(), "--key-file", key.toString());
     assertThat(untrusted.exit()).isEqualTo(3);
     assertThat(untrusted.err()).contains("--ca");
-    Run withCa = ffrtmp("jobs", "list", "--data-dir", elsewhere.toString(), "--key-file", key.toString(), "--server",
-      url.replace("127.0.0.1", "localhost"), "--ca", data.resolve("api").resolve("tls-cert.pem").toString());
+    Run withCa =
+        ffrtmp(
+            "jobs",
+            "list",
+            "--data-dir",
+            elsewhere.toString(),
+            "--key-file",
+            key.toString(),
+            "--server",
+            url.replace("127.0.0.1", "localhost"),
+            "--ca",
+            data.resolve("api").resolve("tls-cert.pem").toString());
     assertThat(withCa.exit()).as(withCa.err()).isZero();
-    Run insecure = ffrtmp("jobs", "list", "--data-dir", elsewhere.toString(), "--key-file", key.toString(), "--insecure");
+    Run insecure =
+        ffrtmp(
+            "jobs",
+            "list",
+            "--data-dir",
+            elsewhere.toString(),
+            "--key-file",
+            key.toString(),
+            "--insecure");
     assertThat(insecure.exit()).isZero();
     Run down = ffrtmp("jobs", "list", "--server", "https://127.0.0.1:1");
     assertThat(down.exit()).isEqualTo(3);
@@ -193,11 +271,14 @@ class ClientCliIT {
   @Test
   void campaignsAreSubmittedFollowedAndTheirReportFetched() throws Exception {
     Path file = dir.resolve("tiny.json");
-    Files.writeString(file, """
-      {"base": {"input": {"type": "synthetic", "duration_s": 0.5, "resolution": "160x90", "fps": 10},
-                "video": {"resolution": "160x90", "fps": 10}, "measure": {"quality": ["psnr"]}},
-       "configurations": [{"video": {"encoder": "libx264", "preset": "ultrafast"}},
-                          {"video": {"encoder": "libx264", "preset": "veryfast"}}]}""");
+    Files.writeString(
+        file,
+        """
+        {"base": {"input": {"type": "synthetic", "duration_s": 0.5, "resolution": "160x90", "fps": 10},
+                  "video": {"resolution": "160x90", "fps": 10}, "measure": {"quality": ["psnr"]}},
+         "configurations": [{"video": {"encoder": "libx264", "preset": "ultrafast"}},
+                            {"video": {"encoder": "libx264", "preset": "veryfast"}}]}\
+        """);
     Run submit = ffrtmp("campaigns", "submit", file.toString());
     assertThat(submit.exit()).as(submit.err()).isZero();
     String id = submit.out().trim();
@@ -210,15 +291,20 @@ class ClientCliIT {
       }
       Thread.sleep(500);
     }
-    assertThat(status.getJsonObject("states").getInteger("succeeded")).as(status.encodePrettily()).isEqualTo(2);
-    assertThat(ffrtmp("campaigns", "status", id).out()).contains("states.succeeded").contains("tiny");
+    assertThat(status.getJsonObject("states").getInteger("succeeded"))
+        .as(status.encodePrettily())
+        .isEqualTo(2);
+    assertThat(ffrtmp("campaigns", "status", id).out())
+        .contains("states.succeeded")
+        .contains("tiny");
     assertThat(ffrtmp("campaigns", "list").out()).contains(id).contains("| finished ");
     Path out = dir.resolve("report");
     Run report = ffrtmp("campaigns", "report", id, "--out", out.toString());
     assertThat(report.exit()).as(report.err()).isZero();
     assertThat(Files.readString(out.resolve("report.html"))).contains("<html").contains("libx264");
     assertThat(Files.readString(out.resolve("results.csv"))).startsWith("job_id,");
-    assertThat(new JsonObject(Files.readString(out.resolve("results.json"))).getJsonArray("jobs")).hasSize(2);
+    assertThat(new JsonObject(Files.readString(out.resolve("results.json"))).getJsonArray("jobs"))
+        .hasSize(2);
     Run bad = ffrtmp("campaigns", "submit", dir.resolve("absent.json").toString());
     assertThat(bad.exit()).isEqualTo(2);
   }
@@ -228,6 +314,8 @@ class ClientCliIT {
     // Runs last (methods run in name order): the other tests need the node.
     node.destroy(); // SIGTERM
     assertThat(node.waitFor(60, TimeUnit.SECONDS)).as("the node stops on SIGTERM").isTrue();
-    assertThat(data.resolve("pgdata").resolve("postmaster.pid")).as("the embedded PostgreSQL was stopped").doesNotExist();
+    assertThat(data.resolve("pgdata").resolve("postmaster.pid"))
+        .as("the embedded PostgreSQL was stopped")
+        .doesNotExist();
   }
 }

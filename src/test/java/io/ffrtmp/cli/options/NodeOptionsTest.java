@@ -15,11 +15,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Bad node flags are exit 2 with the flag named, before anything starts. */
 class NodeOptionsTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
-  record Outcome(int exit, String err) {
-  }
+  record Outcome(int exit, String err) {}
 
   private Outcome run(String... args) {
     PrintStream saved = System.err;
@@ -33,16 +31,20 @@ class NodeOptionsTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-    "--slots 0|--slots: 0 is out of range",
-    "--heartbeat-ms 50|--heartbeat-ms",
-    "--heartbeat-ms 2000 --lease-ms 3000|--lease-ms: 3000 is out of range; accepted: at least two heartbeats",
-    "--max-attempts 0|--max-attempts",
-    "--cluster-name a;b|--cluster-name",
-    "--cluster-cert /etc/hostname|give all three",
-    "--join 10.0.0.1;rm|--join",
-    "--label bad=va;lue|--label",
-    "--db mysql://x/y|postgresql://"})
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--slots 0|--slots: 0 is out of range",
+        "--heartbeat-ms 50|--heartbeat-ms",
+        "--heartbeat-ms 2000 --lease-ms 3000|--lease-ms: 3000 is out of range; accepted: at least"
+            + " two heartbeats",
+        "--max-attempts 0|--max-attempts",
+        "--cluster-name a;b|--cluster-name",
+        "--cluster-cert /etc/hostname|give all three",
+        "--join 10.0.0.1;rm|--join",
+        "--label bad=va;lue|--label",
+        "--db mysql://x/y|postgresql://"
+      })
   void badWorkerAndMasterFlagsAreExitTwoNamingTheFlag(String flags, String message) {
     for (String role : new String[] {"worker", "master"}) {
       String[] args = ("--role " + role + " --data-dir " + dir + " " + flags).split(" ");

@@ -27,15 +27,15 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The live server's answers against the OpenAPI document it serves: every route, its successes and its usual errors;
- * each answer's status must be documented for its operation, its content type named there, and its body valid
- * against the documented schema (vertx-openapi's response validator).
+ * The live server's answers against the OpenAPI document it serves: every route, its successes and
+ * its usual errors; each answer's status must be documented for its operation, its content type
+ * named there, and its body valid against the documented schema (vertx-openapi's response
+ * validator).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApiContractIT {
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   ApiFixture api;
   JsonObject document;
@@ -48,7 +48,8 @@ class ApiContractIT {
     api = ApiFixture.standalone(dir, c -> c);
     document = api.get("/api/v1/openapi.json", api.tokens.get(Role.VIEWER)).json();
     // The whole served document, the routes served by hand included.
-    OpenAPIContract contract = await(OpenAPIContract.from(api.vertx, ApiContract.validatable(document)), 30);
+    OpenAPIContract contract =
+        await(OpenAPIContract.from(api.vertx, ApiContract.validatable(document)), 30);
     validator = ResponseValidator.create(api.vertx, contract);
   }
 
@@ -65,13 +66,16 @@ class ApiContractIT {
     String operator = api.tokens.get(Role.OPERATOR);
     String viewer = api.tokens.get(Role.VIEWER);
 
-    ApiFixture.Response submitted = check("submitJob", api.post("/api/v1/jobs", operator, ApiServerIT.TINY));
+    ApiFixture.Response submitted =
+        check("submitJob", api.post("/api/v1/jobs", operator, ApiServerIT.TINY));
     String job = submitted.json().getString("job_id");
     check("submitJob", api.post("/api/v1/jobs", operator, "{\"input\": {}}"));
     check("submitJob", api.post("/api/v1/jobs", operator, "{not json"));
     check("submitJob", api.post("/api/v1/jobs", viewer, ApiServerIT.TINY));
     check("submitJob", api.post("/api/v1/jobs", null, ApiServerIT.TINY));
-    check("submitJob", api.post("/api/v1/jobs", operator, "{\"name\": \"" + "x".repeat(2 << 20) + "\"}"));
+    check(
+        "submitJob",
+        api.post("/api/v1/jobs", operator, "{\"name\": \"" + "x".repeat(2 << 20) + "\"}"));
     waitFor(job, "succeeded", "failed");
 
     check("listJobs", api.get("/api/v1/jobs", viewer));
@@ -93,7 +97,10 @@ class ApiContractIT {
     check("retryJob", api.post("/api/v1/jobs/" + UUID.randomUUID() + "/retry", operator, null));
 
     // A long job: canceled while queued or running (200 or 202), retried (200), canceled again.
-    String slow = check("submitJob", api.post("/api/v1/jobs", operator, ApiServerIT.SLOW)).json().getString("job_id");
+    String slow =
+        check("submitJob", api.post("/api/v1/jobs", operator, ApiServerIT.SLOW))
+            .json()
+            .getString("job_id");
     check("cancelJob", api.post("/api/v1/jobs/" + slow + "/cancel", operator, null));
     waitFor(slow, "canceled");
     check("retryJob", api.post("/api/v1/jobs/" + slow + "/retry", operator, null));
@@ -106,10 +113,17 @@ class ApiContractIT {
     check("jobEvents", api.get("/api/v1/jobs/" + UUID.randomUUID() + "/events", viewer));
     check("events", api.get("/api/v1/events", null));
 
-    String campaignBody = new JsonObject().put("name", "contract").put("base", new JsonObject(ApiServerIT.TINY))
-      .put("configurations", new JsonArray().add(new JsonObject())).put("idle_baseline_s", 0).encode();
-    String campaign = check("submitCampaign", api.post("/api/v1/campaigns", operator, campaignBody)).json()
-      .getString("campaign_id");
+    String campaignBody =
+        new JsonObject()
+            .put("name", "contract")
+            .put("base", new JsonObject(ApiServerIT.TINY))
+            .put("configurations", new JsonArray().add(new JsonObject()))
+            .put("idle_baseline_s", 0)
+            .encode();
+    String campaign =
+        check("submitCampaign", api.post("/api/v1/campaigns", operator, campaignBody))
+            .json()
+            .getString("campaign_id");
     check("submitCampaign", api.post("/api/v1/campaigns", operator, "{\"name\": \"no base\"}"));
     check("submitCampaign", api.post("/api/v1/campaigns", viewer, campaignBody));
     waitForCampaign(campaign);
@@ -118,18 +132,28 @@ class ApiContractIT {
     check("getCampaign", api.get("/api/v1/campaigns/" + campaign, viewer));
     check("getCampaign", api.get("/api/v1/campaigns/" + UUID.randomUUID(), viewer));
     check("campaignResults", api.get("/api/v1/campaigns/" + campaign + "/results", viewer));
-    check("campaignResults", api.get("/api/v1/campaigns/" + UUID.randomUUID() + "/results", viewer));
+    check(
+        "campaignResults", api.get("/api/v1/campaigns/" + UUID.randomUUID() + "/results", viewer));
     for (String format : new String[] {"json", "csv", "html"}) {
-      check("campaignReport", api.get("/api/v1/campaigns/" + campaign + "/report?format=" + format, viewer));
+      check(
+          "campaignReport",
+          api.get("/api/v1/campaigns/" + campaign + "/report?format=" + format, viewer));
     }
-    check("campaignReport", api.get("/api/v1/campaigns/" + campaign + "/report?format=pdf", viewer));
+    check(
+        "campaignReport", api.get("/api/v1/campaigns/" + campaign + "/report?format=pdf", viewer));
     check("campaignReport", api.get("/api/v1/campaigns/" + UUID.randomUUID() + "/report", viewer));
     check("cancelCampaign", api.post("/api/v1/campaigns/" + campaign + "/cancel", operator, null));
-    check("cancelCampaign", api.post("/api/v1/campaigns/" + UUID.randomUUID() + "/cancel", operator, null));
+    check(
+        "cancelCampaign",
+        api.post("/api/v1/campaigns/" + UUID.randomUUID() + "/cancel", operator, null));
     check("cancelCampaign", api.post("/api/v1/campaigns/" + campaign + "/cancel", viewer, null));
 
-    String node = check("listNodes", api.get("/api/v1/nodes", viewer)).json().getJsonArray("nodes").getJsonObject(0)
-      .getString("node_id");
+    String node =
+        check("listNodes", api.get("/api/v1/nodes", viewer))
+            .json()
+            .getJsonArray("nodes")
+            .getJsonObject(0)
+            .getString("node_id");
     check("getNode", api.get("/api/v1/nodes/" + node, viewer));
     check("getNode", api.get("/api/v1/nodes/no-such-node", viewer));
     check("getNode", api.get("/api/v1/nodes/bad%20id", viewer));
@@ -146,10 +170,15 @@ class ApiContractIT {
     check("createToken", api.post("/api/v1/tokens", null, "{\"api_key\": 5}"));
     check("listKeys", api.get("/api/v1/keys", admin));
     check("listKeys", api.get("/api/v1/keys", operator));
-    String key = check("createKey", api.post("/api/v1/keys", admin, "{\"role\": \"viewer\", \"name\": \"gone soon\"}"))
-      .json().getString("key_id");
+    String key =
+        check(
+                "createKey",
+                api.post("/api/v1/keys", admin, "{\"role\": \"viewer\", \"name\": \"gone soon\"}"))
+            .json()
+            .getString("key_id");
     check("createKey", api.post("/api/v1/keys", admin, "{\"role\": \"king\", \"name\": \"x\"}"));
-    check("createKey", api.post("/api/v1/keys", operator, "{\"role\": \"viewer\", \"name\": \"x\"}"));
+    check(
+        "createKey", api.post("/api/v1/keys", operator, "{\"role\": \"viewer\", \"name\": \"x\"}"));
     check("revokeKey", api.delete("/api/v1/keys/" + key, admin));
     check("revokeKey", api.delete("/api/v1/keys/" + key, admin));
     check("revokeKey", api.delete("/api/v1/keys/not-a-uuid", admin));
@@ -173,12 +202,25 @@ class ApiContractIT {
         }
       }
     }
-    assertThat(unreached).as("operations without a success answer checked; seen: %s", seen).isEmpty();
-    assertThat(seen).contains("cancelJob 409", "getJob 404", "getJob 400", "submitJob 401", "submitJob 403",
-      "submitJob 413", "retryJob 200", "revokeKey 404");
+    assertThat(unreached)
+        .as("operations without a success answer checked; seen: %s", seen)
+        .isEmpty();
+    assertThat(seen)
+        .contains(
+            "cancelJob 409",
+            "getJob 404",
+            "getJob 400",
+            "submitJob 401",
+            "submitJob 403",
+            "submitJob 413",
+            "retryJob 200",
+            "revokeKey 404");
   }
 
-  /** Checks one answer against the operation's documented responses; returns it for the test to go on. */
+  /**
+   * Checks one answer against the operation's documented responses; returns it for the test to go
+   * on.
+   */
   private ApiFixture.Response check(String operationId, ApiFixture.Response r) throws Exception {
     String type = r.headers().firstValue("content-type").orElse(null);
     String label = operationId + " " + r.status();
@@ -195,28 +237,42 @@ class ApiContractIT {
       problems.add(label + ": content type " + type + " not documented (" + named + ")");
       return r;
     }
-    // JSON bodies against their schema; text ones (metrics, CSV, HTML, event streams) are documented as strings, which
+    // JSON bodies against their schema; text ones (metrics, CSV, HTML, event streams) are
+    // documented as strings, which
     // vertx-openapi 5.0 cannot check (its text/plain analyser hands the validator a buffer).
     if (bare.equals(MediaType.APPLICATION_JSON)) {
       try {
-        // The bare type: the validator's content analysers do not take parameters (charset, version).
-        ValidatableResponse answer = ValidatableResponse.create(r.status(), Buffer.buffer(r.text()), bare);
+        // The bare type: the validator's content analysers do not take parameters (charset,
+        // version).
+        ValidatableResponse answer =
+            ValidatableResponse.create(r.status(), Buffer.buffer(r.text()), bare);
         await(validator.validate(answer, operationId), 30);
       } catch (Exception e) {
-        Throwable t = e instanceof SchemaValidationException ? e : e.getCause() == null ? e : e.getCause();
-        String detail = t instanceof SchemaValidationException s && s.getOutputUnit() != null
-          ? s.getOutputUnit().toJson().encode() : String.valueOf(t.getMessage());
-        problems.add(label + ": body does not match the schema: " + abbreviated(detail) + "; body "
-          + abbreviated(r.text()));
+        Throwable t =
+            e instanceof SchemaValidationException ? e : e.getCause() == null ? e : e.getCause();
+        String detail =
+            t instanceof SchemaValidationException s && s.getOutputUnit() != null
+                ? s.getOutputUnit().toJson().encode()
+                : String.valueOf(t.getMessage());
+        problems.add(
+            label
+                + ": body does not match the schema: "
+                + abbreviated(detail)
+                + "; body "
+                + abbreviated(r.text()));
       }
     }
     return r;
   }
 
-  /** An event stream: status and content type from its headers, then closed (streams do not end by themselves). */
+  /**
+   * An event stream: status and content type from its headers, then closed (streams do not end by
+   * themselves).
+   */
   private void checkStream(String operationId, String path, String token) throws Exception {
-    HttpResponse<InputStream> res = api.http.send(api.request(path, token).GET().build(),
-      HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> res =
+        api.http.send(
+            api.request(path, token).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
     res.body().close();
     check(operationId, new ApiFixture.Response(res.statusCode(), "", res.headers()));
   }
@@ -230,7 +286,10 @@ class ApiContractIT {
           JsonObject r = op.getJsonObject("responses").getJsonObject(Integer.toString(status));
           if (r != null && r.containsKey("$ref")) {
             String name = r.getString("$ref").substring("#/components/responses/".length());
-            return document.getJsonObject("components").getJsonObject("responses").getJsonObject(name);
+            return document
+                .getJsonObject("components")
+                .getJsonObject("responses")
+                .getJsonObject(name);
           }
           return r;
         }
@@ -242,7 +301,8 @@ class ApiContractIT {
   private void waitFor(String jobId, String... states) throws Exception {
     long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
     while (System.nanoTime() < deadline) {
-      String state = api.get("/api/v1/jobs/" + jobId, api.tokens.get(Role.VIEWER)).json().getString("state");
+      String state =
+          api.get("/api/v1/jobs/" + jobId, api.tokens.get(Role.VIEWER)).json().getString("state");
       if (List.of(states).contains(state)) {
         return;
       }
@@ -254,7 +314,9 @@ class ApiContractIT {
   private void waitForCampaign(String id) throws Exception {
     long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
     while (System.nanoTime() < deadline) {
-      if (api.get("/api/v1/campaigns/" + id, api.tokens.get(Role.VIEWER)).json().getBoolean("done", false)) {
+      if (api.get("/api/v1/campaigns/" + id, api.tokens.get(Role.VIEWER))
+          .json()
+          .getBoolean("done", false)) {
         return;
       }
       Thread.sleep(200);

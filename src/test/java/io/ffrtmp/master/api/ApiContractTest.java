@@ -17,7 +17,8 @@ class ApiContractTest {
     List<String> problems = new ArrayList<>();
     JsonObject paths = doc.getJsonObject("paths");
     for (String path : paths.fieldNames()) {
-      if (!path.startsWith("/api/v1/") && !List.of("/health", "/ready", "/metrics").contains(path)) {
+      if (!path.startsWith("/api/v1/")
+          && !List.of("/health", "/ready", "/metrics").contains(path)) {
         problems.add(path + " is outside /api/v1");
       }
       JsonObject ops = paths.getJsonObject(path);
@@ -36,16 +37,18 @@ class ApiContractTest {
 
   @Test
   void theDocumentIsTheFileAsWrittenWithServersProbesAndEveryErrorAnswer() {
-    // vertx-json-schema marks the schemas it compiles with internal keys; none may reach the served document.
+    // vertx-json-schema marks the schemas it compiles with internal keys; none may reach the served
+    // document.
     assertThat(doc.encode()).doesNotContain("__absolute_uri__");
     assertThat(doc.getJsonArray("servers")).isNotEmpty();
     assertThat(doc.getJsonObject("paths").fieldNames())
-      .contains("/health", "/ready", "/metrics", "/api/v1/openapi.json");
+        .contains("/health", "/ready", "/metrics", "/api/v1/openapi.json");
     List<String> missing = new ArrayList<>();
     JsonObject paths = doc.getJsonObject("paths");
     for (String path : paths.fieldNames()) {
       for (String method : paths.getJsonObject(path).fieldNames()) {
-        JsonObject responses = paths.getJsonObject(path).getJsonObject(method).getJsonObject("responses");
+        JsonObject responses =
+            paths.getJsonObject(path).getJsonObject(method).getJsonObject("responses");
         if (!responses.containsKey("500")) {
           missing.add(method + " " + path + ": 500");
         }
@@ -59,12 +62,16 @@ class ApiContractTest {
 
   @Test
   void theJobSpecComponentIsTheSpecSchemaWithTighterText() {
-    JsonObject spec = doc.getJsonObject("components").getJsonObject("schemas").getJsonObject("JobSpec");
+    JsonObject spec =
+        doc.getJsonObject("components").getJsonObject("schemas").getJsonObject("JobSpec");
     JsonObject original = SchemaCheck.JOB_SPEC.schema();
-    assertThat(spec.getJsonObject("properties").fieldNames()).isEqualTo(original.getJsonObject("properties").fieldNames());
+    assertThat(spec.getJsonObject("properties").fieldNames())
+        .isEqualTo(original.getJsonObject("properties").fieldNames());
     assertThat(spec.getBoolean("additionalProperties")).isFalse();
-    assertThat(spec.getJsonObject("properties").getJsonObject("name").getString("pattern")).isEqualTo(ApiContract.SAFE_TEXT);
-    assertThat("clips/talk 1080p.mp4").matches(ApiContract.SAFE_PATH.replace("^", "").replace("$", ""));
+    assertThat(spec.getJsonObject("properties").getJsonObject("name").getString("pattern"))
+        .isEqualTo(ApiContract.SAFE_TEXT);
+    assertThat("clips/talk 1080p.mp4")
+        .matches(ApiContract.SAFE_PATH.replace("^", "").replace("$", ""));
     assertThat("/etc/passwd").doesNotMatch(ApiContract.SAFE_PATH.replace("^", "").replace("$", ""));
     assertThat("a;b").doesNotMatch(ApiContract.SAFE_TEXT.replace("^", "").replace("$", ""));
   }

@@ -1,7 +1,5 @@
 package io.ffrtmp.master.api;
 
-import java.io.InputStream;
-import java.net.http.HttpHeaders;
 import static io.ffrtmp.support.Await.await;
 
 import io.ffrtmp.cli.client.ApiClient;
@@ -16,8 +14,10 @@ import io.ffrtmp.support.TestDatabases;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -32,9 +32,10 @@ import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 
 /**
- * A real HTTPS API server for a test class: either on a standalone node (master and worker running real FFmpeg, on
- * the embedded PostgreSQL in its data directory) or on a bare store (no worker: jobs stay queued). Holds a token per
- * role and an HTTP client that pins the server's self-signed certificate.
+ * A real HTTPS API server for a test class: either on a standalone node (master and worker running
+ * real FFmpeg, on the embedded PostgreSQL in its data directory) or on a bare store (no worker:
+ * jobs stay queued). Holds a token per role and an HTTP client that pins the server's self-signed
+ * certificate.
  */
 final class ApiFixture implements AutoCloseable {
 
@@ -59,7 +60,9 @@ final class ApiFixture implements AutoCloseable {
   private final StandaloneNode node;
   final Map<Role, String> tokens = new EnumMap<>(Role.class);
 
-  private ApiFixture(Path dataDir, Vertx vertx, JobStore store, ApiServer server, StandaloneNode node) throws Exception {
+  private ApiFixture(
+      Path dataDir, Vertx vertx, JobStore store, ApiServer server, StandaloneNode node)
+      throws Exception {
     this.dataDir = dataDir;
     this.vertx = vertx;
     this.store = store;
@@ -68,33 +71,67 @@ final class ApiFixture implements AutoCloseable {
     this.node = node;
     this.base = server.url("127.0.0.1");
     this.ssl = PinnedTrust.pinned(server.certificate());
-    this.http = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(10)).build();
+    this.http =
+        HttpClient.newBuilder()
+            .sslContext(ssl)
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
     String admin = Files.readString(server.adminKeyFile(), StandardCharsets.UTF_8).trim();
-    tokens.put(Role.ADMIN, post("/api/v1/tokens", null, new JsonObject().put("api_key", admin).encode()).json().getString("token"));
+    tokens.put(
+        Role.ADMIN,
+        post("/api/v1/tokens", null, new JsonObject().put("api_key", admin).encode())
+            .json()
+            .getString("token"));
     for (Role r : List.of(Role.OPERATOR, Role.VIEWER)) {
-      String key = post("/api/v1/keys", tokens.get(Role.ADMIN), new JsonObject().put("role", r.id()).put("name", "test " + r.id())
-        .encode()).json().getString("key");
-      tokens.put(r, post("/api/v1/tokens", null, new JsonObject().put("api_key", key).encode()).json().getString("token"));
+      String key =
+          post(
+                  "/api/v1/keys",
+                  tokens.get(Role.ADMIN),
+                  new JsonObject().put("role", r.id()).put("name", "test " + r.id()).encode())
+              .json()
+              .getString("key");
+      tokens.put(
+          r,
+          post("/api/v1/tokens", null, new JsonObject().put("api_key", key).encode())
+              .json()
+              .getString("token"));
     }
   }
 
-  /** A directory the embedded PostgreSQL (an unprivileged user when tests run as root) can pass through. */
+  /**
+   * A directory the embedded PostgreSQL (an unprivileged user when tests run as root) can pass
+   * through.
+   */
   static Path reachable(Path dir) throws Exception {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
     return dir;
   }
 
-  /** Master and worker with real FFmpeg; power from the CPU model only, so the machine's sensors do not matter. */
+  /**
+   * Master and worker with real FFmpeg; power from the CPU model only, so the machine's sensors do
+   * not matter.
+   */
   static ApiFixture standalone(Path dir, UnaryOperator<ApiConfig> tweak) throws Exception {
     Path data = reachable(dir).resolve("data");
     Files.createDirectories(dir.resolve("media"));
-    PowerConfig power = new PowerConfig(dir.resolve("no-powercap"), Path.of("/proc"), 200, null, null)
-      .withHwmonRoot(Files.createDirectories(dir.resolve("no-hwmon"))).withNvmlLibrary(null).withPerfRoot(dir.resolve("no-perf"));
-    StandaloneNode node = StandaloneNode.start(new NodeConfig(data, null, "ffmpeg", 1, power, List.of(dir.resolve("media"))));
+    PowerConfig power =
+        new PowerConfig(dir.resolve("no-powercap"), Path.of("/proc"), 200, null, null)
+            .withHwmonRoot(Files.createDirectories(dir.resolve("no-hwmon")))
+            .withNvmlLibrary(null)
+            .withPerfRoot(dir.resolve("no-perf"));
+    StandaloneNode node =
+        StandaloneNode.start(
+            new NodeConfig(data, null, "ffmpeg", 1, power, List.of(dir.resolve("media"))));
     try {
-      ApiConfig config = tweak.apply(ApiConfig.defaults(data).withPort(0).withMediaRoots(List.of(dir.resolve("media"))));
-      ApiServer server = await(ApiServer.start(node.vertx(), config, node.store(), new NodeStore(node.store().pool())), 60);
+      ApiConfig config =
+          tweak.apply(
+              ApiConfig.defaults(data).withPort(0).withMediaRoots(List.of(dir.resolve("media"))));
+      ApiServer server =
+          await(
+              ApiServer.start(
+                  node.vertx(), config, node.store(), new NodeStore(node.store().pool())),
+              60);
       return new ApiFixture(data, node.vertx(), node.store(), server, node);
     } catch (Exception e) {
       node.close();
@@ -122,8 +159,13 @@ final class ApiFixture implements AutoCloseable {
   }
 
   Response post(String path, String token, String body) throws Exception {
-    return send(request(path, token).header("content-type", "application/json")
-      .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
+    return send(
+        request(path, token)
+            .header("content-type", "application/json")
+            .POST(
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body)));
   }
 
   Response delete(String path, String token) throws Exception {
@@ -132,13 +174,15 @@ final class ApiFixture implements AutoCloseable {
 
   /** Sends and reads only the status and headers (for event streams, which do not end). */
   int statusOnly(String path, String token) throws Exception {
-    HttpResponse<InputStream> res = http.send(request(path, token).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> res =
+        http.send(request(path, token).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
     res.body().close();
     return res.statusCode();
   }
 
   HttpRequest.Builder request(String path, String token) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
     if (token != null) {
       b.header("authorization", "Bearer " + token);
     }

@@ -11,12 +11,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** A burst beyond the client's bucket is answered 429 with Retry-After; the API stays up. */
 class RateLimitIT {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void aBurstBeyondTheBucketIs429WithRetryAfter() throws Exception {
-    // Refill so slow that the test's own timing cannot matter: the 11th request of the burst must be refused.
+    // Refill so slow that the test's own timing cannot matter: the 11th request of the burst must
+    // be refused.
     try (ApiFixture api = ApiFixture.storeOnly(dir, c -> c.withRate(10, 0.001))) {
       List<Integer> statuses = new ArrayList<>();
       String retryAfter = null;

@@ -32,6 +32,8 @@ class RateLimiterTest {
     }
     // The oldest buckets were dropped: client-0 starts afresh with a full bucket.
     assertThat(l.acquire("client-0", 0)).isZero();
-    assertThat(l.acquire("client-" + (RateLimiter.MAX_CLIENTS + 499), 0)).as("a recent client keeps its bucket").isPositive();
+    assertThat(l.acquire("client-" + (RateLimiter.MAX_CLIENTS + 499), 0))
+        .as("a recent client keeps its bucket")
+        .isPositive();
   }
 }

@@ -30,8 +30,13 @@ class TokensTest {
   }
 
   static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der) + "\n-----END " + type
-      + "-----\n";
+    return "-----BEGIN "
+        + type
+        + "-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 
   @Test
@@ -59,10 +64,13 @@ class TokensTest {
     assertThat(issuer.signs()).isTrue();
     assertThat(verifier.signs()).isFalse();
     String token = issuer.issue("bob", Role.VIEWER, 5, UUID.randomUUID()).getString("token");
-    assertThat(new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))))).contains("RS256");
+    assertThat(new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.')))))
+        .contains("RS256");
     assertThat(Tokens.roleOf(await(verifier.verify(token), 10))).isEqualTo(Role.VIEWER);
-    String hs = new Tokens(vertx, "0123456789abcdef0123456789abcdef".getBytes())
-      .issue("eve", Role.ADMIN, 5, UUID.randomUUID()).getString("token");
+    String hs =
+        new Tokens(vertx, "0123456789abcdef0123456789abcdef".getBytes())
+            .issue("eve", Role.ADMIN, 5, UUID.randomUUID())
+            .getString("token");
     assertThatThrownBy(() -> await(verifier.verify(hs), 10)).isNotNull();
   }
 }

@@ -1,6 +1,5 @@
 package io.ffrtmp.master.store;
 
-import java.util.TreeMap;
 import static io.ffrtmp.support.Await.await;
 
 import io.vertx.core.json.JsonArray;
@@ -8,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /** Registers test nodes the way a worker does, so claims see them. */
@@ -15,18 +15,27 @@ final class Nodes {
 
   static final JsonArray SOFTWARE = new JsonArray().add("libx264").add("libx265").add("libsvtav1");
 
-  private Nodes() {
-  }
+  private Nodes() {}
 
   static UUID register(Pool pool, String nodeId) throws Exception {
     return register(pool, nodeId, SOFTWARE, Map.of());
   }
 
-  static UUID register(Pool pool, String nodeId, JsonArray encoders, Map<String, String> labels) throws Exception {
+  static UUID register(Pool pool, String nodeId, JsonArray encoders, Map<String, String> labels)
+      throws Exception {
     UUID instance = UUID.randomUUID();
-    await(new NodeStore(pool).register(new JsonObject().put("node_id", nodeId).put("instance_id", instance.toString())
-      .put("host", "test").put("slots", 1).put("encoders", encoders)
-      .put("labels", new JsonObject(new TreeMap<String, Object>(labels))), Duration.ofSeconds(10)), 30);
+    await(
+        new NodeStore(pool)
+            .register(
+                new JsonObject()
+                    .put("node_id", nodeId)
+                    .put("instance_id", instance.toString())
+                    .put("host", "test")
+                    .put("slots", 1)
+                    .put("encoders", encoders)
+                    .put("labels", new JsonObject(new TreeMap<String, Object>(labels))),
+                Duration.ofSeconds(10)),
+        30);
     return instance;
   }
 }

@@ -13,12 +13,17 @@ class EncoderProbeTest {
   @Test
   void probeCommandIsTheJobCommandCutToOneFrame() {
     List<String> vaapi = EncoderProbe.probeCommand("ffmpeg", Encoder.H264_VAAPI);
-    assertThat(String.join(" ", vaapi)).contains("-vaapi_device /dev/dri/renderD128", "format=nv12,hwupload", "-c:v h264_vaapi")
-      .endsWith("-frames:v 1 -f null -").doesNotContain("-progress", "-benchmark", "matroska");
+    assertThat(String.join(" ", vaapi))
+        .contains("-vaapi_device /dev/dri/renderD128", "format=nv12,hwupload", "-c:v h264_vaapi")
+        .endsWith("-frames:v 1 -f null -")
+        .doesNotContain("-progress", "-benchmark", "matroska");
 
     List<String> qsv = EncoderProbe.probeCommand("ffmpeg", Encoder.HEVC_QSV);
-    assertThat(String.join(" ", qsv)).contains("-init_hw_device qsv=hw -filter_hw_device hw",
-      "format=nv12,hwupload=extra_hw_frames=64,format=qsv", "-c:v hevc_qsv");
+    assertThat(String.join(" ", qsv))
+        .contains(
+            "-init_hw_device qsv=hw -filter_hw_device hw",
+            "format=nv12,hwupload=extra_hw_frames=64,format=qsv",
+            "-c:v hevc_qsv");
 
     List<String> nvenc = EncoderProbe.probeCommand("ffmpeg", Encoder.H264_NVENC);
     assertThat(nvenc).doesNotContain("-vaapi_device", "-init_hw_device").contains("h264_nvenc");
@@ -38,14 +43,18 @@ class EncoderProbeTest {
     assertThat(x264.listed()).isTrue();
     assertThat(x264.works()).as("libx264 probe: %s", x264.reason()).isTrue();
     assertThat(x264.reason()).isNull();
-    assertThat(checks).allSatisfy(c -> assertThat(c.works() ? c.reason() == null : !c.reason().isBlank()).isTrue());
+    assertThat(checks)
+        .allSatisfy(
+            c -> assertThat(c.works() ? c.reason() == null : !c.reason().isBlank()).isTrue());
   }
 
   /** Debian's build lists h264_vaapi; without a render node it cannot open a device. */
   @Test
   void vaapiListedButNotWorkingCarriesTheReason() {
     FfmpegInfo ffmpeg = FfmpegInfo.probe("ffmpeg");
-    assertThat(ffmpeg.has(Encoder.H264_VAAPI)).as("this FFmpeg lists h264_vaapi (Debian's does)").isTrue();
+    assertThat(ffmpeg.has(Encoder.H264_VAAPI))
+        .as("this FFmpeg lists h264_vaapi (Debian's does)")
+        .isTrue();
 
     EncoderCheck vaapi = EncoderProbe.probeEncoder(ffmpeg.binary(), Encoder.H264_VAAPI);
 
@@ -62,19 +71,35 @@ class EncoderProbeTest {
     if (ffmpeg.configuration().contains("--enable-libvmaf")) {
       assertThat(vmaf.listed()).isTrue();
     } else {
-      assertThat(vmaf).isEqualTo(new VmafCheck(false, false,
-        "libvmaf is not among 'ffmpeg -filters' (FFmpeg built without --enable-libvmaf)"));
+      assertThat(vmaf)
+          .isEqualTo(
+              new VmafCheck(
+                  false,
+                  false,
+                  "libvmaf is not among 'ffmpeg -filters' (FFmpeg built without"
+                      + " --enable-libvmaf)"));
     }
   }
 
   @Test
   void reasonKeepsTheComponentLineAndTheLastLine() {
-    assertThat(EncoderProbe.ProbeRun.reason(List.of("Stream #0:0 -> #0:0",
-      "[h264_nvenc @ 0x55b41ca6a7c0] Cannot load libcuda.so.1", "Error initializing output stream 0:0", "Conversion failed!"), 1))
-      .isEqualTo("h264_nvenc: Cannot load libcuda.so.1 / Conversion failed!");
-    assertThat(EncoderProbe.ProbeRun.reason(List.of("Device creation failed: -5.", "Failed to set value 'qsv=hw'",
-      "Error parsing global options: Generic error"), 1))
-      .isEqualTo("Failed to set value 'qsv=hw' / Error parsing global options: Generic error");
+    assertThat(
+            EncoderProbe.ProbeRun.reason(
+                List.of(
+                    "Stream #0:0 -> #0:0",
+                    "[h264_nvenc @ 0x55b41ca6a7c0] Cannot load libcuda.so.1",
+                    "Error initializing output stream 0:0",
+                    "Conversion failed!"),
+                1))
+        .isEqualTo("h264_nvenc: Cannot load libcuda.so.1 / Conversion failed!");
+    assertThat(
+            EncoderProbe.ProbeRun.reason(
+                List.of(
+                    "Device creation failed: -5.",
+                    "Failed to set value 'qsv=hw'",
+                    "Error parsing global options: Generic error"),
+                1))
+        .isEqualTo("Failed to set value 'qsv=hw' / Error parsing global options: Generic error");
     assertThat(EncoderProbe.ProbeRun.reason(List.of(), 1)).isEqualTo("exit 1 with no output");
   }
 
@@ -82,7 +107,8 @@ class EncoderProbeTest {
   void aHungProbeIsKilledAtTheTimeout() {
     long t0 = System.nanoTime();
 
-    EncoderProbe.ProbeRun run = EncoderProbe.ProbeRun.of(List.of("sleep", "30"), Duration.ofMillis(300));
+    EncoderProbe.ProbeRun run =
+        EncoderProbe.ProbeRun.of(List.of("sleep", "30"), Duration.ofMillis(300));
 
     assertThat(run.succeeded()).isFalse();
     assertThat(run.reason()).isEqualTo("no answer within 300 ms (killed)");
@@ -91,7 +117,8 @@ class EncoderProbeTest {
 
   @Test
   void aMissingBinaryIsAReasonNotACrash() {
-    EncoderProbe.ProbeRun run = EncoderProbe.ProbeRun.of(List.of("/nonexistent/ffmpeg", "-version"), Duration.ofSeconds(5));
+    EncoderProbe.ProbeRun run =
+        EncoderProbe.ProbeRun.of(List.of("/nonexistent/ffmpeg", "-version"), Duration.ofSeconds(5));
 
     assertThat(run.succeeded()).isFalse();
     assertThat(run.reason()).startsWith("cannot run '/nonexistent/ffmpeg'");

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class FfmpegCommandTest {
 
   private static List<String> encode(String spec) {
-    return FfmpegCommand.encode("ffmpeg", JobSpec.fromJson(new JsonObject(spec)), Path.of("/w/out.mkv"));
+    return FfmpegCommand.encode(
+        "ffmpeg", JobSpec.fromJson(new JsonObject(spec)), Path.of("/w/out.mkv"));
   }
 
   private static String after(List<String> cmd, String flag) {
@@ -20,7 +21,10 @@ class FfmpegCommandTest {
 
   @Test
   void x264CrfFromASyntheticSource() {
-    List<String> cmd = encode("{\"input\": {\"duration_s\": 2}, \"video\": {\"resolution\": \"320x240\", \"preset\": \"veryfast\", \"crf\": 20}}");
+    List<String> cmd =
+        encode(
+            "{\"input\": {\"duration_s\": 2}, \"video\": {\"resolution\": \"320x240\", \"preset\":"
+                + " \"veryfast\", \"crf\": 20}}");
     assertThat(cmd).startsWith("ffmpeg", "-hide_banner", "-nostdin", "-nostats");
     assertThat(after(cmd, "-progress")).isEqualTo("pipe:1");
     assertThat(after(cmd, "-i")).isEqualTo("testsrc2=size=320x240:rate=30:duration=2");
@@ -33,7 +37,10 @@ class FfmpegCommandTest {
 
   @Test
   void scalesWhenTheOutputSizeDiffers() {
-    List<String> cmd = encode("{\"input\": {\"resolution\": \"1920x1080\"}, \"video\": {\"resolution\": \"640x360\"}}");
+    List<String> cmd =
+        encode(
+            "{\"input\": {\"resolution\": \"1920x1080\"}, \"video\": {\"resolution\":"
+                + " \"640x360\"}}");
     assertThat(after(cmd, "-vf")).isEqualTo("scale=640:360:flags=bicubic,format=yuv420p");
   }
 
@@ -57,19 +64,43 @@ class FfmpegCommandTest {
 
   @Test
   void qualityPassScoresAgainstTheSameFrames() {
-    JobSpec spec = JobSpec.fromJson(new JsonObject("{\"input\": {\"duration_s\": 1, \"resolution\": \"320x240\"}, \"video\": {\"resolution\": \"160x120\"}}"));
-    List<String> cmd = FfmpegCommand.quality("ffmpeg", SourceInfo.synthetic(spec.input()), Path.of("e.mkv"),
-      spec.measure().quality(), 1);
+    JobSpec spec =
+        JobSpec.fromJson(
+            new JsonObject(
+                "{\"input\": {\"duration_s\": 1, \"resolution\": \"320x240\"}, \"video\":"
+                    + " {\"resolution\": \"160x120\"}}"));
+    List<String> cmd =
+        FfmpegCommand.quality(
+            "ffmpeg",
+            SourceInfo.synthetic(spec.input()),
+            Path.of("e.mkv"),
+            spec.measure().quality(),
+            1);
     assertThat(cmd).contains("testsrc2=size=320x240:rate=30:duration=1");
     String graph = after(cmd, "-lavfi");
-    assertThat(graph).contains("scale=320:240").contains("psnr=stats_file=psnr.log").contains("ssim=stats_file=ssim.log");
+    assertThat(graph)
+        .contains("scale=320:240")
+        .contains("psnr=stats_file=psnr.log")
+        .contains("ssim=stats_file=ssim.log");
   }
 
   @Test
   void vmafScoresDistortedAgainstReferenceWithModelAndThreads() {
-    JobSpec spec = JobSpec.fromJson(new JsonObject("{\"input\": {\"duration_s\": 1}, \"measure\": {\"quality\": [\"vmaf\"]}}"));
-    String graph = after(FfmpegCommand.quality("ffmpeg", SourceInfo.synthetic(spec.input()), Path.of("e.mkv"),
-      spec.measure().quality(), 4), "-lavfi");
-    assertThat(graph).contains("[d0][r0]libvmaf=model=version=vmaf_v0.6.1:n_threads=4:log_fmt=json:log_path=vmaf.json");
+    JobSpec spec =
+        JobSpec.fromJson(
+            new JsonObject(
+                "{\"input\": {\"duration_s\": 1}, \"measure\": {\"quality\": [\"vmaf\"]}}"));
+    String graph =
+        after(
+            FfmpegCommand.quality(
+                "ffmpeg",
+                SourceInfo.synthetic(spec.input()),
+                Path.of("e.mkv"),
+                spec.measure().quality(),
+                4),
+            "-lavfi");
+    assertThat(graph)
+        .contains(
+            "[d0][r0]libvmaf=model=version=vmaf_v0.6.1:n_threads=4:log_fmt=json:log_path=vmaf.json");
   }
 }

@@ -17,20 +17,22 @@ class ProgressParserTest {
 
   @Test
   void parsesABlockWithPaddedValuesAndSuffixes() {
-    List<Progress> blocks = parse("""
-      frame=30
-      fps=29.50
-      stream_0_0_q=-1.0
-      bitrate= 338.0kbits/s
-      total_size=38069
-      out_time_us=901000
-      out_time_ms=901000
-      out_time=00:00:00.901000
-      dup_frames=1
-      drop_frames=2
-      speed=  15x
-      progress=end
-      """);
+    List<Progress> blocks =
+        parse(
+            """
+            frame=30
+            fps=29.50
+            stream_0_0_q=-1.0
+            bitrate= 338.0kbits/s
+            total_size=38069
+            out_time_us=901000
+            out_time_ms=901000
+            out_time=00:00:00.901000
+            dup_frames=1
+            drop_frames=2
+            speed=  15x
+            progress=end
+            """);
     assertThat(blocks).hasSize(1);
     Progress p = blocks.get(0);
     assertThat(p.frame()).isEqualTo(30);
@@ -46,16 +48,19 @@ class ProgressParserTest {
 
   @Test
   void notAvailableAndSentinelsBecomeNull() {
-    Progress p = parse("""
-      frame=0
-      fps=0.00
-      bitrate=N/A
-      total_size=N/A
-      out_time_us=-9223372036854775807
-      out_time=-577014:32:22.775808
-      speed=N/A
-      progress=continue
-      """).get(0);
+    Progress p =
+        parse(
+                """
+                frame=0
+                fps=0.00
+                bitrate=N/A
+                total_size=N/A
+                out_time_us=-9223372036854775807
+                out_time=-577014:32:22.775808
+                speed=N/A
+                progress=continue
+                """)
+            .get(0);
     assertThat(p.bitrateKbps()).isNull();
     assertThat(p.totalSizeBytes()).isNull();
     assertThat(p.outTimeUs()).isNull();
@@ -71,7 +76,15 @@ class ProgressParserTest {
 
   @Test
   void emitsOneSamplePerBlockAndIgnoresNoise() {
-    List<Progress> blocks = parse("frame=1\nprogress=continue\ngarbage line\nframe=2\nprogress=continue\nframe=3\nprogress=end\n");
+    List<Progress> blocks =
+        parse(
+            "frame=1\n"
+                + "progress=continue\n"
+                + "garbage line\n"
+                + "frame=2\n"
+                + "progress=continue\n"
+                + "frame=3\n"
+                + "progress=end\n");
     assertThat(blocks).extracting(Progress::frame).containsExactly(1L, 2L, 3L);
   }
 }
