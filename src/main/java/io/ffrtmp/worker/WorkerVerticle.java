@@ -4,14 +4,9 @@ import io.ffrtmp.cluster.Addresses;
 import io.ffrtmp.cluster.ClusterSetup;
 import io.ffrtmp.cluster.Heartbeat;
 import io.ffrtmp.cluster.HeartbeatReply;
-import io.ffrtmp.cluster.JobReport;
 import io.ffrtmp.cluster.NodeRegistration;
 import io.ffrtmp.cluster.WorkRequest;
-import io.ffrtmp.job.JobLease;
-import io.ffrtmp.job.JobState;
-import io.ffrtmp.job.SpecException;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -20,12 +15,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,11 +39,9 @@ public final class WorkerVerticle extends VerticleBase {
   /** FFmpeg, the meter and the hardware, probed at start. */
   private WorkerNode node;
 
-  /** Jobs running now, by job id, each with its own runner; at most {@code config.slots()}. */
-  private final Map<UUID, Running> running = new LinkedHashMap<>();
+  /** Jobs running now, each with its own runner; at most {@code config.slots()}. */
+  private RunningJobs running;
 
-  private final EnergyWindows windows = new EnergyWindows();
-  private JsonObject idleBaseline;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private long pollTimer = -1;
 
@@ -67,8 +57,6 @@ public final class WorkerVerticle extends VerticleBase {
   private Reports reports;
 
   private ResultDelivery results;
-
-  private record Running(JobLease lease, JobRunner runner, boolean exclusive, Promise<Void> done) {}
 
   /** Thrown from start when another live process holds this node id. */
   public static final class NodeIdTakenException extends RuntimeException {
@@ -101,12 +89,21 @@ public final class WorkerVerticle extends VerticleBase {
             probed -> {
               node = probed;
               results = new ResultDelivery(vertx, new ResultSpool(config.spoolDir()), reports);
+              running = new RunningJobs(vertx, config, node, reports, results, this::askForWork);
               consumers.add(
                   vertx
                       .eventBus()
                       .<JsonObject>consumer(Addresses.JOBS_AVAILABLE, m -> askForWork()));
               consumers.add(
-                  vertx.eventBus().<JsonObject>consumer(Addresses.WORKER_CANCEL, this::cancel));
+                  vertx
+                      .eventBus()
+                      .<JsonObject>consumer(
+                          Addresses.WORKER_CANCEL,
+                          m -> {
+                            if (m.body() != null) {
+                              running.cancel(m.body());
+                            }
+                          }));
               consumers.add(
                   vertx
                       .eventBus()
@@ -149,16 +146,11 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private Heartbeat heartbeatBody() {
-    List<Heartbeat.RunningJob> jobs = new ArrayList<>(running.size());
-    Double watts = null;
-    for (Running r : running.values()) {
-      jobs.add(new Heartbeat.RunningJob(r.lease().fence(), r.runner().activity()));
-      watts = watts != null ? watts : r.runner().currentWatts();
-    }
+    Double watts = running.currentWatts();
     return new Heartbeat(
         config.nodeId(),
         registration.instanceId(),
-        jobs,
+        running.heartbeatJobs(),
         freeSlots(),
         watts,
         watts == null ? null : node.meter().provenance());
@@ -169,25 +161,15 @@ public final class WorkerVerticle extends VerticleBase {
    * up.
    */
   private void heartbeatAnswered(HeartbeatReply reply) {
-    for (UUID id : reply.revoked()) {
-      Running r = running.get(id);
-      if (r != null) {
-        LOG.warn("job {}: the master no longer holds this node's lease; stopping it", id);
-        r.runner().cancel("lease lost: the job was given to another node");
-      }
-    }
+    running.revoked(reply.revoked());
     results.flush();
     askForWork();
   }
 
-  private boolean exclusiveRuns() {
-    return running.values().stream().anyMatch(Running::exclusive);
-  }
-
   private int freeSlots() {
-    return exclusiveRuns() || registration.state() == Registration.State.DRAINING
+    return running.exclusive() || registration.state() == Registration.State.DRAINING
         ? 0
-        : config.slots() - running.size();
+        : config.slots() - running.count();
   }
 
   /** What this worker's node looks like (hardware, FFmpeg, power sources). */
@@ -198,19 +180,19 @@ public final class WorkerVerticle extends VerticleBase {
   private void askForWork() {
     if (asking
         || registration.state() != Registration.State.UP
-        || running.size() >= config.slots()
-        || exclusiveRuns()) {
+        || running.count() >= config.slots()
+        || running.exclusive()) {
       return;
     }
     asking = true;
-    int free = config.slots() - running.size();
+    int free = config.slots() - running.count();
     // One request for every free slot: the master leases up to that many (an exclusive job alone).
     WorkRequest req =
         new WorkRequest(
             config.nodeId(),
             registration.instanceId(),
             free,
-            running.size(),
+            running.count(),
             Math.min(free, Addresses.MAX_BATCH));
     vertx
         .eventBus()
@@ -227,7 +209,7 @@ public final class WorkerVerticle extends VerticleBase {
               // Still "asking" while the leases are taken on, so no new request goes out before
               // every one holds its slot.
               for (int i = 0; leases != null && i < leases.size(); i++) {
-                takeLease(leases.getJsonObject(i));
+                running.take(leases.getJsonObject(i));
               }
               asking = false;
               if (leases != null && !leases.isEmpty()) {
@@ -236,103 +218,8 @@ public final class WorkerVerticle extends VerticleBase {
             });
   }
 
-  /**
-   * Runs a lease, or, when its spec is one this worker cannot run, reports the attempt failed for
-   * good.
-   */
-  private void takeLease(JsonObject body) {
-    JobLease lease;
-    try {
-      lease = JobLease.fromJson(body);
-    } catch (SpecException e) {
-      JobLease.Fence fence = JobLease.Fence.of(body);
-      LOG.warn("job {}: the leased spec is invalid here: {}", fence.jobId(), e.getMessage());
-      String error = "invalid spec: " + e.getMessage();
-      results.report(
-          new JobReport(
-              fence,
-              config.nodeId(),
-              JobState.FAILED,
-              new JsonObject().put("job_id", fence.jobId().toString()).put("error", error),
-              error,
-              false));
-      return;
-    }
-    runLease(lease);
-  }
-
-  private void runLease(JobLease lease) {
-    long leasedNs = System.nanoTime();
-    JobRunner runner =
-        new JobRunner(
-            vertx,
-            config,
-            node.meter(),
-            node.ffmpeg(),
-            node.snapshot(),
-            windows,
-            node.workingHardware());
-    Running run = new Running(lease, runner, lease.spec().measure().exclusive(), Promise.promise());
-    running.put(lease.jobId(), run);
-    reports
-        .send(JobReport.started(lease.fence(), config.nodeId()))
-        .compose(
-            ok ->
-                runner.run(
-                    lease, idleBaseline, p -> vertx.eventBus().publish(Addresses.JOB_PROGRESS, p)))
-        .compose(
-            outcome -> {
-              // The whole job as the worker saw it: lease to result, spawn, power windows and
-              // quality pass included.
-              outcome
-                  .result()
-                  .put("job_wall_s", Math.round((System.nanoTime() - leasedNs) / 1e6) / 1000.0);
-              return results.report(
-                  new JobReport(
-                      lease.fence(),
-                      config.nodeId(),
-                      JobState.of(outcome.state()),
-                      outcome.result(),
-                      outcome.error(),
-                      outcome.retryable()));
-            })
-        .andThen(
-            ar -> {
-              if (ar.failed()) {
-                LOG.warn(
-                    "job {} (attempt {}): {}",
-                    lease.jobId(),
-                    lease.attempt(),
-                    ar.cause().getMessage());
-              }
-              running.remove(lease.jobId());
-              run.done().complete();
-              askForWork();
-            });
-    // With a slot still free (and this job willing to share the node), ask for the next one at
-    // once.
-    askForWork();
-  }
-
-  private void cancel(Message<JsonObject> msg) {
-    JsonObject body = msg.body();
-    if (body == null) {
-      return;
-    }
-    for (Running r : running.values()) {
-      JobLease lease = r.lease();
-      boolean byJob = lease.jobId().toString().equals(body.getString("job_id"));
-      boolean byCampaign =
-          lease.campaignId() != null
-              && lease.campaignId().toString().equals(body.getString("campaign_id"));
-      if (byJob || byCampaign) {
-        r.runner().cancel(body.getString("reason", "canceled"));
-      }
-    }
-  }
-
   private void idleBaseline(Message<JsonObject> msg) {
-    if (!running.isEmpty()) {
+    if (running.count() > 0) {
       msg.fail(
           Addresses.CONFLICT,
           "a job is running on " + config.nodeId() + "; an idle baseline needs an idle node");
@@ -344,7 +231,7 @@ public final class WorkerVerticle extends VerticleBase {
             () -> node.meter().measureIdle(Duration.ofMillis(Math.round(seconds * 1000))).toJson())
         .onSuccess(
             b -> {
-              idleBaseline = b;
+              running.idleBaseline(b);
               msg.reply(new JsonObject().put("idle_baseline", b).put("node", node.snapshot()));
             })
         .onFailure(e -> msg.fail(Addresses.INTERNAL, "idle baseline failed: " + e.getMessage()));
@@ -357,22 +244,20 @@ public final class WorkerVerticle extends VerticleBase {
     if (pollTimer >= 0) {
       vertx.cancelTimer(pollTimer);
     }
-    running.values().forEach(r -> r.runner().cancel("worker stopping"));
     // Let the canceled jobs report their end before the bus goes away.
-    return Future.join(running.values().stream().map(r -> r.done().future()).toList())
-        .timeout(10, TimeUnit.SECONDS)
-        .otherwiseEmpty()
-        .compose(
-            v ->
-                Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
-                    .eventually(
-                        () ->
-                            vertx.executeBlocking(
-                                () -> {
-                                  if (node != null) {
-                                    node.meter().close();
-                                  }
-                                  return null;
-                                })));
+    Future<Void> jobs =
+        running == null ? Future.succeededFuture() : running.stopAll("worker stopping");
+    return jobs.compose(
+        v ->
+            Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
+                .eventually(
+                    () ->
+                        vertx.executeBlocking(
+                            () -> {
+                              if (node != null) {
+                                node.meter().close();
+                              }
+                              return null;
+                            })));
   }
 }
