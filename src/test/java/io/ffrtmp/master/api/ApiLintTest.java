@@ -20,7 +20,10 @@ import org.junit.jupiter.api.Test;
 class ApiLintTest {
 
   static final String VERSION = "1.34.5";
-  static final String INSTALL = "npm install --prefix .ci/node --no-save @redocly/cli@" + VERSION;
+  static final String INSTALL =
+      "deploy/install-test-deps.sh (or: npm install --prefix .ci/node --no-save @redocly/cli@"
+          + VERSION
+          + ")";
 
   @Test
   void theServedDocumentIsCleanUnderRedoclyRecommended() throws Exception {

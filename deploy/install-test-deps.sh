@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs beyond deploy/install-deps.sh, only where it is missing, and says what it does:
+#   gcc, libc6-dev        compile the stub libnvidia-ml the NVML tests load
+#   nodejs, npm           run the OpenAPI linter
+#   @redocly/cli 1.34.5   the linter ApiLintTest runs over the served OpenAPI document, pinned (the last 1.x, which runs
+#                         on the Node.js 18 of Debian 12 as well as on 20+), into .ci/node (ignored by git)
+# Usage: sudo deploy/install-test-deps.sh   (from anywhere; run deploy/install-deps.sh first)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+REDOCLY_VERSION=1.34.5
+sudo_cmd=(); [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+have() { command -v "$1" >/dev/null 2>&1; }
+apt_install() {
+  echo "installing $*"
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "$@"
+}
+
+if have gcc; then echo "gcc: found"; else apt_install gcc libc6-dev; fi
+if have npm; then echo "npm: found ($(npm --version))"; else apt_install nodejs npm; fi
+if [ "$(.ci/node/node_modules/.bin/redocly --version 2>/dev/null)" = "$REDOCLY_VERSION" ]; then
+  echo "redocly: found $REDOCLY_VERSION in .ci/node"
+else
+  echo "installing @redocly/cli@$REDOCLY_VERSION into .ci/node"
+  npm install --prefix .ci/node --no-save --no-audit --no-fund "@redocly/cli@$REDOCLY_VERSION"
+fi
