@@ -1,6 +1,5 @@
 package io.ffrtmp.job;
 
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -86,12 +85,7 @@ public record Campaign(
 
   public static Campaign load(Path file) throws IOException {
     String text = Files.readString(file, StandardCharsets.UTF_8);
-    JsonObject json;
-    try {
-      json = new JsonObject(text);
-    } catch (DecodeException e) {
-      throw new SpecException("", "not valid JSON: " + e.getMessage().replaceAll("\\s+", " "));
-    } catch (ClassCastException e) {
+    if (!(StrictJson.parse(text) instanceof JsonObject json)) {
       throw new SpecException(
           "",
           "not a JSON object; a campaign file is {\"name\": ..., \"base\": {...}, \"axes\":"
