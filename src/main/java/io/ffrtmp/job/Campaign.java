@@ -115,10 +115,7 @@ public record Campaign(
           "is empty; accepted: a list of at least one partial spec, or leave it out");
     }
     JsonObject axes = json.getJsonObject("axes", new JsonObject());
-    int repeat = json.getInteger("repeat", 1);
-    if (repeat < 1 || repeat > 100) {
-      throw new SpecException("repeat", repeat + " is out of range; accepted: 1 to 100");
-    }
+    int repeat = ExactInt.of(json, "repeat", "repeat", 1, 1, 100, "1 to 100");
     double idle = json.getValue("idle_baseline_s") == null ? 5 : json.getDouble("idle_baseline_s");
     if (!(idle >= 0 && idle <= 600)) {
       throw new SpecException(

@@ -62,7 +62,7 @@ public final class SchemaCheck {
             .max(Comparator.comparingInt(e -> depth(e.getInstanceLocation())));
     if (leaf.isPresent()) {
       String field = toField(leaf.get().getInstanceLocation());
-      throw new SpecException(field, describe(leaf.get()));
+      throw new SpecException(field, describe(leaf.get(), json));
     }
     Optional<OutputUnit> unknown =
         errors.stream()
@@ -102,7 +102,7 @@ public final class SchemaCheck {
     return props == null || !props.containsKey(name);
   }
 
-  private String describe(OutputUnit e) {
+  private String describe(OutputUnit e, JsonObject json) {
     String keyword = String.valueOf(e.getKeywordLocation());
     String msg = e.getError() == null ? "is invalid" : e.getError();
     if (keyword.endsWith("/enum")) {
@@ -119,7 +119,10 @@ public final class SchemaCheck {
           type instanceof JsonArray a
               ? String.join(" or ", a.stream().map(String::valueOf).toList())
               : String.valueOf(type);
-      return "has the wrong type; accepted: "
+      // A number of the wrong kind (23.5 for an integer) is quoted, as the range checks do.
+      Object value = valueAt(json, e.getInstanceLocation());
+      return (value instanceof Number ? ExactInt.quote(value) + " " : "")
+          + "has the wrong type; accepted: "
           + (expected.startsWith("a") || expected.startsWith("i") ? "an " : "a ")
           + expected;
     }
@@ -147,6 +150,28 @@ public final class SchemaCheck {
       node = o.getValue(part.replace("~1", "/").replace("~0", "~"));
     }
     return node instanceof JsonObject o ? o : null;
+  }
+
+  /** The value of the instance at a JSON pointer ("/video/crf"), null when there is none. */
+  public static Object valueAt(Object root, String pointer) {
+    Object node = root;
+    for (String part : String.valueOf(pointer).replaceFirst("^#", "").split("/")) {
+      if (part.isEmpty()) {
+        continue;
+      }
+      String key = part.replace("~1", "/").replace("~0", "~");
+      if (node instanceof JsonObject o) {
+        node = o.getValue(key);
+      } else if (node instanceof JsonArray a
+          && key.length() < 10
+          && key.chars().allMatch(Character::isDigit)) {
+        int i = Integer.parseInt(key);
+        node = i < a.size() ? a.getValue(i) : null;
+      } else {
+        return null;
+      }
+    }
+    return node;
   }
 
   private static int depth(String instanceLocation) {

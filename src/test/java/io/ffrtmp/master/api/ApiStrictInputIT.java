@@ -3,6 +3,7 @@ package io.ffrtmp.master.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,5 +73,46 @@ class ApiStrictInputIT {
         api.post("/api/v1/tokens", null, "{\"api_key\": \"x\", \"api_key\": \"y\"}");
     assertThat(token.status()).isEqualTo(400);
     assertThat(token.field()).isEqualTo("api_key");
+  }
+
+  @Test
+  void integersBeyond32BitsAreRefusedQuotingTheValueAsSent() throws Exception {
+    assertThat(refused("/api/v1/jobs", "{\"timeout_s\": 4294967596}", "timeout_s"))
+        .startsWith("4294967596 is out of range");
+    assertThat(refused("/api/v1/jobs", "{\"video\": {\"crf\": 4294967319}}", "video.crf"))
+        .startsWith("4294967319 is out of range");
+    assertThat(
+            refused(
+                "/api/v1/jobs",
+                "{\"measure\": {\"interval_ms\": -9223372036854775809}}",
+                "measure.interval_ms"))
+        .startsWith("-9223372036854775809 is out of range");
+    assertThat(refused("/api/v1/jobs", "{\"video\": {\"gop\": 1e30}}", "video.gop"))
+        .contains("1E+30");
+    assertThat(refused("/api/v1/jobs", "{\"video\": {\"crf\": 23.5}}", "video.crf"))
+        .contains("23.5");
+    assertThat(refused("/api/v1/campaigns", "{\"name\": \"c\", \"repeat\": 4294967297}", "repeat"))
+        .startsWith("4294967297 is out of range");
+    assertThat(
+            refused(
+                "/api/v1/campaigns",
+                "{\"name\": \"c\", \"axes\": {\"video.threads\": [2, 4294967298]}}",
+                "video.threads"))
+        .startsWith("4294967298 is out of range");
+    for (String limit :
+        List.of("4294967297", "9223372036854775808", "-4294967295", "1e30", "2.5")) {
+      ApiFixture.Response r = api.get("/api/v1/jobs?limit=" + limit, api.tokens.get(Role.VIEWER));
+      assertThat(r.status()).as(limit + " -> " + r.text()).isEqualTo(400);
+      assertThat(r.field()).isEqualTo("limit");
+      assertThat(r.json().getJsonObject("error").getString("message")).contains(limit);
+    }
+    ApiFixture.Response ttl =
+        api.post(
+            "/api/v1/tokens",
+            api.tokens.get(Role.ADMIN),
+            "{\"role\": \"viewer\", \"ttl_minutes\": 4294967297}");
+    assertThat(ttl.status()).as(ttl.text()).isEqualTo(400);
+    assertThat(ttl.field()).isEqualTo("ttl_minutes");
+    assertThat(ttl.json().getJsonObject("error").getString("message")).contains("4294967297");
   }
 }
