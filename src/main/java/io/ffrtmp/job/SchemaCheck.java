@@ -48,6 +48,7 @@ public final class SchemaCheck {
   }
 
   public void check(JsonObject json) {
+    refuseControlCharacters(json, "");
     OutputUnit out = validator.validate(json);
     if (Boolean.TRUE.equals(out.getValid())) {
       return;
@@ -85,6 +86,56 @@ public final class SchemaCheck {
     }
     OutputUnit first = errors.isEmpty() ? out : errors.get(0);
     throw new SpecException(toField(first.getInstanceLocation()), String.valueOf(first.getError()));
+  }
+
+  /**
+   * No text of a spec or campaign (names, descriptions, labels, paths, keys...) may hold a control
+   * character: a NUL reaches PostgreSQL as an error, and the rest garble logs and terminals.
+   */
+  private static void refuseControlCharacters(Object node, String at) {
+    if (node instanceof JsonObject o) {
+      for (String key : o.fieldNames()) {
+        String field = at.isEmpty() ? key : at + "." + key;
+        int c = firstControl(key);
+        if (c >= 0) {
+          throw new SpecException(printable(field), "the key " + controlRefusal(c));
+        }
+        refuseControlCharacters(o.getValue(key), field);
+      }
+    } else if (node instanceof JsonArray a) {
+      for (int i = 0; i < a.size(); i++) {
+        refuseControlCharacters(a.getValue(i), at + "[" + i + "]");
+      }
+    } else if (node instanceof String text) {
+      int c = firstControl(text);
+      if (c >= 0) {
+        throw new SpecException(at, controlRefusal(c));
+      }
+    }
+  }
+
+  private static String controlRefusal(int c) {
+    return String.format(
+        "contains a control character (U+%04X); accepted: text without control characters"
+            + " (U+0000 to U+001F, U+007F to U+009F)",
+        c);
+  }
+
+  /** The first C0, DEL or C1 control character of {@code s}, or -1. */
+  static int firstControl(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
+        return c;
+      }
+    }
+    return -1;
+  }
+
+  private static String printable(String s) {
+    StringBuilder b = new StringBuilder();
+    s.chars().forEach(c -> b.append(c < 0x20 || (c >= 0x7f && c <= 0x9f) ? '?' : (char) c));
+    return b.toString();
   }
 
   private static boolean isStructural(String keywordLocation) {

@@ -115,4 +115,19 @@ class ApiStrictInputIT {
     assertThat(ttl.field()).isEqualTo("ttl_minutes");
     assertThat(ttl.json().getJsonObject("error").getString("message")).contains("4294967297");
   }
+
+  @Test
+  void controlCharactersInCampaignAndJobTextAreRefused() throws Exception {
+    refused("/api/v1/campaigns", "{\"name\": \"a\\u0000b\"}", "name");
+    refused("/api/v1/campaigns", "{\"name\": \"c\", \"description\": \"x\\u0000\"}", "description");
+    refused(
+        "/api/v1/campaigns",
+        "{\"name\": \"c\", \"description\": \"line\\u001b[31m\"}",
+        "description");
+    refused(
+        "/api/v1/campaigns",
+        "{\"name\": \"c\", \"base\": {\"requirements\": {\"labels\": {\"gpu\": \"a\\u007f\"}}}}",
+        "base.requirements.labels.gpu");
+    refused("/api/v1/jobs", "{\"name\": \"x\\u0085y\"}", "name");
+  }
 }
