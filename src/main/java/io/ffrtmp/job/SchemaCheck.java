@@ -108,6 +108,17 @@ public final class SchemaCheck {
       }
     } else if (node instanceof String text) {
       int c = firstControl(text);
+      if (c >= 0 && (at.equals("input.path") || at.endsWith(".input.path"))) {
+        // The message the path's own check gives, which names what a path may be.
+        throw new SpecException(
+            at,
+            "'"
+                + printable(text)
+                + "' is not accepted (control character U+"
+                + String.format("%04X", c)
+                + "); accepted: "
+                + InputParser.PATH_ACCEPTED);
+      }
       if (c >= 0) {
         throw new SpecException(at, controlRefusal(c));
       }
