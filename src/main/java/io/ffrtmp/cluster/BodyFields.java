@@ -1,8 +1,10 @@
 package io.ffrtmp.cluster;
 
+import io.ffrtmp.job.ExactInt;
 import io.ffrtmp.job.JobLease;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.math.BigInteger;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -12,6 +14,11 @@ import java.util.function.Function;
  * numbers convert as Vert.x's getters do.
  */
 public final class BodyFields {
+
+  private static final BigInteger INT_MIN = BigInteger.valueOf(Integer.MIN_VALUE);
+  private static final BigInteger INT_MAX = BigInteger.valueOf(Integer.MAX_VALUE);
+  private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
+  private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
 
   private BodyFields() {}
 
@@ -44,9 +51,10 @@ public final class BodyFields {
     return new JobLease.Fence(job, token);
   }
 
+  /** An exact int: 4294967297 or 2.5 is refused, never narrowed to 1 or 2. */
   public static Integer integer(JsonObject j, String field) {
     Number n = number(j, field, "an integer");
-    return n == null ? null : n.intValue();
+    return n == null ? null : exact(n, field, INT_MIN, INT_MAX).intValue();
   }
 
   public static int integer(JsonObject j, String field, int def) {
@@ -54,9 +62,25 @@ public final class BodyFields {
     return v == null ? def : v;
   }
 
+  /** An exact long, as {@link #integer(JsonObject, String)}. */
   public static Long longValue(JsonObject j, String field) {
     Number n = number(j, field, "an integer");
-    return n == null ? null : n.longValue();
+    return n == null ? null : exact(n, field, LONG_MIN, LONG_MAX).longValue();
+  }
+
+  private static BigInteger exact(Number n, String field, BigInteger min, BigInteger max) {
+    BigInteger v = ExactInt.exact(n);
+    if (v == null || v.compareTo(min) < 0 || v.compareTo(max) > 0) {
+      throw new BodyException(
+          field,
+          ExactInt.quote(n)
+              + (v == null ? " is not an integer" : " is out of range")
+              + "; accepted: an integer from "
+              + min
+              + " to "
+              + max);
+    }
+    return v;
   }
 
   public static long longValue(JsonObject j, String field, long def) {

@@ -1,6 +1,5 @@
 package io.ffrtmp.job;
 
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -86,12 +85,7 @@ public record Campaign(
 
   public static Campaign load(Path file) throws IOException {
     String text = Files.readString(file, StandardCharsets.UTF_8);
-    JsonObject json;
-    try {
-      json = new JsonObject(text);
-    } catch (DecodeException e) {
-      throw new SpecException("", "not valid JSON: " + e.getMessage().replaceAll("\\s+", " "));
-    } catch (ClassCastException e) {
+    if (!(StrictJson.parse(text) instanceof JsonObject json)) {
       throw new SpecException(
           "",
           "not a JSON object; a campaign file is {\"name\": ..., \"base\": {...}, \"axes\":"
@@ -121,10 +115,7 @@ public record Campaign(
           "is empty; accepted: a list of at least one partial spec, or leave it out");
     }
     JsonObject axes = json.getJsonObject("axes", new JsonObject());
-    int repeat = json.getInteger("repeat", 1);
-    if (repeat < 1 || repeat > 100) {
-      throw new SpecException("repeat", repeat + " is out of range; accepted: 1 to 100");
-    }
+    int repeat = ExactInt.of(json, "repeat", "repeat", 1, 1, 100, "1 to 100");
     double idle = json.getValue("idle_baseline_s") == null ? 5 : json.getDouble("idle_baseline_s");
     if (!(idle >= 0 && idle <= 600)) {
       throw new SpecException(

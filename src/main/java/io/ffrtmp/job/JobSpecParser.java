@@ -23,6 +23,9 @@ final class JobSpecParser {
   /** The timeout basis of a file input that runs to the end of a file of unknown length. */
   private static final double UNKNOWN_FILE_DURATION_S = 600;
 
+  /** A week. */
+  static final int MAX_TIMEOUT_S = 7 * 24 * 3600;
+
   private JobSpecParser() {}
 
   static JobSpec parse(JsonObject json) {
@@ -66,12 +69,8 @@ final class JobSpecParser {
   /** Unless given: a minute per second of input, and never under five minutes. */
   private static int timeoutOf(JsonObject json, double durationS) {
     int defaultTimeout = (int) Math.max(300, Math.ceil(60 * durationS));
-    int timeoutS = json.getInteger("timeout_s", defaultTimeout);
-    if (timeoutS < 1 || timeoutS > 7 * 24 * 3600) {
-      throw new SpecException(
-          "timeout_s", timeoutS + " is out of range; accepted: 1 to 604800 seconds");
-    }
-    return timeoutS;
+    return ExactInt.of(
+        json, "timeout_s", "timeout_s", defaultTimeout, 1, MAX_TIMEOUT_S, "1 to 604800 seconds");
   }
 
   private static Requirements requirementsOf(JsonObject json) {

@@ -16,11 +16,8 @@ final class MeasureParser {
   private MeasureParser() {}
 
   static Measure parse(JsonObject m) {
-    int intervalMs = m.getInteger("interval_ms", 1000);
-    if (intervalMs < 50 || intervalMs > 60_000) {
-      throw new SpecException(
-          "measure.interval_ms", intervalMs + " is out of range; accepted: 50 to 60000 ms");
-    }
+    int intervalMs =
+        ExactInt.of(m, "interval_ms", "measure.interval_ms", 1000, 50, 60_000, "50 to 60000 ms");
     double settleMaxS = m.getValue("settle_max_s") == null ? 0 : m.getDouble("settle_max_s");
     if (!(settleMaxS >= 0 && settleMaxS <= 600)) {
       throw new SpecException(

@@ -48,6 +48,7 @@ public final class SchemaCheck {
   }
 
   public void check(JsonObject json) {
+    refuseControlCharacters(json, "");
     OutputUnit out = validator.validate(json);
     if (Boolean.TRUE.equals(out.getValid())) {
       return;
@@ -62,7 +63,7 @@ public final class SchemaCheck {
             .max(Comparator.comparingInt(e -> depth(e.getInstanceLocation())));
     if (leaf.isPresent()) {
       String field = toField(leaf.get().getInstanceLocation());
-      throw new SpecException(field, describe(leaf.get()));
+      throw new SpecException(field, describe(leaf.get(), json));
     }
     Optional<OutputUnit> unknown =
         errors.stream()
@@ -87,6 +88,67 @@ public final class SchemaCheck {
     throw new SpecException(toField(first.getInstanceLocation()), String.valueOf(first.getError()));
   }
 
+  /**
+   * No text of a spec or campaign (names, descriptions, labels, paths, keys...) may hold a control
+   * character: a NUL reaches PostgreSQL as an error, and the rest garble logs and terminals.
+   */
+  private static void refuseControlCharacters(Object node, String at) {
+    if (node instanceof JsonObject o) {
+      for (String key : o.fieldNames()) {
+        String field = at.isEmpty() ? key : at + "." + key;
+        int c = firstControl(key);
+        if (c >= 0) {
+          throw new SpecException(printable(field), "the key " + controlRefusal(c));
+        }
+        refuseControlCharacters(o.getValue(key), field);
+      }
+    } else if (node instanceof JsonArray a) {
+      for (int i = 0; i < a.size(); i++) {
+        refuseControlCharacters(a.getValue(i), at + "[" + i + "]");
+      }
+    } else if (node instanceof String text) {
+      int c = firstControl(text);
+      if (c >= 0 && (at.equals("input.path") || at.endsWith(".input.path"))) {
+        // The message the path's own check gives, which names what a path may be.
+        throw new SpecException(
+            at,
+            "'"
+                + printable(text)
+                + "' is not accepted (control character U+"
+                + String.format("%04X", c)
+                + "); accepted: "
+                + InputParser.PATH_ACCEPTED);
+      }
+      if (c >= 0) {
+        throw new SpecException(at, controlRefusal(c));
+      }
+    }
+  }
+
+  private static String controlRefusal(int c) {
+    return String.format(
+        "contains a control character (U+%04X); accepted: text without control characters"
+            + " (U+0000 to U+001F, U+007F to U+009F)",
+        c);
+  }
+
+  /** The first C0, DEL or C1 control character of {@code s}, or -1. */
+  static int firstControl(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
+        return c;
+      }
+    }
+    return -1;
+  }
+
+  private static String printable(String s) {
+    StringBuilder b = new StringBuilder();
+    s.chars().forEach(c -> b.append(c < 0x20 || (c >= 0x7f && c <= 0x9f) ? '?' : (char) c));
+    return b.toString();
+  }
+
   private static boolean isStructural(String keywordLocation) {
     String k = String.valueOf(keywordLocation);
     return k.endsWith("/properties")
@@ -102,7 +164,7 @@ public final class SchemaCheck {
     return props == null || !props.containsKey(name);
   }
 
-  private String describe(OutputUnit e) {
+  private String describe(OutputUnit e, JsonObject json) {
     String keyword = String.valueOf(e.getKeywordLocation());
     String msg = e.getError() == null ? "is invalid" : e.getError();
     if (keyword.endsWith("/enum")) {
@@ -119,7 +181,10 @@ public final class SchemaCheck {
           type instanceof JsonArray a
               ? String.join(" or ", a.stream().map(String::valueOf).toList())
               : String.valueOf(type);
-      return "has the wrong type; accepted: "
+      // A number of the wrong kind (23.5 for an integer) is quoted, as the range checks do.
+      Object value = valueAt(json, e.getInstanceLocation());
+      return (value instanceof Number ? ExactInt.quote(value) + " " : "")
+          + "has the wrong type; accepted: "
           + (expected.startsWith("a") || expected.startsWith("i") ? "an " : "a ")
           + expected;
     }
@@ -147,6 +212,28 @@ public final class SchemaCheck {
       node = o.getValue(part.replace("~1", "/").replace("~0", "~"));
     }
     return node instanceof JsonObject o ? o : null;
+  }
+
+  /** The value of the instance at a JSON pointer ("/video/crf"), null when there is none. */
+  public static Object valueAt(Object root, String pointer) {
+    Object node = root;
+    for (String part : String.valueOf(pointer).replaceFirst("^#", "").split("/")) {
+      if (part.isEmpty()) {
+        continue;
+      }
+      String key = part.replace("~1", "/").replace("~0", "~");
+      if (node instanceof JsonObject o) {
+        node = o.getValue(key);
+      } else if (node instanceof JsonArray a
+          && key.length() < 10
+          && key.chars().allMatch(Character::isDigit)) {
+        int i = Integer.parseInt(key);
+        node = i < a.size() ? a.getValue(i) : null;
+      } else {
+        return null;
+      }
+    }
+    return node;
   }
 
   private static int depth(String instanceLocation) {

@@ -69,18 +69,16 @@ final class VideoParser {
     Integer bitrate = null;
     Integer maxBitrate = null;
     if (rc == RateControl.CRF) {
-      crf = v.getInteger("crf", encoder.defaultCrf());
-      if (crf < encoder.crfMin() || crf > encoder.crfMax()) {
-        throw new SpecException(
-            "video.crf",
-            crf
-                + " is out of range for "
-                + encoder.ffmpegName()
-                + "; accepted: "
-                + encoder.crfMin()
-                + " to "
-                + encoder.crfMax());
-      }
+      crf =
+          v.getValue("crf") == null
+              ? encoder.defaultCrf()
+              : ExactInt.of(
+                  v.getValue("crf"),
+                  "video.crf",
+                  encoder.crfMin(),
+                  encoder.crfMax(),
+                  encoder.crfMin() + " to " + encoder.crfMax(),
+                  " for " + encoder.ffmpegName());
       if (v.getValue("bitrate") != null || v.getValue("max_bitrate") != null) {
         throw new SpecException(
             "video.bitrate",
@@ -118,15 +116,10 @@ final class VideoParser {
       }
     }
     // A keyframe every two seconds unless told otherwise.
-    int gop = v.getInteger("gop", (int) Math.round(2 * fps));
-    if (gop < 1 || gop > 1000) {
-      throw new SpecException("video.gop", gop + " is out of range; accepted: 1 to 1000 frames");
-    }
-    int threads = v.getInteger("threads", 0);
-    if (threads < 0 || threads > 256) {
-      throw new SpecException(
-          "video.threads", threads + " is out of range; accepted: 0 (encoder decides) to 256");
-    }
+    int gop =
+        ExactInt.of(v, "gop", "video.gop", (int) Math.round(2 * fps), 1, 1000, "1 to 1000 frames");
+    int threads =
+        ExactInt.of(v, "threads", "video.threads", 0, 0, 256, "0 (encoder decides) to 256");
     return new Video(
         codec, encoder, auto, preset, rc, crf, bitrate, maxBitrate, resolution, fps, gop, threads);
   }

@@ -256,6 +256,24 @@ class BenchCliIT {
   }
 
   @Test
+  void aCampaignFileWithADuplicateKeyACommentOrAWrappingIntegerExitsTwo() throws Exception {
+    Path dup = write("dup.json", "{\"base\": {\"queue\": \"live\", \"queue\": \"batch\"}}");
+    JarRunner.Run run = JarRunner.run(dir, 60, "bench", dup.toString());
+    assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
+    assertThat(run.stderr()).contains("dup.json").contains("base.queue").contains("duplicate");
+
+    Path comment = write("comment.json", "{\"repeat\": 2 // twice\n}");
+    JarRunner.Run run2 = JarRunner.run(dir, 60, "bench", comment.toString());
+    assertThat(run2.exitCode()).as(run2.stderr()).isEqualTo(2);
+    assertThat(run2.stderr()).contains("comment.json").contains("comment").contains("line 1");
+
+    Path wraps = write("wraps.json", "{\"repeat\": 4294967297}");
+    JarRunner.Run run3 = JarRunner.run(dir, 60, "bench", wraps.toString());
+    assertThat(run3.exitCode()).as(run3.stderr()).isEqualTo(2);
+    assertThat(run3.stderr()).contains("repeat").contains("4294967297 is out of range");
+  }
+
+  @Test
   void missingFfmpegExitsWithTheInstallCommand() throws Exception {
     JarRunner.Run run =
         JarRunner.run(dir, 60, "bench", "--ffmpeg", dir.resolve("no-ffmpeg-here").toString());

@@ -1,6 +1,7 @@
 package io.ffrtmp.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.ffrtmp.job.JobLease;
 import io.ffrtmp.job.JobState;
@@ -292,5 +293,28 @@ class BusBodiesTest {
     BodyException missing = refused(JobReport::fromJson, "{\"job_id\": \"%j\"}");
     assertThat(missing.reply(Addresses.JOB_RESULT))
         .isEqualTo("fencing_token: required, the lease's token");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "4294967297, 4294967297 is out of range",
+    "-2147483649, -2147483649 is out of range",
+    "9223372036854775808, 9223372036854775808 is out of range",
+    "2.5, 2.5 is not an integer",
+    "1e30, 1E+30 is out of range"
+  })
+  void anIntegerBeyondItsTypeIsRefusedNotNarrowed(String value, String message) {
+    JsonObject body = new JsonObject("{\"slots\": " + value + ", \"activity\": " + value + "}");
+    assertThat(catchThrowableOfType(BodyException.class, () -> BodyFields.integer(body, "slots")))
+        .satisfies(e -> assertThat(e.field()).isEqualTo("slots"))
+        .satisfies(e -> assertThat(e.getMessage()).startsWith(message));
+    if (!value.startsWith("4") && !value.startsWith("-2")) {
+      assertThat(
+              catchThrowableOfType(
+                  BodyException.class, () -> BodyFields.longValue(body, "activity")))
+          .satisfies(e -> assertThat(e.field()).isEqualTo("activity"));
+    } else {
+      assertThat(BodyFields.longValue(body, "activity")).isEqualTo(Long.parseLong(value));
+    }
   }
 }

@@ -1,5 +1,7 @@
 package io.ffrtmp.cli.client;
 
+import io.ffrtmp.job.SpecException;
+import io.ffrtmp.job.StrictJson;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +37,13 @@ public final class CampaignsCommand {
     int run(ApiClient api) throws ClientException {
       JsonObject campaign;
       try {
-        campaign = new JsonObject(Files.readString(file, StandardCharsets.UTF_8));
+        if (!(StrictJson.parse(Files.readString(file, StandardCharsets.UTF_8))
+            instanceof JsonObject o)) {
+          throw new ClientException(EXIT_BAD_INPUT, file + ": not a JSON object");
+        }
+        campaign = o;
+      } catch (SpecException e) {
+        throw new ClientException(EXIT_BAD_INPUT, file + ": " + e);
       } catch (IOException | RuntimeException e) {
         throw new ClientException(
             EXIT_BAD_INPUT, file + ": not a readable JSON campaign file: " + e.getMessage());

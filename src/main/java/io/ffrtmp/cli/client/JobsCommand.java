@@ -1,5 +1,7 @@
 package io.ffrtmp.cli.client;
 
+import io.ffrtmp.job.SpecException;
+import io.ffrtmp.job.StrictJson;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -124,10 +126,17 @@ public final class JobsCommand {
     JsonObject spec() throws ClientException {
       JsonObject spec;
       try {
-        spec =
+        Object parsed =
             specFile == null
                 ? new JsonObject()
-                : new JsonObject(Files.readString(specFile, StandardCharsets.UTF_8));
+                : StrictJson.parse(Files.readString(specFile, StandardCharsets.UTF_8));
+        if (!(parsed instanceof JsonObject o)) {
+          throw new ClientException(
+              EXIT_BAD_INPUT, "--spec: " + specFile + " is not a JSON object");
+        }
+        spec = o;
+      } catch (SpecException e) {
+        throw new ClientException(EXIT_BAD_INPUT, "--spec: " + specFile + ": " + e);
       } catch (IOException | RuntimeException e) {
         throw new ClientException(
             EXIT_BAD_INPUT,

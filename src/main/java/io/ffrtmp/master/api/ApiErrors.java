@@ -1,5 +1,6 @@
 package io.ffrtmp.master.api;
 
+import io.ffrtmp.job.ExactInt;
 import io.ffrtmp.job.SchemaCheck;
 import io.ffrtmp.job.SpecException;
 import io.vertx.core.http.HttpMethod;
@@ -127,7 +128,11 @@ public final class ApiErrors {
   static SpecException fromValidator(RoutingContext ctx, ValidatorException e) {
     Matcher m = PARAMETER.matcher(String.valueOf(e.getMessage()));
     if (m.find()) {
-      return new SpecException(m.group(1), e.getMessage());
+      String sent = parameter(ctx, m.group(1));
+      return new SpecException(
+          m.group(1),
+          (sent == null ? "" : "'" + sent.replaceAll("\\p{Cntrl}", "?") + "' is refused: ")
+              + e.getMessage());
     }
     // A job spec or campaign body: the project's own schema check gives the same field with a
     // friendlier message.
@@ -154,7 +159,8 @@ public final class ApiErrors {
           keyword.endsWith("/pattern") || keyword.contains("/oneOf")
               ? "contains characters or a form that is not accepted; accepted: letters, digits,"
                   + " space and . _ , : + = @ - (and / in paths; no '..')"
-              : String.valueOf(leaf.getError());
+              : quoted(SchemaCheck.valueAt(body, leaf.getInstanceLocation()))
+                  + String.valueOf(leaf.getError());
       Matcher required = REQUIRED.matcher(String.valueOf(leaf.getError()));
       if (keyword.endsWith("/required") && required.find()) {
         return new SpecException(
@@ -163,6 +169,17 @@ public final class ApiErrors {
       return new SpecException(field.isEmpty() ? "body" : field, message);
     }
     return new SpecException("body", String.valueOf(e.getMessage()));
+  }
+
+  /** A query or path parameter as the client sent it, for the refusal to quote. */
+  private static String parameter(RoutingContext ctx, String name) {
+    String q = ctx.queryParams().get(name);
+    return q != null ? q : ctx.pathParam(name);
+  }
+
+  /** A number the schema refused, quoted as sent (4294967297, not what an int makes of it). */
+  private static String quoted(Object value) {
+    return value instanceof Number ? ExactInt.quote(value) + ": " : "";
   }
 
   private static JsonObject bodyObject(RoutingContext ctx) {

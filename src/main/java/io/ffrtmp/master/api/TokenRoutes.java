@@ -1,5 +1,6 @@
 package io.ffrtmp.master.api;
 
+import io.ffrtmp.job.ExactInt;
 import io.ffrtmp.master.store.ApiKeyStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -18,6 +19,10 @@ final class TokenRoutes {
   private final Tokens tokens;
   private final TokenCheck check;
   private final RevokedKeys revoked;
+
+  /** A week: the longest lifetime a client may ask for, as the contract's maximum says. */
+  static final int MAX_TTL_MINUTES = 10_080;
+
   private final int ttlMinutes;
 
   TokenRoutes(
@@ -57,7 +62,17 @@ final class TokenRoutes {
     }
     JsonObject body = ctx.body().asJsonObject();
     // A client may ask for less than the server's --token-ttl, never more.
-    int ttl = Math.min(body.getInteger("ttl_minutes", ttlMinutes), ttlMinutes);
+    int ttl =
+        Math.min(
+            ExactInt.of(
+                body,
+                "ttl_minutes",
+                "ttl_minutes",
+                ttlMinutes,
+                1,
+                MAX_TTL_MINUTES,
+                "1 to " + MAX_TTL_MINUTES + " minutes (capped by the server's --token-ttl)"),
+            ttlMinutes);
     String key = body.getString("api_key");
     if (key != null) {
       keys.find(key)
