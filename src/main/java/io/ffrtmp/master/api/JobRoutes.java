@@ -128,6 +128,11 @@ final class JobRoutes {
     Reply.with(ctx, queries.get(id).map(j -> j.orElseThrow(() -> noJob(id))));
   }
 
+  private void publishCanceled(UUID id, int attempt, JobState before, String reason) {
+    JobEvent e = JobEvent.of(id, null, null, attempt, before, JobState.CANCELED, reason);
+    vertx.eventBus().publish(Addresses.JOB_EVENTS, e.toJson());
+  }
+
   private void cancel(RoutingContext ctx) {
     UUID id = Reply.uuid(ctx, "job_id");
     String reason = "canceled by " + Reply.actor(ctx);
@@ -138,19 +143,7 @@ final class JobRoutes {
               JsonObject body = new JsonObject().put("job_id", id.toString());
               switch (c.outcome()) {
                 case DONE -> {
-                  vertx
-                      .eventBus()
-                      .publish(
-                          Addresses.JOB_EVENTS,
-                          JobEvent.of(
-                                  id,
-                                  null,
-                                  null,
-                                  c.attempt(),
-                                  c.before(),
-                                  JobState.CANCELED,
-                                  reason)
-                              .toJson());
+                  publishCanceled(id, c.attempt(), c.before(), reason);
                   Reply.json(ctx, 200, body.put("state", JobState.CANCELED.id()));
                 }
                 case CANCEL_REQUESTED -> {
@@ -158,19 +151,7 @@ final class JobRoutes {
                   vertx
                       .eventBus()
                       .publish(Addresses.WORKER_CANCEL, body.copy().put("reason", reason));
-                  vertx
-                      .eventBus()
-                      .publish(
-                          Addresses.JOB_EVENTS,
-                          JobEvent.of(
-                                  id,
-                                  null,
-                                  null,
-                                  c.attempt(),
-                                  c.before(),
-                                  JobState.CANCELED,
-                                  reason)
-                              .toJson());
+                  publishCanceled(id, c.attempt(), c.before(), reason);
                   Reply.json(
                       ctx,
                       202,
