@@ -52,7 +52,7 @@ public final class NodeMain {
           master
               ? ClusterNode.master(
                   options.clusterNodeConfig().withMaxCampaignJobs(apiConfig.maxCampaignJobs()))
-              : ClusterNode.worker(options.clusterNodeConfig());
+              : ClusterNode.worker(options.clusterNodeConfig().withMetrics(options.metrics()));
     } catch (NodeIdentity.InUseException | WorkerVerticle.NodeIdTakenException e) {
       System.err.println(e.getMessage());
       return 1;
@@ -66,7 +66,11 @@ public final class NodeMain {
         server =
             Blocking.await(
                 ApiServer.start(
-                    node.vertx(), apiConfig, node.store(), new NodeStore(node.store().pool())),
+                    node.vertx(),
+                    apiConfig,
+                    node.store(),
+                    new NodeStore(node.store().pool()),
+                    node.metrics().registry()),
                 60);
       } catch (Exception e) {
         node.close();
@@ -82,13 +86,21 @@ public final class NodeMain {
       System.out.println(
           "API at "
               + server.url(apiConfig.bind())
-              + "/api/v1; admin key: "
+              + "/api/v1; metrics at "
+              + server.url(apiConfig.bind())
+              + "/metrics; admin key: "
               + server.adminKeyFile()
               + (server.adminKeyCreated() ? " (made now; mode 0600)" : " (mode 0600)"));
       if (server.certificate() != null) {
         System.out.println(
             "certificate: " + server.certificate() + " (clients elsewhere use --ca FILE)");
       }
+    }
+    if (!master) {
+      System.out.println(
+          node.metricsPort() == 0
+              ? "metrics: off (--metrics-port 0)"
+              : "metrics at http://" + options.metricsBind + ":" + node.metricsPort() + "/metrics");
     }
     System.out.println(
         (master ? "master " : "worker ") + node.id() + " running; stop it with Ctrl-C or SIGTERM");

@@ -44,7 +44,12 @@ public final class StandaloneRole {
     try {
       server =
           Blocking.await(
-              ApiServer.start(node.vertx(), api, node.store(), new NodeStore(node.store().pool())),
+              ApiServer.start(
+                  node.vertx(),
+                  api,
+                  node.store(),
+                  new NodeStore(node.store().pool()),
+                  node.metrics().registry()),
               60);
     } catch (Exception e) {
       node.close();
@@ -71,7 +76,9 @@ public final class StandaloneRole {
             + node.nodeId()
             + ": API at "
             + server.url(api.bind())
-            + "/api/v1");
+            + "/api/v1; metrics at "
+            + server.url(api.bind())
+            + "/metrics");
     out.println(
         "admin key: "
             + server.adminKeyFile()

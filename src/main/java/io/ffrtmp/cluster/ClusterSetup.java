@@ -5,12 +5,14 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.spi.VertxMetricsFactory;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.nio.file.Files;
@@ -27,6 +29,12 @@ public final class ClusterSetup {
   private ClusterSetup() {}
 
   public static Future<Vertx> start(ClusterOptions cluster, VertxOptions base) {
+    return start(cluster, base, null);
+  }
+
+  /** {@code metrics}: where Vert.x reports its meters (with metrics options in {@code base}). */
+  public static Future<Vertx> start(
+      ClusterOptions cluster, VertxOptions base, VertxMetricsFactory metrics) {
     Config hz = ConfigUtil.loadConfig().setClusterName(cluster.name());
     hz.setProperty("hazelcast.wait.seconds.before.join", "0")
         .setProperty("hazelcast.phone.home.enabled", "false")
@@ -58,10 +66,12 @@ public final class ClusterSetup {
           .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
     }
     VertxOptions options = new VertxOptions(base).setEventBusOptions(bus);
-    return Vertx.builder()
-        .with(options)
-        .withClusterManager(new HazelcastClusterManager(hz))
-        .buildClustered();
+    VertxBuilder builder =
+        Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hz));
+    if (metrics != null) {
+      builder.withMetrics(metrics);
+    }
+    return builder.buildClustered();
   }
 
   /** The cluster manager's id for this member, as membership lists name it. */

@@ -12,6 +12,7 @@ import io.ffrtmp.worker.WorkerConfig;
 import io.ffrtmp.worker.WorkerVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import java.util.UUID;
@@ -32,10 +33,20 @@ public final class ClusterNode implements AutoCloseable {
   private final NodeIdentity identity;
   private final JobStore store;
   private final String id;
+  private final NodeMetrics metrics;
+  private final HttpServer metricsServer;
 
   private ClusterNode(
-      Vertx vertx, EmbeddedPostgres embedded, NodeIdentity identity, JobStore store, String id) {
+      Vertx vertx,
+      EmbeddedPostgres embedded,
+      NodeIdentity identity,
+      JobStore store,
+      String id,
+      NodeMetrics metrics,
+      HttpServer metricsServer) {
     this.vertx = vertx;
+    this.metrics = metrics;
+    this.metricsServer = metricsServer;
     this.embedded = embedded;
     this.identity = identity;
     this.store = store;
@@ -55,6 +66,16 @@ public final class ClusterNode implements AutoCloseable {
     return id;
   }
 
+  /** This node's registry: Vert.x's and the JVM's meters (a master's API adds its own). */
+  public NodeMetrics metrics() {
+    return metrics;
+  }
+
+  /** The port a worker serves {@code /metrics} on; 0 when it serves none (masters, or off). */
+  public int metricsPort() {
+    return metricsServer == null ? 0 : metricsServer.actualPort();
+  }
+
   /**
    * Blocking: starts the database (embedded unless {@code --db}), joins the cluster and deploys the
    * master.
@@ -64,6 +85,7 @@ public final class ClusterNode implements AutoCloseable {
     NodeIdentity identity = NodeIdentity.acquire(o.dataDir());
     EmbeddedPostgres embedded = null;
     Vertx vertx = null;
+    NodeMetrics metrics = new NodeMetrics();
     try {
       PgConnectOptions db;
       if (o.dbUri() == null) {
@@ -72,7 +94,11 @@ public final class ClusterNode implements AutoCloseable {
       } else {
         db = Database.parse(o.dbUri());
       }
-      vertx = await(ClusterSetup.start(c.cluster(), new VertxOptions()), 120);
+      vertx =
+          await(
+              ClusterSetup.start(
+                  c.cluster(), metrics.options(new VertxOptions()), metrics.factory()),
+              120);
       Pool pool = await(Database.open(vertx, db, embedded != null), 120);
       JobStore store = new JobStore(pool, c.dispatch());
       // Each master process is its own: the id names it in the leader table and in job events.
@@ -89,9 +115,9 @@ public final class ClusterNode implements AutoCloseable {
           embedded != null
               ? "embedded in " + o.dataDir()
               : db.getHost() + ":" + db.getPort() + "/" + db.getDatabase());
-      return new ClusterNode(vertx, embedded, identity, store, masterId);
+      return new ClusterNode(vertx, embedded, identity, store, masterId, metrics, null);
     } catch (Exception e) {
-      closeAll(vertx, embedded, identity);
+      closeAll(vertx, embedded, identity, metrics);
       throw e;
     }
   }
@@ -104,8 +130,13 @@ public final class ClusterNode implements AutoCloseable {
     NodeConfig o = c.node();
     NodeIdentity identity = NodeIdentity.acquire(o.dataDir());
     Vertx vertx = null;
+    NodeMetrics metrics = new NodeMetrics();
     try {
-      vertx = await(ClusterSetup.start(c.cluster(), new VertxOptions()), 120);
+      vertx =
+          await(
+              ClusterSetup.start(
+                  c.cluster(), metrics.options(new VertxOptions()), metrics.factory()),
+              120);
       WorkerConfig wc =
           new WorkerConfig(
               identity.id(),
@@ -119,6 +150,10 @@ public final class ClusterNode implements AutoCloseable {
               c.labels(),
               c.dispatch().heartbeat(),
               o.dataDir().resolve("spool"));
+      HttpServer metricsServer =
+          c.metrics().enabled()
+              ? await(MetricsServer.start(vertx, c.metrics(), metrics.registry()), 30)
+              : null;
       LOG.info(
           "worker {} joining cluster {} on {}:{}",
           identity.id(),
@@ -126,19 +161,20 @@ public final class ClusterNode implements AutoCloseable {
           c.cluster().host(),
           c.cluster().port());
       await(vertx.deployVerticle(new WorkerVerticle(wc)), 24 * 3600);
-      return new ClusterNode(vertx, null, identity, null, identity.id());
+      return new ClusterNode(vertx, null, identity, null, identity.id(), metrics, metricsServer);
     } catch (Exception e) {
-      closeAll(vertx, null, identity);
+      closeAll(vertx, null, identity, metrics);
       throw e;
     }
   }
 
   @Override
   public void close() {
-    closeAll(vertx, embedded, identity);
+    closeAll(vertx, embedded, identity, metrics);
   }
 
-  private static void closeAll(Vertx vertx, EmbeddedPostgres embedded, NodeIdentity identity) {
+  private static void closeAll(
+      Vertx vertx, EmbeddedPostgres embedded, NodeIdentity identity, NodeMetrics metrics) {
     if (vertx != null) {
       try {
         await(vertx.close(), 60);
@@ -146,6 +182,7 @@ public final class ClusterNode implements AutoCloseable {
         LOG.warn("closing: {}", e.toString());
       }
     }
+    metrics.close(); // after Vert.x, which reports into it to the end
     if (embedded != null) {
       embedded.close();
     }

@@ -10,6 +10,7 @@ import io.ffrtmp.master.store.JobStore;
 import io.ffrtmp.worker.WorkerConfig;
 import io.ffrtmp.worker.WorkerVerticle;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 
@@ -26,11 +27,18 @@ public final class StandaloneNode implements AutoCloseable {
   private final JobStore store;
   private final WorkerVerticle worker;
   private final String nodeId;
+  private final NodeMetrics metrics;
   private NodeIdentity identity;
 
   private StandaloneNode(
-      Vertx vertx, EmbeddedPostgres embedded, Pool pool, WorkerVerticle worker, String nodeId) {
+      Vertx vertx,
+      EmbeddedPostgres embedded,
+      Pool pool,
+      WorkerVerticle worker,
+      String nodeId,
+      NodeMetrics metrics) {
     this.vertx = vertx;
+    this.metrics = metrics;
     this.embedded = embedded;
     this.pool = pool;
     this.store = new JobStore(pool);
@@ -55,7 +63,12 @@ public final class StandaloneNode implements AutoCloseable {
       identity.close();
       throw e;
     }
-    Vertx vertx = Vertx.vertx();
+    NodeMetrics metrics = new NodeMetrics();
+    Vertx vertx =
+        Vertx.builder()
+            .with(metrics.options(new VertxOptions()))
+            .withMetrics(metrics.factory())
+            .build();
     try {
       Pool pool = await(Database.open(vertx, db, embedded != null), 120);
       JobStore store = new JobStore(pool);
@@ -73,11 +86,12 @@ public final class StandaloneNode implements AutoCloseable {
       await(vertx.deployVerticle(new MasterVerticle(store)), 60);
       await(vertx.deployVerticle(new Housekeeping(store, db, "standalone-" + nodeId)), 60);
       await(vertx.deployVerticle(worker), 120);
-      StandaloneNode node = new StandaloneNode(vertx, embedded, pool, worker, nodeId);
+      StandaloneNode node = new StandaloneNode(vertx, embedded, pool, worker, nodeId, metrics);
       node.identity = identity;
       return node;
     } catch (Exception e) {
       closeQuietly(vertx);
+      metrics.close();
       if (embedded != null) {
         embedded.close();
       }
@@ -102,10 +116,16 @@ public final class StandaloneNode implements AutoCloseable {
     return nodeId;
   }
 
+  /** This node's registry: Vert.x's and the JVM's meters; the API adds its own. */
+  public NodeMetrics metrics() {
+    return metrics;
+  }
+
   @Override
   public void close() {
     closeQuietly(
         vertx); // undeploys the verticles (worker stops its job), then the pool closes with Vert.x
+    metrics.close();
     if (embedded != null) {
       embedded.close();
     }

@@ -7,6 +7,8 @@ import io.ffrtmp.master.api.ApiServer;
 import io.ffrtmp.master.store.JobStore;
 import io.ffrtmp.master.store.NodeStore;
 import io.ffrtmp.support.TestDatabases;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -49,7 +51,15 @@ public final class ApiLoad {
       Pool pool = await(TestDatabases.open(vertx, "embedded"), 120);
       JobStore store = new JobStore(pool);
       ApiConfig config = ApiConfig.defaults(dir).withPort(0).withRate(1_000_000, 1_000_000);
-      ApiServer server = await(ApiServer.start(vertx, config, store, new NodeStore(pool)), 60);
+      ApiServer server =
+          await(
+              ApiServer.start(
+                  vertx,
+                  config,
+                  store,
+                  new NodeStore(pool),
+                  new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
+              60);
       HttpClient http =
           vertx.createHttpClient(
               new HttpClientOptions()

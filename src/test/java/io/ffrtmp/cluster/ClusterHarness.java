@@ -131,6 +131,10 @@ final class ClusterHarness implements AutoCloseable {
                 none.resolve("power").toString(),
                 "--nvml",
                 "none"));
+    if (!List.of(extra).contains("--metrics-port")) {
+      // Several workers share this host: /metrics off unless a test gives a port of its own.
+      args.addAll(List.of("--metrics-port", "0"));
+    }
     args.addAll(List.of(extra));
     return start(name, args);
   }

@@ -3,6 +3,7 @@ package io.ffrtmp.cli.options;
 import io.ffrtmp.cluster.ClusterOptions;
 import io.ffrtmp.job.DispatchSettings;
 import io.ffrtmp.node.ClusterNodeConfig;
+import io.ffrtmp.node.MetricsEndpoint;
 import io.ffrtmp.node.NodeConfig;
 import io.ffrtmp.power.PowerConfig;
 import java.nio.file.Path;
@@ -121,6 +122,22 @@ public final class NodeOptions {
   @Mixin public PowerSourceOptions sources;
 
   @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description =
+          "Worker: serve Prometheus /metrics over plain HTTP on this port, 0 = off (default:"
+              + " ${DEFAULT-VALUE}). Masters serve /metrics on the API port.",
+      defaultValue = "" + MetricsEndpoint.DEFAULT_PORT)
+  public int metricsPort;
+
+  @Option(
+      names = "--metrics-bind",
+      paramLabel = "ADDRESS",
+      description = "Worker: the address /metrics listens on (default: ${DEFAULT-VALUE}).",
+      defaultValue = MetricsEndpoint.DEFAULT_BIND)
+  public String metricsBind;
+
+  @Option(
       names = "--poll-ms",
       paramLabel = "MS",
       description = "Worker: energy counter poll interval (default: ${DEFAULT-VALUE}).",
@@ -153,6 +170,12 @@ public final class NodeOptions {
     if (liveStallS < 5 || stallMinS < 5) {
       return (liveStallS < 5 ? "--live-stall-s" : "--stall-min-s")
           + ": accepted: at least 5 seconds";
+    }
+    if (metricsPort < 0 || metricsPort > 65535) {
+      return "--metrics-port: " + metricsPort + " is out of range; accepted: 0 (off) to 65535";
+    }
+    if (metricsBind == null || metricsBind.isBlank()) {
+      return "--metrics-bind: empty; accepted: an IP address or host name, e.g. 127.0.0.1";
     }
     String clusterProblem = cluster.check();
     if (clusterProblem != null) {
@@ -199,6 +222,11 @@ public final class NodeOptions {
   /** This node as a clustered master or worker sees it. */
   public ClusterNodeConfig clusterNodeConfig() {
     return new ClusterNodeConfig(nodeConfig(), cluster(), dispatch(), labels);
+  }
+
+  /** Where a worker serves /metrics. */
+  public MetricsEndpoint metrics() {
+    return new MetricsEndpoint(metricsBind, metricsPort);
   }
 
   public PowerConfig power() {

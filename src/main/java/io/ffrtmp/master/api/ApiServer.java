@@ -6,6 +6,7 @@ import io.ffrtmp.master.store.ApiKeyStore;
 import io.ffrtmp.master.store.JobQueries;
 import io.ffrtmp.master.store.JobStore;
 import io.ffrtmp.master.store.NodeStore;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -27,6 +28,7 @@ import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.validation.RequestValidator;
@@ -44,13 +46,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The REST API over HTTPS: routes from the OpenAPI contract (requests validated against it), JWT on
  * every API route with a least role per operation, per-client rate limits, a body size limit,
- * server-sent events, health and readiness probes and a small Prometheus text. {@link #start} is
- * what the standalone and master roles call.
+ * server-sent events, health and readiness probes and the node's Prometheus scrape. {@link #start}
+ * is what the standalone and master roles call.
  */
 public final class ApiServer {
 
@@ -74,6 +75,7 @@ public final class ApiServer {
   private final String deployment;
   private final EventStream events;
   private final RevokedKeys revoked;
+  private final ApiMeters meters;
   private final List<HttpServer> servers;
   private final Path adminKeyFile;
   private final boolean adminKeyCreated;
@@ -85,6 +87,7 @@ public final class ApiServer {
       String deployment,
       EventStream events,
       RevokedKeys revoked,
+      ApiMeters meters,
       List<HttpServer> servers,
       Path adminKeyFile,
       boolean adminKeyCreated,
@@ -94,6 +97,7 @@ public final class ApiServer {
     this.deployment = deployment;
     this.events = events;
     this.revoked = revoked;
+    this.meters = meters;
     this.servers = servers;
     this.adminKeyFile = adminKeyFile;
     this.adminKeyCreated = adminKeyCreated;
@@ -113,9 +117,18 @@ public final class ApiServer {
       boolean adminKeyCreated,
       int port) {}
 
+  /**
+   * {@code registry}: the node's, served as {@code /metrics} with the API's own meters added (see
+   * {@link ApiMeters}).
+   */
   public static Future<ApiServer> start(
-      Vertx vertx, ApiConfig config, JobStore store, NodeStore nodes) {
+      Vertx vertx,
+      ApiConfig config,
+      JobStore store,
+      NodeStore nodes,
+      PrometheusMeterRegistry registry) {
     ApiKeyStore keys = new ApiKeyStore(store.pool());
+    ApiMeters meters = new ApiMeters(vertx, registry, store.pool());
     RevokedKeys revoked = new RevokedKeys(vertx, keys, RevokedKeys.DEFAULT_TTL_MS);
     JsonObject document = ApiContract.document();
     return vertx
@@ -129,6 +142,7 @@ public final class ApiServer {
                                 ? Future.succeededFuture()
                                 : keys.add(m.adminKey(), "admin", "admin", "first start"))
                     .compose(v -> revoked.start())
+                    .compose(v -> meters.start())
                     .map(m))
         .compose(
             m ->
@@ -147,7 +161,7 @@ public final class ApiServer {
                           Router router =
                               router(
                                   vertx, config, contract, document, tokens, revoked, store, nodes,
-                                  keys, events);
+                                  keys, events, meters, registry);
                           HttpServerOptions options =
                               new HttpServerOptions()
                                   .setHost(config.bind())
@@ -186,13 +200,18 @@ public final class ApiServer {
                                           deployment,
                                           events,
                                           revoked,
+                                          meters,
                                           List.copyOf(servers),
                                           m.adminKeyFile(),
                                           m.adminKeyCreated(),
                                           m.cert(),
                                           config.tls()));
                         }))
-        .onFailure(e -> revoked.close());
+        .onFailure(
+            e -> {
+              revoked.close();
+              meters.close();
+            });
   }
 
   private static Material material(ApiConfig config) throws Exception {
@@ -244,18 +263,18 @@ public final class ApiServer {
       JobStore store,
       NodeStore nodes,
       ApiKeyStore keys,
-      EventStream events) {
+      EventStream events,
+      ApiMeters meters,
+      PrometheusMeterRegistry registry) {
     RateLimiter limiter = new RateLimiter(config.rateBurst(), config.ratePerSecond());
     InFlight inFlight = new InFlight(config.maxInFlight());
     TrustedProxies proxies = new TrustedProxies(config.trustProxies());
-    AtomicLongArray responses =
-        new AtomicLongArray(6); // by status class; [0] counts rate-limited answers
     TokenCheck check = new TokenCheck(tokens, revoked);
     RequestExtractor extractor = RequestExtractor.withBodyHandler();
     RequestValidator validator = RequestValidator.create(vertx, contract);
     RouterBuilder b =
         RouterBuilder.create(vertx, contract, extractor)
-            .rootHandler((PlatformHandler) ctx -> limit(ctx, proxies, limiter, inFlight, responses))
+            .rootHandler((PlatformHandler) ctx -> limit(ctx, proxies, limiter, inFlight, meters))
             .rootHandler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()))
             .rootHandler(ApiServer::jsonSyntax);
     for (OpenAPIRoute route : b.getRoutes()) {
@@ -315,18 +334,7 @@ public final class ApiServer {
     }
     router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(live));
     router.get("/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
-    router
-        .get("/metrics")
-        .handler(
-            ctx ->
-                Metrics.render(store.pool(), responses)
-                    .onSuccess(
-                        text ->
-                            ctx.response()
-                                .putHeader(
-                                    "content-type", "text/plain; version=0.0.4; charset=utf-8")
-                                .end(text))
-                    .onFailure(ctx::fail));
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     router.route().failureHandler(ApiErrors::handle);
     for (int status : new int[] {404, 405, 413}) {
       router.errorHandler(status, ctx -> ApiErrors.handle(ctx));
@@ -362,7 +370,7 @@ public final class ApiServer {
       TrustedProxies proxies,
       RateLimiter limiter,
       InFlight inFlight,
-      AtomicLongArray responses) {
+      ApiMeters meters) {
     // Answers are data, never pages to run: no sniffing, no caching of what a token could read.
     ctx.response()
         .putHeader("x-content-type-options", "nosniff")
@@ -370,17 +378,14 @@ public final class ApiServer {
     if (ctx.request().isSSL()) {
       ctx.response().putHeader("strict-transport-security", "max-age=31536000");
     }
-    ctx.addEndHandler(
-        v ->
-            responses.incrementAndGet(
-                Math.min(5, Math.max(1, ctx.response().getStatusCode() / 100))));
+    ctx.addEndHandler(v -> meters.answered(ctx.response().getStatusCode()));
     String peer =
         ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
     String found = proxies.client(peer, ctx.request().headers().getAll("x-forwarded-for"));
     String client = found == null ? "unknown" : found;
     long waitS = limiter.acquire(client, System.nanoTime());
     if (waitS > 0) {
-      responses.incrementAndGet(0);
+      meters.rateLimited();
       ctx.response().putHeader("retry-after", Long.toString(waitS));
       ApiErrors.send(
           ctx,
@@ -394,7 +399,7 @@ public final class ApiServer {
     // here.
     if (!ctx.normalizedPath().endsWith("/events")) {
       if (!inFlight.acquire(client)) {
-        responses.incrementAndGet(0);
+        meters.rateLimited();
         ctx.response().putHeader("retry-after", "1");
         ApiErrors.send(
             ctx,
@@ -460,6 +465,7 @@ public final class ApiServer {
   /** Stops listening (open event streams end with it). */
   public Future<Void> close() {
     revoked.close();
+    meters.close();
     return events.close().eventually(() -> vertx.undeploy(deployment));
   }
 

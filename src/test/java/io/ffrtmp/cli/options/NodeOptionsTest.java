@@ -43,7 +43,9 @@ class NodeOptionsTest {
         "--cluster-cert /etc/hostname|give all three",
         "--join 10.0.0.1;rm|--join",
         "--label bad=va;lue|--label",
-        "--db mysql://x/y|postgresql://"
+        "--db mysql://x/y|postgresql://",
+        "--metrics-port 70000|--metrics-port: 70000 is out of range; accepted: 0 (off) to 65535",
+        "--metrics-port -1|--metrics-port"
       })
   void badWorkerAndMasterFlagsAreExitTwoNamingTheFlag(String flags, String message) {
     for (String role : new String[] {"worker", "master"}) {

@@ -11,6 +11,8 @@ import io.ffrtmp.node.NodeConfig;
 import io.ffrtmp.node.StandaloneNode;
 import io.ffrtmp.power.PowerConfig;
 import io.ffrtmp.support.TestDatabases;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -130,7 +132,11 @@ final class ApiFixture implements AutoCloseable {
       ApiServer server =
           await(
               ApiServer.start(
-                  node.vertx(), config, node.store(), new NodeStore(node.store().pool())),
+                  node.vertx(),
+                  config,
+                  node.store(),
+                  new NodeStore(node.store().pool()),
+                  node.metrics().registry()),
               60);
       return new ApiFixture(data, node.vertx(), node.store(), server, node);
     } catch (Exception e) {
@@ -146,7 +152,15 @@ final class ApiFixture implements AutoCloseable {
       Pool pool = await(TestDatabases.open(vertx, "embedded"), 120);
       JobStore store = new JobStore(pool);
       ApiConfig config = tweak.apply(ApiConfig.defaults(dir.resolve("data")).withPort(0));
-      ApiServer server = await(ApiServer.start(vertx, config, store, new NodeStore(pool)), 60);
+      ApiServer server =
+          await(
+              ApiServer.start(
+                  vertx,
+                  config,
+                  store,
+                  new NodeStore(pool),
+                  new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
+              60);
       return new ApiFixture(dir.resolve("data"), vertx, store, server, null);
     } catch (Exception e) {
       await(vertx.close(), 30);
