@@ -65,7 +65,10 @@ public final class ClusterSetup {
           .setClientAuth(ClientAuth.REQUIRED)
           .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
     }
-    VertxOptions options = new VertxOptions(base).setEventBusOptions(bus);
+    // The copy constructor turns metrics options into plain MetricsOptions, losing Micrometer's
+    // labels and registry name: keep the caller's.
+    VertxOptions options =
+        new VertxOptions(base).setEventBusOptions(bus).setMetricsOptions(base.getMetricsOptions());
     VertxBuilder builder =
         Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hz));
     if (metrics != null) {
