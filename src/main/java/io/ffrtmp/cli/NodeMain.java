@@ -86,11 +86,10 @@ public final class NodeMain {
       System.out.println(
           "API at "
               + server.url(apiConfig.bind())
-              + "/api/v1; metrics at "
-              + server.url(apiConfig.bind())
-              + "/metrics; admin key: "
+              + "/api/v1; admin key: "
               + server.adminKeyFile()
               + (server.adminKeyCreated() ? " (made now; mode 0600)" : " (mode 0600)"));
+      System.out.println("metrics at " + server.url(apiConfig.bind()) + "/metrics");
       if (server.certificate() != null) {
         System.out.println(
             "certificate: " + server.certificate() + " (clients elsewhere use --ca FILE)");

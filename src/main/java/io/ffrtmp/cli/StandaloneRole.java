@@ -76,9 +76,8 @@ public final class StandaloneRole {
             + node.nodeId()
             + ": API at "
             + server.url(api.bind())
-            + "/api/v1; metrics at "
-            + server.url(api.bind())
-            + "/metrics");
+            + "/api/v1");
+    out.println("metrics at " + server.url(api.bind()) + "/metrics");
     out.println(
         "admin key: "
             + server.adminKeyFile()

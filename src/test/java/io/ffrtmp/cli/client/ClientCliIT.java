@@ -90,7 +90,8 @@ class ClientCliIT {
     }
     assertThat(url).as(String.join("\n", seen)).startsWith("https://127.0.0.1:");
     assertThat(String.join("\n", seen))
-        .contains("admin key: " + data.resolve("api").resolve("admin.key"));
+        .contains("admin key: " + data.resolve("api").resolve("admin.key"))
+        .contains("metrics at " + url + "/metrics");
     assertThat(
             PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(data.resolve("api").resolve("admin.key"))))
