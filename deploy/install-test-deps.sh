@@ -5,7 +5,8 @@
 #   @redocly/cli 1.34.5   the linter ApiLintTest runs over the served OpenAPI document, pinned (the last 1.x, which runs
 #                         on the Node.js 18 of Debian 12 as well as on 20+), into .ci/node (ignored by git)
 #   prometheus            its promtool checks every /metrics scrape the tests take (promtool check metrics);
-#                         Debian enables a Prometheus service with it: systemctl disable --now prometheus if unwanted
+#                         (Debian enables a Prometheus service with it; when this script installs the package it
+#                         stops and disables that service again, since only promtool is wanted)
 # Usage: sudo deploy/install-test-deps.sh   (from anywhere; run deploy/install-deps.sh first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +21,14 @@ apt_install() {
 }
 
 if have gcc; then echo "gcc: found"; else apt_install gcc libc6-dev; fi
-if have promtool; then echo "promtool: found"; else apt_install prometheus; fi
+if have promtool; then
+  echo "promtool: found"
+else
+  apt_install prometheus
+  if command -v systemctl >/dev/null 2>&1; then
+    "${sudo_cmd[@]}" systemctl disable --now prometheus >/dev/null 2>&1 || true
+  fi
+fi
 if have npm; then echo "npm: found ($(npm --version))"; else apt_install nodejs npm; fi
 if [ "$(.ci/node/node_modules/.bin/redocly --version 2>/dev/null)" = "$REDOCLY_VERSION" ]; then
   echo "redocly: found $REDOCLY_VERSION in .ci/node"
