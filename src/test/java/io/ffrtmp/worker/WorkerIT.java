@@ -121,8 +121,9 @@ class WorkerIT {
   @Test
   void measuredEnergyMatchesWhatTheFakeCountersWereFedAcrossWraps() throws Exception {
     FakePowercap fake = FakePowercap.intel(dir.resolve("powercap"), 1);
-    // A 5 J counter range wraps the package counter every ~0.2 s at 24 W, so the job's window spans
-    // several wraps;
+    // A 5 J counter range wraps the package counter every ~0.2 s at 24 W, so the job's window
+    // (5 s of content: about a second of veryslow encoding even on a quiet machine) spans several
+    // wraps;
     // the 100 ms poll sees every one (2.4 J between reads, less than the range).
     fake.setMaxEnergyRangeUj("intel-rapl:0", 5_000_000);
     fake.setEnergyUj("intel-rapl:0", 4_900_000);
@@ -136,14 +137,14 @@ class WorkerIT {
     List<JsonObject> results =
         runCampaign(
             """
-            {"name": "measured", "base": {"input": {"duration_s": 2},
+            {"name": "measured", "base": {"input": {"duration_s": 5},
               "video": {"resolution": "320x240", "encoder": "libx264", "preset": "veryslow"}}}\
             """);
 
     assertThat(results).hasSize(1);
     JsonObject r = results.get(0);
     assertThat(r.getString("state")).as(r.encodePrettily()).isEqualTo("succeeded");
-    assertThat(r.getLong("frames")).isEqualTo(60);
+    assertThat(r.getLong("frames")).isEqualTo(150);
     JsonObject e = r.getJsonObject("energy");
     assertThat(e.getString("provenance")).isEqualTo("measured");
     assertThat(e.getString("source")).isEqualTo("rapl-powercap");
@@ -167,7 +168,7 @@ class WorkerIT {
     double expected = (PACKAGE_W + DRAM_W) * seconds;
     assertThat(e.getDouble("total_joules")).isBetween(0.75 * expected, 1.05 * expected);
     assertThat(e.getDouble("joules_per_frame"))
-        .isCloseTo(e.getDouble("total_joules") / 60, within(1e-5));
+        .isCloseTo(e.getDouble("total_joules") / 150, within(1e-5));
     assertThat(r.getJsonObject("quality").getJsonObject("pass").getString("provenance"))
         .isEqualTo("measured");
   }
