@@ -80,6 +80,9 @@ final class RunningJobs {
   void take(JsonObject leaseBody) {
     JobLease lease;
     try {
+      if (leaseBody == null) {
+        throw new IllegalArgumentException("not an object");
+      }
       lease = JobLease.fromJson(leaseBody);
     } catch (SpecException e) {
       JobLease.Fence fence = JobLease.Fence.of(leaseBody);
@@ -93,6 +96,10 @@ final class RunningJobs {
               new JsonObject().put("job_id", fence.jobId().toString()).put("error", error),
               error,
               false));
+      return;
+    } catch (RuntimeException e) {
+      // No job id or token to report against: the master's lease expires and it retries the job.
+      LOG.error("a master sent a lease this worker cannot read ({}); ignored: {}", e, leaseBody);
       return;
     }
     run(lease);

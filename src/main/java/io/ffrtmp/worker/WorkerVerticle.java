@@ -208,10 +208,14 @@ public final class WorkerVerticle extends VerticleBase {
                   ar.result().body() == null ? null : ar.result().body().getJsonArray("leases");
               // Still "asking" while the leases are taken on, so no new request goes out before
               // every one holds its slot.
-              for (int i = 0; leases != null && i < leases.size(); i++) {
-                running.take(leases.getJsonObject(i));
+              try {
+                for (int i = 0; leases != null && i < leases.size(); i++) {
+                  running.take(leases.getJsonObject(i));
+                }
+              } finally {
+                // A lease this worker cannot even read must not leave it never asking again.
+                asking = false;
               }
-              asking = false;
               if (leases != null && !leases.isEmpty()) {
                 askForWork();
               }
