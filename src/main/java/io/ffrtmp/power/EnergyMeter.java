@@ -14,12 +14,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Measures energy over windows, split into scopes that each have exactly one source so no device is
- * counted twice: cpu from RAPL powercap counters, else RAPL through the perf power PMU, else hwmon
- * CPU energy, else a CPU-utilisation model; gpu from NVML energy counters, else hwmon GPU sensors
- * (amdgpu, i915, xe). Every read blocks (sysfs files, NVML calls): call open, start, stop,
- * measureIdle and gpus from a worker thread, never from a Vert.x event loop. Polling runs on one
- * daemon thread owned by the meter.
+ * Measures a node's energy for as long as it is open, and over windows, split into scopes that each
+ * have exactly one source so no device is counted twice: cpu from RAPL powercap counters, else RAPL
+ * through the perf power PMU, else hwmon CPU energy, else a CPU-utilisation model; gpu from NVML
+ * energy counters, else hwmon GPU sensors (amdgpu, i915, xe).
+ *
+ * <p>One reader: a daemon thread owned by the meter reads every source once per poll interval (1 s
+ * by default) from open to close, and feeds each read to the node's own account ({@link
+ * #reading()}, what /metrics publishes) and to every open window; a window's start and stop are
+ * reads of the same kind, fed to all. So a counter is never read by two readers, and the node's
+ * energy and a job's are integrals of the same reads. Every read blocks (sysfs files, NVML calls):
+ * call open, start, stop, measureIdle and gpus from a worker thread, never from a Vert.x event
+ * loop.
  */
 public final class EnergyMeter implements AutoCloseable {
 
@@ -35,6 +41,14 @@ public final class EnergyMeter implements AutoCloseable {
 
   private final int traceCapacity;
   private final ScheduledThreadPoolExecutor poller;
+  private final NodeMeter node;
+
+  /** Held for every read and its distribution: one read at a time, fed to all in one order. */
+  private final Object readLock = new Object();
+
+  /** Open windows, in start order; guarded by readLock. */
+  private final List<MeterWindow> windows = new ArrayList<>();
+
   private volatile boolean closed;
 
   /**
@@ -49,7 +63,9 @@ public final class EnergyMeter implements AutoCloseable {
       List<SourceStatus> sources,
       Nvml nvml,
       PerfPowerSource perf,
-      int traceCapacity) {
+      int traceCapacity,
+      List<NodeReading.Source> examined,
+      CounterReader reader) {
     this.config = config;
     this.perf = perf;
     this.source = source;
@@ -64,8 +80,13 @@ public final class EnergyMeter implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    // Cancelled windows must not pile up in the queue of a meter that lives as long as the worker.
-    poller.setRemoveOnCancelPolicy(true);
+    this.node = new NodeMeter(source, examined, config.procRoot(), reader);
+    long interval = config.pollIntervalMs();
+    // Fixed delay, not fixed rate: after a stall the poller must not fire a burst of near-zero
+    // intervals.
+    // The first read now, on the opening thread, so the node's account starts at open.
+    tick();
+    poller.scheduleWithFixedDelay(this::tick, interval, interval, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -187,7 +208,91 @@ public final class EnergyMeter implements AutoCloseable {
         chosen.sourceName(),
         chosen.provenance(),
         chosen.zones());
-    return new EnergyMeter(config, chosen, statuses, nvml, perf, traceCapacity);
+    List<NodeReading.Source> examined =
+        examined(chosen, rapl, perfProbe, !hwmonCpu.isEmpty(), nvml, !hwmonGpu.isEmpty());
+    return new EnergyMeter(config, chosen, statuses, nvml, perf, traceCapacity, examined, reader);
+  }
+
+  /**
+   * Every source that does not measure its scope, in priority order, with why. A source that is
+   * present but cannot be read is down (an up series at 0) only when its scope fell back to the
+   * model: a measured fallback (RAPL through perf when energy_uj is root-only) is no outage.
+   */
+  private static List<NodeReading.Source> examined(
+      ScopedSources chosen,
+      RaplDiscovery.Probe rapl,
+      PerfPowerDiscovery.Probe perf,
+      boolean hwmonCpu,
+      Nvml nvml,
+      boolean hwmonGpu) {
+    Map<String, String> used = new HashMap<>();
+    chosen.parts().forEach(p -> used.put(p.scope(), p.source().sourceName()));
+    String cpu = used.getOrDefault(Scopes.CPU, "");
+    String gpu = used.getOrDefault(Scopes.GPU, "");
+    boolean cpuEstimated = cpu.equals(CpuModelSource.NAME);
+    List<NodeReading.Source> out = new ArrayList<>();
+    if (!cpu.equals(RaplSource.NAME)) {
+      boolean present = rapl.statuses().stream().anyMatch(st -> !st.name().equals(RaplSource.NAME));
+      String unreadable =
+          rapl.statuses().stream()
+              .filter(st -> !st.name().equals(RaplSource.NAME) && !st.usable())
+              .map(SourceStatus::detail)
+              .findFirst()
+              .orElse(null);
+      out.add(candidate(Scopes.CPU, RaplSource.NAME, present, unreadable, cpuEstimated));
+    }
+    if (!cpu.equals(PerfPowerSource.NAME)) {
+      SourceStatus st = perf.status();
+      boolean present = st.usable() || !st.detail().startsWith("no power PMU");
+      out.add(
+          candidate(
+              Scopes.CPU,
+              PerfPowerSource.NAME,
+              present,
+              st.usable() ? null : st.detail(),
+              cpuEstimated));
+    }
+    if (!cpu.startsWith("hwmon")) {
+      out.add(candidate(Scopes.CPU, "hwmon", hwmonCpu, null, false));
+    }
+    if (!cpuEstimated) {
+      out.add(
+          new NodeReading.Source(
+              Scopes.CPU,
+              CpuModelSource.NAME,
+              NodeReading.State.UNUSED,
+              NodeReading.Reason.ONE_SOURCE_PER_SCOPE,
+              null));
+    }
+    if (!gpu.equals(NvmlSource.NAME)) {
+      out.add(
+          new NodeReading.Source(
+              Scopes.GPU,
+              NvmlSource.NAME,
+              NodeReading.State.UNUSED,
+              nvml == null ? NodeReading.Reason.NOT_FOUND : NodeReading.Reason.UNSUPPORTED,
+              null));
+    }
+    if (!gpu.startsWith("hwmon")) {
+      out.add(candidate(Scopes.GPU, "hwmon", hwmonGpu, null, false));
+    }
+    return out;
+  }
+
+  private static NodeReading.Source candidate(
+      String scope, String name, boolean present, String unreadable, boolean scopeEstimated) {
+    if (!present) {
+      return new NodeReading.Source(
+          scope, name, NodeReading.State.UNUSED, NodeReading.Reason.NOT_FOUND, null);
+    }
+    if (unreadable != null) {
+      NodeReading.Reason why = NodeReading.Reason.of(unreadable);
+      return scopeEstimated
+          ? new NodeReading.Source(scope, name, NodeReading.State.DOWN, why, false)
+          : new NodeReading.Source(scope, name, NodeReading.State.UNUSED, why, null);
+    }
+    return new NodeReading.Source(
+        scope, name, NodeReading.State.UNUSED, NodeReading.Reason.ONE_SOURCE_PER_SCOPE, null);
   }
 
   /** Opens the perf power counters when the probe found some; adds the status either way. */
@@ -320,24 +425,101 @@ public final class EnergyMeter implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("energy meter is closed");
     }
-    PowerSource.Snapshot first;
+    synchronized (readLock) {
+      Read read = read();
+      if (read.failure() != null) {
+        throw new UncheckedIOException(
+            "cannot start power measurement: first read of " + source.sourceName() + " failed",
+            read.failure());
+      }
+      synchronized (this) {
+        openWindows++;
+      }
+      MeterWindow window =
+          new MeterWindow(
+              source, read.joined(), config.pollIntervalMs(), traceCapacity, this::stop);
+      windows.add(window);
+      return window;
+    }
+  }
+
+  /** A read of every scope: the joined snapshot, or the first scope's failure. */
+  private record Read(PowerSource.Snapshot joined, IOException failure) {}
+
+  /**
+   * Reads every scope once, feeds each scope's read to the node's account and, when all scopes
+   * read, the joined snapshot to every open window. Under readLock.
+   */
+  private Read read() {
+    List<ScopedSources.Part> parts = source.parts();
+    List<PowerSource.Snapshot> snapshots = new ArrayList<>(parts.size());
+    IOException failure = null;
+    for (int i = 0; i < parts.size(); i++) {
+      try {
+        PowerSource.Snapshot s = parts.get(i).source().read();
+        node.accept(i, s);
+        snapshots.add(s);
+      } catch (IOException | RuntimeException e) {
+        node.failed(i, e);
+        if (failure == null) {
+          failure =
+              e instanceof IOException io
+                  ? io
+                  : new IOException(parts.get(i).source().sourceName() + ": " + e, e);
+        }
+      }
+    }
+    node.counted(failure == null);
+    PowerSource.Snapshot joined = failure == null ? ScopedSources.join(snapshots) : null;
+    for (MeterWindow w : windows) {
+      if (joined != null) {
+        w.accept(joined);
+      } else {
+        w.readFailed(failure);
+      }
+    }
+    node.publish();
+    return new Read(joined, failure);
+  }
+
+  /** The poll thread's read, once per poll interval. Never throws: the schedule must go on. */
+  private void tick() {
     try {
-      first = source.read();
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot start power measurement: first read of " + source.sourceName() + " failed", e);
+      synchronized (readLock) {
+        read();
+        for (MeterWindow w : windows) {
+          w.readGpuProcesses();
+        }
+        node.tick(gpus());
+        node.publish();
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("power: node meter tick failed: {}", e.toString());
     }
-    synchronized (this) {
-      openWindows++;
+  }
+
+  /** A window's end: the final read, fed to every window, then this one's result. */
+  private EnergyResult stop(MeterWindow window) {
+    EnergyResult result;
+    synchronized (readLock) {
+      result = window.result();
+      if (result != null) {
+        return result;
+      }
+      read();
+      windows.remove(window);
+      result = window.finish();
     }
-    MeterWindow window =
-        new MeterWindow(source, first, config.pollIntervalMs(), traceCapacity, this::windowStopped);
-    long interval = config.pollIntervalMs();
-    // Fixed delay, not fixed rate: after a stall the poller must not fire a burst of near-zero
-    // intervals.
-    window.attach(
-        poller.scheduleWithFixedDelay(window::poll, interval, interval, TimeUnit.MILLISECONDS));
-    return window;
+    windowStopped();
+    return result;
+  }
+
+  /**
+   * The node's energy per zone since the meter opened, power over the last second, and every
+   * source's state: what the node's /metrics publishes. Does not block.
+   */
+  public NodeReading reading() {
+    return node.reading();
   }
 
   /**

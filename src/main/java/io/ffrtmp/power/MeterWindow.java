@@ -1,26 +1,30 @@
 package io.ffrtmp.power;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
 import org.apache.commons.math3.stat.descriptive.SummaryStatistics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One measurement window: the first read, every poll, and the final read, accumulated interval by
- * interval. Polls run on the meter's thread and stop() on the caller's, so both go through this
- * object's monitor.
+ * One measurement window: the first read, every read of the node meter while it is open, and the
+ * final read, accumulated interval by interval. The window never reads a counter itself: the meter
+ * reads once and feeds every open window and the node's own account the same snapshot. Reads are
+ * fed under the meter's read lock, then this object's monitor (always in that order).
  */
 final class MeterWindow implements Measurement {
 
   private static final Logger LOG = LoggerFactory.getLogger(MeterWindow.class);
 
+  /** What a window asks its meter for when it stops: the final read, and being let go. */
+  interface Owner {
+    EnergyResult stop(MeterWindow window);
+  }
+
   private final ScopedSources source;
-  private final Runnable onStopped;
+  private final Owner owner;
   private final PowerSource.Integrator integrator;
   private final long pollIntervalNanos;
   private final PowerSource.Snapshot first;
@@ -32,7 +36,6 @@ final class MeterWindow implements Measurement {
   private int samples = 1;
   private int failedReads;
   private volatile Double currentWatts;
-  private ScheduledFuture<?> poller;
   private EnergyResult result;
 
   /** Null when there is no gpu scope. */
@@ -43,9 +46,9 @@ final class MeterWindow implements Measurement {
       PowerSource.Snapshot first,
       long pollIntervalMs,
       int traceCapacity,
-      Runnable onStopped) {
+      Owner owner) {
     this.source = source;
-    this.onStopped = onStopped;
+    this.owner = owner;
     this.integrator = source.newIntegrator();
     this.pollIntervalNanos = pollIntervalMs * 1_000_000L;
     this.first = first;
@@ -62,61 +65,53 @@ final class MeterWindow implements Measurement {
     }
   }
 
-  private void readGpuProcesses() {
-    if (gpuProcesses != null) {
+  /** At a tick of the meter: NVML's per-process samples since the last tick. */
+  synchronized void readGpuProcesses() {
+    if (gpuProcesses != null && result == null) {
       gpuProcesses.read();
     }
   }
 
-  synchronized void attach(ScheduledFuture<?> future) {
-    if (result != null) {
-      future.cancel(false);
-    } else {
-      this.poller = future;
+  /** A read of the meter while this window is open. */
+  synchronized void accept(PowerSource.Snapshot cur) {
+    if (result == null) {
+      accumulate(cur);
     }
   }
 
-  /**
-   * Runs on the meter's poll thread. A failed read is skipped: the next read's delta still covers
-   * the gap.
-   */
-  synchronized void poll() {
+  /** A read of the meter failed: the next good read's delta still covers the gap. */
+  synchronized void readFailed(Exception e) {
     if (result != null) {
       return;
     }
-    try {
-      accumulate(source.read());
-    } catch (IOException | RuntimeException e) {
-      failedReads++;
-      LOG.warn(
-          "power poll read failed ({} so far in this window); the next read covers the gap: {}",
-          failedReads,
-          e.toString());
+    failedReads++;
+    LOG.warn(
+        "power read failed ({} so far in this window); the next read covers the gap: {}",
+        failedReads,
+        e.toString());
+  }
+
+  synchronized EnergyResult result() {
+    return result;
+  }
+
+  /**
+   * Called by the meter once the final read (or its failure: the window then ends at the last good
+   * read, keeping energy and duration consistent rather than inventing the tail) was fed.
+   */
+  synchronized EnergyResult finish() {
+    if (result == null) {
+      if (gpuProcesses != null) {
+        gpuProcesses.read();
+      }
+      result = buildResult();
     }
-    readGpuProcesses();
+    return result;
   }
 
   @Override
-  public synchronized EnergyResult stop() {
-    if (result != null) {
-      return result;
-    }
-    if (poller != null) {
-      poller.cancel(false);
-    }
-    try {
-      accumulate(source.read());
-    } catch (IOException | RuntimeException e) {
-      failedReads++;
-      // Ending at the last good read keeps energy and duration consistent rather than inventing the
-      // tail.
-      LOG.warn(
-          "final power read failed; the window ends at the last successful read: {}", e.toString());
-    }
-    readGpuProcesses();
-    result = buildResult();
-    onStopped.run();
-    return result;
+  public EnergyResult stop() {
+    return owner.stop(this);
   }
 
   @Override

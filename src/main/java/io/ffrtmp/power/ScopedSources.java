@@ -68,18 +68,27 @@ final class ScopedSources implements PowerSource {
   @Override
   public Snapshot read() throws IOException {
     List<Snapshot> snapshots = new ArrayList<>(parts.size());
-    long[] values = new long[0];
     for (Part p : parts) {
-      Snapshot s = p.source().read();
-      snapshots.add(s);
-      long[] joined = new long[values.length + s.values().length];
-      System.arraycopy(values, 0, joined, 0, values.length);
-      System.arraycopy(s.values(), 0, joined, values.length, s.values().length);
-      values = joined;
+      snapshots.add(p.source().read());
+    }
+    return join(snapshots);
+  }
+
+  /** One snapshot of every scope's own snapshot, in part order. */
+  static Snapshot join(List<Snapshot> snapshots) {
+    int length = 0;
+    for (Snapshot s : snapshots) {
+      length += s.values().length;
+    }
+    long[] values = new long[length];
+    int offset = 0;
+    for (Snapshot s : snapshots) {
+      System.arraycopy(s.values(), 0, values, offset, s.values().length);
+      offset += s.values().length;
     }
     long first = snapshots.get(0).nanoTime();
     long last = snapshots.get(snapshots.size() - 1).nanoTime();
-    return new Snapshot(first + (last - first) / 2, values, snapshots);
+    return new Snapshot(first + (last - first) / 2, values, List.copyOf(snapshots));
   }
 
   @Override
