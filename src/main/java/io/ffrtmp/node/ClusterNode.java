@@ -3,6 +3,7 @@ package io.ffrtmp.node;
 import static io.ffrtmp.node.Blocking.await;
 
 import io.ffrtmp.cluster.ClusterSetup;
+import io.ffrtmp.hardware.HardwareProbe;
 import io.ffrtmp.master.MasterVerticle;
 import io.ffrtmp.master.dispatch.Housekeeping;
 import io.ffrtmp.master.store.Database;
@@ -160,7 +161,14 @@ public final class ClusterNode implements AutoCloseable {
           c.cluster().name(),
           c.cluster().host(),
           c.cluster().port());
-      await(vertx.deployVerticle(new WorkerVerticle(wc)), 24 * 3600);
+      WorkerVerticle worker = new WorkerVerticle(wc);
+      PowerMetrics.register(
+          metrics.registry(),
+          worker::meter,
+          identity.id(),
+          "worker",
+          HardwareProbe.procOnly(o.power().procRoot()).cpu());
+      await(vertx.deployVerticle(worker), 24 * 3600);
       return new ClusterNode(vertx, null, identity, null, identity.id(), metrics, metricsServer);
     } catch (Exception e) {
       closeAll(vertx, null, identity, metrics);

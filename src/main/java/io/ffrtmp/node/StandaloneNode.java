@@ -2,6 +2,7 @@ package io.ffrtmp.node;
 
 import static io.ffrtmp.node.Blocking.await;
 
+import io.ffrtmp.hardware.HardwareProbe;
 import io.ffrtmp.master.MasterVerticle;
 import io.ffrtmp.master.dispatch.Housekeeping;
 import io.ffrtmp.master.store.Database;
@@ -83,6 +84,12 @@ public final class StandaloneNode implements AutoCloseable {
               config.slots(),
               config.mediaRoots());
       WorkerVerticle worker = new WorkerVerticle(wc);
+      PowerMetrics.register(
+          metrics.registry(),
+          worker::meter,
+          nodeId,
+          "standalone",
+          HardwareProbe.procOnly(config.power().procRoot()).cpu());
       await(vertx.deployVerticle(new MasterVerticle(store)), 60);
       await(vertx.deployVerticle(new Housekeeping(store, db, "standalone-" + nodeId)), 60);
       await(vertx.deployVerticle(worker), 120);

@@ -6,6 +6,7 @@ import io.ffrtmp.cluster.Heartbeat;
 import io.ffrtmp.cluster.HeartbeatReply;
 import io.ffrtmp.cluster.NodeRegistration;
 import io.ffrtmp.cluster.WorkRequest;
+import io.ffrtmp.power.EnergyMeter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -36,8 +37,8 @@ public final class WorkerVerticle extends VerticleBase {
 
   private final WorkerConfig config;
 
-  /** FFmpeg, the meter and the hardware, probed at start. */
-  private WorkerNode node;
+  /** FFmpeg, the meter and the hardware, probed at start; read by scrapes, hence volatile. */
+  private volatile WorkerNode node;
 
   /** Jobs running now, each with its own runner; at most {@code config.slots()}. */
   private RunningJobs running;
@@ -173,6 +174,12 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   /** What this worker's node looks like (hardware, FFmpeg, power sources). */
+  /** The node's always-on power meter; null until start has opened it. */
+  public EnergyMeter meter() {
+    WorkerNode n = node;
+    return n == null ? null : n.meter();
+  }
+
   public JsonObject node() {
     return node.snapshot();
   }

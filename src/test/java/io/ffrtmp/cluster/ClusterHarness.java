@@ -118,24 +118,23 @@ final class ClusterHarness implements AutoCloseable {
 
   Node worker(String name, String... extra) throws Exception {
     Path none = Files.createDirectories(dir.resolve("no-sensors"));
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--role",
-                "worker",
-                "--powercap-root",
-                none.toString(),
-                "--hwmon-root",
-                none.toString(),
-                "--perf-root",
-                none.resolve("power").toString(),
-                "--nvml",
-                "none"));
-    if (!List.of(extra).contains("--metrics-port")) {
-      // Several workers share this host: /metrics off unless a test gives a port of its own.
-      args.addAll(List.of("--metrics-port", "0"));
-    }
-    args.addAll(List.of(extra));
+    List<String> given = List.of(extra);
+    List<String> args = new ArrayList<>(List.of("--role", "worker"));
+    // No sensors of this machine unless a test gives a tree of its own.
+    Map<String, String> sensors = new LinkedHashMap<>();
+    sensors.put("--powercap-root", none.toString());
+    sensors.put("--hwmon-root", none.toString());
+    sensors.put("--perf-root", none.resolve("power").toString());
+    sensors.put("--nvml", "none");
+    // Several workers share this host: /metrics off unless a test gives a port of its own.
+    sensors.put("--metrics-port", "0");
+    sensors.forEach(
+        (flag, value) -> {
+          if (!given.contains(flag)) {
+            args.addAll(List.of(flag, value));
+          }
+        });
+    args.addAll(given);
     return start(name, args);
   }
 

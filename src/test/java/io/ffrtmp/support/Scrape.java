@@ -34,6 +34,42 @@ public final class Scrape {
     this.text = text;
   }
 
+  /**
+   * The value of the one sample of {@code name} whose labels include every {@code "key", "value"}
+   * pair given; null when there is none.
+   */
+  public Double value(String name, String... labelPairs) {
+    List<String> lines = samples(name, labelPairs);
+    assertThat(lines).as("samples of " + name + " " + List.of(labelPairs)).hasSizeLessThan(2);
+    if (lines.isEmpty()) {
+      return null;
+    }
+    String line = lines.get(0);
+    return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+  }
+
+  /** Sample lines of {@code name} (exactly that name) with every label pair given. */
+  public List<String> samples(String name, String... labelPairs) {
+    List<String> out = new ArrayList<>();
+    for (String line : text.lines().toList()) {
+      if (line.startsWith("#")) {
+        continue;
+      }
+      int end = line.indexOf('{') >= 0 ? line.indexOf('{') : line.indexOf(' ');
+      if (end < 0 || !line.substring(0, end).equals(name)) {
+        continue;
+      }
+      boolean all = true;
+      for (int i = 0; i + 1 < labelPairs.length; i += 2) {
+        all &= line.contains(labelPairs[i] + "=\"" + labelPairs[i + 1] + "\"");
+      }
+      if (all) {
+        out.add(line);
+      }
+    }
+    return out;
+  }
+
   /** Every "name=value" label pair of every sample line. */
   public List<String[]> labels() {
     List<String[]> out = new ArrayList<>();

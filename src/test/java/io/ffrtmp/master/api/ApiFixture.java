@@ -115,10 +115,16 @@ final class ApiFixture implements AutoCloseable {
    * not matter.
    */
   static ApiFixture standalone(Path dir, UnaryOperator<ApiConfig> tweak) throws Exception {
+    return standalone(dir, dir.resolve("no-powercap"), 200, tweak);
+  }
+
+  /** As above, with power from the powercap tree at {@code powercap} and that poll interval. */
+  static ApiFixture standalone(Path dir, Path powercap, long pollMs, UnaryOperator<ApiConfig> tweak)
+      throws Exception {
     Path data = reachable(dir).resolve("data");
     Files.createDirectories(dir.resolve("media"));
     PowerConfig power =
-        new PowerConfig(dir.resolve("no-powercap"), Path.of("/proc"), 200, null, null)
+        new PowerConfig(powercap, Path.of("/proc"), pollMs, null, null)
             .withHwmonRoot(Files.createDirectories(dir.resolve("no-hwmon")))
             .withNvmlLibrary(null)
             .withPerfRoot(dir.resolve("no-perf"));
