@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * through its control file, whose path is compiled in. The meter loads it through the real JNA
  * binding via {@code PowerConfig.withNvmlLibrary(stub.library())}.
  */
-final class NvmlStub {
+public final class NvmlStub {
 
   static final Path SOURCE = Path.of("src/test/c/nvml_stub.c");
 
@@ -31,7 +31,7 @@ final class NvmlStub {
   }
 
   /** Compiles the stub with gcc; fails the test, saying what to install, when gcc is missing. */
-  static NvmlStub build(Path dir) throws IOException, InterruptedException {
+  public static NvmlStub build(Path dir) throws IOException, InterruptedException {
     Path control = dir.resolve("nvml-control.txt").toAbsolutePath();
     Path library = dir.resolve("libnvidia-ml.so").toAbsolutePath();
     Files.writeString(control, "");
@@ -64,7 +64,7 @@ final class NvmlStub {
     return new NvmlStub(library, control);
   }
 
-  String library() {
+  public String library() {
     return library.toString();
   }
 
@@ -72,7 +72,7 @@ final class NvmlStub {
    * Sets one control key (e.g. "energy_mj.0") and rewrites the file atomically, since the stub
    * reads it any time.
    */
-  synchronized NvmlStub set(String key, Object value) {
+  public synchronized NvmlStub set(String key, Object value) {
     values.put(key, String.valueOf(value));
     StringBuilder text = new StringBuilder();
     values.forEach((k, v) -> text.append(k).append(' ').append(v).append('\n'));
@@ -87,7 +87,7 @@ final class NvmlStub {
   }
 
   /** One GPU with every reading the stub can give, energy counter at {@code energyMj}. */
-  NvmlStub gpu(int index, String name, long energyMj) {
+  public NvmlStub gpu(int index, String name, long energyMj) {
     return set("name." + index, name.replace(' ', '_'))
         .set("uuid." + index, "GPU-0000000" + index + "-stub")
         .set("energy_mj." + index, energyMj)
