@@ -56,7 +56,9 @@ class PowerMetricsTest {
       assertThat(s.value("ffrtmp_gpu_memory_used_bytes", "gpu", "0")).isEqualTo(1_073_741_824.0);
       assertThat(s.value("ffrtmp_gpu_encoder_sessions", "gpu", "0")).isEqualTo(2.0);
       assertThat(s.samples("ffrtmp_gpu_temperature_celsius")).isEmpty();
-      assertThat(s.samples("ffrtmp_gpu_info", "gpu", "0", "name", "NVIDIA L4")).as(s.text).hasSize(1);
+      assertThat(s.samples("ffrtmp_gpu_info", "gpu", "0", "name", "NVIDIA L4"))
+          .as(s.text)
+          .hasSize(1);
       assertThat(
               s.samples(
                   "ffrtmp_node_energy_joules_total",

@@ -10,11 +10,11 @@ import java.nio.file.StandardCopyOption;
  * A fake {@code /sys/class/hwmon} tree: hwmonN directories with a name file and energy/power
  * attributes.
  */
-final class FakeHwmon {
+public final class FakeHwmon {
 
   private final Path root;
 
-  FakeHwmon(Path root) {
+  public FakeHwmon(Path root) {
     this.root = root;
     try {
       Files.createDirectories(root);
@@ -23,12 +23,12 @@ final class FakeHwmon {
     }
   }
 
-  Path root() {
+  public Path root() {
     return root;
   }
 
   /** Creates hwmon{@code n} with the given driver name; returns its directory. */
-  Path device(int n, String driver) {
+  public Path device(int n, String driver) {
     Path dir = root.resolve("hwmon" + n);
     try {
       Files.createDirectories(dir);
@@ -40,7 +40,7 @@ final class FakeHwmon {
   }
 
   /** Writes an attribute atomically (the meter may read it at any moment). */
-  void write(Path dir, String file, Object value) {
+  public void write(Path dir, String file, Object value) {
     try {
       Path tmp = dir.resolve("." + file + ".tmp");
       Files.writeString(tmp, value + "\n");
