@@ -285,7 +285,9 @@ class DashboardQueriesIT {
     assertThat(everyNodeScraped())
         .as(
             "standalone, master and worker up, from the masters' /metrics/targets; targets:\n"
-                + vm.targets())
+                + vm.targets()
+                + "\nservice discovery in VictoriaMetrics' log:\n"
+                + vm.log().lines().filter(l -> l.contains("http_sd")).limit(5).toList())
         .isTrue();
   }
 
