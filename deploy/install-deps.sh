@@ -4,6 +4,13 @@
 #   postgresql            server binaries (initdb, pg_ctl) for the embedded job store
 #   util-linux            runuser and setsid (the embedded database runs as an unprivileged user when ffrtmp runs as root)
 #   openssl               makes the cluster's CA and node certificates (event-bus TLS; see docs/cluster.md)
+#   victoria-metrics      victoria-metrics and vmalert, which deploy/monitoring.sh runs (see docs/monitoring.md)
+#   prometheus            promtool, which checks the alert rules and the Prometheus configuration in deploy/
+# The postgresql, prometheus and victoria-metrics packages each come with a system service (a cluster on :5432,
+# Prometheus on :9090, VictoriaMetrics on :8428). ffrtmp runs its own instances where it needs them, so when this
+# script installs such a package it keeps the service from starting; the prometheus and victoria-metrics services
+# it also disables, since deploy/monitoring.sh's VictoriaMetrics takes :8428 by default and only promtool is wanted
+# of Prometheus (a system PostgreSQL is left enabled: the tests use one on :5432 where it exists).
 # Usage: sudo deploy/install-deps.sh [--check]   (--check only reports, installs nothing; exit 1 if something is missing)
 set -euo pipefail
 
@@ -45,6 +52,20 @@ else
   missing+=(openssl)
 fi
 
+if have victoria-metrics && have vmalert; then
+  echo "victoria-metrics, vmalert: found $(command -v victoria-metrics) $(dpkg-query -W -f='${Version}' victoria-metrics 2>/dev/null || true)"
+else
+  echo "victoria-metrics/vmalert: missing"
+  missing+=(victoria-metrics)
+fi
+
+if have promtool; then
+  echo "promtool: found $(command -v promtool)"
+else
+  echo "promtool: missing"
+  missing+=(prometheus)
+fi
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "all dependencies present"
   exit 0
@@ -65,11 +86,24 @@ fi
 echo "installing: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
-# The postgresql package would start a system cluster; ffrtmp only needs the binaries, so keep the service from starting.
-if [[ " ${missing[*]} " == *" postgresql "* ]] && [ ! -e /usr/sbin/policy-rc.d ]; then
+# Packages whose system service would take a port ffrtmp's own instance uses (see the top): only their binaries
+# are wanted, so their services are kept from starting during the install, and disabled after it.
+services=()
+for pkg in "${missing[@]}"; do
+  case "$pkg" in
+    postgresql | prometheus | victoria-metrics) services+=("$pkg") ;;
+  esac
+done
+if [ ${#services[@]} -gt 0 ] && [ ! -e /usr/sbin/policy-rc.d ]; then
   printf '#!/bin/sh\nexit 101\n' | "${sudo_cmd[@]}" tee /usr/sbin/policy-rc.d >/dev/null
   "${sudo_cmd[@]}" chmod +x /usr/sbin/policy-rc.d
   trap '"${sudo_cmd[@]}" rm -f /usr/sbin/policy-rc.d' EXIT
 fi
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if have systemctl; then
+  for svc in "${services[@]}"; do
+    [ "$svc" = postgresql ] && continue
+    if "${sudo_cmd[@]}" systemctl disable --now "$svc" >/dev/null 2>&1; then echo "disabled the $svc system service"; fi
+  done
+fi
 echo "installed: ${missing[*]}"

@@ -7,6 +7,7 @@
 #   prometheus            its promtool checks every /metrics scrape the tests take (promtool check metrics);
 #                         (Debian enables a Prometheus service with it; when this script installs the package it
 #                         stops and disables that service again, since only promtool is wanted)
+#   systemd               its systemd-analyze checks the units in deploy/systemd (systemd need not be running)
 # Usage: sudo deploy/install-test-deps.sh   (from anywhere; run deploy/install-deps.sh first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +30,7 @@ else
     "${sudo_cmd[@]}" systemctl disable --now prometheus >/dev/null 2>&1 || true
   fi
 fi
+if have systemd-analyze; then echo "systemd-analyze: found"; else apt_install systemd; fi
 if have npm; then echo "npm: found ($(npm --version))"; else apt_install nodejs npm; fi
 if [ "$(.ci/node/node_modules/.bin/redocly --version 2>/dev/null)" = "$REDOCLY_VERSION" ]; then
   echo "redocly: found $REDOCLY_VERSION in .ci/node"
