@@ -77,7 +77,8 @@ public final class Main implements Callable<Integer> {
           System.err.println(problem);
           yield 2;
         }
-        yield StandaloneRole.run(node.nodeConfig(), api, System.out, System.err);
+        yield StandaloneRole.run(
+            node.nodeConfig(), api, node.metricsToken(), System.out, System.err);
       }
     };
   }

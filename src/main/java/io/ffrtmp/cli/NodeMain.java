@@ -4,6 +4,7 @@ import io.ffrtmp.cli.options.ApiOptions;
 import io.ffrtmp.cli.options.NodeOptions;
 import io.ffrtmp.master.api.ApiConfig;
 import io.ffrtmp.master.api.ApiServer;
+import io.ffrtmp.master.api.MetricsAccess;
 import io.ffrtmp.master.store.Database;
 import io.ffrtmp.master.store.NodeStore;
 import io.ffrtmp.node.Blocking;
@@ -70,7 +71,8 @@ public final class NodeMain {
                     apiConfig,
                     node.store(),
                     new NodeStore(node.store().pool()),
-                    node.metrics().registry()),
+                    node.metrics().registry(),
+                    new MetricsAccess(node.id(), "master", options.metricsToken())),
                 60);
       } catch (Exception e) {
         node.close();

@@ -3,6 +3,7 @@ package io.ffrtmp.cli;
 import io.ffrtmp.cli.options.ApiOptions;
 import io.ffrtmp.master.api.ApiConfig;
 import io.ffrtmp.master.api.ApiServer;
+import io.ffrtmp.master.api.MetricsAccess;
 import io.ffrtmp.master.store.NodeStore;
 import io.ffrtmp.node.Blocking;
 import io.ffrtmp.node.NodeConfig;
@@ -22,6 +23,16 @@ public final class StandaloneRole {
 
   /** Blocks until the process is told to stop; returns the exit code. */
   public static int run(NodeConfig config, ApiOptions options, PrintStream out, PrintStream err) {
+    return run(config, options, null, out, err);
+  }
+
+  /** {@code metricsToken}: the static token /metrics and /metrics/targets take; null for none. */
+  public static int run(
+      NodeConfig config,
+      ApiOptions options,
+      String metricsToken,
+      PrintStream out,
+      PrintStream err) {
     ApiConfig api;
     try {
       api = options.apiConfig(config.dataDir(), config.mediaRoots());
@@ -49,7 +60,8 @@ public final class StandaloneRole {
                   api,
                   node.store(),
                   new NodeStore(node.store().pool()),
-                  node.metrics().registry()),
+                  node.metrics().registry(),
+                  new MetricsAccess(node.nodeId(), "standalone", metricsToken)),
               60);
     } catch (Exception e) {
       node.close();

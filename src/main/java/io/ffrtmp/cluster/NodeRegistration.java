@@ -3,6 +3,7 @@ package io.ffrtmp.cluster;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * A worker process registering its node ({@link Addresses#NODE_REGISTER}): the node id it holds
@@ -14,6 +15,8 @@ import java.util.UUID;
  * @param encoders FFmpeg names of the encoders this node can run
  * @param clusterNode the Hazelcast member id, so masters notice a member that left; null when not
  *     clustered
+ * @param metricsAddress {@code host:port} where the node serves Prometheus {@code /metrics} over
+ *     plain HTTP, which the masters' service discovery lists; null when it serves none
  */
 public record NodeRegistration(
     String nodeId,
@@ -24,7 +27,22 @@ public record NodeRegistration(
     JsonArray encoders,
     JsonObject power,
     JsonObject hardware,
-    String clusterNode) {
+    String clusterNode,
+    String metricsAddress) {
+
+  /** Without a metrics endpoint. */
+  public NodeRegistration(
+      String nodeId,
+      UUID instanceId,
+      String host,
+      JsonObject labels,
+      int slots,
+      JsonArray encoders,
+      JsonObject power,
+      JsonObject hardware,
+      String clusterNode) {
+    this(nodeId, instanceId, host, labels, slots, encoders, power, hardware, clusterNode, null);
+  }
 
   public JsonObject toJson() {
     return new JsonObject()
@@ -36,7 +54,20 @@ public record NodeRegistration(
         .put("encoders", encoders)
         .put("power", power)
         .put("hardware", hardware)
-        .put("cluster_node", clusterNode);
+        .put("cluster_node", clusterNode)
+        .put("metrics_address", metricsAddress);
+  }
+
+  /** A host name, IPv4 or [IPv6] address and a port: nothing else reaches a scrape config. */
+  private static final Pattern HOST_PORT =
+      Pattern.compile("(\\[[0-9A-Fa-f:.]{2,45}\\]|[A-Za-z0-9.-]{1,253}):[0-9]{1,5}");
+
+  private static String metricsAddress(String a) {
+    if (a != null && !HOST_PORT.matcher(a).matches()) {
+      throw new BodyException(
+          "metrics_address", "accepted: HOST:PORT, a host name or IP address and a port");
+    }
+    return a;
   }
 
   public static NodeRegistration fromJson(JsonObject j) {
@@ -53,6 +84,7 @@ public record NodeRegistration(
         BodyFields.array(j, "encoders", new JsonArray()),
         BodyFields.object(j, "power", new JsonObject()),
         BodyFields.object(j, "hardware", new JsonObject()),
-        j.getString("cluster_node"));
+        j.getString("cluster_node"),
+        metricsAddress(BodyFields.string(j, "metrics_address", null)));
   }
 }

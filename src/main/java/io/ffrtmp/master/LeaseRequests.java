@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,13 +31,18 @@ final class LeaseRequests {
   private final EventBus bus;
   private final JobStore store;
 
-  LeaseRequests(EventBus bus, JobStore store) {
+  /** Told how long a work request answered with leases took, in nanoseconds. */
+  private final LongConsumer dispatched;
+
+  LeaseRequests(EventBus bus, JobStore store, LongConsumer dispatched) {
     this.bus = bus;
     this.store = store;
+    this.dispatched = dispatched;
   }
 
   /** Up to {@code max_jobs} leases, best first: {@code {"leases": [...]}}. */
   Future<JsonObject> workRequest(JsonObject body) {
+    long came = System.nanoTime();
     WorkRequest req = WorkRequest.fromJson(body);
     return store
         .claim(req.nodeId(), req.instanceId(), req.busy(), req.maxJobs())
@@ -54,6 +60,9 @@ final class LeaseRequests {
                         JobState.LEASED,
                         "claimed by " + req.nodeId()));
                 out.add(l.toJson());
+              }
+              if (!leases.isEmpty()) {
+                dispatched.accept(System.nanoTime() - came);
               }
               return new JsonObject().put("leases", out);
             });

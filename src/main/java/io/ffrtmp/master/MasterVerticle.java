@@ -32,6 +32,7 @@ public final class MasterVerticle extends VerticleBase {
 
   private final JobStore store;
   private final int maxCampaignJobs;
+  private final MasterMeters meters;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
   public MasterVerticle(JobStore store) {
@@ -40,8 +41,14 @@ public final class MasterVerticle extends VerticleBase {
 
   /** {@code maxCampaignJobs}: the most jobs a campaign submitted over the bus may expand to. */
   public MasterVerticle(JobStore store, int maxCampaignJobs) {
+    this(store, maxCampaignJobs, null);
+  }
+
+  /** {@code meters}: where dispatch latency goes (the store feeds the rest); null for none. */
+  public MasterVerticle(JobStore store, int maxCampaignJobs, MasterMeters meters) {
     this.store = store;
     this.maxCampaignJobs = maxCampaignJobs;
+    this.meters = meters;
   }
 
   @Override
@@ -49,9 +56,9 @@ public final class MasterVerticle extends VerticleBase {
     EventBus bus = vertx.eventBus();
     NodeStore nodeStore = new NodeStore(store.pool());
     CampaignRequests campaigns = new CampaignRequests(vertx, store, nodeStore, maxCampaignJobs);
-    JobRequests jobs =
-        new JobRequests(bus, new JobQueries(store.pool(), store.settings().maxAttempts()));
-    LeaseRequests leases = new LeaseRequests(bus, store);
+    JobRequests jobs = new JobRequests(bus, JobQueries.of(store));
+    LeaseRequests leases =
+        new LeaseRequests(bus, store, meters == null ? nanos -> {} : meters::dispatched);
     NodeRequests nodes = new NodeRequests(bus, nodeStore, store.settings().lease());
     on(Addresses.CAMPAIGN_SUBMIT, campaigns::submit);
     on(Addresses.CAMPAIGN_CANCEL, campaigns::cancel);

@@ -2,8 +2,10 @@ package io.ffrtmp.node;
 
 import static io.ffrtmp.node.Blocking.await;
 
+import io.ffrtmp.cluster.ClusterOptions;
 import io.ffrtmp.cluster.ClusterSetup;
 import io.ffrtmp.hardware.HardwareProbe;
+import io.ffrtmp.master.MasterMeters;
 import io.ffrtmp.master.MasterVerticle;
 import io.ffrtmp.master.dispatch.Housekeeping;
 import io.ffrtmp.master.store.Database;
@@ -16,6 +18,8 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,8 +109,10 @@ public final class ClusterNode implements AutoCloseable {
       // Each master process is its own: the id names it in the leader table and in job events.
       String masterId =
           "master-" + identity.id() + "-" + UUID.randomUUID().toString().substring(0, 4);
-      await(vertx.deployVerticle(new MasterVerticle(store, c.maxCampaignJobs())), 60);
-      await(vertx.deployVerticle(new Housekeeping(store, db, masterId)), 60);
+      Housekeeping housekeeping = new Housekeeping(store, db, masterId);
+      MasterMeters masterMeters = new MasterMeters(metrics.registry(), store, housekeeping::leader);
+      await(vertx.deployVerticle(new MasterVerticle(store, c.maxCampaignJobs(), masterMeters)), 60);
+      await(vertx.deployVerticle(housekeeping), 60);
       LOG.info(
           "master {} up: cluster {} on {}:{}, database {}",
           masterId,
@@ -161,7 +167,11 @@ public final class ClusterNode implements AutoCloseable {
           c.cluster().name(),
           c.cluster().host(),
           c.cluster().port());
-      WorkerVerticle worker = new WorkerVerticle(wc);
+      String metricsAddress =
+          metricsServer == null
+              ? null
+              : c.metrics().advertised(metricsServer.actualPort(), advertisedHost(c.cluster()));
+      WorkerVerticle worker = new WorkerVerticle(wc, metrics.registry(), metricsAddress);
       PowerMetrics.register(
           metrics.registry(),
           worker::meter,
@@ -179,6 +189,18 @@ public final class ClusterNode implements AutoCloseable {
   @Override
   public void close() {
     closeAll(vertx, embedded, identity, metrics);
+  }
+
+  /** The cluster host when it names one address, else this machine's name (blocking lookup). */
+  private static String advertisedHost(ClusterOptions cluster) {
+    if (!MetricsEndpoint.wildcard(cluster.host())) {
+      return cluster.host();
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "localhost";
+    }
   }
 
   private static void closeAll(

@@ -3,6 +3,8 @@ package io.ffrtmp.node;
 import static io.ffrtmp.node.Blocking.await;
 
 import io.ffrtmp.hardware.HardwareProbe;
+import io.ffrtmp.job.Campaign;
+import io.ffrtmp.master.MasterMeters;
 import io.ffrtmp.master.MasterVerticle;
 import io.ffrtmp.master.dispatch.Housekeeping;
 import io.ffrtmp.master.store.Database;
@@ -35,6 +37,7 @@ public final class StandaloneNode implements AutoCloseable {
       Vertx vertx,
       EmbeddedPostgres embedded,
       Pool pool,
+      JobStore store,
       WorkerVerticle worker,
       String nodeId,
       NodeMetrics metrics) {
@@ -42,7 +45,7 @@ public final class StandaloneNode implements AutoCloseable {
     this.metrics = metrics;
     this.embedded = embedded;
     this.pool = pool;
-    this.store = new JobStore(pool);
+    this.store = store; // the one the master records into, so the API's cancels are metered too
     this.worker = worker;
     this.nodeId = nodeId;
   }
@@ -83,17 +86,21 @@ public final class StandaloneNode implements AutoCloseable {
               5000,
               config.slots(),
               config.mediaRoots());
-      WorkerVerticle worker = new WorkerVerticle(wc);
+      // Its /metrics is the API server's: the worker has no endpoint of its own to advertise.
+      WorkerVerticle worker = new WorkerVerticle(wc, metrics.registry(), null);
       PowerMetrics.register(
           metrics.registry(),
           worker::meter,
           nodeId,
           "standalone",
           HardwareProbe.procOnly(config.power().procRoot()).cpu());
-      await(vertx.deployVerticle(new MasterVerticle(store)), 60);
-      await(vertx.deployVerticle(new Housekeeping(store, db, "standalone-" + nodeId)), 60);
+      Housekeeping housekeeping = new Housekeeping(store, db, "standalone-" + nodeId);
+      MasterMeters masterMeters = new MasterMeters(metrics.registry(), store, housekeeping::leader);
+      await(vertx.deployVerticle(new MasterVerticle(store, Campaign.MAX_JOBS, masterMeters)), 60);
+      await(vertx.deployVerticle(housekeeping), 60);
       await(vertx.deployVerticle(worker), 120);
-      StandaloneNode node = new StandaloneNode(vertx, embedded, pool, worker, nodeId, metrics);
+      StandaloneNode node =
+          new StandaloneNode(vertx, embedded, pool, store, worker, nodeId, metrics);
       node.identity = identity;
       return node;
     } catch (Exception e) {

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Results not yet acknowledged by a master, one file per attempt ({@code <job id>-<fencing
@@ -25,8 +26,18 @@ public final class ResultSpool {
 
   private final Path dir;
 
+  /** Reports in the spool now: counted at start and kept up by put and remove, never rescanned. */
+  private final AtomicInteger count = new AtomicInteger();
+
+  /** Counts what an earlier run left in {@code dir} (blocking). */
   public ResultSpool(Path dir) {
     this.dir = dir;
+    count.set(files().size());
+  }
+
+  /** Reports waiting for a master. */
+  public int count() {
+    return count.get();
   }
 
   public Path dir() {
@@ -39,11 +50,15 @@ public final class ResultSpool {
       Files.createDirectories(dir);
       Path file = file(report.fence());
       Path tmp = dir.resolve(file.getFileName() + ".tmp");
+      boolean replaces = Files.exists(file);
       Files.writeString(tmp, report.toJson().encode(), StandardCharsets.UTF_8);
       try {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+      if (!replaces) {
+        count.incrementAndGet();
       }
     } catch (IOException e) {
       throw new UncheckedIOException(
@@ -53,7 +68,9 @@ public final class ResultSpool {
 
   public void remove(JobLease.Fence fence) {
     try {
-      Files.deleteIfExists(file(fence));
+      if (Files.deleteIfExists(file(fence))) {
+        count.decrementAndGet();
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -64,15 +81,7 @@ public final class ResultSpool {
    * at).
    */
   public List<JobReport> all() {
-    List<Path> files = new ArrayList<>();
-    if (!Files.isDirectory(dir)) {
-      return List.of();
-    }
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.json")) {
-      ds.forEach(files::add);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    List<Path> files = files();
     files.sort(
         (a, b) -> {
           try {
@@ -90,6 +99,19 @@ public final class ResultSpool {
       }
     }
     return out;
+  }
+
+  private List<Path> files() {
+    List<Path> files = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return files;
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.json")) {
+      ds.forEach(files::add);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return files;
   }
 
   /** The job id is a UUID: nothing else gets into the name. */

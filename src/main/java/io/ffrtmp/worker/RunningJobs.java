@@ -29,13 +29,15 @@ final class RunningJobs {
 
   private static final Logger LOG = LoggerFactory.getLogger(RunningJobs.class);
 
-  private record Running(JobLease lease, JobRunner runner, boolean exclusive, Promise<Void> done) {}
+  private record Running(
+      JobLease lease, JobRunner runner, boolean exclusive, Promise<Void> done, int slot) {}
 
   private final Vertx vertx;
   private final WorkerConfig config;
   private final WorkerNode node;
   private final Reports reports;
   private final ResultDelivery results;
+  private final WorkerMeters meters;
 
   /** Called when a job ended and its slot is free again. */
   private final Runnable slotFreed;
@@ -50,8 +52,10 @@ final class RunningJobs {
       WorkerNode node,
       Reports reports,
       ResultDelivery results,
+      WorkerMeters meters,
       Runnable slotFreed) {
     this.vertx = vertx;
+    this.meters = meters;
     this.config = config;
     this.node = node;
     this.reports = reports;
@@ -116,14 +120,22 @@ final class RunningJobs {
             node.snapshot(),
             windows,
             node.workingHardware());
-    Running run = new Running(lease, runner, lease.spec().measure().exclusive(), Promise.promise());
+    int slot = freeSlot();
+    WorkerMeters.Slot slotMeters = meters.slot(slot);
+    Running run =
+        new Running(lease, runner, lease.spec().measure().exclusive(), Promise.promise(), slot);
     running.put(lease.jobId(), run);
     reports
         .send(JobReport.started(lease.fence(), config.nodeId()))
         .compose(
             ok ->
                 runner.run(
-                    lease, idleBaseline, p -> vertx.eventBus().publish(Addresses.JOB_PROGRESS, p)))
+                    lease,
+                    idleBaseline,
+                    p -> {
+                      slotMeters.progress(p);
+                      vertx.eventBus().publish(Addresses.JOB_PROGRESS, p);
+                    }))
         .compose(
             outcome -> {
               // The whole job as the worker saw it: lease to result, spawn, power windows and
@@ -150,9 +162,22 @@ final class RunningJobs {
                     ar.cause().getMessage());
               }
               running.remove(lease.jobId());
+              slotMeters.close();
               run.done().complete();
               slotFreed.run();
             });
+  }
+
+  /** The lowest slot number no running job holds: slots are numbered 0 to slots − 1. */
+  private int freeSlot() {
+    int slot = 0;
+    while (true) {
+      int s = slot;
+      if (running.values().stream().noneMatch(r -> r.slot() == s)) {
+        return slot;
+      }
+      slot++;
+    }
   }
 
   /** Stops the jobs a cancel names: by {@code job_id} or by {@code campaign_id}. */

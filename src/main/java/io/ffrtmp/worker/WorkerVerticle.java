@@ -7,6 +7,7 @@ import io.ffrtmp.cluster.HeartbeatReply;
 import io.ffrtmp.cluster.NodeRegistration;
 import io.ffrtmp.cluster.WorkRequest;
 import io.ffrtmp.power.EnergyMeter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -36,6 +37,9 @@ public final class WorkerVerticle extends VerticleBase {
   private static final DeliveryOptions MASTER_CALL = new DeliveryOptions().setSendTimeout(10_000);
 
   private final WorkerConfig config;
+  private final MeterRegistry registry;
+  private final String metricsAddress;
+  private WorkerMeters meters;
 
   /** FFmpeg, the meter and the hardware, probed at start; read by scrapes, hence volatile. */
   private volatile WorkerNode node;
@@ -67,7 +71,18 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   public WorkerVerticle(WorkerConfig config) {
+    this(config, null, null);
+  }
+
+  /**
+   * {@code registry}: the node's, which gets the worker's meters ({@link WorkerMeters}); null for
+   * none. {@code metricsAddress}: {@code host:port} of this node's {@code /metrics}, told to the
+   * masters in the registration so their service discovery lists it; null when it serves none.
+   */
+  public WorkerVerticle(WorkerConfig config, MeterRegistry registry, String metricsAddress) {
     this.config = config;
+    this.registry = registry;
+    this.metricsAddress = metricsAddress;
   }
 
   @Override
@@ -87,10 +102,20 @@ public final class WorkerVerticle extends VerticleBase {
     return vertx
         .executeBlocking(() -> WorkerNode.probe(config))
         .compose(
-            probed -> {
-              node = probed;
-              results = new ResultDelivery(vertx, new ResultSpool(config.spoolDir()), reports);
-              running = new RunningJobs(vertx, config, node, reports, results, this::askForWork);
+            probed ->
+                vertx
+                    .executeBlocking(() -> new ResultSpool(config.spoolDir())) // counts what waits
+                    .map(
+                        spool -> {
+                          node = probed;
+                          results = new ResultDelivery(vertx, spool, reports);
+                          return spool;
+                        }))
+        .compose(
+            spool -> {
+              meters = new WorkerMeters(registry, config.slots(), () -> running.count(), spool);
+              running =
+                  new RunningJobs(vertx, config, node, reports, results, meters, this::askForWork);
               consumers.add(
                   vertx
                       .eventBus()
@@ -137,7 +162,8 @@ public final class WorkerVerticle extends VerticleBase {
         node.usableEncoders(),
         node.power(),
         node.snapshot(),
-        ClusterSetup.memberId(vertx));
+        ClusterSetup.memberId(vertx),
+        metricsAddress);
   }
 
   /** After every registration a master took: what waits in the spool goes, and work may come. */
@@ -265,6 +291,9 @@ public final class WorkerVerticle extends VerticleBase {
                     () ->
                         vertx.executeBlocking(
                             () -> {
+                              if (meters != null) {
+                                meters.close();
+                              }
                               if (node != null) {
                                 node.meter().close();
                               }

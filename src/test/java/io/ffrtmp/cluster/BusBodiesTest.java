@@ -47,7 +47,8 @@ class BusBodiesTest {
             new JsonArray().add("libx264"),
             new JsonObject().put("provenance", "measured"),
             new JsonObject().put("cpu", "x"),
-            "member-1");
+            "member-1",
+            "host-a:9464");
     JsonObject json = reg.toJson();
     assertThat(json.fieldNames())
         .containsExactlyInAnyOrder(
@@ -59,9 +60,37 @@ class BusBodiesTest {
             "encoders",
             "power",
             "hardware",
-            "cluster_node");
+            "cluster_node",
+            "metrics_address");
     assertThat(json.getString("instance_id")).isEqualTo(INSTANCE.toString());
     assertThat(NodeRegistration.fromJson(json)).isEqualTo(reg);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"host-a:9464", "10.0.0.7:1", "[::1]:9464"})
+  void aMetricsAddressIsHostAndPort(String address) {
+    assertThat(
+            NodeRegistration.fromJson(
+                    new JsonObject()
+                        .put("node_id", "n")
+                        .put("instance_id", INSTANCE.toString())
+                        .put("metrics_address", address))
+                .metricsAddress())
+        .isEqualTo(address);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"host-a", "http://host-a:9464/metrics", "a b:1", "host:port"})
+  void aMetricsAddressThatIsNotHostAndPortIsRefusedNamingTheField(String address) {
+    BodyException e =
+        refused(
+            NodeRegistration::fromJson,
+            new JsonObject()
+                .put("node_id", "n")
+                .put("instance_id", "%i")
+                .put("metrics_address", address)
+                .encode());
+    assertThat(e.field()).isEqualTo("metrics_address");
   }
 
   @Test

@@ -6,6 +6,13 @@ import io.ffrtmp.node.ClusterNodeConfig;
 import io.ffrtmp.node.MetricsEndpoint;
 import io.ffrtmp.node.NodeConfig;
 import io.ffrtmp.power.PowerConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -138,6 +145,18 @@ public final class NodeOptions {
   public String metricsBind;
 
   @Option(
+      names = "--metrics-token-file",
+      paramLabel = "FILE",
+      description =
+          "A bearer token Prometheus sends (Authorization: Bearer, the file's contents): a"
+              + " worker's /metrics needs it; a master's /metrics and /metrics/targets need it or a"
+              + " viewer token.")
+  public Path metricsTokenFile;
+
+  /** Read from {@link #metricsTokenFile} by {@link #check}. */
+  private String metricsToken;
+
+  @Option(
       names = "--poll-ms",
       paramLabel = "MS",
       description = "Worker: energy counter poll interval (default: ${DEFAULT-VALUE}).",
@@ -176,6 +195,34 @@ public final class NodeOptions {
     }
     if (metricsBind == null || metricsBind.isBlank()) {
       return "--metrics-bind: empty; accepted: an IP address or host name, e.g. 127.0.0.1";
+    }
+    String bindProblem = localAddress(metricsBind);
+    if (bindProblem != null) {
+      return "--metrics-bind: '"
+          + metricsBind
+          + "' "
+          + bindProblem
+          + "; accepted: an address of this machine (e.g. 127.0.0.1, 0.0.0.0 for all) or its name";
+    }
+    if (metricsTokenFile != null) {
+      try {
+        metricsToken = Files.readString(metricsTokenFile, StandardCharsets.UTF_8).strip();
+      } catch (IOException | SecurityException e) {
+        return "--metrics-token-file: cannot read "
+            + metricsTokenFile
+            + " ("
+            + e.getClass().getSimpleName()
+            + "); accepted: a readable file holding the token";
+      }
+      if (metricsToken.isEmpty() || !metricsToken.matches("[\\x21-\\x7e]+")) {
+        String why = metricsToken.isEmpty() ? "is empty" : "has spaces or control characters";
+        metricsToken = null;
+        return "--metrics-token-file: "
+            + metricsTokenFile
+            + " "
+            + why
+            + "; accepted: one line of printable ASCII, the token";
+      }
     }
     String clusterProblem = cluster.check();
     if (clusterProblem != null) {
@@ -224,9 +271,34 @@ public final class NodeOptions {
     return new ClusterNodeConfig(nodeConfig(), cluster(), dispatch(), labels);
   }
 
-  /** Where a worker serves /metrics. */
+  /** Where a worker serves /metrics, and the token it wants (after {@link #check}). */
   public MetricsEndpoint metrics() {
-    return new MetricsEndpoint(metricsBind, metricsPort);
+    return new MetricsEndpoint(metricsBind, metricsPort, metricsToken);
+  }
+
+  /** The --metrics-token-file's token (after {@link #check}); null without one. */
+  public String metricsToken() {
+    return metricsToken;
+  }
+
+  /** Null when {@code host} is an address of this machine (or all of them), else what is wrong. */
+  private static String localAddress(String host) {
+    InetAddress a;
+    try {
+      a = InetAddress.getByName(host);
+    } catch (UnknownHostException | SecurityException e) {
+      return "is not an IP address, and no such host is known";
+    }
+    try {
+      if (a.isAnyLocalAddress()
+          || a.isLoopbackAddress()
+          || NetworkInterface.getByInetAddress(a) != null) {
+        return null;
+      }
+    } catch (SocketException e) {
+      return null; // the interfaces cannot be listed: let the bind itself say
+    }
+    return "(" + a.getHostAddress() + ") is not an address of this machine";
   }
 
   public PowerConfig power() {

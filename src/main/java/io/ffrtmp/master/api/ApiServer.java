@@ -40,6 +40,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -115,7 +116,8 @@ public final class ApiServer {
       Path adminKeyFile,
       String adminKey,
       boolean adminKeyCreated,
-      int port) {}
+      int port,
+      String advertisedHost) {}
 
   /**
    * {@code registry}: the node's, served as {@code /metrics} with the API's own meters added (see
@@ -127,8 +129,19 @@ public final class ApiServer {
       JobStore store,
       NodeStore nodes,
       PrometheusMeterRegistry registry) {
+    return start(vertx, config, store, nodes, registry, MetricsAccess.DEFAULT);
+  }
+
+  /** {@code access}: how {@code /metrics} and {@code /metrics/targets} name and guard this node. */
+  public static Future<ApiServer> start(
+      Vertx vertx,
+      ApiConfig config,
+      JobStore store,
+      NodeStore nodes,
+      PrometheusMeterRegistry registry,
+      MetricsAccess access) {
     ApiKeyStore keys = new ApiKeyStore(store.pool());
-    ApiMeters meters = new ApiMeters(vertx, registry, store.pool());
+    ApiMeters meters = new ApiMeters(vertx, registry, store.pool(), nodes);
     RevokedKeys revoked = new RevokedKeys(vertx, keys, RevokedKeys.DEFAULT_TTL_MS);
     JsonObject document = ApiContract.document();
     return vertx
@@ -153,15 +166,26 @@ public final class ApiServer {
                               m.jwtPublicPem() != null
                                   ? Tokens.rs256(vertx, m.jwtPublicPem(), m.jwtPrivatePem())
                                   : new Tokens(vertx, m.jwtSecret());
-                          JobQueries streamQueries =
-                              new JobQueries(store.pool(), store.settings().maxAttempts());
+                          JobQueries streamQueries = JobQueries.of(store);
                           EventStream events =
                               new EventStream(
                                   vertx, streamQueries, revoked, config.maxStreamsPerToken());
                           Router router =
                               router(
-                                  vertx, config, contract, document, tokens, revoked, store, nodes,
-                                  keys, events, meters, registry);
+                                  vertx,
+                                  config,
+                                  contract,
+                                  document,
+                                  tokens,
+                                  revoked,
+                                  store,
+                                  nodes,
+                                  keys,
+                                  events,
+                                  meters,
+                                  registry,
+                                  access,
+                                  MetricsTargets.hostPort(m.advertisedHost(), m.port()));
                           HttpServerOptions options =
                               new HttpServerOptions()
                                   .setHost(config.bind())
@@ -240,7 +264,31 @@ public final class ApiServer {
     String adminKey = Files.readString(adminFile, StandardCharsets.UTF_8).trim();
     int port = config.port() != 0 ? config.port() : freePort(config.bind());
     return new Material(
-        secret, publicPem, privatePem, cert, key, adminFile, adminKey, created, port);
+        secret,
+        publicPem,
+        privatePem,
+        cert,
+        key,
+        adminFile,
+        adminKey,
+        created,
+        port,
+        advertised(config.bind()));
+  }
+
+  /**
+   * The host service discovery names for this API: the bind address, or this machine's name when it
+   * binds every address (blocking: a name lookup).
+   */
+  static String advertised(String bind) {
+    if (!bind.isEmpty() && !bind.equals("0.0.0.0") && !bind.equals("::") && !bind.equals("[::]")) {
+      return bind;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "localhost";
+    }
   }
 
   /**
@@ -265,7 +313,9 @@ public final class ApiServer {
       ApiKeyStore keys,
       EventStream events,
       ApiMeters meters,
-      PrometheusMeterRegistry registry) {
+      PrometheusMeterRegistry registry,
+      MetricsAccess access,
+      String self) {
     RateLimiter limiter = new RateLimiter(config.rateBurst(), config.ratePerSecond());
     InFlight inFlight = new InFlight(config.maxInFlight());
     TrustedProxies proxies = new TrustedProxies(config.trustProxies());
@@ -290,7 +340,7 @@ public final class ApiServer {
             .addHandler(validate(extractor, validator, route.getOperation()));
       }
     }
-    JobQueries queries = new JobQueries(store.pool(), store.settings().maxAttempts());
+    JobQueries queries = JobQueries.of(store);
     new JobRoutes(vertx, queries, config.mediaRoots()).mount(b);
     new CampaignRoutes(vertx, store, queries, config.mediaRoots(), config.maxCampaignJobs())
         .mount(b);
@@ -328,18 +378,52 @@ public final class ApiServer {
     }
     HealthChecks live = HealthChecks.create(vertx).register("api", p -> p.complete(Status.OK()));
     if (!config.openProbes()) {
-      for (String probe : new String[] {"/health", "/ready", "/metrics"}) {
+      for (String probe : new String[] {"/health", "/ready"}) {
         router.route(probe).handler(check.require(Role.VIEWER));
       }
+    }
+    if (!config.openProbes() || access.token() != null) {
+      Handler<RoutingContext> guard = scrapeGuard(access.token(), check.require(Role.VIEWER));
+      router.route("/metrics").handler(guard);
+      router.route("/metrics/targets").handler(guard);
     }
     router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(live));
     router.get("/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+    router
+        .get("/metrics/targets")
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader("content-type", "application/json")
+                    .end(
+                        MetricsTargets.groups(meters.targets(), access, self, config.tls())
+                            .encode()));
     router.route().failureHandler(ApiErrors::handle);
     for (int status : new int[] {404, 405, 413}) {
       router.errorHandler(status, ctx -> ApiErrors.handle(ctx));
     }
     return router;
+  }
+
+  /**
+   * The scrape endpoints' door: the static metrics token ({@code Authorization: Bearer}, compared
+   * in constant time) lets a scraper in; anything else goes through the JWT check.
+   */
+  private static Handler<RoutingContext> scrapeGuard(String token, Handler<RoutingContext> jwt) {
+    if (token == null) {
+      return jwt;
+    }
+    byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    return ctx -> {
+      String given = ctx.request().getHeader("authorization");
+      if (given != null
+          && MessageDigest.isEqual(expected, given.trim().getBytes(StandardCharsets.UTF_8))) {
+        ctx.next();
+      } else {
+        jwt.handle(ctx);
+      }
+    };
   }
 
   /**

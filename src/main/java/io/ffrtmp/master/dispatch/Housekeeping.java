@@ -34,7 +34,7 @@ public final class Housekeeping extends VerticleBase {
   private final PgConnectOptions db;
   private final String masterId;
   private PgConnection lockConn;
-  private boolean leader;
+  private volatile boolean leader; // read by the leader gauge on scrapes
   private boolean busy;
   private long timer = -1;
 

@@ -33,9 +33,29 @@ public final class JobQueries {
   /** Attempts a new (or retried) job gets: the master's {@code --max-attempts}. */
   private final int maxAttempts;
 
+  /** Told of the jobs an operator cancels (the master's meters). */
+  private final JobOutcomes outcomes;
+
   public JobQueries(Pool pool, int maxAttempts) {
+    this(pool, maxAttempts, JobOutcomes.NONE);
+  }
+
+  public JobQueries(Pool pool, int maxAttempts, JobOutcomes outcomes) {
     this.pool = pool;
     this.maxAttempts = maxAttempts;
+    this.outcomes = outcomes == null ? JobOutcomes.NONE : outcomes;
+  }
+
+  /** The queries of a store's jobs, reporting to whoever observes the store then. */
+  public static JobQueries of(JobStore store) {
+    JobOutcomes current =
+        new JobOutcomes() {
+          @Override
+          public void finished(List<UUID> jobIds) {
+            store.outcomes().finished(jobIds);
+          }
+        };
+    return new JobQueries(store.pool(), store.settings().maxAttempts(), current);
   }
 
   /**
@@ -202,29 +222,45 @@ public final class JobQueries {
    * Finished: conflict.
    */
   public Future<Change> cancel(UUID id, String actor, String reason) {
-    return pool.withTransaction(
-        conn ->
-            lock(conn, id)
-                .compose(
-                    cur -> {
-                      if (cur == null) {
-                        return Future.succeededFuture(new Change(Outcome.NOT_FOUND, null, 0));
-                      }
-                      JobState state = JobState.of(cur.getString("state"));
-                      int attempt = cur.getInteger("attempt");
-                      if (!state.canMoveTo(JobState.CANCELED)) {
-                        return Future.succeededFuture(new Change(Outcome.CONFLICT, state, attempt));
-                      }
-                      boolean held = state == JobState.LEASED || state == JobState.RUNNING;
-                      return conn.preparedQuery(JobQuerySql.CANCEL)
-                          .execute(Tuple.of(id, reason))
-                          .compose(
-                              v ->
-                                  event(conn, id, state, JobState.CANCELED, actor, reason, attempt))
-                          .map(
-                              new Change(
-                                  held ? Outcome.CANCEL_REQUESTED : Outcome.DONE, state, attempt));
-                    }));
+    return pool.<Change>withTransaction(
+            conn ->
+                lock(conn, id)
+                    .compose(
+                        cur -> {
+                          if (cur == null) {
+                            return Future.succeededFuture(new Change(Outcome.NOT_FOUND, null, 0));
+                          }
+                          JobState state = JobState.of(cur.getString("state"));
+                          int attempt = cur.getInteger("attempt");
+                          if (!state.canMoveTo(JobState.CANCELED)) {
+                            return Future.succeededFuture(
+                                new Change(Outcome.CONFLICT, state, attempt));
+                          }
+                          boolean held = state == JobState.LEASED || state == JobState.RUNNING;
+                          return conn.preparedQuery(JobQuerySql.CANCEL)
+                              .execute(Tuple.of(id, reason))
+                              .compose(
+                                  v ->
+                                      event(
+                                          conn,
+                                          id,
+                                          state,
+                                          JobState.CANCELED,
+                                          actor,
+                                          reason,
+                                          attempt))
+                              .map(
+                                  new Change(
+                                      held ? Outcome.CANCEL_REQUESTED : Outcome.DONE,
+                                      state,
+                                      attempt));
+                        }))
+        .onSuccess(
+            c -> {
+              if (c.outcome() == Outcome.DONE || c.outcome() == Outcome.CANCEL_REQUESTED) {
+                outcomes.finished(List.of(id));
+              }
+            });
   }
 
   /** Failed or canceled: back to the queue. Anything else: conflict. */

@@ -67,7 +67,8 @@ final class JobSql {
       RETURNING id, campaign_id, config_key, repetition, attempt, fencing_token, spec, queue_rank, priority_rank, created_at, seq),
       e AS (INSERT INTO job_events (job_id, from_state, to_state, actor, reason, attempt)
             SELECT id, 'queued', 'leased', $1, 'claimed', attempt FROM c)
-      SELECT id, campaign_id, config_key, repetition, attempt, fencing_token, spec FROM c
+      SELECT id, campaign_id, config_key, repetition, attempt, fencing_token, spec,
+             extract(epoch FROM now() - created_at)::float8 AS waited_s FROM c
        ORDER BY queue_rank, priority_rank, created_at, seq\
       """;
 
@@ -304,6 +305,23 @@ final class JobSql {
                WHERE campaign_id = $1 AND state IN ('queued', 'retry_wait', 'leased', 'running') FOR UPDATE) old
        WHERE j.id = old.id
       RETURNING j.id, j.attempt, old.before\
+      """;
+
+  /**
+   * The meters' view of jobs just finished ($1): state, spec, and from the recorded result the
+   * encoder a worker chose for {@code auto}, frames and attributed energy; run time of the last
+   * attempt.
+   */
+  static final String FINISHED_JOBS =
+      """
+      SELECT j.state, j.spec, r.result->'encoder_choice'->>'chosen' AS ran_encoder,
+             CASE WHEN jsonb_typeof(r.result->'frames') = 'number' THEN (r.result->>'frames')::float8 END AS frames,
+             CASE WHEN jsonb_typeof(r.result->'energy'->'total_joules') = 'number'
+                  THEN (r.result->'energy'->>'total_joules')::float8 END AS joules,
+             r.result->'energy'->>'provenance' AS provenance,
+             extract(epoch FROM j.finished_at - j.started_at)::float8 AS run_s
+        FROM jobs j LEFT JOIN results r ON r.job_id = j.id AND r.attempt = j.attempt
+       WHERE j.id = ANY($1::uuid[])\
       """;
 
   static final String CAMPAIGN_STATES =

@@ -29,6 +29,7 @@ public final class JobStore {
 
   private final Pool pool;
   private final DispatchSettings settings;
+  private volatile JobOutcomes outcomes = JobOutcomes.NONE;
 
   public JobStore(Pool pool) {
     this(pool, DispatchSettings.DEFAULTS);
@@ -45,6 +46,64 @@ public final class JobStore {
 
   public Pool pool() {
     return pool;
+  }
+
+  /** Who hears of the leases, retries and final states this store records (the master's meters). */
+  public JobStore observe(JobOutcomes o) {
+    outcomes = o == null ? JobOutcomes.NONE : o;
+    return this;
+  }
+
+  public JobOutcomes outcomes() {
+    return outcomes;
+  }
+
+  /**
+   * What the meters of finished jobs need of each: its final state, spec, the encoder that ran (the
+   * worker's choice for {@code auto}), frames and attributed energy of its recorded result, and its
+   * run time (start to end of the last attempt; null when it never started). One query for a batch
+   * of jobs.
+   */
+  public record FinishedJob(
+      JobState state,
+      JobSpec spec,
+      String ranEncoder,
+      Long frames,
+      Double energyJoules,
+      String energyProvenance,
+      Double runS) {}
+
+  public Future<List<FinishedJob>> finishedJobs(List<UUID> ids) {
+    return pool.preparedQuery(JobSql.FINISHED_JOBS)
+        .execute(Tuple.of(ids.toArray(UUID[]::new)))
+        .map(
+            rows -> {
+              List<FinishedJob> out = new ArrayList<>(rows.size());
+              for (Row r : rows) {
+                JobSpec spec;
+                try {
+                  spec = JobSpec.fromStored((JsonObject) r.getValue("spec"));
+                } catch (RuntimeException e) {
+                  continue; // stored by this project, so never; but a meter must not fail a job
+                }
+                out.add(
+                    new FinishedJob(
+                        JobState.of(r.getString("state")),
+                        spec,
+                        r.getString("ran_encoder"),
+                        r.getValue("frames") instanceof Number n ? n.longValue() : null,
+                        r.getValue("joules") instanceof Number n ? n.doubleValue() : null,
+                        r.getString("provenance"),
+                        r.getValue("run_s") instanceof Number n ? n.doubleValue() : null));
+              }
+              return out;
+            });
+  }
+
+  private void finished(List<UUID> ids) {
+    if (!ids.isEmpty()) {
+      outcomes.finished(ids);
+    }
   }
 
   /**
@@ -156,8 +215,9 @@ public final class JobStore {
         .map(
             rows -> {
               List<JobLease> leases = new ArrayList<>(rows.size());
+              List<JobOutcomes.Leased> leased = new ArrayList<>(rows.size());
               for (Row r : rows) {
-                leases.add(
+                JobLease l =
                     new JobLease(
                         r.getUUID("id"),
                         r.getUUID("campaign_id"),
@@ -165,7 +225,13 @@ public final class JobStore {
                         r.getInteger("repetition"),
                         r.getInteger("attempt"),
                         r.getLong("fencing_token"),
-                        JobSpec.fromStored((JsonObject) r.getValue("spec"))));
+                        JobSpec.fromStored((JsonObject) r.getValue("spec")));
+                leases.add(l);
+                leased.add(
+                    new JobOutcomes.Leased(l.spec().queue(), l.attempt(), r.getDouble("waited_s")));
+              }
+              if (!leased.isEmpty()) {
+                outcomes.leased(leased);
               }
               return leases;
             });
@@ -276,6 +342,9 @@ public final class JobStore {
                               .addString(actor))
                       .map(
                           rows -> {
+                            List<UUID> ended = new ArrayList<>(rows.size());
+                            rows.forEach(r -> ended.add(r.getUUID("id")));
+                            finished(ended);
                             rows.forEach(
                                 r ->
                                     done.put(
@@ -404,10 +473,13 @@ public final class JobStore {
     return pool.preparedQuery(JobSql.FINISH_FENCED)
         .execute(t)
         .compose(
-            rows ->
-                rows.size() > 0
-                    ? Future.succeededFuture(to)
-                    : completeChecked(jobId, fencingToken, to, false, result, actor, reason));
+            rows -> {
+              if (rows.size() > 0) {
+                finished(List.of(jobId));
+                return Future.succeededFuture(to);
+              }
+              return completeChecked(jobId, fencingToken, to, false, result, actor, reason);
+            });
   }
 
   /**
@@ -428,55 +500,71 @@ public final class JobStore {
       JsonObject result,
       String actor,
       String reason) {
-    return pool.withTransaction(
-        conn ->
-            conn.preparedQuery(JobSql.CURRENT)
-                .execute(Tuple.of(jobId))
-                .compose(
-                    rows -> {
-                      if (rows.size() == 0) {
-                        return Future.failedFuture(new StaleLeaseException("no job " + jobId));
-                      }
-                      Row cur = rows.iterator().next();
-                      JobState state = JobState.of(cur.getString("state"));
-                      boolean sameAttempt = cur.getLong("fencing_token") == fencingToken;
-                      if (sameAttempt && state == to) {
-                        return Future.succeededFuture(state); // the same result delivered twice
-                      }
-                      if (sameAttempt
-                          && (state == JobState.RETRY_WAIT || state == JobState.QUEUED)) {
-                        if (to == JobState.FAILED && retryable) {
-                          return Future.succeededFuture(state); // our own retry, delivered twice
-                        }
-                        // The master took the attempt away (lease expired, node lost, stalled):
-                        // whatever the worker says now is late.
-                        return Future.failedFuture(
-                            new StaleLeaseException(
-                                "job "
-                                    + jobId
-                                    + ": attempt with fencing token "
-                                    + fencingToken
-                                    + " no longer holds the job ("
-                                    + state.id()
-                                    + ")"));
-                      }
-                      Future<JobState> moved =
-                          to == JobState.FAILED && retryable
-                              ? retryOrFail(conn, jobId, fencingToken, actor, reason)
-                              : moveFenced(
-                                  conn,
-                                  jobId,
-                                  fencingToken,
-                                  to,
-                                  actor,
-                                  reason,
-                                  to == JobState.FAILED ? "permanent" : null);
-                      return moved.compose(
-                          s ->
-                              conn.preparedQuery(JobSql.UPSERT_RESULT)
-                                  .execute(Tuple.of(jobId, cur.getInteger("attempt"), result))
-                                  .map(s));
-                    }));
+    // Set inside the transaction when this call moved the job; told to the meters after commit.
+    boolean[] moved = new boolean[1];
+    return pool.<JobState>withTransaction(
+            conn ->
+                conn.preparedQuery(JobSql.CURRENT)
+                    .execute(Tuple.of(jobId))
+                    .compose(
+                        rows -> {
+                          if (rows.size() == 0) {
+                            return Future.failedFuture(new StaleLeaseException("no job " + jobId));
+                          }
+                          Row cur = rows.iterator().next();
+                          JobState state = JobState.of(cur.getString("state"));
+                          boolean sameAttempt = cur.getLong("fencing_token") == fencingToken;
+                          if (sameAttempt && state == to) {
+                            return Future.succeededFuture(state); // the same result delivered twice
+                          }
+                          if (sameAttempt
+                              && (state == JobState.RETRY_WAIT || state == JobState.QUEUED)) {
+                            if (to == JobState.FAILED && retryable) {
+                              return Future.succeededFuture(
+                                  state); // our own retry, delivered twice
+                            }
+                            // The master took the attempt away (lease expired, node lost, stalled):
+                            // whatever the worker says now is late.
+                            return Future.failedFuture(
+                                new StaleLeaseException(
+                                    "job "
+                                        + jobId
+                                        + ": attempt with fencing token "
+                                        + fencingToken
+                                        + " no longer holds the job ("
+                                        + state.id()
+                                        + ")"));
+                          }
+                          Future<JobState> move =
+                              to == JobState.FAILED && retryable
+                                  ? retryOrFail(conn, jobId, fencingToken, actor, reason)
+                                  : moveFenced(
+                                      conn,
+                                      jobId,
+                                      fencingToken,
+                                      to,
+                                      actor,
+                                      reason,
+                                      to == JobState.FAILED ? "permanent" : null);
+                          return move.compose(
+                              s -> {
+                                moved[0] = true;
+                                return conn.preparedQuery(JobSql.UPSERT_RESULT)
+                                    .execute(Tuple.of(jobId, cur.getInteger("attempt"), result))
+                                    .map(s);
+                              });
+                        }))
+        .onSuccess(
+            s -> {
+              if (!moved[0]) {
+                return;
+              }
+              if (s == JobState.RETRY_WAIT) {
+                outcomes.retried(1);
+              } else if (s.terminal()) {
+                finished(List.of(jobId));
+              }
+            });
   }
 
   private Future<JobState> retryOrFail(
@@ -573,56 +661,75 @@ public final class JobStore {
    */
   public Future<List<Moved>> sweep(String actor) {
     Tuple backoff = Tuple.of(settings.retryBase().toMillis(), settings.retryCap().toMillis());
-    return pool.withTransaction(
-        conn ->
-            conn.preparedQuery(JobSql.EXPIRE_LEASES)
-                .execute()
-                .compose(
-                    a ->
-                        conn.preparedQuery(JobSql.STALLED)
-                            .execute(backoff)
-                            .compose(
-                                b ->
-                                    conn.preparedQuery(JobSql.RETRY_DUE)
-                                        .execute()
-                                        .compose(
-                                            c -> {
-                                              List<Moved> moved = new ArrayList<>();
-                                              for (var rows : List.of(a, b, c)) {
-                                                for (Row r : rows) {
-                                                  moved.add(
-                                                      new Moved(
-                                                          r.getUUID("id"),
-                                                          r.getUUID("campaign_id"),
-                                                          r.getString("config_key"),
-                                                          r.getInteger("attempt"),
-                                                          JobState.of(r.getString("before")),
-                                                          JobState.of(r.getString("state")),
-                                                          r.getString("before").equals("retry_wait")
-                                                              ? "retry due"
-                                                              : r.getString("error"),
-                                                          r.getString("node_id")));
-                                                }
-                                              }
-                                              if (moved.isEmpty()) {
-                                                return Future.succeededFuture(moved);
-                                              }
-                                              List<Tuple> events =
-                                                  moved.stream()
-                                                      .map(
-                                                          m ->
-                                                              Tuple.of(
-                                                                  m.jobId(),
-                                                                  m.from().id(),
-                                                                  m.to().id(),
-                                                                  actor,
-                                                                  m.reason(),
-                                                                  m.attempt()))
-                                                      .toList();
-                                              return conn.preparedQuery(JobSql.INSERT_EVENT)
-                                                  .executeBatch(events)
-                                                  .map(moved);
-                                            }))));
+    return pool.<List<Moved>>withTransaction(
+            conn ->
+                conn.preparedQuery(JobSql.EXPIRE_LEASES)
+                    .execute()
+                    .compose(
+                        a ->
+                            conn.preparedQuery(JobSql.STALLED)
+                                .execute(backoff)
+                                .compose(
+                                    b ->
+                                        conn.preparedQuery(JobSql.RETRY_DUE)
+                                            .execute()
+                                            .compose(
+                                                c -> {
+                                                  List<Moved> moved = new ArrayList<>();
+                                                  for (var rows : List.of(a, b, c)) {
+                                                    for (Row r : rows) {
+                                                      moved.add(
+                                                          new Moved(
+                                                              r.getUUID("id"),
+                                                              r.getUUID("campaign_id"),
+                                                              r.getString("config_key"),
+                                                              r.getInteger("attempt"),
+                                                              JobState.of(r.getString("before")),
+                                                              JobState.of(r.getString("state")),
+                                                              r.getString("before")
+                                                                      .equals("retry_wait")
+                                                                  ? "retry due"
+                                                                  : r.getString("error"),
+                                                              r.getString("node_id")));
+                                                    }
+                                                  }
+                                                  if (moved.isEmpty()) {
+                                                    return Future.succeededFuture(moved);
+                                                  }
+                                                  List<Tuple> events =
+                                                      moved.stream()
+                                                          .map(
+                                                              m ->
+                                                                  Tuple.of(
+                                                                      m.jobId(),
+                                                                      m.from().id(),
+                                                                      m.to().id(),
+                                                                      actor,
+                                                                      m.reason(),
+                                                                      m.attempt()))
+                                                          .toList();
+                                                  return conn.preparedQuery(JobSql.INSERT_EVENT)
+                                                      .executeBatch(events)
+                                                      .map(moved);
+                                                }))))
+        .onSuccess(this::swept);
+  }
+
+  /** Housekeeping's moves as the meters count them: attempts given another try, final states. */
+  private void swept(List<Moved> moved) {
+    List<UUID> ended = new ArrayList<>();
+    int retried = 0;
+    for (Moved m : moved) {
+      if (m.to().terminal()) {
+        ended.add(m.jobId());
+      } else if (m.from() == JobState.LEASED || m.from() == JobState.RUNNING) {
+        retried++; // to the queue (lease lost) or to retry_wait (stalled); not retry_wait → queued
+      }
+    }
+    if (retried > 0) {
+      outcomes.retried(retried);
+    }
+    finished(ended);
   }
 
   /**
@@ -660,29 +767,32 @@ public final class JobStore {
 
   /** Cancels whatever of the campaign has not finished; returns how many jobs that was. */
   public Future<Integer> cancelQueued(UUID campaignId, String actor, String reason) {
-    return pool.withTransaction(
-        conn ->
-            conn.preparedQuery(JobSql.CANCEL_QUEUED)
-                .execute(Tuple.of(campaignId, reason))
-                .compose(
-                    rows -> {
-                      List<Tuple> events = new ArrayList<>();
-                      rows.forEach(
-                          r ->
-                              events.add(
-                                  Tuple.of(
-                                      r.getUUID("id"),
-                                      r.getString("before"),
-                                      JobState.CANCELED.id(),
-                                      actor,
-                                      reason,
-                                      r.getInteger("attempt"))));
-                      return events.isEmpty()
-                          ? Future.succeededFuture(0)
-                          : conn.preparedQuery(JobSql.INSERT_EVENT)
-                              .executeBatch(events)
-                              .map(events.size());
-                    }));
+    List<UUID> canceled = new ArrayList<>();
+    return pool.<Integer>withTransaction(
+            conn ->
+                conn.preparedQuery(JobSql.CANCEL_QUEUED)
+                    .execute(Tuple.of(campaignId, reason))
+                    .compose(
+                        rows -> {
+                          rows.forEach(r -> canceled.add(r.getUUID("id")));
+                          List<Tuple> events = new ArrayList<>();
+                          rows.forEach(
+                              r ->
+                                  events.add(
+                                      Tuple.of(
+                                          r.getUUID("id"),
+                                          r.getString("before"),
+                                          JobState.CANCELED.id(),
+                                          actor,
+                                          reason,
+                                          r.getInteger("attempt"))));
+                          return events.isEmpty()
+                              ? Future.succeededFuture(0)
+                              : conn.preparedQuery(JobSql.INSERT_EVENT)
+                                  .executeBatch(events)
+                                  .map(events.size());
+                        }))
+        .onSuccess(n -> finished(canceled));
   }
 
   public Future<Map<JobState, Integer>> campaignStates(UUID campaignId) {

@@ -24,7 +24,8 @@ public final class Migrations {
           "V2__nodes_leases.sql",
           "V3__api.sql",
           "V4__claim_fit.sql",
-          "V5__exclusive_column.sql");
+          "V5__exclusive_column.sql",
+          "V6__node_metrics_address.sql");
 
   private static final long LOCK_KEY = 0x66667274_6d70L; // "ffrtmp"
 

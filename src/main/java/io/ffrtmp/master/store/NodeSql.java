@@ -17,13 +17,14 @@ final class NodeSql {
    */
   static final String REGISTER =
       """
-      INSERT INTO nodes AS n (id, instance_id, state, host, labels, slots, free_slots, encoders, power, hardware, cluster_node)
-      VALUES ($1, $2, 'up', $3, $4, $5, $5, $6, $7, $8, $9)
+      INSERT INTO nodes AS n (id, instance_id, state, host, labels, slots, free_slots, encoders, power, hardware, cluster_node,
+                              metrics_address)
+      VALUES ($1, $2, 'up', $3, $4, $5, $5, $6, $7, $8, $9, $11)
       ON CONFLICT (id) DO UPDATE SET instance_id = EXCLUDED.instance_id,
              state = CASE WHEN n.state = 'draining' THEN 'draining' ELSE 'up' END,
              host = EXCLUDED.host, labels = EXCLUDED.labels, slots = EXCLUDED.slots, free_slots = EXCLUDED.free_slots,
              encoders = EXCLUDED.encoders, power = EXCLUDED.power, hardware = EXCLUDED.hardware,
-             cluster_node = EXCLUDED.cluster_node, running = '[]', registered_at = now(), last_seen = now()
+             cluster_node = EXCLUDED.cluster_node, metrics_address = EXCLUDED.metrics_address, running = '[]', registered_at = now(), last_seen = now()
        WHERE n.instance_id = EXCLUDED.instance_id OR n.state = 'lost'
           OR n.last_seen < now() - ($10::bigint * interval '1 millisecond')
       RETURNING\
@@ -55,6 +56,12 @@ final class NodeSql {
          AND coalesce(j.state, '') IN ('leased', 'running')
       RETURNING j.id\
       """;
+
+  /**
+   * What service discovery and the node gauges need of every node, refreshed on a timer (never per
+   * scrape).
+   */
+  static final String TARGETS = "SELECT id, state, labels, metrics_address FROM nodes ORDER BY id";
 
   static final String LIST = "SELECT " + COLUMNS + " FROM nodes ORDER BY id";
 

@@ -56,7 +56,8 @@ public final class NodeStore {
                 reg.power(),
                 reg.hardware())
             .addString(reg.clusterNode())
-            .addLong(liveWindow.toMillis());
+            .addLong(liveWindow.toMillis())
+            .addString(reg.metricsAddress());
     return pool.preparedQuery(NodeSql.REGISTER)
         .execute(t)
         .compose(
@@ -146,6 +147,29 @@ public final class NodeStore {
             rows -> {
               List<JsonObject> out = new ArrayList<>();
               rows.forEach(r -> out.add(node(r)));
+              return out;
+            });
+  }
+
+  /** A node as service discovery and the node gauges see it. */
+  public record Target(String nodeId, NodeState state, JsonObject labels, String metricsAddress) {}
+
+  /** Every node's state, labels and metrics endpoint: one query. */
+  public Future<List<Target>> targets() {
+    return pool.preparedQuery(NodeSql.TARGETS)
+        .execute()
+        .map(
+            rows -> {
+              List<Target> out = new ArrayList<>(rows.size());
+              for (Row r : rows) {
+                Object labels = r.getValue("labels");
+                out.add(
+                    new Target(
+                        r.getString("id"),
+                        NodeState.of(r.getString("state")),
+                        labels instanceof JsonObject o ? o : new JsonObject(),
+                        r.getString("metrics_address")));
+              }
               return out;
             });
   }

@@ -6,6 +6,7 @@ import io.ffrtmp.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +46,12 @@ class NodeOptionsTest {
         "--label bad=va;lue|--label",
         "--db mysql://x/y|postgresql://",
         "--metrics-port 70000|--metrics-port: 70000 is out of range; accepted: 0 (off) to 65535",
-        "--metrics-port -1|--metrics-port"
+        "--metrics-port -1|--metrics-port",
+        "--metrics-bind not-an-ip|--metrics-bind: 'not-an-ip' is not an IP address",
+        "--metrics-bind 192.0.2.1|--metrics-bind: '192.0.2.1' (192.0.2.1) is not an address of this"
+            + " machine",
+        "--metrics-token-file /nonexistent/token|--metrics-token-file: cannot read"
+            + " /nonexistent/token"
       })
   void badWorkerAndMasterFlagsAreExitTwoNamingTheFlag(String flags, String message) {
     for (String role : new String[] {"worker", "master"}) {
@@ -53,6 +59,23 @@ class NodeOptionsTest {
       Outcome o = run(args);
       assertThat(o.exit()).as(o.err()).isEqualTo(2);
       assertThat(o.err()).contains(message);
+    }
+  }
+
+  @Test
+  void anEmptyMetricsTokenFileIsExitTwoNamingTheFlag() throws Exception {
+    Path token = Files.writeString(dir.resolve("token"), "\n");
+    for (String role : new String[] {"worker", "master", "standalone"}) {
+      Outcome o =
+          run(
+              "--role",
+              role,
+              "--data-dir",
+              dir.toString(),
+              "--metrics-token-file",
+              token.toString());
+      assertThat(o.exit()).as(o.err()).isEqualTo(2);
+      assertThat(o.err()).contains("--metrics-token-file: " + token + " is empty");
     }
   }
 

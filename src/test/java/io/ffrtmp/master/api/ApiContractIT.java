@@ -187,6 +187,7 @@ class ApiContractIT {
     check("health", api.get("/health", viewer));
     check("ready", api.get("/ready", viewer));
     check("metrics", api.get("/metrics", viewer));
+    check("metricsTargets", api.get("/metrics/targets", viewer));
     check("openapi", api.get("/api/v1/openapi.json", viewer));
     check("openapi", api.get("/api/v1/openapi.json", null));
 

@@ -115,11 +115,18 @@ final class ApiFixture implements AutoCloseable {
    * not matter.
    */
   static ApiFixture standalone(Path dir, UnaryOperator<ApiConfig> tweak) throws Exception {
-    return standalone(dir, dir.resolve("no-powercap"), 200, tweak);
+    return standalone(dir, tweak, null);
+  }
+
+  /** {@code metricsToken}: the static token of /metrics and /metrics/targets; null for none. */
+  static ApiFixture standalone(Path dir, UnaryOperator<ApiConfig> tweak, String metricsToken)
+      throws Exception {
+    return standalone(dir, dir.resolve("no-powercap"), 200, tweak, metricsToken);
   }
 
   /** As above, with power from the powercap tree at {@code powercap} and that poll interval. */
-  static ApiFixture standalone(Path dir, Path powercap, long pollMs, UnaryOperator<ApiConfig> tweak)
+  static ApiFixture standalone(
+      Path dir, Path powercap, long pollMs, UnaryOperator<ApiConfig> tweak, String metricsToken)
       throws Exception {
     Path data = reachable(dir).resolve("data");
     Files.createDirectories(dir.resolve("media"));
@@ -142,7 +149,8 @@ final class ApiFixture implements AutoCloseable {
                   config,
                   node.store(),
                   new NodeStore(node.store().pool()),
-                  node.metrics().registry()),
+                  node.metrics().registry(),
+                  new MetricsAccess(node.nodeId(), "standalone", metricsToken)),
               60);
       return new ApiFixture(data, node.vertx(), node.store(), server, node);
     } catch (Exception e) {
@@ -153,6 +161,11 @@ final class ApiFixture implements AutoCloseable {
 
   /** The API on a fresh database of the shared embedded server, without a worker. */
   static ApiFixture storeOnly(Path dir, UnaryOperator<ApiConfig> tweak) throws Exception {
+    return storeOnly(dir, tweak, MetricsAccess.DEFAULT);
+  }
+
+  static ApiFixture storeOnly(Path dir, UnaryOperator<ApiConfig> tweak, MetricsAccess access)
+      throws Exception {
     Vertx vertx = Vertx.vertx();
     try {
       Pool pool = await(TestDatabases.open(vertx, "embedded"), 120);
@@ -165,7 +178,8 @@ final class ApiFixture implements AutoCloseable {
                   config,
                   store,
                   new NodeStore(pool),
-                  new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
+                  new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                  access),
               60);
       return new ApiFixture(dir.resolve("data"), vertx, store, server, null);
     } catch (Exception e) {

@@ -66,10 +66,41 @@ class ApiProbesIT {
                     false,
                     null,
                     null))) {
-      for (String probe : new String[] {"/health", "/ready", "/metrics"}) {
+      for (String probe : new String[] {"/health", "/ready", "/metrics", "/metrics/targets"}) {
         assertThat(api.get(probe, null).status()).as(probe).isEqualTo(401);
         assertThat(api.get(probe, api.tokens.get(Role.VIEWER)).status()).as(probe).isEqualTo(200);
       }
+    }
+  }
+
+  @Test
+  void aMetricsTokenGuardsTheScrapeEndpointsOnlyAndAViewerTokenStillWorks() throws Exception {
+    String token = "prometheus-" + java.util.UUID.randomUUID();
+    try (ApiFixture api =
+        ApiFixture.storeOnly(dir, c -> c, new MetricsAccess("master-t", "master", token))) {
+      for (String probe : new String[] {"/metrics", "/metrics/targets"}) {
+        assertThat(api.get(probe, null).status()).as(probe).isEqualTo(401);
+        assertThat(api.get(probe, "not-" + token).status()).as(probe).isEqualTo(401);
+        assertThat(api.get(probe, token).status()).as(probe).isEqualTo(200);
+        assertThat(api.get(probe, api.tokens.get(Role.VIEWER)).status()).as(probe).isEqualTo(200);
+      }
+      // Load balancers' probes stay open: only --protect-probes closes them.
+      assertThat(api.get("/health", null).status()).isEqualTo(200);
+      assertThat(api.get("/ready", null).status()).isEqualTo(200);
+      // The static token is for scrapes, not for the API.
+      assertThat(api.get("/api/v1/jobs", token).status()).isEqualTo(401);
+      ApiFixture.Response sd = api.get("/metrics/targets", token);
+      assertThat(sd.headers().firstValue("content-type").orElse("")).startsWith("application/json");
+      io.vertx.core.json.JsonArray groups = new io.vertx.core.json.JsonArray(sd.text());
+      assertThat(groups).hasSize(1);
+      io.vertx.core.json.JsonObject self = groups.getJsonObject(0);
+      assertThat(self.getJsonArray("targets").getString(0))
+          .isEqualTo("127.0.0.1:" + api.server.port());
+      assertThat(self.getJsonObject("labels").getMap())
+          .containsEntry("node", "master-t")
+          .containsEntry("role", "master")
+          .containsEntry("__scheme__", "https")
+          .containsEntry("__metrics_path__", "/metrics");
     }
   }
 

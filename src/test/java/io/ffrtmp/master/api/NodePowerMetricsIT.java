@@ -18,7 +18,7 @@ class NodePowerMetricsIT {
   @Test
   void theScrapedEnergyIsTheFedEnergyAndAnUnreadableCounterIsDownNotZero() throws Exception {
     FakePowercap fake = FedPowerCheck.tree(dir.resolve("powercap"));
-    try (ApiFixture api = ApiFixture.standalone(dir, fake.root(), 1000, c -> c)) {
+    try (ApiFixture api = ApiFixture.standalone(dir, fake.root(), 1000, c -> c, null)) {
       FedPowerCheck.run(fake, () -> new Scrape(api.get("/metrics", null).text()), dir);
     }
   }

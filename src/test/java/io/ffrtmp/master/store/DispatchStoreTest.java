@@ -90,6 +90,90 @@ class DispatchStoreTest {
     await(pool.preparedQuery(sql).execute(Tuple.wrap(params)), 30);
   }
 
+  /** What the store told its observer: the master's meters count from exactly these calls. */
+  static final class Recorded implements JobOutcomes {
+    final List<UUID> finished = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final java.util.concurrent.atomic.AtomicInteger leased =
+        new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger retried =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public void leased(List<Leased> l) {
+      leased.addAndGet(l.size());
+    }
+
+    @Override
+    public void finished(List<UUID> ids) {
+      finished.addAll(ids);
+    }
+
+    @Override
+    public void retried(int n) {
+      retried.addAndGet(n);
+    }
+  }
+
+  @Test
+  void eachMoveIsToldOnceWhateverIsDeliveredAgain() throws Exception {
+    Recorded seen = new Recorded();
+    store.observe(seen);
+    JobQueries observed = JobQueries.of(store);
+    UUID cpu = Nodes.register(pool, "cpu-1");
+    submit(
+        "three",
+        """
+        {"configurations": [{"name": "a"}, {"name": "b"}, {"name": "c"}]}\
+        """);
+    JobLease a = claim("cpu-1", cpu).orElseThrow();
+    JobLease b = claim("cpu-1", cpu).orElseThrow();
+    assertThat(seen.leased.get()).isEqualTo(2);
+    for (JobLease l : List.of(a, b)) {
+      await(store.move(l.jobId(), l.fencingToken(), JobState.RUNNING, "cpu-1", "started"), 30);
+    }
+    JobStore.Update done =
+        new JobStore.Update(
+            a.jobId(), a.fencingToken(), JobState.SUCCEEDED, false, new JsonObject(), null);
+    JobStore.Update retryable =
+        new JobStore.Update(
+            b.jobId(), b.fencingToken(), JobState.FAILED, true, new JsonObject(), "oom");
+    // Once in a batch (the fast path), then again in a batch and alone (repeats).
+    await(store.apply("cpu-1", List.of(done, retryable)), 30);
+    await(store.apply("cpu-1", List.of(done, retryable)), 30);
+    await(
+        store.complete(
+            a.jobId(),
+            a.fencingToken(),
+            JobState.SUCCEEDED,
+            false,
+            new JsonObject(),
+            "cpu-1",
+            "finished"),
+        30);
+    await(
+        store.complete(
+            b.jobId(), b.fencingToken(), JobState.FAILED, true, new JsonObject(), "cpu-1", "oom"),
+        30);
+    assertThat(seen.finished).containsExactly(a.jobId());
+    assertThat(seen.retried.get()).isEqualTo(1);
+    // An operator's cancel of a queued job is a final state too; a second cancel is a conflict.
+    UUID c =
+        await(queries.list(new JobQueries.Filter(JobState.QUEUED, null, null, null, 5)), 30)
+            .jobs()
+            .stream()
+            .map(j -> UUID.fromString(j.getString("job_id")))
+            .filter(id -> !id.equals(b.jobId()))
+            .findFirst()
+            .orElseThrow();
+    await(observed.cancel(c, "op", "not needed"), 30);
+    await(observed.cancel(c, "op", "not needed"), 30);
+    assertThat(seen.finished).containsExactly(a.jobId(), c);
+    List<JobStore.FinishedJob> facts = await(store.finishedJobs(List.of(a.jobId(), c)), 30);
+    assertThat(facts)
+        .extracting(JobStore.FinishedJob::state)
+        .containsExactlyInAnyOrder(JobState.SUCCEEDED, JobState.CANCELED);
+  }
+
   @Test
   void liveBeforeDefaultBeforeBatchThenPriorityThenAge() throws Exception {
     UUID cpu = Nodes.register(pool, "cpu-1");
