@@ -127,7 +127,9 @@ final class NodeMeter {
       ProcStat now = ProcStat.read(statFile, reader);
       if (lastStat != null) {
         double u = now.utilisationSince(lastStat);
-        cpuUtilisation = Double.isNaN(u) ? cpuUtilisation : u;
+        if (!Double.isNaN(u)) { // no jiffy ticked: keep the last figure
+          cpuUtilisation = u;
+        }
       }
       lastStat = now;
     } catch (IOException e) {

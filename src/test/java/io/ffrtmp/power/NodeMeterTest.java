@@ -149,4 +149,19 @@ class NodeMeterTest {
               });
     }
   }
+
+  @Test
+  void cpuUtilisationIsTheBusyShareBetweenTicks() throws Exception {
+    FakePowercap fake = FakePowercap.intel(dir, 1);
+    FakeProcStat stat = new FakeProcStat(dir.resolve("proc"), 4);
+    stat.set(1_000, 9_000);
+    try (EnergyMeter meter = EnergyMeter.open(config(fake, 100).withProcRoot(stat.procRoot()))) {
+      assertThat(meter.reading().cpuUtilisation()).isNull(); // one read: no interval yet
+      stat.advance(300, 700);
+      Thread.sleep(450);
+      // Later ticks see no jiffy tick (a frozen fake) and keep the last figure.
+      assertThat(meter.reading().cpuUtilisation()).isCloseTo(0.3, within(1e-9));
+      assertThat(meter.reading().reads()).isGreaterThan(2);
+    }
+  }
 }
