@@ -28,6 +28,9 @@ public final class Scrape {
       "promtool is missing: run 'sudo apt-get install -y prometheus' (or"
           + " deploy/install-test-deps.sh)";
 
+  /** The one family whose {@code node} label carries the node's id. */
+  public static final String NODE_INFO = "ffrtmp_node_info";
+
   public final String text;
 
   public Scrape(String text) {
@@ -72,26 +75,39 @@ public final class Scrape {
 
   /** Every "name=value" label pair of every sample line. */
   public List<String[]> labels() {
+    return labels(false);
+  }
+
+  /**
+   * As {@link #labels()}; with {@code exceptNodeInfo}, without the {@code node} label of {@code
+   * ffrtmp_node_info}, the one series that names the node.
+   */
+  private List<String[]> labels(boolean exceptNodeInfo) {
     List<String[]> out = new ArrayList<>();
     for (String line : text.lines().toList()) {
       if (line.startsWith("#") || line.indexOf('{') < 0) {
         continue;
       }
+      boolean nodeInfo = exceptNodeInfo && line.startsWith(NODE_INFO + "{");
       Matcher m = LABEL.matcher(line.substring(line.indexOf('{'), line.lastIndexOf('}') + 1));
       while (m.find()) {
-        out.add(new String[] {m.group(1), m.group(2)});
+        if (!(nodeInfo && m.group(1).equals("node"))) {
+          out.add(new String[] {m.group(1), m.group(2)});
+        }
       }
     }
     return out;
   }
 
   /**
-   * No label value is a UUID (a job or node id) or a raw path; the only values that start with '/'
-   * are route templates, and none of them holds a UUID either.
+   * No label value is a UUID (a job id), one of the raw values given (a node id, a job id, a
+   * directory) or a raw path; the only values that start with '/' are route templates, and none of
+   * them holds a UUID either. The node's id may appear once, as the {@code node} label of {@code
+   * ffrtmp_node_info}.
    */
   public void assertBoundedLabels(String... rawPathsAsked) {
     List<String> wrong = new ArrayList<>();
-    for (String[] l : labels()) {
+    for (String[] l : labels(true)) {
       String v = l[1];
       boolean bad = UUID.matcher(v).find() || v.contains("/tmp") || v.contains("\\");
       if (v.startsWith("/") && !("route".equals(l[0]) && ROUTE.matcher(v).matches())) {
