@@ -46,8 +46,8 @@ public record RtmpStats(
 
   /**
    * One live stream. {@code clients}: everyone connected to it, the publisher included; {@code
-   * publishers}: the clients flagged as publishing (0 or 1); {@code video}: null when the publisher
-   * declared none.
+   * publishers}: the clients flagged as publishing (0 or 1); {@code droppedFrames}: frames nginx
+   * dropped for its clients, summed; {@code video}: null when the publisher declared none.
    */
   public record Stream(
       String application,
@@ -60,6 +60,7 @@ public record RtmpStats(
       long bytesIn,
       long bytesOut,
       long ageMs,
+      long droppedFrames,
       Video video) {}
 
   /**
@@ -130,10 +131,12 @@ public record RtmpStats(
 
   private static Stream stream(String app, Element s) {
     int publishers = 0;
+    long dropped = 0;
     for (Element c : children(s, "client")) {
       if (!children(c, "publishing").isEmpty()) {
         publishers++;
       }
+      dropped += number(c, "dropped");
     }
     Video video = null;
     for (Element meta : children(s, "meta")) {
@@ -159,6 +162,7 @@ public record RtmpStats(
         number(s, "bytes_in"),
         number(s, "bytes_out"),
         number(s, "time"),
+        dropped,
         video);
   }
 
