@@ -33,20 +33,20 @@ public record RtmpConfig(Mode mode, int port, URI url) {
    * @throws IllegalArgumentException "--flag: what is wrong; accepted: ..."
    */
   public static RtmpConfig parse(String server, int port) {
+    // The statistics page takes port + 1, so the last port cannot be the RTMP one.
+    if (port < 1 || port > 65534) {
+      throw new IllegalArgumentException(
+          "--rtmp-port: "
+              + port
+              + " is out of range; accepted: 1 to 65534 (the statistics page listens on the next"
+              + " port)");
+    }
     String s = server == null ? "off" : server.strip();
     String lower = s.toLowerCase(Locale.ROOT);
     if (lower.equals("off")) {
       return new RtmpConfig(Mode.OFF, port, null);
     }
     if (lower.equals("embedded")) {
-      // The statistics page takes port + 1, so the last port cannot be the RTMP one.
-      if (port < 1 || port > 65534) {
-        throw new IllegalArgumentException(
-            "--rtmp-port: "
-                + port
-                + " is out of range; accepted: 1 to 65534 (the statistics page listens on the next"
-                + " port)");
-      }
       return new RtmpConfig(Mode.EMBEDDED, port, null);
     }
     return new RtmpConfig(Mode.EXTERNAL, port, externalUrl(s));
@@ -58,6 +58,9 @@ public record RtmpConfig(Mode mode, int port, URI url) {
     try {
       uri = new URI(s);
     } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("--rtmp-server: '" + s + "' is not a URL" + accepted);
+    }
+    if (uri.getScheme() == null) {
       throw new IllegalArgumentException("--rtmp-server: '" + s + "' is not a URL" + accepted);
     }
     if (!"rtmp".equalsIgnoreCase(uri.getScheme())) {

@@ -3,6 +3,7 @@ package io.ffrtmp.node;
 import static io.ffrtmp.node.Blocking.await;
 
 import io.ffrtmp.hardware.HardwareProbe;
+import io.ffrtmp.live.RtmpServer;
 import io.ffrtmp.master.MasterVerticle;
 import io.ffrtmp.master.dispatch.Housekeeping;
 import io.ffrtmp.master.store.Database;
@@ -30,6 +31,7 @@ public final class StandaloneNode implements AutoCloseable {
   private final String nodeId;
   private final NodeMetrics metrics;
   private NodeIdentity identity;
+  private RtmpServer rtmp;
 
   private StandaloneNode(
       Vertx vertx,
@@ -64,6 +66,18 @@ public final class StandaloneNode implements AutoCloseable {
       identity.close();
       throw e;
     }
+    RtmpServer rtmp = null;
+    if (config.rtmp().embedded()) {
+      try {
+        rtmp = RtmpServer.start(config.dataDir(), config.rtmp());
+      } catch (Exception e) {
+        if (embedded != null) {
+          embedded.close();
+        }
+        identity.close();
+        throw e;
+      }
+    }
     NodeMetrics metrics = new NodeMetrics();
     Vertx vertx =
         Vertx.builder()
@@ -95,10 +109,14 @@ public final class StandaloneNode implements AutoCloseable {
       await(vertx.deployVerticle(worker), 120);
       StandaloneNode node = new StandaloneNode(vertx, embedded, pool, worker, nodeId, metrics);
       node.identity = identity;
+      node.rtmp = rtmp;
       return node;
     } catch (Exception e) {
       closeQuietly(vertx);
       metrics.close();
+      if (rtmp != null) {
+        rtmp.close();
+      }
       if (embedded != null) {
         embedded.close();
       }
@@ -123,6 +141,11 @@ public final class StandaloneNode implements AutoCloseable {
     return nodeId;
   }
 
+  /** The embedded RTMP server ({@code --rtmp-server embedded}); null otherwise. */
+  public RtmpServer rtmp() {
+    return rtmp;
+  }
+
   /** This node's registry: Vert.x's and the JVM's meters; the API adds its own. */
   public NodeMetrics metrics() {
     return metrics;
@@ -133,6 +156,9 @@ public final class StandaloneNode implements AutoCloseable {
     closeQuietly(
         vertx); // undeploys the verticles (worker stops its job), then the pool closes with Vert.x
     metrics.close();
+    if (rtmp != null) {
+      rtmp.close(); // after the worker, whose live jobs use it
+    }
     if (embedded != null) {
       embedded.close();
     }
