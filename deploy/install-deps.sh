@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what ffrtmp runs with on Debian/Ubuntu, only where it is missing, and says what it does:
 #   ffmpeg                FFmpeg with libx264, libx265, libsvtav1, libvpx (Debian's build)
+#   nginx, libnginx-mod-rtmp  the RTMP server a node runs with --rtmp-server embedded (see docs/live.md)
 #   postgresql            server binaries (initdb, pg_ctl) for the embedded job store
 #   util-linux            runuser and setsid (the embedded database runs as an unprivileged user when ffrtmp runs as root)
 #   openssl               makes the cluster's CA and node certificates (event-bus TLS; see docs/cluster.md)
@@ -25,6 +26,28 @@ if have ffmpeg; then
 else
   echo "ffmpeg: missing"
   missing+=(ffmpeg)
+fi
+
+nginx_bin=""
+for n in /usr/sbin/nginx "$(command -v nginx 2>/dev/null || true)"; do
+  [ -n "$n" ] && [ -x "$n" ] && { nginx_bin="$n"; break; }
+done
+if [ -n "$nginx_bin" ]; then
+  echo "nginx: found $nginx_bin ($("$nginx_bin" -v 2>&1 | head -n1))"
+else
+  echo "nginx: missing"
+  missing+=(nginx)
+fi
+rtmp_module=""
+for m in /usr/lib/nginx/modules/ngx_rtmp_module.so \
+  "$(dpkg -L libnginx-mod-rtmp 2>/dev/null | grep '/ngx_rtmp_module\.so$' | head -n1 || true)"; do
+  [ -n "$m" ] && [ -f "$m" ] && { rtmp_module="$m"; break; }
+done
+if [ -n "$rtmp_module" ]; then
+  echo "nginx RTMP module: found $rtmp_module"
+else
+  echo "nginx RTMP module: missing"
+  missing+=(libnginx-mod-rtmp)
 fi
 
 pg_bin=""
@@ -87,11 +110,13 @@ echo "installing: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
 # Packages whose system service would take a port ffrtmp's own instance uses (see the top): only their binaries
-# are wanted, so their services are kept from starting during the install, and disabled after it.
+# are wanted (ffrtmp runs its own servers from its data directory), so their services are kept from starting
+# during the install, and disabled after it. nginx's would hold port 80 and start at every boot; the embedded RTMP
+# server is a separate nginx with its own config, pid and ports.
 services=()
 for pkg in "${missing[@]}"; do
   case "$pkg" in
-    postgresql | prometheus | victoria-metrics) services+=("$pkg") ;;
+    postgresql | prometheus | victoria-metrics | nginx) services+=("$pkg") ;;
   esac
 done
 if [ ${#services[@]} -gt 0 ] && [ ! -e /usr/sbin/policy-rc.d ]; then
@@ -100,10 +125,13 @@ if [ ${#services[@]} -gt 0 ] && [ ! -e /usr/sbin/policy-rc.d ]; then
   trap '"${sudo_cmd[@]}" rm -f /usr/sbin/policy-rc.d' EXIT
 fi
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
-if have systemctl; then
+if have systemctl && [ -d /run/systemd/system ]; then
   for svc in "${services[@]}"; do
     [ "$svc" = postgresql ] && continue
     if "${sudo_cmd[@]}" systemctl disable --now "$svc" >/dev/null 2>&1; then echo "disabled the $svc system service"; fi
   done
+elif [[ " ${services[*]} " == *" nginx "* ]] && [ -x /etc/init.d/nginx ]; then
+  "${sudo_cmd[@]}" /etc/init.d/nginx stop >/dev/null 2>&1 || true
+  have update-rc.d && { "${sudo_cmd[@]}" update-rc.d nginx disable >/dev/null 2>&1 || true; }
 fi
 echo "installed: ${missing[*]}"

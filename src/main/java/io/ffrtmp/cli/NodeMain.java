@@ -2,6 +2,8 @@ package io.ffrtmp.cli;
 
 import io.ffrtmp.cli.options.ApiOptions;
 import io.ffrtmp.cli.options.NodeOptions;
+import io.ffrtmp.live.RtmpConfig;
+import io.ffrtmp.live.RtmpServer;
 import io.ffrtmp.master.api.ApiConfig;
 import io.ffrtmp.master.api.ApiServer;
 import io.ffrtmp.master.api.MetricsAccess;
@@ -26,6 +28,11 @@ public final class NodeMain {
     String problem = options.check();
     if (problem != null) {
       System.err.println(problem);
+      return 2;
+    }
+    if (master && options.rtmp().mode() != RtmpConfig.Mode.OFF) {
+      System.err.println(
+          "--rtmp-server: only for --role standalone or worker (a master runs no live jobs)");
       return 2;
     }
     ApiConfig apiConfig = null;
@@ -57,6 +64,9 @@ public final class NodeMain {
     } catch (NodeIdentity.InUseException | WorkerVerticle.NodeIdTakenException e) {
       System.err.println(e.getMessage());
       return 1;
+    } catch (RtmpServer.MissingException e) {
+      System.err.println(e.getMessage());
+      return 3;
     } catch (Exception e) {
       System.err.println((master ? "master" : "worker") + " could not start: " + e);
       return 1;
@@ -102,6 +112,10 @@ public final class NodeMain {
           node.metricsPort() == 0
               ? "metrics: off (--metrics-port 0)"
               : "metrics at http://" + options.metricsBind + ":" + node.metricsPort() + "/metrics");
+      System.out.println(options.rtmp().describe());
+      if (node.rtmp() != null) {
+        System.out.println("rtmp statistics at " + node.rtmp().statsUrl());
+      }
     }
     System.out.println(
         (master ? "master " : "worker ") + node.id() + " running; stop it with Ctrl-C or SIGTERM");

@@ -1,6 +1,7 @@
 package io.ffrtmp.cli;
 
 import io.ffrtmp.cli.options.ApiOptions;
+import io.ffrtmp.live.RtmpServer;
 import io.ffrtmp.master.api.ApiConfig;
 import io.ffrtmp.master.api.ApiServer;
 import io.ffrtmp.master.api.MetricsAccess;
@@ -48,6 +49,9 @@ public final class StandaloneRole {
     ApiServer server;
     try {
       node = StandaloneNode.start(config);
+    } catch (RtmpServer.MissingException e) {
+      err.println(e.getMessage());
+      return 3;
     } catch (Exception e) {
       err.println("the node could not start: " + e.getMessage());
       return 1;
@@ -99,6 +103,10 @@ public final class StandaloneRole {
           "certificate: "
               + server.certificate()
               + " (clients on this machine pin it; elsewhere use --ca FILE)");
+    }
+    out.println(config.rtmp().describe());
+    if (node.rtmp() != null) {
+      out.println("rtmp statistics at " + node.rtmp().statsUrl());
     }
     out.println("stop with Ctrl-C or SIGTERM");
     out.flush();

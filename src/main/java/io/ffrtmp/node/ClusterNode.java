@@ -5,6 +5,7 @@ import static io.ffrtmp.node.Blocking.await;
 import io.ffrtmp.cluster.ClusterOptions;
 import io.ffrtmp.cluster.ClusterSetup;
 import io.ffrtmp.hardware.HardwareProbe;
+import io.ffrtmp.live.RtmpServer;
 import io.ffrtmp.master.MasterMeters;
 import io.ffrtmp.master.MasterVerticle;
 import io.ffrtmp.master.dispatch.Housekeeping;
@@ -40,6 +41,7 @@ public final class ClusterNode implements AutoCloseable {
   private final String id;
   private final NodeMetrics metrics;
   private final HttpServer metricsServer;
+  private RtmpServer rtmp;
 
   private ClusterNode(
       Vertx vertx,
@@ -74,6 +76,11 @@ public final class ClusterNode implements AutoCloseable {
   /** This node's registry: Vert.x's and the JVM's meters (a master's API adds its own). */
   public NodeMetrics metrics() {
     return metrics;
+  }
+
+  /** A worker's embedded RTMP server ({@code --rtmp-server embedded}); null otherwise. */
+  public RtmpServer rtmp() {
+    return rtmp;
   }
 
   /** The port a worker serves {@code /metrics} on; 0 when it serves none (masters, or off). */
@@ -138,7 +145,11 @@ public final class ClusterNode implements AutoCloseable {
     NodeIdentity identity = NodeIdentity.acquire(o.dataDir());
     Vertx vertx = null;
     NodeMetrics metrics = new NodeMetrics();
+    RtmpServer rtmp = null;
     try {
+      if (o.rtmp().embedded()) {
+        rtmp = RtmpServer.start(o.dataDir(), o.rtmp());
+      }
       vertx =
           await(
               ClusterSetup.start(
@@ -179,16 +190,19 @@ public final class ClusterNode implements AutoCloseable {
           "worker",
           HardwareProbe.procOnly(o.power().procRoot()).cpu());
       await(vertx.deployVerticle(worker), 24 * 3600);
-      return new ClusterNode(vertx, null, identity, null, identity.id(), metrics, metricsServer);
+      ClusterNode node =
+          new ClusterNode(vertx, null, identity, null, identity.id(), metrics, metricsServer);
+      node.rtmp = rtmp;
+      return node;
     } catch (Exception e) {
-      closeAll(vertx, null, identity, metrics);
+      closeAll(vertx, null, identity, metrics, rtmp);
       throw e;
     }
   }
 
   @Override
   public void close() {
-    closeAll(vertx, embedded, identity, metrics);
+    closeAll(vertx, embedded, identity, metrics, rtmp);
   }
 
   /** The cluster host when it names one address, else this machine's name (blocking lookup). */
@@ -205,6 +219,15 @@ public final class ClusterNode implements AutoCloseable {
 
   private static void closeAll(
       Vertx vertx, EmbeddedPostgres embedded, NodeIdentity identity, NodeMetrics metrics) {
+    closeAll(vertx, embedded, identity, metrics, null);
+  }
+
+  private static void closeAll(
+      Vertx vertx,
+      EmbeddedPostgres embedded,
+      NodeIdentity identity,
+      NodeMetrics metrics,
+      RtmpServer rtmp) {
     if (vertx != null) {
       try {
         await(vertx.close(), 60);
@@ -213,6 +236,9 @@ public final class ClusterNode implements AutoCloseable {
       }
     }
     metrics.close(); // after Vert.x, which reports into it to the end
+    if (rtmp != null) {
+      rtmp.close(); // after the worker, whose live jobs use it
+    }
     if (embedded != null) {
       embedded.close();
     }

@@ -1,13 +1,14 @@
 package io.ffrtmp.node;
 
+import io.ffrtmp.live.RtmpConfig;
 import io.ffrtmp.power.PowerConfig;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What a node needs to start: where it keeps its state, which database, which FFmpeg and how it
- * measures power. Built from defaults, then environment ({@code FFRTMP_*}), then command-line
- * flags.
+ * What a node needs to start: where it keeps its state, which database, which FFmpeg, how it
+ * measures power and which RTMP server its live jobs use. Built from defaults, then environment
+ * ({@code FFRTMP_*}), then command-line flags.
  */
 public record NodeConfig(
     Path dataDir,
@@ -15,10 +16,25 @@ public record NodeConfig(
     String ffmpeg,
     int slots,
     PowerConfig power,
-    List<Path> mediaRoots) {
+    List<Path> mediaRoots,
+    RtmpConfig rtmp) {
+
+  public NodeConfig(
+      Path dataDir,
+      String dbUri,
+      String ffmpeg,
+      int slots,
+      PowerConfig power,
+      List<Path> mediaRoots) {
+    this(dataDir, dbUri, ffmpeg, slots, power, mediaRoots, RtmpConfig.OFF);
+  }
 
   public NodeConfig(Path dataDir, String dbUri, String ffmpeg, int slots, PowerConfig power) {
     this(dataDir, dbUri, ffmpeg, slots, power, List.of());
+  }
+
+  public NodeConfig withRtmp(RtmpConfig rtmp) {
+    return new NodeConfig(dataDir, dbUri, ffmpeg, slots, power, mediaRoots, rtmp);
   }
 
   /**

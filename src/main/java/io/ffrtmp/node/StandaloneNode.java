@@ -4,6 +4,7 @@ import static io.ffrtmp.node.Blocking.await;
 
 import io.ffrtmp.hardware.HardwareProbe;
 import io.ffrtmp.job.Campaign;
+import io.ffrtmp.live.RtmpServer;
 import io.ffrtmp.master.MasterMeters;
 import io.ffrtmp.master.MasterVerticle;
 import io.ffrtmp.master.dispatch.Housekeeping;
@@ -32,6 +33,7 @@ public final class StandaloneNode implements AutoCloseable {
   private final String nodeId;
   private final NodeMetrics metrics;
   private NodeIdentity identity;
+  private RtmpServer rtmp;
 
   private StandaloneNode(
       Vertx vertx,
@@ -66,6 +68,18 @@ public final class StandaloneNode implements AutoCloseable {
     } catch (Exception e) {
       identity.close();
       throw e;
+    }
+    RtmpServer rtmp = null;
+    if (config.rtmp().embedded()) {
+      try {
+        rtmp = RtmpServer.start(config.dataDir(), config.rtmp());
+      } catch (Exception e) {
+        if (embedded != null) {
+          embedded.close();
+        }
+        identity.close();
+        throw e;
+      }
     }
     NodeMetrics metrics = new NodeMetrics();
     Vertx vertx =
@@ -102,10 +116,14 @@ public final class StandaloneNode implements AutoCloseable {
       StandaloneNode node =
           new StandaloneNode(vertx, embedded, pool, store, worker, nodeId, metrics);
       node.identity = identity;
+      node.rtmp = rtmp;
       return node;
     } catch (Exception e) {
       closeQuietly(vertx);
       metrics.close();
+      if (rtmp != null) {
+        rtmp.close();
+      }
       if (embedded != null) {
         embedded.close();
       }
@@ -130,6 +148,11 @@ public final class StandaloneNode implements AutoCloseable {
     return nodeId;
   }
 
+  /** The embedded RTMP server ({@code --rtmp-server embedded}); null otherwise. */
+  public RtmpServer rtmp() {
+    return rtmp;
+  }
+
   /** This node's registry: Vert.x's and the JVM's meters; the API adds its own. */
   public NodeMetrics metrics() {
     return metrics;
@@ -140,6 +163,9 @@ public final class StandaloneNode implements AutoCloseable {
     closeQuietly(
         vertx); // undeploys the verticles (worker stops its job), then the pool closes with Vert.x
     metrics.close();
+    if (rtmp != null) {
+      rtmp.close(); // after the worker, whose live jobs use it
+    }
     if (embedded != null) {
       embedded.close();
     }

@@ -2,6 +2,7 @@ package io.ffrtmp.cli.options;
 
 import io.ffrtmp.cluster.ClusterOptions;
 import io.ffrtmp.job.DispatchSettings;
+import io.ffrtmp.live.RtmpConfig;
 import io.ffrtmp.node.ClusterNodeConfig;
 import io.ffrtmp.node.MetricsEndpoint;
 import io.ffrtmp.node.NodeConfig;
@@ -163,6 +164,25 @@ public final class NodeOptions {
       defaultValue = "1000")
   public long pollMs;
 
+  @Option(
+      names = "--rtmp-server",
+      paramLabel = "embedded|URL|off",
+      description =
+          "Standalone and worker: the RTMP server live jobs use: embedded (this node runs nginx"
+              + " with the RTMP module from its data directory), rtmp://host[:port]/app (your own),"
+              + " or off (default: ${DEFAULT-VALUE}). See docs/live.md.",
+      defaultValue = "off")
+  public String rtmpServer;
+
+  @Option(
+      names = "--rtmp-port",
+      paramLabel = "PORT",
+      description =
+          "The embedded RTMP server's port; its statistics page listens on PORT+1 at 127.0.0.1"
+              + " (default: ${DEFAULT-VALUE}).",
+      defaultValue = "" + RtmpConfig.DEFAULT_PORT)
+  public int rtmpPort;
+
   /**
    * Checks ranges; returns the first problem as "--flag: what is wrong; accepted: ...", or null.
    */
@@ -224,6 +244,11 @@ public final class NodeOptions {
             + "; accepted: one line of printable ASCII, the token";
       }
     }
+    try {
+      rtmp();
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
     String clusterProblem = cluster.check();
     if (clusterProblem != null) {
       return clusterProblem;
@@ -263,7 +288,15 @@ public final class NodeOptions {
 
   /** This node as a standalone node (master and worker in one JVM) sees it. */
   public NodeConfig nodeConfig() {
-    return new NodeConfig(dataDir(), dbUri(), ffmpeg, slots, power(), List.copyOf(mediaRoots));
+    return new NodeConfig(
+        dataDir(), dbUri(), ffmpeg, slots, power(), List.copyOf(mediaRoots), rtmp());
+  }
+
+  /**
+   * The RTMP server of {@code --rtmp-server} and {@code --rtmp-port}; checked by {@link #check}.
+   */
+  public RtmpConfig rtmp() {
+    return RtmpConfig.parse(rtmpServer, rtmpPort);
   }
 
   /** This node as a clustered master or worker sees it. */
