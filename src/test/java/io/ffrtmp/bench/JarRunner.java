@@ -1,33 +1,22 @@
 package io.ffrtmp.bench;
 
+import io.ffrtmp.support.FatJar;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the fat jar as a user would: a separate JVM, its exit code, stdout and stderr. */
 final class JarRunner {
 
-  static final Path JAR = Path.of("target", "ffrtmp.jar");
+  static final Path JAR = FatJar.JAR;
 
   record Run(int exitCode, String stdout, String stderr) {}
 
   static Process start(Path workDir, String... args) throws IOException {
-    if (!Files.exists(JAR)) {
-      throw new IllegalStateException(
-          JAR + " is missing: run the tests with 'mvn verify' (the jar is built in 'package')");
-    }
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
-                "-jar",
-                JAR.toAbsolutePath().toString()));
-    cmd.addAll(List.of(args));
+    List<String> cmd = FatJar.command(List.of("-Xmx512m"), List.of(args));
     return new ProcessBuilder(cmd)
         .directory(workDir.toFile())
         .redirectOutput(workDir.resolve("stdout.txt").toFile())

@@ -4,6 +4,7 @@ import static io.ffrtmp.support.Await.await;
 
 import io.ffrtmp.master.store.Database;
 import io.ffrtmp.master.store.EmbeddedPostgres;
+import io.ffrtmp.support.FatJar;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -38,7 +39,7 @@ import java.util.function.BooleanSupplier;
  */
 final class ClusterHarness implements AutoCloseable {
 
-  static final Path JAR = Path.of("target", "ffrtmp.jar");
+  static final Path JAR = FatJar.JAR;
 
   final Path dir;
   final String clusterName = "t" + UUID.randomUUID().toString().substring(0, 8);
@@ -185,14 +186,7 @@ final class ClusterHarness implements AutoCloseable {
    * NAME.log.
    */
   int runJar(String name, List<String> args, int timeoutS) throws Exception {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m",
-                "-jar",
-                JAR.toAbsolutePath().toString()));
-    cmd.addAll(args);
+    List<String> cmd = FatJar.command(List.of("-Xmx384m"), args);
     Process p =
         new ProcessBuilder(cmd)
             .directory(dir.toFile())
@@ -213,19 +207,7 @@ final class ClusterHarness implements AutoCloseable {
 
   /** Starts (or starts again) the node's process and waits until it says it runs. */
   void launch(Node n) throws Exception {
-    if (!Files.exists(JAR)) {
-      throw new IllegalStateException(
-          JAR + " is missing: run the tests with 'mvn verify' (the jar is built in 'package')");
-    }
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m",
-                "-XX:TieredStopAtLevel=1",
-                "-jar",
-                JAR.toAbsolutePath().toString()));
-    cmd.addAll(n.args);
+    List<String> cmd = FatJar.node(n.args);
     Path out = dir.resolve(n.name + ".out");
     Path err = dir.resolve(n.name + ".log");
     ProcessBuilder pb =

@@ -109,7 +109,8 @@ public final class ScrapeCost {
     }
   }
 
-  static String quantiles(long[] nanos) {
+  /** p50, p99 and max of durations in nanoseconds, in milliseconds. */
+  public static String quantiles(long[] nanos) {
     long[] sorted = nanos.clone();
     Arrays.sort(sorted);
     return String.format(

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class JarNode implements AutoCloseable {
 
-  public static final Path JAR = Path.of("target", "ffrtmp.jar");
+  public static final Path JAR = FatJar.JAR;
 
   public final String name;
   private final Path dir;
@@ -31,19 +30,7 @@ public final class JarNode implements AutoCloseable {
 
   /** Runs {@code java -jar ffrtmp.jar ARGS} in {@code dir} and waits until it says it runs. */
   public static JarNode start(String name, Path dir, List<String> args) throws Exception {
-    if (!Files.exists(JAR)) {
-      throw new IllegalStateException(
-          JAR + " is missing: run the tests with 'mvn verify' (the jar is built in 'package')");
-    }
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m",
-                "-XX:TieredStopAtLevel=1",
-                "-jar",
-                JAR.toAbsolutePath().toString()));
-    cmd.addAll(args);
+    List<String> cmd = FatJar.node(args);
     ProcessBuilder pb =
         new ProcessBuilder(cmd)
             .directory(dir.toFile())

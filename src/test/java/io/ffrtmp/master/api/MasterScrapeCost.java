@@ -3,12 +3,12 @@ package io.ffrtmp.master.api;
 import static io.ffrtmp.support.Await.await;
 
 import io.ffrtmp.cluster.NodeRegistration;
+import io.ffrtmp.node.ScrapeCost;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -57,12 +57,12 @@ public final class MasterScrapeCost {
               + "GET /metrics/targets, %d requests: %s; %d target groups, %d bytes%n",
           nodes,
           scrapes,
-          quantiles(scrape),
+          ScrapeCost.quantiles(scrape),
           body.length(),
           body.lines().filter(l -> !l.isEmpty() && !l.startsWith("#")).count(),
           body.lines().filter(l -> l.startsWith("ffrtmp_")).count(),
           scrapes,
-          quantiles(sd),
+          ScrapeCost.quantiles(sd),
           new JsonArray(targets).size(),
           targets.length());
     }
@@ -79,16 +79,5 @@ public final class MasterScrapeCost {
       out[i] = System.nanoTime() - s;
     }
     return out;
-  }
-
-  static String quantiles(long[] nanos) {
-    long[] sorted = nanos.clone();
-    Arrays.sort(sorted);
-    return String.format(
-        Locale.ROOT,
-        "p50 %.3f ms, p99 %.3f ms, max %.3f ms",
-        sorted[sorted.length / 2] / 1e6,
-        sorted[(int) Math.floor(sorted.length * 0.99)] / 1e6,
-        sorted[sorted.length - 1] / 1e6);
   }
 }
