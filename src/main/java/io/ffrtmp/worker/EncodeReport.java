@@ -50,7 +50,8 @@ final class EncodeReport {
                 err instanceof IOException
                     ? Future.succeededFuture(
                         Optional.of(
-                            job.failed("FFmpeg wrote no output: " + err.getMessage(), false)))
+                            job.failed(
+                                job.engine() + " wrote no output: " + err.getMessage(), false)))
                     : Future.failedFuture(err));
   }
 
@@ -67,7 +68,12 @@ final class EncodeReport {
     }
     if (enc.exitCode() != 0) {
       return job.failed(
-          "FFmpeg exited with " + enc.exitCode() + ": " + enc.child().stderrLastLine(), false);
+          (job.gstreamer() ? "gst-launch-1.0" : "FFmpeg")
+              + " exited with "
+              + enc.exitCode()
+              + ": "
+              + enc.child().stderrLastLine(),
+          false);
     }
     if (enc.window().energy() == null) {
       return job.failed(
