@@ -51,7 +51,10 @@ final class EncodeReport {
                     ? Future.succeededFuture(
                         Optional.of(
                             job.failed(
-                                job.engine() + " wrote no output: " + err.getMessage(), false)))
+                                (job.gstreamer() ? "GStreamer" : "FFmpeg")
+                                    + " wrote no output: "
+                                    + err.getMessage(),
+                                false)))
                     : Future.failedFuture(err));
   }
 
