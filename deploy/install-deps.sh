@@ -2,6 +2,8 @@
 # Installs what ffrtmp runs with on Debian/Ubuntu, only where it is missing, and says what it does:
 #   ffmpeg                FFmpeg with libx264, libx265, libsvtav1, libvpx (Debian's build)
 #   nginx, libnginx-mod-rtmp  the RTMP server a node runs with --rtmp-server embedded (see docs/live.md)
+#   gstreamer1.0-tools + plugins  gst-launch-1.0 and gst-inspect-1.0 with x264enc (ugly), x265enc and av1enc (bad),
+#                         vp9enc (good), avenc_ffv1 (libav): the second engine (see docs/engines.md)
 #   postgresql            server binaries (initdb, pg_ctl) for the embedded job store
 #   util-linux            runuser and setsid (the embedded database runs as an unprivileged user when ffrtmp runs as root)
 #   openssl               makes the cluster's CA and node certificates (event-bus TLS; see docs/cluster.md)
@@ -48,6 +50,26 @@ if [ -n "$rtmp_module" ]; then
 else
   echo "nginx RTMP module: missing"
   missing+=(libnginx-mod-rtmp)
+fi
+
+# GStreamer: the tools, and each plugin package by an element it brings (gst-inspect-1.0 --exists answers for one).
+gst_elements=(videotestsrc:gstreamer1.0-plugins-base vp9enc:gstreamer1.0-plugins-good x265enc:gstreamer1.0-plugins-bad
+  x264enc:gstreamer1.0-plugins-ugly avenc_ffv1:gstreamer1.0-libav)
+if have gst-launch-1.0 && have gst-inspect-1.0; then
+  echo "gstreamer: found $(command -v gst-launch-1.0) ($(gst-launch-1.0 --version | sed -n 2p))"
+  for pair in "${gst_elements[@]}"; do
+    element="${pair%%:*}" pkg="${pair#*:}"
+    if gst-inspect-1.0 --exists "$element" 2>/dev/null; then
+      echo "gstreamer $element: found ($pkg)"
+    else
+      echo "gstreamer $element: missing"
+      missing+=("$pkg")
+    fi
+  done
+else
+  echo "gstreamer: missing"
+  missing+=(gstreamer1.0-tools)
+  for pair in "${gst_elements[@]}"; do missing+=("${pair#*:}"); done
 fi
 
 pg_bin=""

@@ -7,6 +7,7 @@ import io.ffrtmp.cli.options.PowerSourceOptions;
 import io.ffrtmp.hardware.CpuFacts;
 import io.ffrtmp.hardware.GpuDevice;
 import io.ffrtmp.hardware.HardwareProbe;
+import io.ffrtmp.job.Encoder;
 import io.ffrtmp.master.store.EmbeddedPostgres;
 import io.ffrtmp.power.EnergyMeter;
 import io.ffrtmp.power.PowerConfig;
@@ -14,6 +15,8 @@ import io.ffrtmp.power.SourceStatus;
 import io.ffrtmp.worker.engine.EncoderCheck;
 import io.ffrtmp.worker.engine.EncoderProbe;
 import io.ffrtmp.worker.engine.FfmpegInfo;
+import io.ffrtmp.worker.engine.GstCommand;
+import io.ffrtmp.worker.engine.GstInfo;
 import io.ffrtmp.worker.engine.VmafCheck;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -125,6 +128,16 @@ public final class DoctorCommand implements Callable<Integer> {
    */
   static JsonObject examine(
       String ffmpeg, PowerConfig power, HardwareProbe probe, Optional<Path> postgresBinaries) {
+    return examine(ffmpeg, power, probe, postgresBinaries, GstInfo.probe());
+  }
+
+  /** As above, with GStreamer as probed (or made up by a test). */
+  static JsonObject examine(
+      String ffmpeg,
+      PowerConfig power,
+      HardwareProbe probe,
+      Optional<Path> postgresBinaries,
+      GstInfo gst) {
     Optional<FfmpegInfo> info;
     JsonObject ffmpegSection = new JsonObject().put("binary", ffmpeg);
     try {
@@ -148,6 +161,7 @@ public final class DoctorCommand implements Callable<Integer> {
         new JsonObject()
             .put("ffmpeg", ffmpegSection)
             .put("encoders", new JsonArray(encoders.stream().map(EncoderCheck::toJson).toList()))
+            .put("gstreamer", gstreamer(gst))
             .put("quality", quality(info))
             .put("power", power(power))
             .put("gpus", gpuSection(gpus, encoders))
@@ -155,6 +169,51 @@ public final class DoctorCommand implements Callable<Integer> {
             .put("cpu", cpuSection(cpu))
             .put("ok", info.isPresent());
     return report.put("summary", summary(report, encoders, gpus));
+  }
+
+  /**
+   * The second engine: its version and, by role, the elements ffrtmp's pipelines use. Optional: a
+   * node without it runs FFmpeg jobs; GStreamer jobs fail there with the install command.
+   */
+  static JsonObject gstreamer(GstInfo gst) {
+    JsonObject encoders = new JsonObject();
+    for (Encoder e : Encoder.values()) {
+      GstCommand.encoderElement(e).ifPresent(el -> encoders.put(e.ffmpegName(), el));
+    }
+    JsonObject section =
+        new JsonObject()
+            .put("binary", gst.launch())
+            .put("works", gst.usable())
+            .put("version", gst.version())
+            .put("encoders", presence(gst, encoders))
+            .put("muxers", presence(gst, List.of("matroskamux", "flvmux")))
+            .put("protocols", presence(gst, List.of("rtmpsink", "rtmp2sink", "srtsink", "srtsrc")))
+            .put("missing", new JsonArray(gst.usable() ? gst.missing() : List.of()));
+    if (!gst.usable()) {
+      section.put("error", gst.problem()).put("fix", GstInfo.INSTALL_HINT);
+    } else if (!gst.missing().isEmpty()) {
+      section.put("fix", GstInfo.INSTALL_HINT);
+    }
+    return section;
+  }
+
+  /** {element: present} for each; {@code byName} maps a spec name to its element. */
+  private static JsonObject presence(GstInfo gst, Object elements) {
+    JsonObject out = new JsonObject();
+    if (elements instanceof JsonObject byName) {
+      byName.forEach(
+          e ->
+              out.put(
+                  e.getKey(),
+                  new JsonObject()
+                      .put("element", e.getValue())
+                      .put("present", gst.has((String) e.getValue()))));
+    } else {
+      for (Object e : (List<?>) elements) {
+        out.put((String) e, gst.has((String) e));
+      }
+    }
+    return out;
   }
 
   static List<String> flagsOfInterest(String configuration) {
@@ -322,6 +381,7 @@ public final class DoctorCommand implements Callable<Integer> {
     n += report.getJsonObject("power").containsKey("fix") ? 1 : 0;
     n += report.getJsonObject("gpus").getJsonArray("fixes").size();
     n += report.getJsonObject("postgresql").containsKey("fix") ? 1 : 0;
+    n += report.getJsonObject("gstreamer").containsKey("fix") ? 1 : 0;
     n += report.getJsonObject("cpu").containsKey("fix") ? 1 : 0;
     return n;
   }
@@ -353,6 +413,40 @@ public final class DoctorCommand implements Callable<Integer> {
     } else {
       out.append(encoderTable(encoders)).append('\n');
     }
+
+    JsonObject gs = r.getJsonObject("gstreamer");
+    out.append("\nGStreamer (the second engine; optional)\n");
+    line(out, "binary", gs.getString("binary"));
+    if (gs.getBoolean("works")) {
+      line(out, "version", gs.getString("version"));
+      line(
+          out,
+          "encoders",
+          gs.getJsonObject("encoders").stream()
+              .map(
+                  e -> {
+                    JsonObject el = (JsonObject) e.getValue();
+                    return el.getString("element")
+                        + " ("
+                        + e.getKey()
+                        + ") "
+                        + yesNo(el.getBoolean("present"));
+                  })
+              .collect(Collectors.joining(", ")));
+      line(out, "muxers", presenceLine(gs.getJsonObject("muxers")));
+      line(out, "protocols", presenceLine(gs.getJsonObject("protocols")));
+      if (!gs.getJsonArray("missing").isEmpty()) {
+        line(
+            out,
+            "missing",
+            gs.getJsonArray("missing").stream()
+                .map(Object::toString)
+                .collect(Collectors.joining(", ")));
+      }
+    } else {
+      line(out, "error", gs.getString("error"));
+    }
+    sectionFix(out, gs.getString("fix"));
 
     JsonObject q = r.getJsonObject("quality");
     JsonObject vmaf = q.getJsonObject("vmaf");
@@ -420,6 +514,12 @@ public final class DoctorCommand implements Callable<Integer> {
 
     out.append("\nSummary: ").append(r.getString("summary")).append('\n');
     return out.toString();
+  }
+
+  private static String presenceLine(JsonObject present) {
+    return present.stream()
+        .map(e -> e.getKey() + " " + yesNo((Boolean) e.getValue()))
+        .collect(Collectors.joining(", "));
   }
 
   private static String encoderTable(JsonArray encoders) {

@@ -362,11 +362,24 @@ public record JobSpec(
         .put("bitrate_kbps", video.bitrateKbps())
         .put("resolution", video.resolution().toString())
         .put("fps", video.fps())
-        .put("threads", video.threads());
+        .put("threads", video.threads())
+        .put("engine", engine);
   }
 
-  /** A short, stable label such as {@code libx264 veryfast crf23 1280x720p30}. */
+  /** The engine every spec runs with unless it names another. */
+  public static final String DEFAULT_ENGINE = "ffmpeg";
+
+  /**
+   * A short, stable label such as {@code libx264 veryfast crf23 1280x720p30}; a spec for another
+   * engine than FFmpeg ends in its name ({@code ... gstreamer}), so a campaign's engine axis gives
+   * each engine its own configuration.
+   */
   public String configKey() {
+    String key = encodingKey();
+    return DEFAULT_ENGINE.equals(engine) ? key : key + " " + engine;
+  }
+
+  private String encodingKey() {
     if (video.encoderAuto()) {
       // The encoder is the node's choice: the key names the codec, and the result's config names
       // what ran.

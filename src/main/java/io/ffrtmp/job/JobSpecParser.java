@@ -46,7 +46,7 @@ final class JobSpecParser {
         input,
         outputOf(json),
         video,
-        json.getString("engine", "ffmpeg"),
+        json.getString("engine", JobSpec.DEFAULT_ENGINE),
         queueOf(json),
         priorityOf(json),
         MeasureParser.parse(json.getJsonObject("measure", new JsonObject())),

@@ -6,6 +6,9 @@ import io.ffrtmp.power.EnergyMeter;
 import io.ffrtmp.worker.engine.ChildProcess;
 import io.ffrtmp.worker.engine.FfmpegCommand;
 import io.ffrtmp.worker.engine.FfmpegInfo;
+import io.ffrtmp.worker.engine.GstCommand;
+import io.ffrtmp.worker.engine.GstInfo;
+import io.ffrtmp.worker.engine.GstProgressParser;
 import io.ffrtmp.worker.engine.Progress;
 import io.ffrtmp.worker.engine.ProgressParser;
 import io.vertx.core.Future;
@@ -20,9 +23,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The encode with FFmpeg: the job's command, the child run inside a fresh energy window under the
- * spec's time limit, its progress parsed and published with the window's live watts, and what
- * happened returned as one record. Judging it is the caller's.
+ * The encode with the job's engine (FFmpeg, or a GStreamer pipeline): the job's command, the child
+ * run inside a fresh energy window under the spec's time limit, its progress parsed (FFmpeg's
+ * {@code -progress}, or the pipeline's own per-frame messages) and published with the window's live
+ * watts, and what happened returned as one record. Judging it is the caller's.
  */
 final class EncodePass {
 
@@ -46,23 +50,36 @@ final class EncodePass {
 
   private final Vertx vertx;
   private final FfmpegInfo ffmpeg;
+  private final GstInfo gst;
   private final EnergyMeter meter;
   private final EnergyWindows windows;
   private final Path procRoot;
 
   EncodePass(
-      Vertx vertx, FfmpegInfo ffmpeg, EnergyMeter meter, EnergyWindows windows, Path procRoot) {
+      Vertx vertx,
+      FfmpegInfo ffmpeg,
+      GstInfo gst,
+      EnergyMeter meter,
+      EnergyWindows windows,
+      Path procRoot) {
     this.vertx = vertx;
     this.ffmpeg = ffmpeg;
+    this.gst = gst;
     this.meter = meter;
     this.windows = windows;
     this.procRoot = procRoot;
   }
 
-  /** FFmpeg's command for the job, recorded in the result before anything waits or runs. */
+  /**
+   * The engine's command for the job, recorded in the result before anything waits or runs; a
+   * GStreamer pipeline is an argument list like FFmpeg's. Throws {@link GstCommand.Unsupported}
+   * when GStreamer cannot express the spec.
+   */
   List<String> command(JobContext job) {
     List<String> cmd =
-        FfmpegCommand.encode(ffmpeg.binary(), job.spec(), job.source(), job.encoded());
+        job.gstreamer()
+            ? GstCommand.encode(gst.launch(), job.spec(), job.source(), job.encoded())
+            : FfmpegCommand.encode(ffmpeg.binary(), job.spec(), job.source(), job.encoded());
     job.result().put("command", new JsonArray(cmd));
     return cmd;
   }
@@ -83,7 +100,10 @@ final class EncodePass {
   private Future<Encoded> encode(JobContext job, List<String> command, EncodeWindow window) {
     job.window(window.measurement());
     ProgressTrail trail = new ProgressTrail(job);
-    ProgressParser parser = new ProgressParser(trail);
+    Consumer<String> parser =
+        job.gstreamer()
+            ? new GstProgressParser(trail, job.spec().video().fps())
+            : new ProgressParser(trail)::accept;
     Consumer<String> stdout =
         line -> {
           job.active();

@@ -50,7 +50,11 @@ final class EncodeReport {
                 err instanceof IOException
                     ? Future.succeededFuture(
                         Optional.of(
-                            job.failed("FFmpeg wrote no output: " + err.getMessage(), false)))
+                            job.failed(
+                                (job.gstreamer() ? "GStreamer" : "FFmpeg")
+                                    + " wrote no output: "
+                                    + err.getMessage(),
+                                false)))
                     : Future.failedFuture(err));
   }
 
@@ -67,7 +71,12 @@ final class EncodeReport {
     }
     if (enc.exitCode() != 0) {
       return job.failed(
-          "FFmpeg exited with " + enc.exitCode() + ": " + enc.child().stderrLastLine(), false);
+          (job.gstreamer() ? "gst-launch-1.0" : "FFmpeg")
+              + " exited with "
+              + enc.exitCode()
+              + ": "
+              + enc.child().stderrLastLine(),
+          false);
     }
     if (enc.window().energy() == null) {
       return job.failed(

@@ -29,6 +29,7 @@ final class JobContext {
   private final Consumer<JsonObject> progress;
   private final AtomicLong activity;
   private SourceInfo source;
+  private String engine = "ffmpeg";
   private volatile String cancelReason;
   private volatile ChildProcess current;
   private volatile Measurement measurement;
@@ -66,6 +67,25 @@ final class JobContext {
 
   void source(SourceInfo resolved) {
     this.source = resolved;
+  }
+
+  /** The engine that runs the encode on this node: {@code ffmpeg} or {@code gstreamer}. */
+  String engine() {
+    return engine;
+  }
+
+  void engine(String chosen) {
+    this.engine = chosen;
+  }
+
+  boolean gstreamer() {
+    return "gstreamer".equals(engine);
+  }
+
+  /** The job ended before it ran: a permanent failure with a reason code in the result. */
+  JobRunner.Outcome refused(String code, String reason) {
+    result.put("error_code", code);
+    return failed(reason, false);
   }
 
   /** The job's own directory, removed when it ends. */

@@ -5,6 +5,8 @@ import io.ffrtmp.job.JobLease;
 import io.ffrtmp.job.JobSpec;
 import io.ffrtmp.power.EnergyMeter;
 import io.ffrtmp.worker.engine.FfmpegInfo;
+import io.ffrtmp.worker.engine.GstCommand;
+import io.ffrtmp.worker.engine.GstInfo;
 import io.ffrtmp.worker.engine.SourceInfo;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -28,6 +30,7 @@ public final class JobRunner {
 
   private final WorkerConfig config;
   private final FfmpegInfo ffmpeg;
+  private final GstInfo gst;
   private final JsonObject node;
   private final Set<Encoder> workingHardware;
   private final JobFiles files;
@@ -50,6 +53,7 @@ public final class JobRunner {
    */
   private volatile String canceledEarly;
 
+  /** A runner for a node without GStreamer: GStreamer jobs fail with the install command. */
   public JobRunner(
       Vertx vertx,
       WorkerConfig config,
@@ -58,15 +62,40 @@ public final class JobRunner {
       JsonObject node,
       EnergyWindows windows,
       Set<Encoder> workingHardware) {
+    this(
+        vertx,
+        config,
+        meter,
+        ffmpeg,
+        new GstInfo(
+            GstInfo.DEFAULT_LAUNCH,
+            null,
+            Set.of(),
+            "GStreamer was not probed on this node; " + GstInfo.INSTALL_HINT),
+        node,
+        windows,
+        workingHardware);
+  }
+
+  public JobRunner(
+      Vertx vertx,
+      WorkerConfig config,
+      EnergyMeter meter,
+      FfmpegInfo ffmpeg,
+      GstInfo gst,
+      JsonObject node,
+      EnergyWindows windows,
+      Set<Encoder> workingHardware) {
     this.config = config;
     this.ffmpeg = ffmpeg;
+    this.gst = gst;
     this.node = node;
     this.workingHardware = workingHardware;
     this.files = new JobFiles(vertx, config, ffmpeg);
     this.settle = new SettleWait(vertx, meter);
-    this.encode = new EncodePass(vertx, ffmpeg, meter, windows, config.power().procRoot());
+    this.encode = new EncodePass(vertx, ffmpeg, gst, meter, windows, config.power().procRoot());
     this.report = new EncodeReport(vertx, config.slots());
-    this.quality = new QualityPass(vertx, ffmpeg, meter);
+    this.quality = new QualityPass(vertx, ffmpeg, gst, meter);
   }
 
   /** Stops the running FFmpeg (and its children) within a second; the job then ends as canceled. */
@@ -96,7 +125,12 @@ public final class JobRunner {
   public Future<Outcome> run(
       JobLease lease, JsonObject idleBaseline, Consumer<JsonObject> progress) {
     JobSpec asSpecified = lease.spec();
-    JobSpec spec = asSpecified.forNode(workingHardware);
+    EngineChoice engine = EngineChoice.of(asSpecified.forNode(Set.of()), ffmpeg, gst);
+    // Hardware encoders are FFmpeg's: a GStreamer pipeline keeps the software encoder.
+    JobSpec spec =
+        EngineChoice.GSTREAMER.equals(engine.engine())
+            ? asSpecified.forNode(Set.of())
+            : asSpecified.forNode(workingHardware);
     JobContext j =
         new JobContext(
             lease,
@@ -114,8 +148,16 @@ public final class JobRunner {
     if (asSpecified.video().encoderAuto()) {
       j.result().put("encoder_choice", encoderChoice(asSpecified, spec));
     }
+    j.result().put("engine", engine.engine()).put("engine_choice", engine.toJson(spec.engine()));
+    if (!engine.runs()) {
+      return Future.succeededFuture(j.refused(engine.code(), engine.reason()));
+    }
+    j.engine(engine.engine());
+    if (gst.usable()) {
+      j.result().put("gstreamer_version", gst.version());
+    }
     Encoder encoder = spec.video().encoder();
-    if (!ffmpeg.has(encoder)) {
+    if (!j.gstreamer() && !ffmpeg.has(encoder)) {
       return Future.succeededFuture(
           j.failed(
               "encoder "
@@ -143,7 +185,12 @@ public final class JobRunner {
    * retryably.
    */
   private Future<Outcome> measure(JobContext j) {
-    List<String> command = encode.command(j);
+    List<String> command;
+    try {
+      command = encode.command(j);
+    } catch (GstCommand.Unsupported e) {
+      return Future.succeededFuture(j.refused(e.code(), e.getMessage()));
+    }
     return settle
         .run(j)
         .compose(v -> encode.run(j, command))
@@ -151,7 +198,8 @@ public final class JobRunner {
         .compose(ended -> ended.isPresent() ? Future.succeededFuture(ended.get()) : scoreAndKeep(j))
         .recover(
             err ->
-                Future.succeededFuture(j.failed("could not run FFmpeg: " + err.getMessage(), true)))
+                Future.succeededFuture(
+                    j.failed("could not run " + j.engine() + ": " + err.getMessage(), true)))
         .compose(outcome -> files.cleanUp(j).map(outcome));
   }
 

@@ -8,6 +8,9 @@ import io.ffrtmp.quality.QualityScores;
 import io.ffrtmp.worker.engine.ChildProcess;
 import io.ffrtmp.worker.engine.FfmpegCommand;
 import io.ffrtmp.worker.engine.FfmpegInfo;
+import io.ffrtmp.worker.engine.GstCommand;
+import io.ffrtmp.worker.engine.GstInfo;
+import io.ffrtmp.worker.engine.SourceInfo;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -25,11 +28,13 @@ final class QualityPass {
 
   private final Vertx vertx;
   private final FfmpegInfo ffmpeg;
+  private final GstInfo gst;
   private final EnergyMeter meter;
 
-  QualityPass(Vertx vertx, FfmpegInfo ffmpeg, EnergyMeter meter) {
+  QualityPass(Vertx vertx, FfmpegInfo ffmpeg, GstInfo gst, EnergyMeter meter) {
     this.vertx = vertx;
     this.ffmpeg = ffmpeg;
+    this.gst = gst;
     this.meter = meter;
   }
 
@@ -62,14 +67,28 @@ final class QualityPass {
   private Future<Void> score(
       JobContext job, List<JobSpec.QualityMetric> scored, JsonObject quality) {
     int vmafThreads = Runtime.getRuntime().availableProcessors();
+    boolean gstReference = job.gstreamer() && !job.spec().input().isFile();
+    SourceInfo reference = gstReference ? gstReference(job) : job.source();
     List<String> cmd =
-        FfmpegCommand.quality(ffmpeg.binary(), job.source(), job.encoded(), scored, vmafThreads);
+        FfmpegCommand.quality(ffmpeg.binary(), reference, job.encoded(), scored, vmafThreads);
     long startNs = System.nanoTime();
     return vertx
         .executeBlocking(meter::start)
         .compose(
             m ->
-                pass(job, cmd)
+                (gstReference
+                        ? pass(
+                                job,
+                                GstCommand.reference(
+                                    gst.launch(), job.spec().input(), referenceFile(job)))
+                            .compose(
+                                problem ->
+                                    problem == null
+                                        ? pass(job, cmd)
+                                        : Future.succeededFuture(
+                                            "the GStreamer reference could not be rendered: "
+                                                + problem))
+                        : pass(job, cmd))
                     // A pass that could not start still closes its window; the meter would
                     // otherwise poll it until the worker stops.
                     .recover(
@@ -88,7 +107,7 @@ final class QualityPass {
                                     scores(job.workDir(), scored, vmafThreads, quality);
                                   }
                                   quality
-                                      .put("reference", job.source().description())
+                                      .put("reference", reference.description())
                                       .put(
                                           "pass",
                                           new JsonObject()
@@ -106,6 +125,25 @@ final class QualityPass {
                                   job.result().put("quality", quality);
                                   return null;
                                 })));
+  }
+
+  private static Path referenceFile(JobContext job) {
+    return job.workDir().resolve("reference.mkv");
+  }
+
+  /** GStreamer's synthetic frames as the quality pass reads them back (FFV1, lossless). */
+  private static SourceInfo gstReference(JobContext job) {
+    JobSpec.Input in = job.spec().input();
+    return new SourceInfo(
+        List.of("-i", referenceFile(job).toString()),
+        in.resolution(),
+        in.fps(),
+        in.durationS(),
+        "the same synthetic frames as GStreamer made them (videotestsrc pattern "
+            + GstCommand.PATTERNS.get(in.pattern())
+            + " standing in for "
+            + in.pattern()
+            + ", rendered again losslessly)");
   }
 
   /** Runs the scoring FFmpeg; completes with what went wrong, or null when it exited 0. */

@@ -6,6 +6,7 @@ import io.ffrtmp.power.SourceStatus;
 import io.ffrtmp.worker.engine.EncoderCheck;
 import io.ffrtmp.worker.engine.EncoderProbe;
 import io.ffrtmp.worker.engine.FfmpegInfo;
+import io.ffrtmp.worker.engine.GstInfo;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
@@ -14,8 +15,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * What a worker learns of its node once, at start: its FFmpeg, its power meter, the hardware
- * snapshot recorded with every result (host name included), and which encoders work here.
+ * What a worker learns of its node once, at start: its FFmpeg and GStreamer, its power meter, the
+ * hardware snapshot recorded with every result (host name included), and which encoders work here.
  *
  * @param snapshot {@link NodeSnapshot} with the node id, the hardware encoders' probe and NVML's
  *     GPUs
@@ -25,6 +26,7 @@ import java.util.stream.Collectors;
  */
 record WorkerNode(
     FfmpegInfo ffmpeg,
+    GstInfo gst,
     EnergyMeter meter,
     JsonObject snapshot,
     Set<Encoder> workingHardware,
@@ -33,10 +35,15 @@ record WorkerNode(
   /** Blocking: runs FFmpeg, opens the meter, reads the hardware and resolves the host name. */
   static WorkerNode probe(WorkerConfig config) {
     FfmpegInfo ffmpeg = FfmpegInfo.probe(config.ffmpeg());
+    // Optional: without it the node runs FFmpeg jobs and refuses GStreamer ones with the fix.
+    GstInfo gst = GstInfo.probe();
     EnergyMeter meter = EnergyMeter.open(config.power());
     JsonArray sources = new JsonArray();
     meter.sources().stream().map(SourceStatus::toJson).forEach(sources::add);
-    JsonObject node = NodeSnapshot.capture(ffmpeg, sources).put("node_id", config.nodeId());
+    JsonObject node =
+        NodeSnapshot.capture(ffmpeg, sources)
+            .put("node_id", config.nodeId())
+            .put("gstreamer", gst.toJson());
     // Distribution builds list hardware encoders whether or not the hardware exists: a one-frame
     // probe says which
     // work, so that "encoder: auto" can use them.
@@ -60,7 +67,7 @@ record WorkerNode(
       // NVML's view (name, UUID, clocks, memory) beside the probe's device list.
       node.put("nvml_gpus", new JsonArray(meter.gpus().stream().map(g -> g.toJson()).toList()));
     }
-    return new WorkerNode(ffmpeg, meter, node, working, usable);
+    return new WorkerNode(ffmpeg, gst, meter, node, working, usable);
   }
 
   /** As {@link NodeSnapshot} resolved it: no DNS lookup on the event loop. */

@@ -9,6 +9,8 @@ import io.ffrtmp.job.Encoder;
 import io.ffrtmp.power.FakePowercap;
 import io.ffrtmp.power.PowerConfig;
 import io.ffrtmp.worker.engine.FakeFfmpeg;
+import io.ffrtmp.worker.engine.GstCommand;
+import io.ffrtmp.worker.engine.GstInfo;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -19,6 +21,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -32,6 +35,10 @@ import picocli.CommandLine;
 class DoctorCommandTest {
 
   private static final int ENCODERS = Encoder.values().length;
+
+  /** A complete GStreamer, so the counts of fixes do not depend on the host's. */
+  private static final GstInfo GST =
+      new GstInfo("gst-launch-1.0", "GStreamer 1.22.0", Set.copyOf(GstCommand.ELEMENTS), null);
 
   @TempDir Path tmp;
 
@@ -79,7 +86,11 @@ class DoctorCommandTest {
 
     JsonObject r =
         DoctorCommand.examine(
-            ffmpeg.toString(), power(vm, tmp.resolve("no-powercap")), vm.probe(), Optional.empty());
+            ffmpeg.toString(),
+            power(vm, tmp.resolve("no-powercap")),
+            vm.probe(),
+            Optional.empty(),
+            GST);
 
     assertThat(r.getBoolean("ok")).isTrue();
     assertThat(r.getString("summary"))
@@ -139,7 +150,8 @@ class DoctorCommandTest {
             ffmpeg.toString(),
             power(m, rapl.root()),
             m.probe(),
-            Optional.of(tmp.resolve("postgresql/16/bin")));
+            Optional.of(tmp.resolve("postgresql/16/bin")),
+            GST);
 
     assertThat(r.getString("summary"))
         .isEqualTo(
@@ -184,7 +196,7 @@ class DoctorCommandTest {
 
     JsonObject r =
         DoctorCommand.examine(
-            ffmpeg.toString(), power(m, rapl.root()), m.probe(), Optional.empty());
+            ffmpeg.toString(), power(m, rapl.root()), m.probe(), Optional.empty(), GST);
 
     JsonObject power = r.getJsonObject("power");
     assertThat(power.getString("provenance")).isEqualTo("estimated");
@@ -218,7 +230,11 @@ class DoctorCommandTest {
 
     JsonObject r =
         DoctorCommand.examine(
-            ffmpeg.toString(), power(m, tmp.resolve("no-powercap")), m.probe(), Optional.empty());
+            ffmpeg.toString(),
+            power(m, tmp.resolve("no-powercap")),
+            m.probe(),
+            Optional.empty(),
+            GST);
 
     JsonObject gpus = r.getJsonObject("gpus");
     assertThat(gpus.getJsonArray("devices")).hasSize(2);
@@ -280,7 +296,16 @@ class DoctorCommandTest {
     JsonObject r = new JsonObject(json.out());
     assertThat(r.fieldNames())
         .containsExactlyInAnyOrder(
-            "ffmpeg", "encoders", "quality", "power", "gpus", "postgresql", "cpu", "summary", "ok");
+            "ffmpeg",
+            "encoders",
+            "gstreamer",
+            "quality",
+            "power",
+            "gpus",
+            "postgresql",
+            "cpu",
+            "summary",
+            "ok");
     assertThat(r.getJsonObject("ffmpeg").getString("binary")).isEqualTo(ffmpeg.toString());
     assertThat(
             r.getJsonArray("encoders").stream()
@@ -354,5 +379,31 @@ class DoctorCommandTest {
     String[] all = Arrays.copyOf(args, args.length + 1);
     all[args.length] = arg;
     return all;
+  }
+
+  @Test
+  void gstreamerIsReportedWithItsEncodersAndTheFixWhenAbsent() {
+    Set<String> partial = new java.util.HashSet<>(GstCommand.ELEMENTS);
+    partial.remove("x265enc");
+    JsonObject some =
+        DoctorCommand.gstreamer(new GstInfo("gst-launch-1.0", "GStreamer 1.22.0", partial, null));
+    assertThat(some.getBoolean("works")).isTrue();
+    assertThat(some.getJsonObject("encoders").getJsonObject("libx264").getString("element"))
+        .isEqualTo("x264enc");
+    assertThat(some.getJsonObject("encoders").getJsonObject("libx264").getBoolean("present"))
+        .isTrue();
+    assertThat(some.getJsonObject("encoders").getJsonObject("libx265").getBoolean("present"))
+        .isFalse();
+    assertThat(some.getJsonObject("encoders").containsKey("libsvtav1")).isFalse();
+    assertThat(some.getJsonArray("missing").getList()).containsExactly("x265enc");
+    assertThat(some.getString("fix")).contains("gstreamer1.0-plugins-bad");
+
+    JsonObject none =
+        DoctorCommand.gstreamer(
+            new GstInfo(
+                "gst-launch-1.0", null, Set.of(), "GStreamer not found ('gst-launch-1.0')"));
+    assertThat(none.getBoolean("works")).isFalse();
+    assertThat(none.getString("error")).contains("not found");
+    assertThat(none.getString("fix")).contains("apt-get install gstreamer1.0-tools");
   }
 }

@@ -112,7 +112,10 @@ public final class JobsCommand {
     @Option(names = "--priority", paramLabel = "P", description = "high, medium or low.")
     String priority;
 
-    @Option(names = "--engine", paramLabel = "E", description = "ffmpeg or auto.")
+    @Option(
+        names = "--engine",
+        paramLabel = "E",
+        description = "ffmpeg, gstreamer or auto (docs/engines.md).")
     String engine;
 
     @Option(names = "--name", paramLabel = "TEXT", description = "A label for the job.")

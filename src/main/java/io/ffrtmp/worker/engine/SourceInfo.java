@@ -15,14 +15,26 @@ import java.util.concurrent.TimeUnit;
 /**
  * What the encode reads and the quality pass compares against: the FFmpeg input arguments, and the
  * source's size, rate and length. Synthetic sources are known from the spec; files are probed with
- * ffprobe.
+ * ffprobe. {@code file}: the resolved input file (what a GStreamer pipeline reads); null for other
+ * sources.
  */
 public record SourceInfo(
     List<String> inputArgs,
     Resolution resolution,
     double fps,
     double durationS,
-    String description) {
+    String description,
+    Path file) {
+
+  /** A source that is not a file. */
+  public SourceInfo(
+      List<String> inputArgs,
+      Resolution resolution,
+      double fps,
+      double durationS,
+      String description) {
+    this(inputArgs, resolution, fps, durationS, description, null);
+  }
 
   public static SourceInfo synthetic(JobSpec.Input in) {
     return new SourceInfo(
@@ -74,7 +86,8 @@ public record SourceInfo(
                 .setScale(3, RoundingMode.HALF_UP)
                 .stripTrailingZeros()
                 .toPlainString()
-            + " fps), scaled to its size");
+            + " fps), scaled to its size",
+        file);
   }
 
   /** "30000/1001" → 29.97; "0/0" or null → the fallback. */
