@@ -38,7 +38,8 @@ public final class NodeMain {
     ApiConfig apiConfig = null;
     if (master) {
       try {
-        apiConfig = api.apiConfig(options.dataDir(), options.mediaRoots);
+        apiConfig =
+            api.apiConfig(options.dataDir(), options.mediaRoots).withLiveHosts(options.liveHosts());
       } catch (IllegalArgumentException e) {
         System.err.println(e.getMessage());
         return 2;

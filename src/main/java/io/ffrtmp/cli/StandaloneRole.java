@@ -36,7 +36,10 @@ public final class StandaloneRole {
       PrintStream err) {
     ApiConfig api;
     try {
-      api = options.apiConfig(config.dataDir(), config.mediaRoots());
+      api =
+          options
+              .apiConfig(config.dataDir(), config.mediaRoots())
+              .withLiveHosts(config.workerLiveHosts());
       FfmpegInfo.probe(config.ffmpeg());
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());

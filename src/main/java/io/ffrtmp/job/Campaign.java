@@ -192,6 +192,9 @@ public record Campaign(
   }
 
   private static String inputLabel(JobSpec.Input in) {
+    if (in.url() != null) {
+      return in.url() + " " + Fps.format(in.durationS()) + "s";
+    }
     return in.isFile()
         ? in.path() + (in.durationS() > 0 ? " " + Fps.format(in.durationS()) + "s" : "")
         : in.pattern()

@@ -2,12 +2,14 @@ package io.ffrtmp.job;
 
 import io.ffrtmp.job.JobSpec.Input;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * The {@code input} part of a spec: a synthetic lavfi pattern (of the video's size and rate unless
- * given), or a file named by a path that cannot leave the worker's media roots.
+ * given; {@code live_synthetic} publishes it at realtime as a camera), a file named by a path that
+ * cannot leave the worker's media roots, or an RTMP or SRT URL of a checked form.
  */
 final class InputParser {
 
@@ -24,29 +26,35 @@ final class InputParser {
   private InputParser() {}
 
   /**
-   * {@code resolution} and {@code fps} are the video's: a synthetic input without its own gets
-   * those.
+   * {@code resolution} and {@code fps} are the video's: a pattern input without its own gets those.
    */
   static Input parse(JsonObject in, Resolution resolution, double fps) {
-    if ("file".equals(in.getString("type"))) {
-      return file(in);
-    }
-    for (String f : List.of("path")) {
+    String type = in.getString("type", "synthetic");
+    return switch (type) {
+      case "file" -> file(in);
+      case "rtmp", "srt" -> stream(in, type);
+      default -> pattern(in, type, resolution, fps);
+    };
+  }
+
+  /** Fields of other input types are refused by name, with what this type accepts. */
+  private static void only(JsonObject in, String type, String accepted, List<String> foreign) {
+    for (String f : foreign) {
       if (in.containsKey(f)) {
         throw new SpecException(
-            "input." + f,
-            "only for input type file; accepted here: pattern, duration_s, resolution, fps");
+            "input." + f, "not used with input type " + type + "; accepted here: " + accepted);
       }
     }
-    double durationS = in.getValue("duration_s") == null ? 10 : in.getDouble("duration_s");
-    if (!(durationS > 0 && durationS <= MAX_DURATION_S)) {
+  }
+
+  private static Input pattern(JsonObject in, String type, Resolution resolution, double fps) {
+    if (in.containsKey("path")) {
       throw new SpecException(
-          "input.duration_s",
-          in.getValue("duration_s")
-              + " is out of range; accepted: more than 0 and at most "
-              + (int) MAX_DURATION_S
-              + " seconds");
+          "input.path",
+          "only for input type file; accepted here: pattern, duration_s, resolution, fps");
     }
+    only(in, type, "pattern, duration_s, resolution, fps", List.of("url", "realtime"));
+    double durationS = durationOf(in);
     Resolution inRes =
         in.getString("resolution") == null
             ? resolution
@@ -59,7 +67,28 @@ final class InputParser {
               + Fps.format(inFps)
               + " fps; accepted: at least 1/fps seconds");
     }
-    return new Input("synthetic", in.getString("pattern", "testsrc2"), durationS, inRes, inFps);
+    return new Input(type, in.getString("pattern", "testsrc2"), durationS, inRes, inFps);
+  }
+
+  /** An RTMP or SRT URL, its form checked here; its host is checked against the live hosts. */
+  private static Input stream(JsonObject in, String type) {
+    only(in, type, "url, duration_s", List.of("path", "pattern", "resolution", "fps", "realtime"));
+    URI url = LiveUrl.parse("input.url", type, in.getString("url"));
+    return new Input(type, null, durationOf(in), null, 0, null, url, false);
+  }
+
+  /** Seconds a pattern or live input runs: 10 unless given. */
+  private static double durationOf(JsonObject in) {
+    double durationS = in.getValue("duration_s") == null ? 10 : in.getDouble("duration_s");
+    if (!(durationS > 0 && durationS <= MAX_DURATION_S)) {
+      throw new SpecException(
+          "input.duration_s",
+          in.getValue("duration_s")
+              + " is out of range; accepted: more than 0 and at most "
+              + (int) MAX_DURATION_S
+              + " seconds");
+    }
+    return durationS;
   }
 
   private static Input file(JsonObject in) {
@@ -83,9 +112,11 @@ final class InputParser {
       if (in.containsKey(f)) {
         throw new SpecException(
             "input." + f,
-            "not used with input type file (taken from the file); accepted: path, duration_s");
+            "not used with input type file (taken from the file); accepted: path, duration_s,"
+                + " realtime");
       }
     }
+    only(in, "file", "path, duration_s, realtime", List.of("url"));
     // 0: the whole file.
     double durationS = in.getValue("duration_s") == null ? 0 : in.getDouble("duration_s");
     if (!(durationS >= 0 && durationS <= MAX_DURATION_S)) {
@@ -97,6 +128,7 @@ final class InputParser {
               + (int) MAX_DURATION_S
               + " seconds");
     }
-    return new Input("file", null, durationS, null, 0, path);
+    boolean realtime = in.getBoolean("realtime", false);
+    return new Input("file", null, durationS, null, 0, path, null, realtime);
   }
 }

@@ -2,6 +2,7 @@ package io.ffrtmp.job;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -137,7 +138,11 @@ public record JobSpec(
    * Synthetic input (a lavfi pattern at the given size and rate, reproducible so quality is scored
    * against the very same frames), or a file: {@code path} relative to one of the worker's media
    * roots, its size and rate read from the file when the job runs (resolution and fps null here),
-   * {@code durationS} 0 for the whole file or a limit in seconds.
+   * {@code durationS} 0 for the whole file or a limit in seconds; {@code realtime} plays a file at
+   * its own rate ({@code -re}), as a live source would arrive. Live inputs: {@code rtmp} and {@code
+   * srt} read {@code url} (size and rate unknown until it plays), {@code live_synthetic} is a lavfi
+   * pattern that the worker publishes at realtime to its RTMP server and the job reads back as its
+   * camera; a live input runs for {@code durationS} or until canceled.
    */
   public record Input(
       String type,
@@ -145,7 +150,19 @@ public record JobSpec(
       double durationS,
       Resolution resolution,
       double fps,
-      String path) {
+      String path,
+      URI url,
+      boolean realtime) {
+
+    public Input(
+        String type,
+        String pattern,
+        double durationS,
+        Resolution resolution,
+        double fps,
+        String path) {
+      this(type, pattern, durationS, resolution, fps, path, null, false);
+    }
 
     public Input(String type, String pattern, double durationS, Resolution resolution, double fps) {
       this(type, pattern, durationS, resolution, fps, null);
@@ -153,6 +170,16 @@ public record JobSpec(
 
     public boolean isFile() {
       return "file".equals(type);
+    }
+
+    /** Read from a stream that arrives at realtime: rtmp, srt or the published synthetic camera. */
+    public boolean isLive() {
+      return "rtmp".equals(type) || "srt".equals(type) || "live_synthetic".equals(type);
+    }
+
+    /** A lavfi pattern (encoded directly, or published as the live camera). */
+    public boolean isPattern() {
+      return "synthetic".equals(type) || "live_synthetic".equals(type);
     }
 
     public long frames() {
@@ -173,10 +200,27 @@ public record JobSpec(
     }
   }
 
-  public record Output(String type) {
+  /**
+   * Where the encode goes: nowhere ({@code null}: measured and dropped), a kept {@code file}, or a
+   * live stream to {@code url} ({@code rtmp} as FLV, {@code srt} as MPEG-TS).
+   */
+  public record Output(String type, URI url) {
+    public Output(String type) {
+      this(type, null);
+    }
+
     public boolean keep() {
       return "file".equals(type);
     }
+
+    public boolean isStream() {
+      return "rtmp".equals(type) || "srt".equals(type);
+    }
+  }
+
+  /** A live job: its input arrives at realtime (a live input, or a file played with -re). */
+  public boolean isLive() {
+    return input.isLive() || input.isFile() && input.realtime();
   }
 
   /**
@@ -257,14 +301,28 @@ public record JobSpec(
    * within {@code settleWithin} of its idle baseline, so the heat of the previous job does not
    * count against this one. {@code exclusive} (the default): the job has its node to itself, so its
    * energy needs no attribution; a job that allows sharing may run beside others and gets its share
-   * of the node's energy by CPU time.
+   * of the node's energy by CPU time. {@code realtimeWindowS}: a live job holds realtime while its
+   * speed over every window this long stays at or above 0.99 (docs/live.md).
    */
   public record Measure(
       int intervalMs,
       List<QualityMetric> quality,
       double settleMaxS,
       double settleWithin,
-      boolean exclusive) {}
+      boolean exclusive,
+      double realtimeWindowS) {
+
+    public static final double DEFAULT_REALTIME_WINDOW_S = 10;
+
+    public Measure(
+        int intervalMs,
+        List<QualityMetric> quality,
+        double settleMaxS,
+        double settleWithin,
+        boolean exclusive) {
+      this(intervalMs, quality, settleMaxS, settleWithin, exclusive, DEFAULT_REALTIME_WINDOW_S);
+    }
+  }
 
   /**
    * Validates a spec from a user or another process: the schema first (every field named), then the
@@ -316,39 +374,53 @@ public record JobSpec(
     if (scenario != null) {
       out.put("scenario", scenario);
     }
-    return out.put(
-            "input",
-            input.isFile()
-                ? new JsonObject()
-                    .put("type", "file")
-                    .put("path", input.path())
-                    .put("duration_s", input.durationS())
-                : new JsonObject()
-                    .put("type", input.type())
-                    .put("pattern", input.pattern())
-                    .put("duration_s", input.durationS())
-                    .put("resolution", input.resolution().toString())
-                    .put("fps", input.fps()))
-        .put("output", new JsonObject().put("type", output.type()))
+    JsonObject measureJson =
+        new JsonObject()
+            .put("interval_ms", measure.intervalMs())
+            .put("settle_max_s", measure.settleMaxS())
+            .put("settle_within", measure.settleWithin())
+            .put("exclusive", measure.exclusive())
+            .put(
+                "quality",
+                new JsonArray(
+                    measure.quality().stream()
+                        .map(x -> x.name().toLowerCase(Locale.ROOT))
+                        .toList()));
+    if (isLive()) {
+      measureJson.put("realtime_window_s", measure.realtimeWindowS());
+    }
+    return out.put("input", inputJson())
+        .put("output", outputJson())
         .put("video", videoJson)
         .put("engine", engine)
         .put("queue", queue.id())
         .put("priority", priority.id())
-        .put(
-            "measure",
-            new JsonObject()
-                .put("interval_ms", measure.intervalMs())
-                .put("settle_max_s", measure.settleMaxS())
-                .put("settle_within", measure.settleWithin())
-                .put("exclusive", measure.exclusive())
-                .put(
-                    "quality",
-                    new JsonArray(
-                        measure.quality().stream()
-                            .map(x -> x.name().toLowerCase(Locale.ROOT))
-                            .toList())))
+        .put("measure", measureJson)
         .put("timeout_s", timeoutS)
         .put("requirements", requirements.toJson());
+  }
+
+  private JsonObject inputJson() {
+    JsonObject j = new JsonObject().put("type", input.type());
+    if (input.isFile()) {
+      j.put("path", input.path()).put("duration_s", input.durationS());
+      if (input.realtime()) {
+        j.put("realtime", true);
+      }
+      return j;
+    }
+    if (input.url() != null) {
+      return j.put("url", input.url().toString()).put("duration_s", input.durationS());
+    }
+    return j.put("pattern", input.pattern())
+        .put("duration_s", input.durationS())
+        .put("resolution", input.resolution().toString())
+        .put("fps", input.fps());
+  }
+
+  private JsonObject outputJson() {
+    JsonObject j = new JsonObject().put("type", output.type());
+    return output.url() == null ? j : j.put("url", output.url().toString());
   }
 
   /** The configuration that repetitions share, as shown in rankings. */

@@ -1,11 +1,13 @@
 package io.ffrtmp.job;
 
 import io.ffrtmp.job.JobSpec.Input;
+import io.ffrtmp.job.JobSpec.Measure;
 import io.ffrtmp.job.JobSpec.Output;
 import io.ffrtmp.job.JobSpec.Priority;
 import io.ffrtmp.job.JobSpec.Queue;
 import io.ffrtmp.job.JobSpec.Requirements;
 import io.ffrtmp.job.JobSpec.Video;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Collections;
 import java.util.Locale;
@@ -36,26 +38,61 @@ final class JobSpecParser {
     Video video = VideoParser.parse(json.getJsonObject("video", new JsonObject()), scenario);
     JsonObject in = json.getJsonObject("input", new JsonObject());
     Input input = InputParser.parse(in, video.resolution(), video.fps());
+    boolean live = input.isLive() || input.isFile() && input.realtime();
+    Output output = outputOf(json, live);
     double timeoutBasisS =
         input.isFile() && in.getValue("duration_s") == null
             ? UNKNOWN_FILE_DURATION_S
             : input.durationS();
+    JsonObject m = json.getJsonObject("measure", new JsonObject());
+    if (live && !m.containsKey("quality")) {
+      m = m.copy().put("quality", new JsonArray());
+    }
+    Measure measure = MeasureParser.parse(m);
+    if (!live && m.containsKey("realtime_window_s")) {
+      throw new SpecException(
+          "measure.realtime_window_s",
+          "only for live jobs (an input of type rtmp, srt or live_synthetic, or a file with"
+              + " realtime: true)");
+    }
+    if (live && !measure.quality().isEmpty()) {
+      throw new SpecException(
+          "measure.quality",
+          "a live job has no quality pass (its source is not kept to compare against); accepted:"
+              + " [] or leave it out");
+    }
     return new JobSpec(
         json.getString("name"),
         scenario == null ? null : scenario.name(),
         input,
-        outputOf(json),
+        output,
         video,
         json.getString("engine", JobSpec.DEFAULT_ENGINE),
         queueOf(json),
         priorityOf(json),
-        MeasureParser.parse(json.getJsonObject("measure", new JsonObject())),
-        timeoutOf(json, timeoutBasisS),
+        measure,
+        timeoutOf(json, timeoutBasisS, live),
         requirementsOf(json));
   }
 
-  private static Output outputOf(JsonObject json) {
-    return new Output(json.getJsonObject("output", new JsonObject()).getString("type", "null"));
+  private static Output outputOf(JsonObject json, boolean live) {
+    JsonObject o = json.getJsonObject("output", new JsonObject());
+    String type = o.getString("type", "null");
+    if (!"rtmp".equals(type) && !"srt".equals(type)) {
+      if (o.containsKey("url")) {
+        throw new SpecException(
+            "output.url", "only for output types rtmp and srt; output type " + type + " has none");
+      }
+      return new Output(type);
+    }
+    if (!live) {
+      throw new SpecException(
+          "output.type",
+          "a stream output needs a live job; accepted: an input of type rtmp, srt or"
+              + " live_synthetic, or a file input with realtime: true (or output type null or"
+              + " file)");
+    }
+    return new Output(type, LiveUrl.parse("output.url", type, o.getString("url")));
   }
 
   private static Queue queueOf(JsonObject json) {
@@ -66,9 +103,15 @@ final class JobSpecParser {
     return Priority.valueOf(json.getString("priority", "medium").toUpperCase(Locale.ROOT));
   }
 
-  /** Unless given: a minute per second of input, and never under five minutes. */
-  private static int timeoutOf(JsonObject json, double durationS) {
-    int defaultTimeout = (int) Math.max(300, Math.ceil(60 * durationS));
+  /**
+   * Unless given: a minute per second of input, and never under five minutes; a live job runs at
+   * realtime, so its duration and five minutes.
+   */
+  private static int timeoutOf(JsonObject json, double durationS, boolean live) {
+    int defaultTimeout =
+        live
+            ? (int) Math.min(MAX_TIMEOUT_S, Math.ceil(durationS) + 300)
+            : (int) Math.max(300, Math.ceil(60 * durationS));
     return ExactInt.of(
         json, "timeout_s", "timeout_s", defaultTimeout, 1, MAX_TIMEOUT_S, "1 to 604800 seconds");
   }

@@ -35,7 +35,16 @@ final class MeasureParser {
     JsonArray q = m.getJsonArray("quality", new JsonArray().add("psnr").add("ssim"));
     List<QualityMetric> quality =
         q.stream().map(o -> QualityMetric.valueOf(o.toString().toUpperCase(Locale.ROOT))).toList();
+    double windowS =
+        m.getValue("realtime_window_s") == null
+            ? Measure.DEFAULT_REALTIME_WINDOW_S
+            : m.getDouble("realtime_window_s");
+    if (!(windowS >= 2 && windowS <= 300)) {
+      throw new SpecException(
+          "measure.realtime_window_s",
+          m.getValue("realtime_window_s") + " is out of range; accepted: 2 to 300 seconds");
+    }
     return new Measure(
-        intervalMs, quality, settleMaxS, settleWithin, m.getBoolean("exclusive", true));
+        intervalMs, quality, settleMaxS, settleWithin, m.getBoolean("exclusive", true), windowS);
   }
 }

@@ -167,7 +167,9 @@ public final class ClusterNode implements AutoCloseable {
               o.mediaRoots(),
               c.labels(),
               c.dispatch().heartbeat(),
-              o.dataDir().resolve("spool"));
+              o.dataDir().resolve("spool"),
+              o.rtmp().applicationUrl(),
+              o.workerLiveHosts());
       HttpServer metricsServer =
           c.metrics().enabled()
               ? await(MetricsServer.start(vertx, c.metrics(), metrics.registry()), 30)

@@ -1,5 +1,6 @@
 package io.ffrtmp.node;
 
+import io.ffrtmp.job.LiveHosts;
 import io.ffrtmp.live.RtmpConfig;
 import io.ffrtmp.power.PowerConfig;
 import java.nio.file.Path;
@@ -7,8 +8,8 @@ import java.util.List;
 
 /**
  * What a node needs to start: where it keeps its state, which database, which FFmpeg, how it
- * measures power and which RTMP server its live jobs use. Built from defaults, then environment
- * ({@code FFRTMP_*}), then command-line flags.
+ * measures power, which RTMP server its live jobs use and which hosts their URLs may name. Built
+ * from defaults, then environment ({@code FFRTMP_*}), then command-line flags.
  */
 public record NodeConfig(
     Path dataDir,
@@ -17,7 +18,23 @@ public record NodeConfig(
     int slots,
     PowerConfig power,
     List<Path> mediaRoots,
-    RtmpConfig rtmp) {
+    RtmpConfig rtmp,
+    LiveHosts liveHosts) {
+
+  public NodeConfig {
+    liveHosts = liveHosts == null ? LiveHosts.DEFAULT : liveHosts;
+  }
+
+  public NodeConfig(
+      Path dataDir,
+      String dbUri,
+      String ffmpeg,
+      int slots,
+      PowerConfig power,
+      List<Path> mediaRoots,
+      RtmpConfig rtmp) {
+    this(dataDir, dbUri, ffmpeg, slots, power, mediaRoots, rtmp, LiveHosts.DEFAULT);
+  }
 
   public NodeConfig(
       Path dataDir,
@@ -34,7 +51,21 @@ public record NodeConfig(
   }
 
   public NodeConfig withRtmp(RtmpConfig rtmp) {
-    return new NodeConfig(dataDir, dbUri, ffmpeg, slots, power, mediaRoots, rtmp);
+    return new NodeConfig(dataDir, dbUri, ffmpeg, slots, power, mediaRoots, rtmp, liveHosts);
+  }
+
+  /** The hosts live URLs may name ({@code --live-allow-host}, loopback always). */
+  public NodeConfig withLiveHosts(LiveHosts hosts) {
+    return new NodeConfig(dataDir, dbUri, ffmpeg, slots, power, mediaRoots, rtmp, hosts);
+  }
+
+  /**
+   * The live hosts as this node's worker applies them: the configured ones and the host of its own
+   * RTMP server.
+   */
+  public LiveHosts workerLiveHosts() {
+    java.net.URI app = rtmp.applicationUrl();
+    return app == null ? liveHosts : liveHosts.with(List.of(app.getHost()));
   }
 
   /**

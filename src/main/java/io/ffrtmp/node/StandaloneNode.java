@@ -92,14 +92,15 @@ public final class StandaloneNode implements AutoCloseable {
       JobStore store = new JobStore(pool);
       WorkerConfig wc =
           new WorkerConfig(
-              nodeId,
-              config.dataDir().resolve("work"),
-              config.dataDir().resolve("output"),
-              config.ffmpeg(),
-              config.power(),
-              5000,
-              config.slots(),
-              config.mediaRoots());
+                  nodeId,
+                  config.dataDir().resolve("work"),
+                  config.dataDir().resolve("output"),
+                  config.ffmpeg(),
+                  config.power(),
+                  5000,
+                  config.slots(),
+                  config.mediaRoots())
+              .withLive(config.rtmp().applicationUrl(), config.workerLiveHosts());
       // Its /metrics is the API server's: the worker has no endpoint of its own to advertise.
       WorkerVerticle worker = new WorkerVerticle(wc, metrics.registry(), null);
       PowerMetrics.register(

@@ -135,6 +135,7 @@ final class EncodePass {
    */
   private Future<Integer> exit(JobContext job, ChildProcess child, EncodeWindow window) {
     job.running(child);
+    job.encodeStarted(child);
     // NVML's per-process GPU utilisation is looked up by this pid (setsid execs FFmpeg in place).
     window.track(child.pid());
     if (job.canceled()) {
@@ -190,6 +191,7 @@ final class EncodePass {
       if (p.frame() != null) {
         frames = p.frame();
       }
+      job.encodeProgress(p);
       job.progress(
           p.toJson()
               .put("job_id", job.lease().jobId().toString())

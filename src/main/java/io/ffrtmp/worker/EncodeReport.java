@@ -39,6 +39,13 @@ final class EncodeReport {
     if (refused != null) {
       return Future.succeededFuture(Optional.of(refused));
     }
+    if (job.spec().output().isStream()) {
+      // A stream leaves no file: its size is what FFmpeg says it sent.
+      Progress last = enc.last();
+      long sent = last == null || last.totalSizeBytes() == null ? 0 : last.totalSizeBytes();
+      figures(job, enc, sent);
+      return Future.succeededFuture(Optional.empty());
+    }
     return vertx
         .executeBlocking(() -> Files.size(job.encoded()), false)
         .compose(
@@ -102,7 +109,8 @@ final class EncodeReport {
     JsonObject attributed =
         EnergyWindows.attribute(
             window.energy(),
-            window.shared(),
+            // A live job shares the node with its camera and its reader at least: always by share.
+            window.shared() || job.spec().isLive(),
             result.getDouble("cpu_seconds"),
             window.nodeBusyCpuS(),
             workerSlots);

@@ -4,6 +4,7 @@ import io.ffrtmp.job.JobLease;
 import io.ffrtmp.job.JobSpec;
 import io.ffrtmp.power.Measurement;
 import io.ffrtmp.worker.engine.ChildProcess;
+import io.ffrtmp.worker.engine.Progress;
 import io.ffrtmp.worker.engine.SourceInfo;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -33,6 +34,14 @@ final class JobContext {
   private volatile String cancelReason;
   private volatile ChildProcess current;
   private volatile Measurement measurement;
+  private volatile EncodeListener listener;
+
+  /** Follows the encode as it runs (a live job's supervisor); called on the worker's context. */
+  interface EncodeListener {
+    void started(ChildProcess encoder);
+
+    void progress(Progress block);
+  }
 
   JobContext(
       JobLease lease,
@@ -135,6 +144,26 @@ final class JobContext {
 
   String cancelReason() {
     return cancelReason;
+  }
+
+  void listen(EncodeListener l) {
+    this.listener = l;
+  }
+
+  /** The encoder has started: a listener may watch it. */
+  void encodeStarted(ChildProcess encoder) {
+    EncodeListener l = listener;
+    if (l != null) {
+      l.started(encoder);
+    }
+  }
+
+  /** One progress block of the encoder. */
+  void encodeProgress(Progress block) {
+    EncodeListener l = listener;
+    if (l != null) {
+      l.progress(block);
+    }
   }
 
   /** The child a cancel stops from now on; null once it has ended. */

@@ -7,6 +7,7 @@ import io.ffrtmp.worker.engine.SourceInfo;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -34,6 +35,18 @@ final class JobFiles {
    * and probed.
    */
   Future<SourceInfo> source(JobSpec spec) {
+    return source(spec, null);
+  }
+
+  /**
+   * As {@link #source(JobSpec)}; a live input is read from its URL, or from {@code cameraUrl} where
+   * the worker publishes a {@code live_synthetic} camera; a realtime file is played with -re.
+   */
+  Future<SourceInfo> source(JobSpec spec, URI cameraUrl) {
+    if (spec.input().isLive()) {
+      URI url = spec.input().url() != null ? spec.input().url() : cameraUrl;
+      return Future.succeededFuture(SourceInfo.live(spec.input(), url));
+    }
     if (!spec.input().isFile()) {
       return Future.succeededFuture(SourceInfo.synthetic(spec.input()));
     }
@@ -41,7 +54,8 @@ final class JobFiles {
         () -> {
           Path file = MediaRoots.resolve(config.mediaRoots(), spec.input().path());
           try {
-            return SourceInfo.file(ffmpeg.binary(), file, spec.input().durationS());
+            SourceInfo info = SourceInfo.file(ffmpeg.binary(), file, spec.input().durationS());
+            return spec.input().realtime() ? info.atRealtime() : info;
           } catch (IOException e) {
             throw new MediaRoots.RejectedException("input.path: " + e.getMessage());
           }

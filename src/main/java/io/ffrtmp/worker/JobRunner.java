@@ -3,6 +3,7 @@ package io.ffrtmp.worker;
 import io.ffrtmp.job.Encoder;
 import io.ffrtmp.job.JobLease;
 import io.ffrtmp.job.JobSpec;
+import io.ffrtmp.job.SpecException;
 import io.ffrtmp.power.EnergyMeter;
 import io.ffrtmp.worker.engine.FfmpegInfo;
 import io.ffrtmp.worker.engine.GstCommand;
@@ -11,6 +12,7 @@ import io.ffrtmp.worker.engine.SourceInfo;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,6 +30,7 @@ public final class JobRunner {
   /** How the job ended, with the result object to store. */
   public record Outcome(String state, JsonObject result, String error, boolean retryable) {}
 
+  private final Vertx vertx;
   private final WorkerConfig config;
   private final FfmpegInfo ffmpeg;
   private final GstInfo gst;
@@ -86,6 +89,7 @@ public final class JobRunner {
       JsonObject node,
       EnergyWindows windows,
       Set<Encoder> workingHardware) {
+    this.vertx = vertx;
     this.config = config;
     this.ffmpeg = ffmpeg;
     this.gst = gst;
@@ -169,13 +173,27 @@ public final class JobRunner {
                   + String.join(", ", ffmpeg.encoders()),
               false));
     }
+    URI cameraUrl = cameraUrl(lease, spec);
+    try {
+      config.liveHosts().check(spec); // checked at submission too; this node's list is what counts
+    } catch (SpecException e) {
+      return Future.succeededFuture(j.failed(e.toString(), false));
+    }
+    if ("live_synthetic".equals(spec.input().type()) && cameraUrl == null) {
+      return Future.succeededFuture(
+          j.failed(
+              "input.type: live_synthetic publishes its camera to the node's RTMP server, and this"
+                  + " node has none; start it with --rtmp-server embedded (or"
+                  + " rtmp://host[:port]/app)",
+              false));
+    }
     return files
-        .source(spec)
+        .source(spec, cameraUrl)
         .compose(
             source -> {
               j.source(source);
               j.result().put("source", sourceJson(source));
-              return measure(j);
+              return measure(j, cameraUrl);
             },
             err -> Future.succeededFuture(j.failed(err.getMessage(), false)));
   }
@@ -184,12 +202,15 @@ public final class JobRunner {
    * Settle, encode, figures, then quality and output; anything that fails on the way fails the job,
    * retryably.
    */
-  private Future<Outcome> measure(JobContext j) {
+  private Future<Outcome> measure(JobContext j, URI cameraUrl) {
     List<String> command;
     try {
       command = encode.command(j);
     } catch (GstCommand.Unsupported e) {
       return Future.succeededFuture(j.refused(e.code(), e.getMessage()));
+    }
+    if (j.spec().isLive()) {
+      return measureLive(j, command, new LiveSupervisor(vertx, ffmpeg, j, cameraUrl));
     }
     return settle
         .run(j)
@@ -201,6 +222,62 @@ public final class JobRunner {
                 Future.succeededFuture(
                     j.failed("could not run " + j.engine() + ": " + err.getMessage(), true)))
         .compose(outcome -> files.cleanUp(j).map(outcome));
+  }
+
+  /**
+   * A live job: the camera (if any) publishing before the encode, the encode supervised, the camera
+   * and reader stopped after it, then judged ({@link LiveSupervisor#judge}); a camera that does not
+   * publish fails the job retryably.
+   */
+  private Future<Outcome> measureLive(JobContext j, List<String> command, LiveSupervisor live) {
+    return settle
+        .run(j)
+        .compose(
+            v ->
+                live.start()
+                    .compose(
+                        started ->
+                            encode
+                                .run(j, command)
+                                .compose(encoded -> live.stop().map(encoded))
+                                .compose(
+                                    encoded ->
+                                        report
+                                            .record(j, encoded)
+                                            .map(ended -> live.judge(encoded, ended)))
+                                .compose(
+                                    ended ->
+                                        ended.isPresent()
+                                            ? Future.succeededFuture(ended.get())
+                                            : scoreAndKeep(j))
+                                .recover(
+                                    err ->
+                                        Future.succeededFuture(
+                                            j.failed(
+                                                "could not run FFmpeg: " + err.getMessage(),
+                                                true))),
+                        err -> Future.succeededFuture(j.failed(err.getMessage(), true))))
+        .recover(
+            err ->
+                Future.succeededFuture(j.failed("could not run FFmpeg: " + err.getMessage(), true)))
+        .compose(outcome -> live.stop().map(outcome))
+        .compose(outcome -> files.cleanUp(j).map(outcome));
+  }
+
+  /**
+   * Where this attempt's synthetic camera publishes: a stream named after the job and attempt on
+   * the node's RTMP server; null for other inputs or without a server.
+   */
+  private URI cameraUrl(JobLease lease, JobSpec spec) {
+    if (!"live_synthetic".equals(spec.input().type()) || config.rtmpUrl() == null) {
+      return null;
+    }
+    return URI.create(
+        config.rtmpUrl().toString().replaceAll("/+$", "")
+            + "/ffrtmp-cam-"
+            + lease.jobId()
+            + "-"
+            + lease.attempt());
   }
 
   private Future<Outcome> scoreAndKeep(JobContext j) {
@@ -247,7 +324,7 @@ public final class JobRunner {
   private static JsonObject sourceJson(SourceInfo source) {
     return new JsonObject()
         .put("description", source.description())
-        .put("resolution", source.resolution().toString())
+        .put("resolution", source.resolution() == null ? null : source.resolution().toString())
         .put("fps", source.fps())
         .put("duration_s", source.durationS());
   }

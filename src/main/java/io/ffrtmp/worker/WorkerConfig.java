@@ -1,6 +1,8 @@
 package io.ffrtmp.worker;
 
+import io.ffrtmp.job.LiveHosts;
 import io.ffrtmp.power.PowerConfig;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -9,7 +11,7 @@ import java.util.Map;
 /**
  * What a worker needs: its id, where it works, keeps outputs and spools undelivered results, which
  * FFmpeg, how it measures power, its slots, media roots and labels, and how often it sends
- * heartbeats.
+ * heartbeats, and for live jobs its RTMP server and the hosts live URLs may name.
  */
 public record WorkerConfig(
     String nodeId,
@@ -22,13 +24,45 @@ public record WorkerConfig(
     List<Path> mediaRoots,
     Map<String, String> labels,
     Duration heartbeat,
-    Path spoolDir) {
+    Path spoolDir,
+    URI rtmpUrl,
+    LiveHosts liveHosts) {
 
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(2);
 
   public WorkerConfig {
     mediaRoots = List.copyOf(mediaRoots);
     labels = Map.copyOf(labels);
+    liveHosts = liveHosts == null ? LiveHosts.DEFAULT : liveHosts;
+  }
+
+  /** Without a live set-up: no RTMP server, loopback hosts only. */
+  public WorkerConfig(
+      String nodeId,
+      Path workDir,
+      Path outputDir,
+      String ffmpeg,
+      PowerConfig power,
+      long pollFallbackMs,
+      int slots,
+      List<Path> mediaRoots,
+      Map<String, String> labels,
+      Duration heartbeat,
+      Path spoolDir) {
+    this(
+        nodeId,
+        workDir,
+        outputDir,
+        ffmpeg,
+        power,
+        pollFallbackMs,
+        slots,
+        mediaRoots,
+        labels,
+        heartbeat,
+        spoolDir,
+        null,
+        LiveHosts.DEFAULT);
   }
 
   /** No labels, the default heartbeat, results spooled beside the work directory. */
@@ -90,7 +124,9 @@ public record WorkerConfig(
         mediaRoots,
         l,
         heartbeat,
-        spoolDir);
+        spoolDir,
+        rtmpUrl,
+        liveHosts);
   }
 
   public WorkerConfig withHeartbeat(Duration h) {
@@ -105,6 +141,30 @@ public record WorkerConfig(
         mediaRoots,
         labels,
         h,
-        spoolDir);
+        spoolDir,
+        rtmpUrl,
+        liveHosts);
+  }
+
+  /**
+   * {@code rtmp}: the application URL of the node's RTMP server ({@code rtmp://host:port/app}),
+   * where a {@code live_synthetic} camera is published; null when the node has none. {@code hosts}:
+   * the hosts live URLs may name.
+   */
+  public WorkerConfig withLive(URI rtmp, LiveHosts hosts) {
+    return new WorkerConfig(
+        nodeId,
+        workDir,
+        outputDir,
+        ffmpeg,
+        power,
+        pollFallbackMs,
+        slots,
+        mediaRoots,
+        labels,
+        heartbeat,
+        spoolDir,
+        rtmp,
+        hosts);
   }
 }

@@ -154,6 +154,7 @@ public final class ApiOptions {
         maxInFlight,
         maxStreamsPerToken,
         trustProxies == null ? List.of() : trustProxies,
-        maxCampaignJobs);
+        maxCampaignJobs,
+        null);
   }
 }

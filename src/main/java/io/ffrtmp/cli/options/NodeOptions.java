@@ -2,6 +2,7 @@ package io.ffrtmp.cli.options;
 
 import io.ffrtmp.cluster.ClusterOptions;
 import io.ffrtmp.job.DispatchSettings;
+import io.ffrtmp.job.LiveHosts;
 import io.ffrtmp.live.RtmpConfig;
 import io.ffrtmp.node.ClusterNodeConfig;
 import io.ffrtmp.node.MetricsEndpoint;
@@ -127,6 +128,14 @@ public final class NodeOptions {
       description = "Worker: a directory file inputs may come from (repeatable).")
   public List<Path> mediaRoots = new ArrayList<>();
 
+  @Option(
+      names = "--live-allow-host",
+      paramLabel = "HOST",
+      description =
+          "A host that live jobs' rtmp:// and srt:// URLs may name, besides loopback and the"
+              + " node's own RTMP server (repeatable; checked on submission and by the worker).")
+  public List<String> liveAllowHosts = new ArrayList<>();
+
   @Mixin public PowerSourceOptions sources;
 
   @Option(
@@ -246,6 +255,7 @@ public final class NodeOptions {
     }
     try {
       rtmp();
+      liveHosts();
     } catch (IllegalArgumentException e) {
       return e.getMessage();
     }
@@ -289,7 +299,16 @@ public final class NodeOptions {
   /** This node as a standalone node (master and worker in one JVM) sees it. */
   public NodeConfig nodeConfig() {
     return new NodeConfig(
-        dataDir(), dbUri(), ffmpeg, slots, power(), List.copyOf(mediaRoots), rtmp());
+            dataDir(), dbUri(), ffmpeg, slots, power(), List.copyOf(mediaRoots), rtmp())
+        .withLiveHosts(liveHosts());
+  }
+
+  /**
+   * The hosts of {@code --live-allow-host}, loopback and (on a standalone node) the host of {@code
+   * --rtmp-server URL}.
+   */
+  public LiveHosts liveHosts() {
+    return LiveHosts.DEFAULT.with(liveAllowHosts == null ? List.of() : liveAllowHosts);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.ffrtmp.master.api;
 
 import io.ffrtmp.job.Campaign;
+import io.ffrtmp.job.LiveHosts;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -36,6 +37,8 @@ import java.util.List;
  *     limit and the in-flight cap); empty: the direct peer is the client
  * @param maxCampaignJobs the most jobs one campaign may expand to (configurations x axis values x
  *     repeat); a larger one is answered 400 before it is expanded
+ * @param liveHosts the hosts a live job's input and output URLs may name; a job naming another is
+ *     refused at submission
  */
 public record ApiConfig(
     String bind,
@@ -56,7 +59,8 @@ public record ApiConfig(
     int maxInFlight,
     int maxStreamsPerToken,
     List<String> trustProxies,
-    int maxCampaignJobs) {
+    int maxCampaignJobs,
+    LiveHosts liveHosts) {
 
   public static final int DEFAULT_PORT = 8443;
   public static final String DEFAULT_BIND = "127.0.0.1";
@@ -77,6 +81,7 @@ public record ApiConfig(
 
   public ApiConfig {
     mediaRoots = List.copyOf(mediaRoots);
+    liveHosts = liveHosts == null ? LiveHosts.DEFAULT : liveHosts;
     trustProxies = List.copyOf(trustProxies);
     for (String cidr : trustProxies) {
       TrustedProxies.Cidr.parse(cidr); // names the option and the value when it is not a CIDR
@@ -157,7 +162,8 @@ public record ApiConfig(
         DEFAULT_MAX_IN_FLIGHT,
         DEFAULT_MAX_STREAMS_PER_TOKEN,
         List.of(),
-        DEFAULT_MAX_CAMPAIGN_JOBS);
+        DEFAULT_MAX_CAMPAIGN_JOBS,
+        LiveHosts.DEFAULT);
   }
 
   /**
@@ -203,7 +209,8 @@ public record ApiConfig(
         inFlight,
         streamsPerToken,
         proxies,
-        maxCampaignJobs);
+        maxCampaignJobs,
+        liveHosts);
   }
 
   public ApiConfig withPort(int p) {
@@ -226,7 +233,8 @@ public record ApiConfig(
         maxInFlight,
         maxStreamsPerToken,
         trustProxies,
-        maxCampaignJobs);
+        maxCampaignJobs,
+        liveHosts);
   }
 
   public ApiConfig withRate(int burst, double perSecond) {
@@ -249,7 +257,8 @@ public record ApiConfig(
         maxInFlight,
         maxStreamsPerToken,
         trustProxies,
-        maxCampaignJobs);
+        maxCampaignJobs,
+        liveHosts);
   }
 
   public ApiConfig withMediaRoots(List<Path> roots) {
@@ -272,7 +281,8 @@ public record ApiConfig(
         maxInFlight,
         maxStreamsPerToken,
         trustProxies,
-        maxCampaignJobs);
+        maxCampaignJobs,
+        liveHosts);
   }
 
   public ApiConfig withRs256(Path publicKey, Path privateKey) {
@@ -295,7 +305,8 @@ public record ApiConfig(
         maxInFlight,
         maxStreamsPerToken,
         trustProxies,
-        maxCampaignJobs);
+        maxCampaignJobs,
+        liveHosts);
   }
 
   public ApiConfig withMaxCampaignJobs(int max) {
@@ -318,7 +329,32 @@ public record ApiConfig(
         maxInFlight,
         maxStreamsPerToken,
         trustProxies,
-        max);
+        max,
+        liveHosts);
+  }
+
+  public ApiConfig withLiveHosts(LiveHosts hosts) {
+    return new ApiConfig(
+        bind,
+        port,
+        tls,
+        tlsCert,
+        tlsKey,
+        dataDir,
+        mediaRoots,
+        rateBurst,
+        ratePerSecond,
+        bodyLimitBytes,
+        tokenTtlMinutes,
+        openProbes,
+        jwtPublicKey,
+        jwtPrivateKey,
+        headerTimeoutS,
+        maxInFlight,
+        maxStreamsPerToken,
+        trustProxies,
+        maxCampaignJobs,
+        hosts);
   }
 
   /** Where the API keeps its secrets inside the data directory. */

@@ -341,8 +341,14 @@ public final class ApiServer {
       }
     }
     JobQueries queries = JobQueries.of(store);
-    new JobRoutes(vertx, queries, config.mediaRoots()).mount(b);
-    new CampaignRoutes(vertx, store, queries, config.mediaRoots(), config.maxCampaignJobs())
+    new JobRoutes(vertx, queries, config.mediaRoots(), config.liveHosts()).mount(b);
+    new CampaignRoutes(
+            vertx,
+            store,
+            queries,
+            config.mediaRoots(),
+            config.liveHosts(),
+            config.maxCampaignJobs())
         .mount(b);
     new NodeRoutes(nodes).mount(b);
     new TokenRoutes(keys, tokens, check, revoked, config.tokenTtlMinutes()).mount(b);

@@ -8,6 +8,7 @@ import io.ffrtmp.cluster.Addresses;
 import io.ffrtmp.job.Campaign;
 import io.ffrtmp.job.JobEvent;
 import io.ffrtmp.job.JobState;
+import io.ffrtmp.job.LiveHosts;
 import io.ffrtmp.master.store.JobQueries;
 import io.ffrtmp.master.store.JobStore;
 import io.vertx.core.Future;
@@ -29,15 +30,22 @@ final class CampaignRoutes {
   private final JobStore store;
   private final JobQueries queries;
   private final List<Path> mediaRoots;
+  private final LiveHosts liveHosts;
   private final int maxJobs;
 
   /** {@code maxJobs}: the most jobs one campaign may expand to ({@code --max-campaign-jobs}). */
   CampaignRoutes(
-      Vertx vertx, JobStore store, JobQueries queries, List<Path> mediaRoots, int maxJobs) {
+      Vertx vertx,
+      JobStore store,
+      JobQueries queries,
+      List<Path> mediaRoots,
+      LiveHosts liveHosts,
+      int maxJobs) {
     this.vertx = vertx;
     this.store = store;
     this.queries = queries;
     this.mediaRoots = mediaRoots;
+    this.liveHosts = liveHosts;
     this.maxJobs = maxJobs;
   }
 
@@ -73,6 +81,7 @@ final class CampaignRoutes {
               Campaign c = Campaign.parse(body, "campaign", maxJobs);
               Set<String> files = new HashSet<>();
               for (Campaign.Configuration conf : c.configurations()) {
+                liveHosts.check(conf.spec());
                 if (conf.spec().input().isFile() && files.add(conf.spec().input().path())) {
                   JobRoutes.checkInputNow(mediaRoots, conf.spec());
                 }

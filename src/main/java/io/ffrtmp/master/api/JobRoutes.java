@@ -4,6 +4,7 @@ import io.ffrtmp.cluster.Addresses;
 import io.ffrtmp.job.JobEvent;
 import io.ffrtmp.job.JobSpec;
 import io.ffrtmp.job.JobState;
+import io.ffrtmp.job.LiveHosts;
 import io.ffrtmp.job.MediaRoots;
 import io.ffrtmp.master.store.JobQueries;
 import io.vertx.core.Future;
@@ -25,11 +26,13 @@ final class JobRoutes {
   private final Vertx vertx;
   private final JobQueries queries;
   private final List<Path> mediaRoots;
+  private final LiveHosts liveHosts;
 
-  JobRoutes(Vertx vertx, JobQueries queries, List<Path> mediaRoots) {
+  JobRoutes(Vertx vertx, JobQueries queries, List<Path> mediaRoots, LiveHosts liveHosts) {
     this.vertx = vertx;
     this.queries = queries;
     this.mediaRoots = mediaRoots;
+    this.liveHosts = liveHosts;
   }
 
   void mount(RouterBuilder b) {
@@ -46,6 +49,7 @@ final class JobRoutes {
     JobSpec spec =
         JobSpec.fromJson(
             ctx.body().asJsonObject()); // range checks beyond the contract; SpecException → 400
+    liveHosts.check(spec); // a live URL's host must be on the list: 400 naming input/output.url
     checkInput(vertx, mediaRoots, spec)
         .compose(v -> queries.submit(spec, Reply.actor(ctx)))
         .onSuccess(

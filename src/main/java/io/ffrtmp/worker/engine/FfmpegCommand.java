@@ -60,11 +60,13 @@ public final class FfmpegCommand {
     cmd.addAll(source.inputArgs());
 
     List<String> filters = new ArrayList<>();
-    if (!source.resolution().equals(v.resolution())) {
+    // A live stream's size and rate are known only once it plays: always scale and pace it.
+    boolean known = source.resolution() != null;
+    if (!known || !source.resolution().equals(v.resolution())) {
       filters.add(
           "scale=" + v.resolution().width() + ":" + v.resolution().height() + ":flags=bicubic");
     }
-    if (source.fps() != v.fps()) {
+    if (!known || source.fps() != v.fps()) {
       filters.add("fps=" + fmt(v.fps()));
     }
     switch (e.hardware()) {
@@ -86,8 +88,92 @@ public final class FfmpegCommand {
     if (v.threads() > 0) {
       cmd.addAll(List.of("-threads", Integer.toString(v.threads())));
     }
-    cmd.addAll(List.of("-an", "-f", "matroska", output.toString()));
+    cmd.add("-an");
+    cmd.addAll(outputArgs(spec.output(), output));
     return cmd;
+  }
+
+  /** FLV to an RTMP URL, MPEG-TS to an SRT URL, else Matroska to the job's file. */
+  static List<String> outputArgs(JobSpec.Output out, Path file) {
+    return switch (out.type()) {
+      case "rtmp" ->
+          List.of("-flvflags", "no_duration_filesize", "-f", "flv", out.url().toString());
+      case "srt" -> List.of("-f", "mpegts", out.url().toString());
+      default -> List.of("-f", "matroska", file.toString());
+    };
+  }
+
+  /**
+   * The synthetic camera of a {@code live_synthetic} input: the pattern at realtime ({@code -re}),
+   * H.264 with a one-second GOP, published as FLV to {@code url} for longer than the job reads it
+   * (the worker stops it after the encode). Its progress on stdout tells when it is publishing.
+   */
+  public static List<String> camera(String ffmpeg, JobSpec.Input in, java.net.URI url) {
+    String fps = fmt(in.fps());
+    return List.of(
+        ffmpeg,
+        "-hide_banner",
+        "-nostdin",
+        "-nostats",
+        "-loglevel",
+        "error",
+        "-progress",
+        "pipe:1",
+        "-stats_period",
+        "0.5",
+        "-re",
+        "-f",
+        "lavfi",
+        "-i",
+        in.pattern() + "=size=" + in.resolution() + ":rate=" + fps,
+        "-t",
+        fmt(in.durationS() + CAMERA_MARGIN_S),
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-tune",
+        "zerolatency",
+        "-g",
+        Long.toString(Math.max(1, Math.round(in.fps()))),
+        "-pix_fmt",
+        "yuv420p",
+        "-an",
+        "-flvflags",
+        "no_duration_filesize",
+        "-f",
+        "flv",
+        url.toString());
+  }
+
+  /** How much longer than the job the camera would run if nobody stopped it. */
+  static final double CAMERA_MARGIN_S = 60;
+
+  /**
+   * A reader that pulls a live output back: {@code seconds} of it decoded by ffprobe, which prints
+   * the codec, size and decoded frame count as JSON.
+   */
+  public static List<String> reader(String ffmpeg, java.net.URI url, double seconds) {
+    Path bin = Path.of(ffmpeg);
+    String ffprobe = bin.getParent() == null ? "ffprobe" : bin.resolveSibling("ffprobe").toString();
+    return List.of(
+        ffprobe,
+        "-v",
+        "error",
+        "-rw_timeout",
+        SourceInfo.LIVE_RW_TIMEOUT_US,
+        "-analyzeduration",
+        "1000000",
+        "-select_streams",
+        "v:0",
+        "-count_frames",
+        "-read_intervals",
+        "%+" + fmt(seconds),
+        "-show_entries",
+        "stream=codec_name,width,height,nb_read_frames",
+        "-of",
+        "json",
+        url.toString());
   }
 
   static List<String> encoderArgs(JobSpec.Video v) {

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,6 +44,46 @@ public record SourceInfo(
         in.fps(),
         in.durationS(),
         "the same synthetic frames (" + in.lavfiSource() + ")");
+  }
+
+  /** How long a live input may stay silent before FFmpeg gives up on it (microseconds). */
+  static final String LIVE_RW_TIMEOUT_US = "5000000";
+
+  /**
+   * A live input read from {@code url} for the input's duration: an RTMP or SRT stream of unknown
+   * size and rate (null and 0: the encode scales and paces to the video's), or the synthetic camera
+   * the worker publishes (its size and rate known). Probing is kept short so the encode starts
+   * within a second of the stream.
+   */
+  public static SourceInfo live(JobSpec.Input in, URI url) {
+    List<String> args =
+        List.of(
+            "-rw_timeout",
+            LIVE_RW_TIMEOUT_US,
+            "-analyzeduration",
+            "1000000",
+            "-t",
+            BigDecimal.valueOf(in.durationS()).stripTrailingZeros().toPlainString(),
+            "-i",
+            url.toString());
+    boolean camera = in.isPattern();
+    return new SourceInfo(
+        args,
+        camera ? in.resolution() : null,
+        camera ? in.fps() : 0,
+        in.durationS(),
+        camera
+            ? "the synthetic camera (" + in.pattern() + ", " + in.resolution() + ") at " + url
+            : "the live stream " + url);
+  }
+
+  /** This file source played at its own rate ({@code -re}), as a live source arrives. */
+  public SourceInfo atRealtime() {
+    List<String> args = new ArrayList<>();
+    args.add("-re");
+    args.addAll(inputArgs);
+    return new SourceInfo(
+        List.copyOf(args), resolution, fps, durationS, description + ", played at realtime");
   }
 
   /**

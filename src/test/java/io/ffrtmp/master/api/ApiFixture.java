@@ -5,6 +5,7 @@ import static io.ffrtmp.support.Await.await;
 import io.ffrtmp.cli.client.ApiClient;
 import io.ffrtmp.cli.client.ApiClients;
 import io.ffrtmp.cli.client.PinnedTrust;
+import io.ffrtmp.live.RtmpConfig;
 import io.ffrtmp.master.store.JobStore;
 import io.ffrtmp.master.store.NodeStore;
 import io.ffrtmp.node.NodeConfig;
@@ -128,6 +129,23 @@ final class ApiFixture implements AutoCloseable {
   static ApiFixture standalone(
       Path dir, Path powercap, long pollMs, UnaryOperator<ApiConfig> tweak, String metricsToken)
       throws Exception {
+    return standalone(dir, powercap, pollMs, tweak, metricsToken, RtmpConfig.OFF);
+  }
+
+  /** A standalone node with this RTMP server ({@code embedded} for live jobs). */
+  static ApiFixture standalone(Path dir, RtmpConfig rtmp, UnaryOperator<ApiConfig> tweak)
+      throws Exception {
+    return standalone(dir, dir.resolve("no-powercap"), 200, tweak, null, rtmp);
+  }
+
+  private static ApiFixture standalone(
+      Path dir,
+      Path powercap,
+      long pollMs,
+      UnaryOperator<ApiConfig> tweak,
+      String metricsToken,
+      RtmpConfig rtmp)
+      throws Exception {
     Path data = reachable(dir).resolve("data");
     Files.createDirectories(dir.resolve("media"));
     PowerConfig power =
@@ -137,7 +155,8 @@ final class ApiFixture implements AutoCloseable {
             .withPerfRoot(dir.resolve("no-perf"));
     StandaloneNode node =
         StandaloneNode.start(
-            new NodeConfig(data, null, "ffmpeg", 1, power, List.of(dir.resolve("media"))));
+            new NodeConfig(data, null, "ffmpeg", 1, power, List.of(dir.resolve("media")))
+                .withRtmp(rtmp));
     try {
       ApiConfig config =
           tweak.apply(

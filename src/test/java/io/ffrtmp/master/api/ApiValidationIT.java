@@ -111,11 +111,11 @@ class ApiValidationIT {
   }
 
   @Test
-  void streamUrlsAndRawArgumentsAreNotAccepted() throws Exception {
+  void streamUrlsOffTheHostListAndRawArgumentsAreNotAccepted() throws Exception {
     refused(
         "{\"input\": {\"type\": \"rtmp\", \"url\": \"rtmp://evil.example/live/x\"}}",
         400,
-        "input.type");
+        "input.url");
     refused("{\"input\": {\"url\": \"rtmp://evil.example/live/x\"}}", 400, "input.url");
     refused("{\"output\": {\"type\": \"rtmp\"}}", 400, "output.type");
     refused("{\"ffmpeg_args\": [\"-f\", \"lavfi\"]}", 400, "ffmpeg_args");

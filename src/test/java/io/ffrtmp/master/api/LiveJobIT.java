@@ -1,0 +1,303 @@
+package io.ffrtmp.master.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ffrtmp.live.RtmpConfig;
+import io.vertx.core.json.JsonObject;
+import java.io.File;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Live jobs through a standalone node's API, for real: the node runs the embedded nginx-rtmp, its
+ * worker publishes the synthetic camera, FFmpeg transcodes it to the server and a reader pulls the
+ * output back; an SRT input from an FFmpeg listener; a publisher killed mid-stream; a URL off the
+ * host list refused with nothing stored.
+ */
+class LiveJobIT {
+
+  @TempDir static Path dir;
+
+  static ApiFixture api;
+  static int port;
+
+  @BeforeAll
+  static void start() throws Exception {
+    for (String tool : List.of("ffmpeg", "ffprobe")) {
+      assertThat(onPath(tool)).as(tool + " is missing: sudo apt-get install -y ffmpeg").isTrue();
+    }
+    // A missing nginx or RTMP module stops the node with the install command (RtmpServer).
+    port = freePortPair();
+    api = ApiFixture.standalone(dir, RtmpConfig.parse("embedded", port), c -> c);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (api != null) {
+      api.close();
+    }
+  }
+
+  private static String operator() {
+    return api.tokens.get(Role.OPERATOR);
+  }
+
+  private String out(String name) {
+    return "rtmp://127.0.0.1:" + port + "/live/" + name;
+  }
+
+  private static final JsonObject VIDEO =
+      new JsonObject()
+          .put("codec", "h264")
+          .put("encoder", "libx264")
+          .put("preset", "veryfast")
+          .put("resolution", "160x120")
+          .put("fps", 30)
+          .put("gop", 30);
+
+  @Test
+  void aSyntheticCameraIsTranscodedAtRealtimeAndReadBack() throws Exception {
+    JsonObject spec =
+        new JsonObject()
+            .put(
+                "input",
+                new JsonObject()
+                    .put("type", "live_synthetic")
+                    .put("resolution", "160x120")
+                    .put("fps", 30)
+                    .put("duration_s", 8))
+            .put("output", new JsonObject().put("type", "rtmp").put("url", out("cam-out")))
+            .put("video", VIDEO)
+            .put("queue", "live")
+            .put("measure", new JsonObject().put("realtime_window_s", 4));
+    JsonObject job = runToEnd(submit(spec), Set.of("succeeded", "failed", "canceled"));
+    JsonObject result = job.getJsonObject("result");
+    assertThat(job.getString("state")).as(job.encodePrettily()).isEqualTo("succeeded");
+    JsonObject live = result.getJsonObject("live");
+    assertThat(live.getBoolean("holds_realtime")).as(live.encodePrettily()).isTrue();
+    assertThat(live.getDouble("min_window_speed")).isGreaterThanOrEqualTo(0.99);
+    assertThat(live.getLong("dropped_frames")).isLessThanOrEqualTo(live.getLong("frames") / 200);
+    assertThat(live.getDouble("watts_per_stream")).isPositive();
+    JsonObject read = live.getJsonObject("verification");
+    assertThat(read.getString("codec")).as(read.encode()).isEqualTo("h264");
+    assertThat(read.getInteger("width")).isEqualTo(160);
+    assertThat(read.getInteger("height")).isEqualTo(120);
+    assertThat(read.getLong("decoded_frames")).isPositive();
+    assertThat(read.getBoolean("ok")).isTrue();
+    assertThat(result.getJsonObject("energy").getJsonObject("attribution").getString("method"))
+        .isEqualTo("cpu-time-share");
+    assertThat(result.getJsonObject("camera").getString("url"))
+        .startsWith("rtmp://127.0.0.1:" + port + "/live/ffrtmp-cam-");
+    assertThat(result.getLong("frames")).isGreaterThanOrEqualTo(200);
+  }
+
+  @Test
+  void anSrtInputFromAListenerIsRead() throws Exception {
+    int srtPort = freePortPair();
+    Process listener =
+        spawn(
+            "ffmpeg",
+            "-hide_banner",
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-re",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=160x120:rate=30",
+            "-t",
+            "60",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-g",
+            "30",
+            "-f",
+            "mpegts",
+            "srt://127.0.0.1:" + srtPort + "?mode=listener");
+    try {
+      JsonObject spec =
+          new JsonObject()
+              .put(
+                  "input",
+                  new JsonObject()
+                      .put("type", "srt")
+                      .put("url", "srt://127.0.0.1:" + srtPort)
+                      .put("duration_s", 8))
+              .put("output", new JsonObject().put("type", "rtmp").put("url", out("srt-out")))
+              .put("video", VIDEO)
+              .put("measure", new JsonObject().put("realtime_window_s", 3));
+      JsonObject job = runToEnd(submit(spec), Set.of("succeeded", "failed", "canceled"));
+      assertThat(job.getString("state")).as(job.encodePrettily()).isEqualTo("succeeded");
+      JsonObject read =
+          job.getJsonObject("result").getJsonObject("live").getJsonObject("verification");
+      assertThat(read.getBoolean("ok")).as(read.encode()).isTrue();
+    } finally {
+      listener.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aPublisherKilledMidStreamIsDetectedAndClassified() throws Exception {
+    Process publisher =
+        spawn(
+            "ffmpeg",
+            "-hide_banner",
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-re",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=160x120:rate=30",
+            "-t",
+            "120",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-g",
+            "30",
+            "-f",
+            "flv",
+            out("doomed"));
+    String id;
+    JsonObject job;
+    try {
+      JsonObject spec =
+          new JsonObject()
+              .put(
+                  "input",
+                  new JsonObject()
+                      .put("type", "rtmp")
+                      .put("url", out("doomed"))
+                      .put("duration_s", 60))
+              .put("output", new JsonObject().put("type", "null"))
+              .put("video", VIDEO);
+      id = submit(spec);
+      // Some frames through the transcoder first: then the camera vanishes without a goodbye.
+      waitFor(
+          id, j -> j.getJsonObject("progress") != null || "running".equals(j.getString("state")));
+      Thread.sleep(3000);
+    } finally {
+      publisher.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+    job = runToEnd(id, Set.of("retry_wait", "failed", "queued", "canceled"));
+    JsonObject result = job.getJsonObject("result");
+    assertThat(result).as(job.encodePrettily()).isNotNull();
+    assertThat(result.getString("failure_reason")).as(job.encodePrettily()).isEqualTo("input_lost");
+    assertThat(result.getString("error"))
+        .startsWith("input_lost: no new frame from " + out("doomed"));
+    assertThat(job.getString("state")).as("retryable").isIn("retry_wait", "queued");
+    api.post("/api/v1/jobs/" + id + "/cancel", operator(), null);
+  }
+
+  @Test
+  void aUrlOffTheHostListIsRefusedAndNothingIsStored() throws Exception {
+    long before = api.count("SELECT count(*) FROM jobs");
+    for (String[] c :
+        new String[][] {
+          {
+            "{\"input\": {\"type\": \"rtmp\", \"url\": \"rtmp://media.example/live/a\"}}",
+            "input.url"
+          },
+          {
+            "{\"input\": {\"type\": \"live_synthetic\"}, \"output\": {\"type\": \"srt\", \"url\":"
+                + " \"srt://10.1.2.3:9000\"}}",
+            "output.url"
+          },
+          {
+            "{\"input\": {\"type\": \"srt\", \"url\": \"srt://127.0.0.1:9000?mode=listener\"}}",
+            "input.url"
+          },
+        }) {
+      ApiFixture.Response r = api.post("/api/v1/jobs", operator(), c[0]);
+      assertThat(r.status()).as(r.text()).isEqualTo(400);
+      assertThat(r.field()).as(r.text()).isEqualTo(c[1]);
+      assertThat(r.json().getJsonObject("error").getString("message")).contains("accepted");
+    }
+    assertThat(api.count("SELECT count(*) FROM jobs")).isEqualTo(before);
+  }
+
+  private String submit(JsonObject spec) throws Exception {
+    ApiFixture.Response r = api.post("/api/v1/jobs", operator(), spec.encode());
+    assertThat(r.status()).as(r.text()).isEqualTo(201);
+    return r.json().getString("job_id");
+  }
+
+  private JsonObject runToEnd(String id, Set<String> ends) throws Exception {
+    return waitFor(
+        id,
+        j ->
+            ends.contains(j.getString("state")) && j.getValue("result") != null
+                || "succeeded".equals(j.getString("state"))
+                || "failed".equals(j.getString("state")));
+  }
+
+  private JsonObject waitFor(String id, java.util.function.Predicate<JsonObject> done)
+      throws Exception {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+    JsonObject j = null;
+    while (Instant.now().isBefore(deadline)) {
+      j = api.get("/api/v1/jobs/" + id, operator()).json();
+      if (done.test(j)) {
+        return j;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("job " + id + " did not get there: " + j);
+  }
+
+  private static Process spawn(String... cmd) throws Exception {
+    return new ProcessBuilder(cmd)
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("spawned-" + System.nanoTime() + ".log").toFile())
+        .start();
+  }
+
+  private static boolean onPath(String tool) {
+    for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      if (Files.isExecutable(Path.of(d, tool))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static int freePortPair() throws Exception {
+    for (int i = 0; i < 50; i++) {
+      int p;
+      try (ServerSocket s = new ServerSocket(0)) {
+        p = s.getLocalPort();
+      }
+      if (p < 65535 && canBind(p) && canBind(p + 1)) {
+        return p;
+      }
+    }
+    throw new IllegalStateException("no two adjacent free ports");
+  }
+
+  private static boolean canBind(int port) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress(port));
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+}
