@@ -207,6 +207,11 @@ final class ApiFixture implements AutoCloseable {
     }
   }
 
+  /** The node's Prometheus registry (a standalone fixture's; null for a store-only one). */
+  io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry() {
+    return node == null ? null : node.metrics().registry();
+  }
+
   Response get(String path, String token) throws Exception {
     return send(request(path, token).GET());
   }

@@ -48,14 +48,23 @@ public final class MasterScrapeCost {
       Thread.sleep(6000); // the node list and job counts are cached for 5 s
       String body = api.get("/metrics", null).text();
       String targets = api.get("/metrics/targets", null).text();
+      long[] render = new long[scrapes];
+      for (int i = 0; i < scrapes; i++) {
+        long s = System.nanoTime();
+        api.registry().scrape();
+        render[i] = System.nanoTime() - s;
+      }
       long[] scrape = time(api, "/metrics", scrapes);
       long[] sd = time(api, "/metrics/targets", scrapes);
       System.out.printf(
           Locale.ROOT,
           "master knowing %d nodes:%n"
+              + "registry render, %d scrapes: %s%n"
               + "GET /metrics over HTTPS, %d scrapes: %s; body %d bytes, %d series (%d ffrtmp_*)%n"
               + "GET /metrics/targets, %d requests: %s; %d target groups, %d bytes%n",
           nodes,
+          scrapes,
+          ScrapeCost.quantiles(render),
           scrapes,
           ScrapeCost.quantiles(scrape),
           body.length(),
