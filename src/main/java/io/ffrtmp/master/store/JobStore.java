@@ -61,8 +61,9 @@ public final class JobStore {
   /**
    * What the meters of finished jobs need of each: its final state, spec, the encoder that ran (the
    * worker's choice for {@code auto}), frames and attributed energy of its recorded result, and its
-   * run time (start to end of the last attempt; null when it never started). One query for a batch
-   * of jobs.
+   * run time (start to end of the last attempt; null when it never started), and for a live job the
+   * realtime verdict of its result ({@code live.holds_realtime}; null when it has none). One query
+   * for a batch of jobs.
    */
   public record FinishedJob(
       JobState state,
@@ -71,7 +72,8 @@ public final class JobStore {
       Long frames,
       Double energyJoules,
       String energyProvenance,
-      Double runS) {}
+      Double runS,
+      Boolean holdsRealtime) {}
 
   public Future<List<FinishedJob>> finishedJobs(List<UUID> ids) {
     return pool.preparedQuery(JobSql.FINISHED_JOBS)
@@ -94,7 +96,8 @@ public final class JobStore {
                         r.getValue("frames") instanceof Number n ? n.longValue() : null,
                         r.getValue("joules") instanceof Number n ? n.doubleValue() : null,
                         r.getString("provenance"),
-                        r.getValue("run_s") instanceof Number n ? n.doubleValue() : null));
+                        r.getValue("run_s") instanceof Number n ? n.doubleValue() : null,
+                        r.getBoolean("holds_realtime")));
               }
               return out;
             });
