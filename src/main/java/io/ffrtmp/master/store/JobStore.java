@@ -163,6 +163,40 @@ public final class JobStore {
   }
 
   /**
+   * Adds jobs to a stored campaign: one configuration key, one job per spec (repetitions 1 to n),
+   * campaign order from {@code seqFrom}; a density step's streams. One transaction.
+   */
+  public Future<Void> addCampaignJobs(
+      UUID campaignId, String configKey, List<JobSpec> specs, int seqFrom, String actor) {
+    List<Tuple> jobs = new ArrayList<>(specs.size());
+    List<Tuple> events = new ArrayList<>(specs.size());
+    for (int i = 0; i < specs.size(); i++) {
+      UUID jobId = UUID.randomUUID();
+      JobSpec spec = specs.get(i);
+      jobs.add(
+          Tuple.of(
+                  jobId,
+                  campaignId,
+                  configKey,
+                  i + 1,
+                  seqFrom + i,
+                  spec.toJson(),
+                  (short) spec.queue().rank(),
+                  (short) spec.priority().rank())
+              .addInteger(settings.maxAttempts())
+              .addBoolean(spec.measure().exclusive()));
+      events.add(
+          Tuple.of(jobId, null, JobState.QUEUED.id(), actor, "density step " + configKey, 0));
+    }
+    return pool.withTransaction(
+        conn ->
+            conn.preparedQuery(JobSql.INSERT_JOB)
+                .executeBatch(jobs)
+                .compose(r -> conn.preparedQuery(JobSql.INSERT_EVENT).executeBatch(events))
+                .mapEmpty());
+  }
+
+  /**
    * Jobs {@code from} (inclusive) to {@code to} in campaign order ({@code seq}), with their queued
    * events.
    */
