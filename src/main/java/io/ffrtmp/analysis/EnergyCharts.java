@@ -169,6 +169,51 @@ final class EnergyCharts {
     return svg(chart, SCATTER_HEIGHT_PX, id);
   }
 
+  /**
+   * A density campaign's curve: streams N on x, W per stream (attributed) on the left axis and the
+   * slowest window's speed on the right, one point per N tried.
+   */
+  static String densityCurve(List<io.vertx.core.json.JsonObject> steps, String title, String id) {
+    XYSeries watts = new XYSeries("W per stream (attributed)", true, false);
+    XYSeries speed = new XYSeries("min window speed (right axis; 0.99 = realtime)", true, false);
+    for (io.vertx.core.json.JsonObject s : steps) {
+      int n = s.getInteger("n");
+      if (s.getDouble("watts_per_stream") != null) {
+        watts.add(n, s.getDouble("watts_per_stream"));
+      }
+      if (s.getDouble("min_window_speed") != null) {
+        speed.add(n, s.getDouble("min_window_speed"));
+      }
+    }
+    JFreeChart chart =
+        ChartFactory.createXYLineChart(
+            title,
+            "streams N",
+            "W per stream",
+            new XYSeriesCollection(watts),
+            PlotOrientation.VERTICAL,
+            true,
+            false,
+            false);
+    XYPlot plot = chart.getXYPlot();
+    XYLineAndShapeRenderer left = new XYLineAndShapeRenderer(true, true);
+    left.setSeriesPaint(0, POINT);
+    plot.setRenderer(0, left);
+    NumberAxis speedAxis = new NumberAxis("min window speed");
+    speedAxis.setAutoRangeIncludesZero(false);
+    plot.setRangeAxis(1, speedAxis);
+    plot.setDataset(1, new XYSeriesCollection(speed));
+    plot.mapDatasetToRangeAxis(1, 1);
+    XYLineAndShapeRenderer right = new XYLineAndShapeRenderer(true, true);
+    right.setSeriesPaint(0, FRONT);
+    plot.setRenderer(1, right);
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+    plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+    ((NumberAxis) plot.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+    return svg(chart, SCATTER_HEIGHT_PX, id);
+  }
+
   private static String svg(JFreeChart chart, int height, String id) {
     chart.setBackgroundPaint(Color.WHITE);
     SVGGraphics2D graphics = new SVGGraphics2D(WIDTH_PX, height);

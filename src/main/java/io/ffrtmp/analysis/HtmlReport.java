@@ -46,6 +46,9 @@ public final class HtmlReport {
     }
     campaignFacts(html, meta, analysis);
     provenance(html, analysis);
+    if (meta.getJsonObject("density") != null) {
+      density(html, meta.getJsonObject("density"));
+    }
     ranking(html, analysis);
     failures(html, analysis);
     plots(html, analysis);
@@ -77,6 +80,17 @@ public final class HtmlReport {
         analysis.ffmpegVersions().isEmpty() ? null : String.join("; ", analysis.ffmpegVersions()));
     fact(html, "idle baseline", RankingTable.idleBaseline(analysis.idleBaseline()));
     html.append("</dl>\n");
+  }
+
+  /** A density campaign: the schedule's table (as in the terminal) and the curve. */
+  private static void density(StringBuilder html, JsonObject density) {
+    html.append("<h2>Live density</h2>\n<p>")
+        .append(escape(density.getString("rule", "")))
+        .append("</p>\n<pre>")
+        .append(escape(DensityReport.table(density)))
+        .append("</pre>\n")
+        .append(DensityReport.chart(density))
+        .append('\n');
   }
 
   private static void fact(StringBuilder html, String term, String value) {

@@ -105,11 +105,17 @@ public final class ResultFiles {
     analysis.configurations().forEach(summary -> configurations.add(summary.toJson()));
     JsonArray jobs = new JsonArray();
     results.forEach(jobs::add);
-    return new JsonObject()
-        .put("campaign", campaign == null ? new JsonObject() : campaign)
-        .put("quality_metric", analysis.metric().jsonKey())
-        .put("configurations", configurations)
-        .put("jobs", jobs);
+    JsonObject meta = campaign == null ? new JsonObject() : campaign.copy();
+    Object density = meta.remove("density");
+    JsonObject out =
+        new JsonObject()
+            .put("campaign", meta)
+            .put("quality_metric", analysis.metric().jsonKey())
+            .put("configurations", configurations);
+    if (density != null) {
+      out.put("density", density);
+    }
+    return out.put("jobs", jobs);
   }
 
   public static String resultsCsv(List<JsonObject> results) throws IOException {

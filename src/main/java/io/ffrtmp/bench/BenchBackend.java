@@ -5,6 +5,8 @@ import static io.ffrtmp.node.Blocking.await;
 import io.ffrtmp.cluster.Addresses;
 import io.ffrtmp.cluster.ClusterOptions;
 import io.ffrtmp.cluster.ClusterSetup;
+import io.ffrtmp.job.Campaign;
+import io.ffrtmp.job.JobSpec;
 import io.ffrtmp.job.JobState;
 import io.ffrtmp.node.NodeConfig;
 import io.ffrtmp.node.StandaloneNode;
@@ -40,6 +42,22 @@ interface BenchBackend extends AutoCloseable {
   Future<List<JsonObject>> results(UUID campaignId);
 
   Future<Void> finished(UUID campaignId, JsonObject baseline);
+
+  /** Stores a campaign without jobs (a density campaign: its steps add them). Local only. */
+  default Future<UUID> createEmpty(Campaign campaign, String actor) {
+    return Future.failedFuture("a density campaign runs on this machine only");
+  }
+
+  /** Adds one density step's jobs and wakes the worker. Local only. */
+  default Future<Void> addJobs(
+      UUID campaignId, String configKey, List<JobSpec> specs, int seqFrom, String actor) {
+    return Future.failedFuture("a density campaign runs on this machine only");
+  }
+
+  /** The application URL of this machine's RTMP server; null when it has none. */
+  default java.net.URI rtmpApplication() {
+    return null;
+  }
 
   @Override
   void close();
@@ -83,6 +101,40 @@ interface BenchBackend extends AutoCloseable {
         return node.store()
             .setCampaignBaseline(id, baseline, node.worker().node())
             .compose(v -> node.store().finishCampaign(id));
+      }
+
+      @Override
+      public Future<UUID> createEmpty(Campaign campaign, String actor) {
+        return node.store()
+            .createCampaign(
+                new Campaign(
+                    campaign.name(),
+                    campaign.description(),
+                    campaign.source(),
+                    List.of(),
+                    1,
+                    campaign.idleBaselineS(),
+                    campaign.qualityMetric()),
+                actor);
+      }
+
+      @Override
+      public Future<Void> addJobs(
+          UUID id, String configKey, List<JobSpec> specs, int seqFrom, String actor) {
+        return node.store()
+            .addCampaignJobs(id, configKey, specs, seqFrom, actor)
+            .onSuccess(
+                v ->
+                    node.vertx()
+                        .eventBus()
+                        .publish(
+                            Addresses.JOBS_AVAILABLE,
+                            new JsonObject().put("campaign_id", id.toString())));
+      }
+
+      @Override
+      public java.net.URI rtmpApplication() {
+        return config.rtmp().applicationUrl();
       }
 
       @Override

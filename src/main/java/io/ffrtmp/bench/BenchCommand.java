@@ -4,8 +4,10 @@ import io.ffrtmp.cli.CommandLogging;
 import io.ffrtmp.cli.options.ClusterFlags;
 import io.ffrtmp.cli.options.PowerSourceOptions;
 import io.ffrtmp.job.Campaign;
+import io.ffrtmp.job.Density;
 import io.ffrtmp.job.MediaRoots;
 import io.ffrtmp.job.SpecException;
+import io.ffrtmp.live.RtmpConfig;
 import io.ffrtmp.master.store.Database;
 import io.ffrtmp.node.NodeConfig;
 import io.ffrtmp.power.PowerConfig;
@@ -154,6 +156,16 @@ public final class BenchCommand implements Callable<Integer> {
       defaultValue = "1")
   int slots;
 
+  @Option(
+      names = "--rtmp-port",
+      paramLabel = "PORT",
+      description =
+          "RTMP port of the embedded nginx-rtmp that a campaign of live_synthetic jobs runs with"
+              + " (started automatically; its statistics page takes PORT+1; default:"
+              + " ${DEFAULT-VALUE}).",
+      defaultValue = "1935")
+  int rtmpPort;
+
   @Mixin ClusterFlags cluster;
 
   @Option(
@@ -192,6 +204,25 @@ public final class BenchCommand implements Callable<Integer> {
       return EXIT_BAD_INPUT;
     }
     boolean clustered = !cluster.join.isEmpty();
+    Density density = campaign.density();
+    if (density != null && clustered) {
+      err.println(
+          campaignFile
+              + ": density: a density campaign measures the node it runs on; run it without"
+              + " --join");
+      return EXIT_BAD_INPUT;
+    }
+    RtmpConfig rtmp = RtmpConfig.OFF;
+    if (!clustered
+        && campaign.configurations().stream()
+            .anyMatch(c -> "live_synthetic".equals(c.spec().input().type()))) {
+      try {
+        rtmp = RtmpConfig.parse("embedded", rtmpPort);
+      } catch (IllegalArgumentException e) {
+        err.println(e.getMessage());
+        return EXIT_BAD_INPUT;
+      }
+    }
     if (!clustered) {
       try {
         FfmpegInfo.probe(ffmpeg);
@@ -225,7 +256,7 @@ public final class BenchCommand implements Callable<Integer> {
             dataDir != null ? dataDir : NodeConfig.defaultDataDir(),
             dbUri,
             ffmpeg,
-            slots,
+            density == null ? slots : Math.max(slots, density.max()),
             sources
                 .applyTo(
                     new PowerConfig(
@@ -235,7 +266,8 @@ public final class BenchCommand implements Callable<Integer> {
                         idleWatts,
                         maxWatts))
                 .withModelFile(modelFile),
-            List.copyOf(mediaRoots));
+            List.copyOf(mediaRoots),
+            rtmp);
     boolean interactive = !noProgress && System.console() != null;
     return new BenchRun(
             campaign,

@@ -3,13 +3,17 @@ package io.ffrtmp.bench;
 import static io.ffrtmp.node.Blocking.await;
 
 import io.ffrtmp.analysis.CampaignAnalysis;
+import io.ffrtmp.analysis.DensityReport;
 import io.ffrtmp.analysis.QualityMetric;
 import io.ffrtmp.analysis.RankingTable;
 import io.ffrtmp.analysis.ResultFiles;
 import io.ffrtmp.cluster.Addresses;
 import io.ffrtmp.cluster.ClusterOptions;
 import io.ffrtmp.job.Campaign;
+import io.ffrtmp.job.Density;
+import io.ffrtmp.job.JobSpec;
 import io.ffrtmp.job.JobState;
+import io.ffrtmp.live.RtmpServer;
 import io.ffrtmp.node.NodeConfig;
 import io.ffrtmp.worker.engine.FfmpegInfo;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -19,12 +23,14 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -92,7 +98,7 @@ final class BenchRun implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       return run();
-    } catch (FfmpegInfo.MissingException e) {
+    } catch (FfmpegInfo.MissingException | RtmpServer.MissingException e) {
       err.println(e.getMessage());
       return BenchCommand.EXIT_MISSING_DEPENDENCY;
     } catch (IllegalStateException e) {
@@ -177,6 +183,10 @@ final class BenchRun implements Callable<Integer> {
       return BenchCommand.EXIT_INTERRUPTED;
     }
 
+    if (campaign.density() != null) {
+      return runDensity(campaign.density(), baseline);
+    }
+
     // Made once the master says how many jobs there are (placed on every node, a campaign has more
     // than its file says).
     AtomicReference<BenchProgress> bar = new AtomicReference<>();
@@ -253,6 +263,123 @@ final class BenchRun implements Callable<Integer> {
     progress.close();
     await(node.finished(id, baseline), 30);
     return report(id);
+  }
+
+  /**
+   * A density campaign: the schedule's steps one after another, each N identical live streams at
+   * once (jobs of this campaign, added when the step starts), judged when all have ended.
+   */
+  private int runDensity(Density d, JsonObject baseline) throws Exception {
+    Campaign.Configuration base = campaign.configurations().get(0);
+    UUID id = await(node.createEmpty(campaign, "bench"), 60);
+    campaignId.set(id);
+    URI app = node.rtmpApplication();
+    err.printf(
+        "density: %s from %d to at most %d streams, %.1f s each step%s%n",
+        d.schedule(), d.start(), d.max(), d.windowS(), app == null ? "" : "; streams on " + app);
+    DensitySchedule schedule = new DensitySchedule(d.start(), d.max());
+    JsonArray steps = new JsonArray();
+    int seq = 0;
+    int order = 0;
+    for (OptionalInt next = schedule.next();
+        next.isPresent() && !interrupted.get();
+        next = schedule.next()) {
+      int n = next.getAsInt();
+      order++;
+      String key = base.key() + " | " + n + " streams";
+      List<JobSpec> specs = new ArrayList<>(n);
+      for (int i = 1; i <= n; i++) {
+        specs.add(stream(base.spec(), d, app, id, n, i));
+      }
+      err.printf("density step %d: %d stream(s) at once...%n", order, n);
+      await(node.addJobs(id, key, specs, seq, "bench"), 60);
+      seq += n;
+      awaitNoOpenJob(id);
+      List<JsonObject> results =
+          await(node.results(id), 60).stream()
+              .filter(r -> key.equals(r.getString("config_key")))
+              .toList();
+      JsonObject step = DensityReport.step(n, order, results);
+      steps.add(step);
+      if (interrupted.get()) {
+        step.put("held", false).put("note", "interrupted");
+        break;
+      }
+      schedule.record(n, step.getBoolean("held"));
+      err.printf(
+          "  %d of %d held realtime: %s%n",
+          step.getInteger("streams_holding"), n, step.getBoolean("held") ? "held" : "failed");
+    }
+    allDone.countDown();
+    JsonObject density =
+        d.toJson()
+            .put(
+                "rule",
+                "a step of N streams holds when all N jobs succeed and each holds realtime ("
+                    + REALTIME_RULE
+                    + ") over its window; N: start, doubling (the last doubling capped at max)"
+                    + " while steps hold, then bisecting between the largest N that held and the"
+                    + " smallest that failed until they are adjacent")
+            .put("largest_n", schedule.largest())
+            .put("complete", !interrupted.get())
+            .put("steps", steps);
+    await(node.finished(id, baseline), 30);
+    JsonObject meta = await(node.meta(id), 30);
+    List<JsonObject> results = await(node.results(id), 60);
+    meta.put("description", campaign.description())
+        .put("interrupted", interrupted.get())
+        .put("warnings", new JsonArray(warnings))
+        .put("density", density);
+    CampaignAnalysis analysis =
+        CampaignAnalysis.analyse(
+            meta, results, QualityMetric.valueOf(campaign.qualityMetric().name()));
+    out.println();
+    out.println(DensityReport.table(density));
+    ResultFiles.write(outDir, meta, results, analysis);
+    warnings.forEach(w -> out.println("warning: " + w));
+    out.println(outDir.toAbsolutePath().normalize());
+    return interrupted.get() ? BenchCommand.EXIT_INTERRUPTED : 0;
+  }
+
+  private static final String REALTIME_RULE =
+      "speed >= 0.99 over every sliding window of measure.realtime_window_s, dropped frames <= 0.5"
+          + " %";
+
+  /**
+   * Stream {@code i} of a step of {@code n}: the base spec for the window, sharing the node
+   * (attributed by CPU time), its output on its own key of the node's RTMP server.
+   */
+  static JobSpec stream(JobSpec base, Density d, URI app, UUID campaign, int n, int i) {
+    JsonObject j = base.toJson();
+    j.getJsonObject("input").put("duration_s", d.windowS());
+    JsonObject measure = j.getJsonObject("measure", new JsonObject());
+    measure.put("exclusive", false);
+    double window =
+        measure.getDouble("realtime_window_s", JobSpec.Measure.DEFAULT_REALTIME_WINDOW_S);
+    measure.put("realtime_window_s", Math.min(window, d.windowS()));
+    j.put("measure", measure);
+    if ("rtmp".equals(base.output().type()) && app != null) {
+      j.getJsonObject("output")
+          .put(
+              "url", app + "/density-" + campaign.toString().substring(0, 8) + "-n" + n + "-s" + i);
+    }
+    return JobSpec.fromJson(j);
+  }
+
+  /** The store is the truth: every job added so far has ended (or Ctrl-C canceled it). */
+  private void awaitNoOpenJob(UUID id) throws Exception {
+    while (true) {
+      Map<JobState, Integer> states = await(node.states(id), 30);
+      int open =
+          states.entrySet().stream()
+              .filter(s -> !s.getKey().terminal())
+              .mapToInt(Map.Entry::getValue)
+              .sum();
+      if (open == 0) {
+        return;
+      }
+      Thread.sleep(500);
+    }
   }
 
   /**

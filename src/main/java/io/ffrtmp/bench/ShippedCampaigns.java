@@ -10,7 +10,7 @@ import java.util.List;
 final class ShippedCampaigns {
 
   static final List<String> NAMES =
-      List.of("quick", "codecs-1080p", "bitrate-ladder", "x264-presets", "engines");
+      List.of("quick", "codecs-1080p", "bitrate-ladder", "x264-presets", "engines", "live-density");
 
   private ShippedCampaigns() {}
 

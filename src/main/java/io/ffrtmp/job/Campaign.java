@@ -181,14 +181,25 @@ public record Campaign(
       }
     }
     String metric = json.getString("quality_metric", "psnr");
-    return new Campaign(
-        json.getString("name", fallbackName),
-        json.getString("description", ""),
-        json.copy(),
-        List.copyOf(byKey.values()),
-        repeat,
-        idle,
-        JobSpec.QualityMetric.valueOf(metric.toUpperCase(Locale.ROOT)));
+    Density.of(json); // validated before the campaign around it
+    Campaign campaign =
+        new Campaign(
+            json.getString("name", fallbackName),
+            json.getString("description", ""),
+            json.copy(),
+            List.copyOf(byKey.values()),
+            repeat,
+            idle,
+            JobSpec.QualityMetric.valueOf(metric.toUpperCase(Locale.ROOT)));
+    if (campaign.density() != null) {
+      Density.checkCampaign(campaign);
+    }
+    return campaign;
+  }
+
+  /** The live density mode ({@code "density"}), or null for an ordinary campaign. */
+  public Density density() {
+    return Density.of(source);
   }
 
   private static String inputLabel(JobSpec.Input in) {

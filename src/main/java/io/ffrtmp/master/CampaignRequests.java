@@ -5,6 +5,7 @@ import io.ffrtmp.cluster.BodyFields;
 import io.ffrtmp.cluster.NodeState;
 import io.ffrtmp.job.Campaign;
 import io.ffrtmp.job.JobEvent;
+import io.ffrtmp.job.SpecException;
 import io.ffrtmp.master.store.JobStore;
 import io.ffrtmp.master.store.NodeStore;
 import io.vertx.core.Future;
@@ -50,7 +51,18 @@ final class CampaignRequests {
     // so that one large
     // campaign does not hold up the next request's blocking work.
     Future<Campaign> parsed =
-        vertx.executeBlocking(() -> Campaign.parse(file, name, maxJobs), false);
+        vertx.executeBlocking(
+            () -> {
+              Campaign c = Campaign.parse(file, name, maxJobs);
+              if (c.density() != null) {
+                throw new SpecException(
+                    "density",
+                    "a density campaign measures one node and is run there with 'ffrtmp bench"
+                        + " CAMPAIGN'; accepted here: a campaign without density");
+              }
+              return c;
+            },
+            false);
     Future<Campaign> placed =
         parsed.compose(
             campaign ->

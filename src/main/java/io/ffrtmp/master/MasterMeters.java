@@ -48,6 +48,7 @@ public final class MasterMeters implements JobOutcomes, AutoCloseable {
           "ffrtmp.master.leader",
           "ffrtmp.job.queue.wait",
           "ffrtmp.jobs.finished",
+          "ffrtmp.live.jobs.finished",
           "ffrtmp.job.frames",
           "ffrtmp.job.energy.joules",
           "ffrtmp.job.duration");
@@ -124,6 +125,13 @@ public final class MasterMeters implements JobOutcomes, AutoCloseable {
         .tags("outcome", j.state().id(), "encoder", encoder, "codec", codec, "queue", queue)
         .register(registry)
         .increment();
+    if (j.holdsRealtime() != null) {
+      Counter.builder("ffrtmp.live.jobs.finished")
+          .description("Live jobs that reached a final state with a realtime verdict.")
+          .tag("holds_realtime", j.holdsRealtime().toString())
+          .register(registry)
+          .increment();
+    }
     if (j.frames() != null && j.frames() >= 0) {
       Counter.builder("ffrtmp.job.frames")
           .description("Frames encoded by finished jobs.")

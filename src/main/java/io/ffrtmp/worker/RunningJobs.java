@@ -122,7 +122,8 @@ final class RunningJobs {
             windows,
             node.workingHardware());
     int slot = freeSlot();
-    WorkerMeters.Slot slotMeters = meters.slot(slot);
+    WorkerMeters.Slot slotMeters =
+        meters.slot(slot, lease.spec().isLive() ? lease.spec().measure().realtimeWindowS() : null);
     Running run =
         new Running(lease, runner, lease.spec().measure().exclusive(), Promise.promise(), slot);
     running.put(lease.jobId(), run);

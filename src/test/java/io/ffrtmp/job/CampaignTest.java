@@ -189,4 +189,56 @@ class CampaignTest {
   private static JsonArray range(int from, int count) {
     return new JsonArray(IntStream.range(from, from + count).boxed().toList());
   }
+
+  private static final String LIVE_BASE =
+      "\"base\": {\"input\": {\"type\": \"live_synthetic\", \"resolution\": \"160x120\","
+          + " \"fps\": 30, \"duration_s\": 4}, \"output\": {\"type\": \"rtmp\", \"url\":"
+          + " \"rtmp://127.0.0.1:1935/live/d\"}, \"video\": {\"encoder\": \"libx264\","
+          + " \"resolution\": \"160x120\", \"fps\": 30}, \"measure\": {\"quality\": []}}";
+
+  private static Campaign density(String density, String extra) {
+    return Campaign.parse(
+        new io.vertx.core.json.JsonObject(
+            "{" + LIVE_BASE + ", \"density\": " + density + extra + "}"),
+        "d");
+  }
+
+  @Test
+  void theShippedDensityCampaignIsOneLiveConfigurationUpTo16Streams() throws Exception {
+    Campaign c = Campaign.load(Path.of("conf/campaigns/live-density.json"));
+    assertThat(c.density()).isEqualTo(new Density(1, 16, 30, Density.DOUBLE_THEN_BISECT));
+    assertThat(c.configurations()).hasSize(1);
+    assertThat(c.configurations().get(0).spec().input().type()).isEqualTo("live_synthetic");
+    assertThat(c.configurations().get(0).spec().video().resolution())
+        .isEqualTo(new Resolution(1280, 720));
+  }
+
+  @Test
+  void aDensityBlockIsValidatedFieldByField() {
+    assertThat(density("{\"max\": 4, \"window_s\": 4}", "").density())
+        .isEqualTo(new Density(1, 4, 4, Density.DOUBLE_THEN_BISECT));
+    String[][] bad = {
+      {"{\"max\": 0}", "", "density.max"},
+      {"{\"max\": 65}", "", "density.max"},
+      {"{\"start\": 5, \"max\": 4}", "", "density.start"},
+      {"{\"window_s\": 1}", "", "density.window_s"},
+      {"{\"schedule\": \"linear\"}", "", "density.schedule"},
+      {"{\"max\": 4}", ", \"repeat\": 2", "repeat"},
+      {"{\"max\": 4}", ", \"axes\": {\"video.preset\": [\"fast\", \"slow\"]}", "density"},
+    };
+    for (String[] b : bad) {
+      assertThatThrownBy(() -> density(b[0], b[1]))
+          .as(b[0] + b[1])
+          .isInstanceOf(SpecException.class)
+          .satisfies(e -> assertThat(((SpecException) e).field()).startsWith(b[2]));
+    }
+    assertThatThrownBy(
+            () ->
+                Campaign.parse(
+                    new io.vertx.core.json.JsonObject(
+                        "{\"base\": {\"input\": {\"type\": \"synthetic\"}}, \"density\":" + " {}}"),
+                    "d"))
+        .isInstanceOf(SpecException.class)
+        .satisfies(e -> assertThat(((SpecException) e).field()).isEqualTo("base.input.type"));
+  }
 }

@@ -319,6 +319,8 @@ final class JobSql {
              CASE WHEN jsonb_typeof(r.result->'energy'->'total_joules') = 'number'
                   THEN (r.result->'energy'->>'total_joules')::float8 END AS joules,
              r.result->'energy'->>'provenance' AS provenance,
+             CASE WHEN jsonb_typeof(r.result->'live'->'holds_realtime') = 'boolean'
+                  THEN (r.result->'live'->>'holds_realtime')::boolean END AS holds_realtime,
              extract(epoch FROM j.finished_at - j.started_at)::float8 AS run_s
         FROM jobs j LEFT JOIN results r ON r.job_id = j.id AND r.attempt = j.attempt
        WHERE j.id = ANY($1::uuid[])\

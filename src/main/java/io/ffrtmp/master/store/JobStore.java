@@ -61,8 +61,9 @@ public final class JobStore {
   /**
    * What the meters of finished jobs need of each: its final state, spec, the encoder that ran (the
    * worker's choice for {@code auto}), frames and attributed energy of its recorded result, and its
-   * run time (start to end of the last attempt; null when it never started). One query for a batch
-   * of jobs.
+   * run time (start to end of the last attempt; null when it never started), and for a live job the
+   * realtime verdict of its result ({@code live.holds_realtime}; null when it has none). One query
+   * for a batch of jobs.
    */
   public record FinishedJob(
       JobState state,
@@ -71,7 +72,8 @@ public final class JobStore {
       Long frames,
       Double energyJoules,
       String energyProvenance,
-      Double runS) {}
+      Double runS,
+      Boolean holdsRealtime) {}
 
   public Future<List<FinishedJob>> finishedJobs(List<UUID> ids) {
     return pool.preparedQuery(JobSql.FINISHED_JOBS)
@@ -94,7 +96,8 @@ public final class JobStore {
                         r.getValue("frames") instanceof Number n ? n.longValue() : null,
                         r.getValue("joules") instanceof Number n ? n.doubleValue() : null,
                         r.getString("provenance"),
-                        r.getValue("run_s") instanceof Number n ? n.doubleValue() : null));
+                        r.getValue("run_s") instanceof Number n ? n.doubleValue() : null,
+                        r.getBoolean("holds_realtime")));
               }
               return out;
             });
@@ -157,6 +160,40 @@ public final class JobStore {
           }
           return done.map(id);
         });
+  }
+
+  /**
+   * Adds jobs to a stored campaign: one configuration key, one job per spec (repetitions 1 to n),
+   * campaign order from {@code seqFrom}; a density step's streams. One transaction.
+   */
+  public Future<Void> addCampaignJobs(
+      UUID campaignId, String configKey, List<JobSpec> specs, int seqFrom, String actor) {
+    List<Tuple> jobs = new ArrayList<>(specs.size());
+    List<Tuple> events = new ArrayList<>(specs.size());
+    for (int i = 0; i < specs.size(); i++) {
+      UUID jobId = UUID.randomUUID();
+      JobSpec spec = specs.get(i);
+      jobs.add(
+          Tuple.of(
+                  jobId,
+                  campaignId,
+                  configKey,
+                  i + 1,
+                  seqFrom + i,
+                  spec.toJson(),
+                  (short) spec.queue().rank(),
+                  (short) spec.priority().rank())
+              .addInteger(settings.maxAttempts())
+              .addBoolean(spec.measure().exclusive()));
+      events.add(
+          Tuple.of(jobId, null, JobState.QUEUED.id(), actor, "density step " + configKey, 0));
+    }
+    return pool.withTransaction(
+        conn ->
+            conn.preparedQuery(JobSql.INSERT_JOB)
+                .executeBatch(jobs)
+                .compose(r -> conn.preparedQuery(JobSql.INSERT_EVENT).executeBatch(events))
+                .mapEmpty());
   }
 
   /**

@@ -3,6 +3,7 @@ package io.ffrtmp.master.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ffrtmp.live.RtmpConfig;
+import io.ffrtmp.support.Scrape;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.net.InetSocketAddress;
@@ -100,6 +101,79 @@ class LiveJobIT {
     assertThat(result.getJsonObject("camera").getString("url"))
         .startsWith("rtmp://127.0.0.1:" + port + "/live/ffrtmp-cam-");
     assertThat(result.getLong("frames")).isGreaterThanOrEqualTo(200);
+  }
+
+  /**
+   * While a live job runs, the worker's scrape counts it as a live stream holding realtime (once it
+   * has a second of output); after it ends, the stream count is back to 0 and the master has
+   * counted the finished live job by its verdict. Labels stay bounded and promtool accepts it.
+   */
+  @Test
+  void liveMetricsFollowARunningStream() throws Exception {
+    double finishedBefore = liveFinished(new Scrape(api.get("/metrics", null).text()));
+    JsonObject spec =
+        new JsonObject()
+            .put(
+                "input",
+                new JsonObject()
+                    .put("type", "live_synthetic")
+                    .put("resolution", "160x120")
+                    .put("fps", 30)
+                    .put("duration_s", 8))
+            .put("output", new JsonObject().put("type", "rtmp").put("url", out("metrics-out")))
+            .put("video", VIDEO)
+            .put("queue", "live")
+            .put("measure", new JsonObject().put("realtime_window_s", 2));
+    String id = submit(spec);
+    Scrape during = null;
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    while (Instant.now().isBefore(deadline)) {
+      during = new Scrape(api.get("/metrics", null).text());
+      Double holding = during.value("ffrtmp_live_streams_realtime", "state", "holding");
+      if (holding != null && holding >= 1) {
+        break;
+      }
+      Thread.sleep(200);
+    }
+    JsonObject job = runToEnd(id, Set.of("succeeded", "failed", "canceled"));
+    assertThat(job.getString("state")).as(job.encodePrettily()).isEqualTo("succeeded");
+    assertThat(during.value("ffrtmp_live_streams")).as(during.text).isEqualTo(1.0);
+    assertThat(during.value("ffrtmp_live_streams_realtime", "state", "holding"))
+        .as(during.text)
+        .isEqualTo(1.0);
+    assertThat(during.value("ffrtmp_live_streams_realtime", "state", "behind")).isEqualTo(0.0);
+    assertThat(during.value("ffrtmp_live_dropped_frames_total")).isNotNull();
+    assertThat(during.value("ffrtmp_job_fps", "slot", "0")).isNotNull();
+    during.assertBoundedLabels(id);
+    during.assertPromtoolPasses(dir);
+    boolean held = job.getJsonObject("result").getJsonObject("live").getBoolean("holds_realtime");
+    // The master counts the finished job when it records the move; the worker's gauges drop to 0.
+    Scrape after = null;
+    deadline = Instant.now().plus(Duration.ofSeconds(30));
+    while (Instant.now().isBefore(deadline)) {
+      after = new Scrape(api.get("/metrics", null).text());
+      if (Double.valueOf(0).equals(after.value("ffrtmp_live_streams"))
+          && after.value("ffrtmp_live_jobs_finished_total", "holds_realtime", "" + held) != null
+          && liveFinished(after) > finishedBefore) {
+        break;
+      }
+      Thread.sleep(200);
+    }
+    assertThat(after.value("ffrtmp_live_streams")).as(after.text).isEqualTo(0.0);
+    assertThat(after.value("ffrtmp_live_streams_realtime", "state", "holding")).isEqualTo(0.0);
+    assertThat(liveFinished(after)).as(after.text).isGreaterThanOrEqualTo(finishedBefore + 1);
+    assertThat(after.value("ffrtmp_live_jobs_finished_total", "holds_realtime", "" + held))
+        .isPositive();
+    after.assertPromtoolPasses(dir);
+  }
+
+  private static double liveFinished(Scrape s) {
+    double n = 0;
+    for (String v : List.of("true", "false")) {
+      Double d = s.value("ffrtmp_live_jobs_finished_total", "holds_realtime", v);
+      n += d == null ? 0 : d;
+    }
+    return n;
   }
 
   @Test
