@@ -26,7 +26,43 @@ public record JobSpec(
     Priority priority,
     Measure measure,
     int timeoutS,
-    Requirements requirements) {
+    Requirements requirements,
+    List<Rendition> renditions) {
+
+  /** The most renditions one ladder may have. */
+  public static final int MAX_RENDITIONS = 8;
+
+  public JobSpec {
+    renditions = renditions == null ? List.of() : List.copyOf(renditions);
+  }
+
+  /** A single-output job (no ladder). */
+  public JobSpec(
+      String name,
+      String scenario,
+      Input input,
+      Output output,
+      Video video,
+      String engine,
+      Queue queue,
+      Priority priority,
+      Measure measure,
+      int timeoutS,
+      Requirements requirements) {
+    this(
+        name,
+        scenario,
+        input,
+        output,
+        video,
+        engine,
+        queue,
+        priority,
+        measure,
+        timeoutS,
+        requirements,
+        List.of());
+  }
 
   /** The compact form without placement requirements: any node may run it. */
   public JobSpec(
@@ -90,7 +126,8 @@ public record JobSpec(
         priority,
         measure,
         timeoutS,
-        requirements.on(nodeId));
+        requirements.on(nodeId),
+        renditions);
   }
 
   public enum Queue {
@@ -218,6 +255,19 @@ public record JobSpec(
     }
   }
 
+  /**
+   * One rung of an ABR ladder: its name (also its file name or stream-name suffix), its own video
+   * settings (the job's {@code video} with the rendition's resolution, bitrate and any encoder,
+   * preset or fps it names) and where it goes: a stream URL for live jobs, else the job's output
+   * type ({@code file} or {@code null}).
+   */
+  public record Rendition(String name, Video video, Output output) {}
+
+  /** An ABR ladder: one decode, N scaled encodes, N outputs, in one process. */
+  public boolean isLadder() {
+    return !renditions.isEmpty();
+  }
+
   /** A live job: its input arrives at realtime (a live input, or a file played with -re). */
   public boolean isLive() {
     return input.isLive() || input.isFile() && input.realtime();
@@ -289,7 +339,8 @@ public record JobSpec(
               priority,
               measure,
               timeoutS,
-              requirements);
+              requirements,
+              renditions);
         }
       }
     }
@@ -397,7 +448,35 @@ public record JobSpec(
         .put("priority", priority.id())
         .put("measure", measureJson)
         .put("timeout_s", timeoutS)
-        .put("requirements", requirements.toJson());
+        .put("requirements", requirements.toJson())
+        .mergeIn(
+            isLadder() ? new JsonObject().put("renditions", renditionsJson()) : new JsonObject());
+  }
+
+  private JsonArray renditionsJson() {
+    JsonArray a = new JsonArray();
+    for (Rendition r : renditions) {
+      Video v = r.video();
+      JsonObject j =
+          new JsonObject()
+              .put("name", r.name())
+              .put("resolution", v.resolution().toString())
+              .put("bitrate", v.bitrateKbps() + "k")
+              .put("encoder", v.encoder().ffmpegName())
+              .put("fps", v.fps());
+      if (v.preset() != null) {
+        j.put("preset", v.preset());
+      }
+      if (r.output().url() != null) {
+        j.put(
+            "output",
+            new JsonObject()
+                .put("type", r.output().type())
+                .put("url", r.output().url().toString()));
+      }
+      a.add(j);
+    }
+    return a;
   }
 
   private JsonObject inputJson() {
@@ -447,8 +526,31 @@ public record JobSpec(
    * each engine its own configuration.
    */
   public String configKey() {
-    String key = encodingKey();
+    String key = isLadder() ? ladderKey() : encodingKey();
     return DEFAULT_ENGINE.equals(engine) ? key : key + " " + engine;
+  }
+
+  /** {@code ladder 1080p=libx264 veryfast 1920x1080p30 5000k,720p=...}: every rung, in order. */
+  private String ladderKey() {
+    StringBuilder sb = new StringBuilder("ladder");
+    String sep = " ";
+    for (Rendition r : renditions) {
+      Video v = r.video();
+      sb.append(sep).append(r.name()).append('=').append(v.encoder().ffmpegName());
+      if (v.preset() != null) {
+        sb.append(' ')
+            .append(Character.isDigit(v.preset().charAt(0)) ? "p" + v.preset() : v.preset());
+      }
+      sb.append(' ')
+          .append(v.rateControl().name().toLowerCase(Locale.ROOT))
+          .append(v.bitrateKbps())
+          .append("k ")
+          .append(v.resolution())
+          .append('p')
+          .append(Fps.format(v.fps()));
+      sep = ",";
+    }
+    return sb.toString();
   }
 
   private String encodingKey() {

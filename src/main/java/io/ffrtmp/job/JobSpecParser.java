@@ -5,11 +5,14 @@ import io.ffrtmp.job.JobSpec.Measure;
 import io.ffrtmp.job.JobSpec.Output;
 import io.ffrtmp.job.JobSpec.Priority;
 import io.ffrtmp.job.JobSpec.Queue;
+import io.ffrtmp.job.JobSpec.RateControl;
+import io.ffrtmp.job.JobSpec.Rendition;
 import io.ffrtmp.job.JobSpec.Requirements;
 import io.ffrtmp.job.JobSpec.Video;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -35,17 +38,50 @@ final class JobSpecParser {
         json.getString("scenario") == null
             ? null
             : Scenario.parse("scenario", json.getString("scenario"));
-    Video video = VideoParser.parse(json.getJsonObject("video", new JsonObject()), scenario);
+    JsonObject videoJson = json.getJsonObject("video", new JsonObject());
+    boolean ladder = json.containsKey("renditions");
+    Video video;
+    List<RenditionParser.Rung> rungs;
+    Resolution sourceSize;
+    if (ladder) {
+      // The rungs carry the bitrates: the job's video gives what they share.
+      RateControl rc = RenditionParser.rateControl(videoJson);
+      JsonObject shared = videoJson.copy();
+      shared.remove("rate_control");
+      Video v = VideoParser.parse(shared, scenario);
+      video =
+          new Video(
+              v.codec(),
+              v.encoder(),
+              v.encoderAuto(),
+              v.preset(),
+              rc,
+              null,
+              null,
+              null,
+              v.resolution(),
+              v.fps(),
+              v.gop(),
+              v.threads());
+      rungs = RenditionParser.rungs(json, video);
+      boolean sized = videoJson.containsKey("resolution") || scenario != null;
+      sourceSize = sized ? video.resolution() : RenditionParser.largest(rungs);
+    } else {
+      video = VideoParser.parse(videoJson, scenario);
+      rungs = List.of();
+      sourceSize = video.resolution();
+    }
     JsonObject in = json.getJsonObject("input", new JsonObject());
-    Input input = InputParser.parse(in, video.resolution(), video.fps());
+    Input input = InputParser.parse(in, sourceSize, video.fps());
     boolean live = input.isLive() || input.isFile() && input.realtime();
     Output output = outputOf(json, live);
+    List<Rendition> renditions = RenditionParser.renditions(rungs, input, output);
     double timeoutBasisS =
         input.isFile() && in.getValue("duration_s") == null
             ? UNKNOWN_FILE_DURATION_S
             : input.durationS();
     JsonObject m = json.getJsonObject("measure", new JsonObject());
-    if (live && !m.containsKey("quality")) {
+    if ((live || ladder) && !m.containsKey("quality")) {
       m = m.copy().put("quality", new JsonArray());
     }
     Measure measure = MeasureParser.parse(m);
@@ -54,6 +90,12 @@ final class JobSpecParser {
           "measure.realtime_window_s",
           "only for live jobs (an input of type rtmp, srt or live_synthetic, or a file with"
               + " realtime: true)");
+    }
+    if (ladder && !live && !measure.quality().isEmpty()) {
+      throw new SpecException(
+          "measure.quality",
+          "a ladder has no quality pass yet (one would be needed per rendition); accepted: [] or"
+              + " leave it out");
     }
     if (live && !measure.quality().isEmpty()) {
       throw new SpecException(
@@ -72,7 +114,8 @@ final class JobSpecParser {
         priorityOf(json),
         measure,
         timeoutOf(json, timeoutBasisS, live),
-        requirementsOf(json));
+        requirementsOf(json),
+        renditions);
   }
 
   private static Output outputOf(JsonObject json, boolean live) {

@@ -69,6 +69,9 @@ public record LiveHosts(List<String> hosts) {
   public void check(JobSpec spec) {
     check("input.url", spec.input().url());
     check("output.url", spec.output().url());
+    for (int i = 0; i < spec.renditions().size(); i++) {
+      check("renditions[" + i + "].output.url", spec.renditions().get(i).output().url());
+    }
   }
 
   private void check(String field, URI url) {

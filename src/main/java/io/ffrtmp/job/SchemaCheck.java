@@ -153,6 +153,8 @@ public final class SchemaCheck {
     String k = String.valueOf(keywordLocation);
     return k.endsWith("/properties")
         || k.endsWith("/additionalProperties")
+        // "items did not match": the item's own error says which field and why
+        || k.endsWith("/items")
         || k.equals("#")
         || k.isEmpty();
   }

@@ -2,12 +2,15 @@ package io.ffrtmp.worker;
 
 import static io.ffrtmp.worker.Decimals.round;
 
+import io.ffrtmp.job.JobSpec;
 import io.ffrtmp.worker.engine.Progress;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -39,6 +42,9 @@ final class EncodeReport {
     if (refused != null) {
       return Future.succeededFuture(Optional.of(refused));
     }
+    if (job.spec().isLadder()) {
+      return ladder(job, enc);
+    }
     if (job.spec().output().isStream()) {
       // A stream leaves no file: its size is what FFmpeg says it sent.
       Progress last = enc.last();
@@ -62,6 +68,50 @@ final class EncodeReport {
                                     + " wrote no output: "
                                     + err.getMessage(),
                                 false)))
+                    : Future.failedFuture(err));
+  }
+
+  /**
+   * A ladder: each rendition's file size (or, for streams, what FFmpeg muxed to it), the job's
+   * figures over all of them, and the {@code renditions} and {@code ladder} blocks.
+   */
+  private Future<Optional<JobRunner.Outcome>> ladder(JobContext job, EncodePass.Encoded enc) {
+    LadderReport.Account account = LadderReport.account(enc.child().stderrLines());
+    return vertx
+        .executeBlocking(
+            () -> {
+              Map<String, Long> sizes = new HashMap<>();
+              for (JobSpec.Rendition r : job.spec().renditions()) {
+                if (r.output().url() == null) {
+                  sizes.put(r.name(), Files.size(job.encoded(r.name())));
+                }
+              }
+              return sizes;
+            },
+            false)
+        .compose(
+            sizes -> {
+              long bytes = 0;
+              for (int i = 0; i < job.spec().renditions().size(); i++) {
+                String name = job.spec().renditions().get(i).name();
+                LadderReport.Muxed m = account.outputs().get(i);
+                bytes += sizes.containsKey(name) ? sizes.get(name) : m == null ? 0 : m.bytes();
+              }
+              long inputFrames = account.inputFrames() > 0 ? account.inputFrames() : enc.frames();
+              double durationS = figures(job, enc, bytes, inputFrames);
+              JsonObject result = job.result();
+              result
+                  .put("renditions", LadderReport.renditions(job.spec(), account, sizes, durationS))
+                  .put(
+                      "ladder",
+                      LadderReport.energy(result.getJsonObject("energy"), account, enc.frames()));
+              return Future.succeededFuture(Optional.<JobRunner.Outcome>empty());
+            },
+            err ->
+                err instanceof IOException
+                    ? Future.succeededFuture(
+                        Optional.of(
+                            job.failed("FFmpeg wrote no output: " + err.getMessage(), false)))
                     : Future.failedFuture(err));
   }
 
@@ -95,6 +145,14 @@ final class EncodeReport {
   }
 
   private void figures(JobContext job, EncodePass.Encoded enc, long bytes) {
+    figures(job, enc, bytes, enc.frames());
+  }
+
+  /**
+   * The job's figures; {@code energyFrames}: the frames its energy is divided by (a ladder's input
+   * frames). Returns the content's duration.
+   */
+  private double figures(JobContext job, EncodePass.Encoded enc, long bytes, long energyFrames) {
     Progress last = enc.last();
     long frames = enc.frames();
     double durationS =
@@ -123,6 +181,7 @@ final class EncodeReport {
         .put("bitrate_kbps", round(bytes * 8 / durationS / 1000, 1))
         .put("dropped_frames", last == null ? null : last.dropFrames())
         .put("duplicated_frames", last == null ? null : last.dupFrames())
-        .put("energy", EnergyFigures.of(attributed, frames, durationS, job.idleBaseline()));
+        .put("energy", EnergyFigures.of(attributed, energyFrames, durationS, job.idleBaseline()));
+    return durationS;
   }
 }

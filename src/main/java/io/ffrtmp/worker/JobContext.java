@@ -4,6 +4,7 @@ import io.ffrtmp.job.JobLease;
 import io.ffrtmp.job.JobSpec;
 import io.ffrtmp.power.Measurement;
 import io.ffrtmp.worker.engine.ChildProcess;
+import io.ffrtmp.worker.engine.FfmpegCommand;
 import io.ffrtmp.worker.engine.Progress;
 import io.ffrtmp.worker.engine.SourceInfo;
 import io.vertx.core.json.JsonObject;
@@ -105,6 +106,11 @@ final class JobContext {
   /** Where the encode writes; the quality pass reads it and a kept output is moved from there. */
   Path encoded() {
     return workDir.resolve("encoded.mkv");
+  }
+
+  /** Where a ladder's rendition is written while the job runs. */
+  Path encoded(String rendition) {
+    return FfmpegCommand.renditionFile(encoded(), rendition);
   }
 
   /** The result object being built; every pass adds its fields. */

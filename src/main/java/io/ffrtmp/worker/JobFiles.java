@@ -68,6 +68,26 @@ final class JobFiles {
     if (!job.spec().output().keep()) {
       return Future.succeededFuture();
     }
+    if (job.spec().isLadder()) {
+      return vertx.executeBlocking(
+          () -> {
+            Files.createDirectories(config.outputDir());
+            io.vertx.core.json.JsonArray kept = new io.vertx.core.json.JsonArray();
+            io.vertx.core.json.JsonArray stats = job.result().getJsonArray("renditions");
+            for (int i = 0; i < job.spec().renditions().size(); i++) {
+              JobSpec.Rendition r = job.spec().renditions().get(i);
+              Path target =
+                  config.outputDir().resolve(job.lease().jobId() + "-" + r.name() + ".mkv");
+              Files.move(job.encoded(r.name()), target, StandardCopyOption.REPLACE_EXISTING);
+              kept.add(target.toString());
+              if (stats != null && i < stats.size()) {
+                stats.getJsonObject(i).put("output_file", target.toString());
+              }
+            }
+            job.result().put("output_files", kept);
+            return null;
+          });
+    }
     return vertx.executeBlocking(
         () -> {
           Files.createDirectories(config.outputDir());

@@ -173,6 +173,22 @@ public final class JobRunner {
                   + String.join(", ", ffmpeg.encoders()),
               false));
     }
+    for (JobSpec.Rendition r : spec.renditions()) {
+      Encoder e = r.video().encoder();
+      if (!ffmpeg.has(e)) {
+        return Future.succeededFuture(
+            j.failed(
+                "rendition "
+                    + r.name()
+                    + ": encoder "
+                    + e.ffmpegName()
+                    + " is not available in this FFmpeg build ("
+                    + ffmpeg.version()
+                    + "); this node has: "
+                    + String.join(", ", ffmpeg.encoders()),
+                false));
+      }
+    }
     URI cameraUrl = cameraUrl(lease, spec);
     try {
       config.liveHosts().check(spec); // checked at submission too; this node's list is what counts
@@ -193,6 +209,10 @@ public final class JobRunner {
             source -> {
               j.source(source);
               j.result().put("source", sourceJson(source));
+              String tooLarge = largerThanSource(spec, source);
+              if (tooLarge != null) {
+                return Future.succeededFuture(j.failed(tooLarge, false));
+              }
               return measure(j, cameraUrl);
             },
             err -> Future.succeededFuture(j.failed(err.getMessage(), false)));
@@ -319,6 +339,30 @@ public final class JobRunner {
         .put("requested", "auto")
         .put("chosen", chosen.ffmpegName())
         .put("why", why);
+  }
+
+  /**
+   * A ladder scales down: a rendition larger than a file's own size (known only once it is probed)
+   * is refused, naming the rendition; null when every rung fits or the size is unknown (a stream).
+   */
+  static String largerThanSource(JobSpec spec, SourceInfo source) {
+    if (source.resolution() == null) {
+      return null;
+    }
+    for (int i = 0; i < spec.renditions().size(); i++) {
+      var res = spec.renditions().get(i).video().resolution();
+      if (res.width() > source.resolution().width()
+          || res.height() > source.resolution().height()) {
+        return "renditions["
+            + i
+            + "].resolution: "
+            + res
+            + " is larger than the source ("
+            + source.resolution()
+            + "); accepted: at most the source's size (a ladder scales down)";
+      }
+    }
+    return null;
   }
 
   private static JsonObject sourceJson(SourceInfo source) {

@@ -56,10 +56,13 @@ final class LiveSupervisor implements JobContext.EncodeListener {
   private final RealtimeRule rule;
   private ChildProcess camera;
   private ChildProcess encoder;
-  private ChildProcess reader;
+  private final List<ChildProcess> readers = new ArrayList<>();
   private boolean readerAsked;
-  private Future<Void> readerDone = Future.succeededFuture();
-  private JsonObject verification;
+  private final List<Future<Void>> readersDone = new ArrayList<>();
+
+  /** What each reader found, by output (the job's, or each rendition's in order); null: none. */
+  private JsonObject[] verifications;
+
   private long watchTimer = -1;
   private long startNs;
   private long lastAdvanceNs;
@@ -155,10 +158,8 @@ final class LiveSupervisor implements JobContext.EncodeListener {
     if (p.frame() != null && p.frame() > 0) {
       sawFrame = true;
     }
-    if (!readerAsked
-        && "rtmp".equals(job.spec().output().type())
-        && lastOutUs >= READER_AFTER_S * 1e6) {
-      startReader(job.spec().output().url());
+    if (!readerAsked && lastOutUs >= READER_AFTER_S * 1e6) {
+      startReaders();
     }
   }
 
@@ -207,15 +208,32 @@ final class LiveSupervisor implements JobContext.EncodeListener {
     return String.format(Locale.ROOT, "%.1f", Math.max(0, us) / 1e6);
   }
 
-  private void startReader(URI url) {
+  /** Each RTMP output (the job's, or every rendition's) read back by its own reader. */
+  private void startReaders() {
     readerAsked = true;
+    JobSpec spec = job.spec();
+    if (spec.isLadder()) {
+      verifications = new JsonObject[spec.renditions().size()];
+      for (int i = 0; i < spec.renditions().size(); i++) {
+        JobSpec.Rendition r = spec.renditions().get(i);
+        if ("rtmp".equals(r.output().type())) {
+          startReader(i, r.output().url(), r.video());
+        }
+      }
+    } else if ("rtmp".equals(spec.output().type())) {
+      verifications = new JsonObject[1];
+      startReader(0, spec.output().url(), spec.video());
+    }
+  }
+
+  private void startReader(int slot, URI url, JobSpec.Video expected) {
     StringBuilder out = new StringBuilder();
     List<String> cmd = FfmpegCommand.reader(ffmpeg.binary(), url, READ_S);
-    readerDone =
+    readersDone.add(
         ChildProcess.start(vertx, cmd, job.workDir(), line -> out.append(line).append('\n'))
             .compose(
                 r -> {
-                  reader = r;
+                  readers.add(r);
                   long t =
                       vertx.setTimer(
                           READER_LIMIT_MS, x -> r.kill("the reader ran past its time limit", 1000));
@@ -223,22 +241,24 @@ final class LiveSupervisor implements JobContext.EncodeListener {
                       .andThen(ar -> vertx.cancelTimer(t))
                       .map(
                           code -> {
-                            verification = verification(url, code, out.toString(), r);
+                            verifications[slot] =
+                                verification(url, code, out.toString(), r, expected);
                             return (Void) null;
                           });
                 })
             .recover(
                 err -> {
-                  verification =
+                  verifications[slot] =
                       new JsonObject()
                           .put("url", url.toString())
                           .put("ok", false)
                           .put("error", String.valueOf(err.getMessage()));
                   return Future.succeededFuture();
-                });
+                }));
   }
 
-  private JsonObject verification(URI url, int code, String stdout, ChildProcess r) {
+  private JsonObject verification(
+      URI url, int code, String stdout, ChildProcess r, JobSpec.Video video) {
     JsonObject v =
         new JsonObject()
             .put("reader", "ffprobe")
@@ -261,7 +281,6 @@ final class LiveSupervisor implements JobContext.EncodeListener {
     String codec = stream.getString("codec_name");
     Integer w = stream.getInteger("width");
     Integer h = stream.getInteger("height");
-    JobSpec.Video video = job.spec().video();
     boolean ok =
         decoded > 0
             && video.codec().id().equals(codec)
@@ -274,6 +293,41 @@ final class LiveSupervisor implements JobContext.EncodeListener {
         .put("height", h)
         .put("decoded_frames", decoded)
         .put("ok", ok);
+  }
+
+  /**
+   * Each rendition's reader's findings, put into its entry of the result's {@code renditions} too;
+   * {@code ok} when every RTMP rendition decoded with its own codec and size.
+   */
+  private JsonObject ladderVerification(JsonObject result) {
+    List<JobSpec.Rendition> rungs = job.spec().renditions();
+    JsonArray stats = result.getJsonArray("renditions");
+    JsonArray per = new JsonArray();
+    Boolean allOk = null;
+    for (int i = 0; i < rungs.size(); i++) {
+      JobSpec.Rendition r = rungs.get(i);
+      JsonObject v = verifications == null ? null : verifications[i];
+      if (v == null) {
+        v =
+            new JsonObject()
+                .put("ok", (Object) null)
+                .put(
+                    "note",
+                    "srt".equals(r.output().type())
+                        ? "an SRT output connects as a caller to its listener; no reader can join"
+                            + " it"
+                        : r.output().isStream()
+                            ? "the output ended before " + READER_AFTER_S + " s: nothing to read"
+                            : "not a stream: nothing to read back");
+      } else {
+        allOk = (allOk == null || allOk) && Boolean.TRUE.equals(v.getBoolean("ok"));
+      }
+      if (stats != null && i < stats.size()) {
+        stats.getJsonObject(i).put("verification", v);
+      }
+      per.add(v.copy().put("name", r.name()));
+    }
+    return new JsonObject().put("reader", "ffprobe").put("ok", allOk).put("renditions", per);
   }
 
   /**
@@ -298,14 +352,17 @@ final class LiveSupervisor implements JobContext.EncodeListener {
     }
     // The reader reads a few seconds and stops by itself; once the stream has ended it is given a
     // little longer before it is stopped.
-    ChildProcess r = reader;
-    if (r != null && r.alive()) {
-      long t =
-          vertx.setTimer(
-              8_000, x -> r.kill("the stream it read has ended", JobContext.KILL_GRACE_MS));
-      readerDone = readerDone.andThen(ar -> vertx.cancelTimer(t));
+    for (ChildProcess r : List.copyOf(readers)) {
+      if (r.alive()) {
+        long t =
+            vertx.setTimer(
+                8_000, x -> r.kill("the stream it read has ended", JobContext.KILL_GRACE_MS));
+        r.exit().onComplete(ar -> vertx.cancelTimer(t));
+      }
     }
-    ends.add(readerDone.otherwiseEmpty());
+    for (Future<Void> done : readersDone) {
+      ends.add(done.otherwiseEmpty());
+    }
     stopped = Future.join(ends).<Void>mapEmpty().otherwiseEmpty();
     return stopped;
   }
@@ -325,8 +382,10 @@ final class LiveSupervisor implements JobContext.EncodeListener {
       Double above = energy.getDouble("above_idle_joules");
       live.put("above_idle_watts_per_stream", above == null ? null : round(above / s, 3));
     }
-    if (verification != null) {
-      live.put("verification", verification);
+    if (job.spec().isLadder()) {
+      live.put("verification", ladderVerification(result));
+    } else if (verifications != null && verifications[0] != null) {
+      live.put("verification", verifications[0]);
     } else if (job.spec().output().isStream()) {
       live.put(
           "verification",

@@ -35,61 +35,141 @@ public final class FfmpegCommand {
 
   /** The encode from a known source (a synthetic pattern, or a probed file inside a media root). */
   public static List<String> encode(String ffmpeg, JobSpec spec, SourceInfo source, Path output) {
-    JobSpec.Video v = spec.video();
-    Encoder e = v.encoder();
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                ffmpeg,
-                "-hide_banner",
-                "-nostdin",
-                "-nostats",
-                "-loglevel",
-                "info",
-                "-benchmark",
-                "-progress",
-                "pipe:1",
-                "-stats_period",
-                "0.5",
-                "-y"));
-    switch (e.hardware()) {
-      case QSV -> cmd.addAll(List.of("-init_hw_device", "qsv=hw", "-filter_hw_device", "hw"));
-      case VAAPI -> cmd.addAll(List.of("-vaapi_device", VAAPI_DEVICE));
-      default -> {}
+    if (spec.isLadder()) {
+      return ladder(ffmpeg, spec, source, output);
     }
+    JobSpec.Video v = spec.video();
+    List<String> cmd = head(ffmpeg, "info");
+    cmd.addAll(hardwareDevice(List.of(v.encoder())));
     cmd.addAll(source.inputArgs());
+    cmd.addAll(List.of("-vf", String.join(",", chain(v, source))));
+    cmd.addAll(outputStream(v));
+    cmd.addAll(outputArgs(spec.output(), output));
+    return cmd;
+  }
 
+  /**
+   * An ABR ladder in one process: the source decoded once, {@code split} into one chain per
+   * rendition (scale, fps, format), each chain mapped to its own encoder and output. FFmpeg logs at
+   * {@code verbose} so that it prints each output's frames and bytes when it ends (the progress
+   * blocks count the first output only).
+   */
+  static List<String> ladder(String ffmpeg, JobSpec spec, SourceInfo source, Path output) {
+    List<JobSpec.Rendition> rungs = spec.renditions();
+    int n = rungs.size();
+    List<String> cmd = head(ffmpeg, "verbose");
+    cmd.addAll(hardwareDevice(rungs.stream().map(r -> r.video().encoder()).toList()));
+    cmd.addAll(source.inputArgs());
+    StringBuilder graph = new StringBuilder("[0:v]split=").append(n).append(labels("s", n));
+    for (int i = 0; i < n; i++) {
+      graph
+          .append(";[s")
+          .append(i)
+          .append(']')
+          .append(String.join(",", ladderChain(rungs.get(i).video(), source)))
+          .append("[v")
+          .append(i)
+          .append(']');
+    }
+    cmd.addAll(List.of("-filter_complex", graph.toString()));
+    for (int i = 0; i < n; i++) {
+      JobSpec.Rendition r = rungs.get(i);
+      cmd.addAll(List.of("-map", "[v" + i + "]"));
+      cmd.addAll(outputStream(r.video()));
+      cmd.addAll(outputArgs(r.output(), renditionFile(output, r.name())));
+    }
+    return cmd;
+  }
+
+  /** Where a rendition of a ladder is written beside the job's own encode file. */
+  public static Path renditionFile(Path encoded, String rendition) {
+    return encoded.resolveSibling("encoded-" + rendition + ".mkv");
+  }
+
+  private static List<String> head(String ffmpeg, String loglevel) {
+    return new ArrayList<>(
+        List.of(
+            ffmpeg,
+            "-hide_banner",
+            "-nostdin",
+            "-nostats",
+            "-loglevel",
+            loglevel,
+            "-benchmark",
+            "-progress",
+            "pipe:1",
+            "-stats_period",
+            "0.5",
+            "-y"));
+  }
+
+  /** The device a QSV or VAAPI encoder uploads to (the first hardware family named wins). */
+  private static List<String> hardwareDevice(List<Encoder> encoders) {
+    for (Encoder e : encoders) {
+      switch (e.hardware()) {
+        case QSV -> {
+          return List.of("-init_hw_device", "qsv=hw", "-filter_hw_device", "hw");
+        }
+        case VAAPI -> {
+          return List.of("-vaapi_device", VAAPI_DEVICE);
+        }
+        default -> {}
+      }
+    }
+    return List.of();
+  }
+
+  /**
+   * Scale and pace where the source differs (or is unknown, as a live stream's is), then format.
+   */
+  private static List<String> chain(JobSpec.Video v, SourceInfo source) {
     List<String> filters = new ArrayList<>();
     // A live stream's size and rate are known only once it plays: always scale and pace it.
     boolean known = source.resolution() != null;
     if (!known || !source.resolution().equals(v.resolution())) {
-      filters.add(
-          "scale=" + v.resolution().width() + ":" + v.resolution().height() + ":flags=bicubic");
+      filters.add(scale(v.resolution()));
     }
     if (!known || source.fps() != v.fps()) {
       filters.add("fps=" + fmt(v.fps()));
     }
-    switch (e.hardware()) {
-      case QSV -> {
-        filters.add("format=nv12");
-        filters.add("hwupload=extra_hw_frames=64");
-        filters.add("format=qsv");
-      }
-      case VAAPI -> {
-        filters.add("format=nv12");
-        filters.add("hwupload");
-      }
-      default -> filters.add("format=yuv420p");
+    filters.addAll(format(v.encoder()));
+    return filters;
+  }
+
+  /** Every rung scales (each is its own size), then paces where the rate differs. */
+  private static List<String> ladderChain(JobSpec.Video v, SourceInfo source) {
+    List<String> filters = new ArrayList<>();
+    filters.add(scale(v.resolution()));
+    if (source.resolution() == null || source.fps() != v.fps()) {
+      filters.add("fps=" + fmt(v.fps()));
     }
-    cmd.addAll(List.of("-vf", String.join(",", filters)));
-    cmd.addAll(List.of("-c:v", e.ffmpegName()));
+    filters.addAll(format(v.encoder()));
+    return filters;
+  }
+
+  private static String scale(Resolution r) {
+    return "scale=" + r.width() + ":" + r.height() + ":flags=bicubic";
+  }
+
+  private static List<String> format(Encoder e) {
+    return switch (e.hardware()) {
+      case QSV -> List.of("format=nv12", "hwupload=extra_hw_frames=64", "format=qsv");
+      case VAAPI -> List.of("format=nv12", "hwupload");
+      default -> List.of("format=yuv420p");
+    };
+  }
+
+  /**
+   * The encoder of one output stream, its rate control, keyframe interval and threads; no audio.
+   */
+  private static List<String> outputStream(JobSpec.Video v) {
+    List<String> cmd = new ArrayList<>(List.of("-c:v", v.encoder().ffmpegName()));
     cmd.addAll(encoderArgs(v));
     cmd.addAll(List.of("-g", Integer.toString(v.gop())));
     if (v.threads() > 0) {
       cmd.addAll(List.of("-threads", Integer.toString(v.threads())));
     }
     cmd.add("-an");
-    cmd.addAll(outputArgs(spec.output(), output));
     return cmd;
   }
 

@@ -102,11 +102,22 @@ public final class GstCommand {
         });
   }
 
+  /** A ladder (one decode, N encodes, N outputs) is FFmpeg's alone for now. */
+  private static void refuseLadder(JobSpec spec) {
+    if (spec.isLadder()) {
+      throw new Unsupported(
+          LACKS_OPTION,
+          "renditions: the GStreamer engine does not encode ABR ladders yet; run this spec with"
+              + " engine ffmpeg (or auto)");
+    }
+  }
+
   /**
    * The elements this spec's pipeline needs, so a worker can refuse it before anything runs; fails
    * with {@link Unsupported} when no element plays its encoder's part.
    */
   public static List<String> requiredElements(JobSpec spec) {
+    refuseLadder(spec);
     List<String> needed = new ArrayList<>();
     needed.addAll(
         spec.input().isFile() ? List.of("filesrc", "decodebin") : List.of("videotestsrc"));
@@ -124,6 +135,7 @@ public final class GstCommand {
    * cleanly; {@code -v}: the probe's per-frame messages reach stdout.
    */
   public static List<String> encode(String launch, JobSpec spec, SourceInfo source, Path output) {
+    refuseLadder(spec);
     JobSpec.Video v = spec.video();
     Pipeline p = new Pipeline(launch, "-e", "-v");
     source(p, spec, source);
