@@ -46,6 +46,18 @@ public final class EnergyMeter implements AutoCloseable {
   /** Held for every read and its distribution: one read at a time, fed to all in one order. */
   private final Object readLock = new Object();
 
+  /**
+   * NVML's device status (utilisation, clocks, temperature, memory, sessions) is read at most this
+   * often by the node meter: a dozen NVML calls per GPU, where energy needs one; dashboards scrape
+   * every 15 s or so, and NVML's utilisation is itself an average over its own sample period.
+   */
+  static final long GPU_STATUS_INTERVAL_NANOS = 5_000_000_000L;
+
+  /** The node meter's last GPU status read and when; guarded by readLock. */
+  private List<GpuStatus> gpuStatus = List.of();
+
+  private long gpuStatusNanos;
+
   /** Open windows, in start order; guarded by readLock. */
   private final List<MeterWindow> windows = new ArrayList<>();
 
@@ -490,7 +502,12 @@ public final class EnergyMeter implements AutoCloseable {
         for (MeterWindow w : windows) {
           w.readGpuProcesses();
         }
-        node.tick(gpus());
+        long now = System.nanoTime();
+        if (gpuStatusNanos == 0 || now - gpuStatusNanos >= GPU_STATUS_INTERVAL_NANOS) {
+          gpuStatus = gpus();
+          gpuStatusNanos = now;
+        }
+        node.tick(gpuStatus);
         node.publish();
       }
     } catch (RuntimeException e) {
