@@ -2,11 +2,9 @@ package io.ffrtmp.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ffrtmp.support.LocalPorts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -27,7 +25,7 @@ class BenchDensityIT {
   @Test
   void aTinyRampFollowsTheScheduleAndReportsTheLargestN() throws Exception {
     for (String tool : List.of("ffmpeg", "ffprobe", "nginx")) {
-      assertThat(onPath(tool))
+      assertThat(LocalPorts.onPath(tool))
           .as(tool + " is missing: sudo deploy/install-deps.sh (ffmpeg, nginx, libnginx-mod-rtmp)")
           .isTrue();
     }
@@ -61,7 +59,7 @@ class BenchDensityIT {
             "--data-dir",
             dir.resolve("data").toString(),
             "--rtmp-port",
-            Integer.toString(freePortPair()),
+            Integer.toString(LocalPorts.freePortPair()),
             "--no-progress",
             "--powercap-root",
             none.toString(),
@@ -140,37 +138,5 @@ class BenchDensityIT {
     String html = Files.readString(out.resolve("report.html"));
     assertThat(html).contains("<h2>Live density</h2>").contains("<svg id='density'");
     assertThat(html).contains("W per stream").contains("min window speed");
-  }
-
-  private static boolean onPath(String tool) {
-    for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      if (Files.isExecutable(Path.of(d, tool)) || Files.isExecutable(Path.of("/usr/sbin", tool))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static int freePortPair() throws Exception {
-    for (int i = 0; i < 50; i++) {
-      int p;
-      try (ServerSocket s = new ServerSocket(0)) {
-        p = s.getLocalPort();
-      }
-      if (p < 65535 && canBind(p) && canBind(p + 1)) {
-        return p;
-      }
-    }
-    throw new IllegalStateException("no two adjacent free ports");
-  }
-
-  private static boolean canBind(int port) {
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(true);
-      s.bind(new InetSocketAddress(port));
-      return true;
-    } catch (Exception e) {
-      return false;
-    }
   }
 }

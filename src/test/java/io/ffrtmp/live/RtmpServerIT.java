@@ -3,6 +3,7 @@ package io.ffrtmp.live;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ffrtmp.support.LocalPorts;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -40,13 +41,15 @@ class RtmpServerIT {
         .as("the nginx RTMP module is missing: sudo apt-get install -y libnginx-mod-rtmp")
         .isRegularFile();
     for (String tool : List.of("ffmpeg", "ffprobe")) {
-      assertThat(onPath(tool)).as(tool + " is missing: sudo apt-get install -y ffmpeg").isTrue();
+      assertThat(LocalPorts.onPath(tool))
+          .as(tool + " is missing: sudo apt-get install -y ffmpeg")
+          .isTrue();
     }
   }
 
   @Test
   void aPublishedStreamIsReadBackAndCountedOnTheStatisticsPage() throws Exception {
-    int port = freePortPair();
+    int port = LocalPorts.freePortPair();
     try (RtmpServer server = start(port)) {
       assertThat(server.applicationUrl()).hasToString("rtmp://127.0.0.1:" + port + "/live");
       assertThat(server.directory().resolve("nginx.conf"))
@@ -137,7 +140,7 @@ class RtmpServerIT {
 
   @Test
   void aTakenPortIsRefusedNamingTheFlag() throws Exception {
-    int port = freePortPair();
+    int port = LocalPorts.freePortPair();
     try (ServerSocket holder = new ServerSocket()) {
       holder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
       assertThatThrownBy(() -> start(port))
@@ -145,7 +148,7 @@ class RtmpServerIT {
           .hasMessageContaining("--rtmp-port: port " + port)
           .hasMessageContaining("in use");
     }
-    int other = freePortPair();
+    int other = LocalPorts.freePortPair();
     try (ServerSocket holder = new ServerSocket()) {
       holder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), other + 1));
       assertThatThrownBy(() -> start(other))
@@ -156,7 +159,7 @@ class RtmpServerIT {
 
   @Test
   void nginxFailingToBindIsReportedAsATakenPort() throws Exception {
-    int port = freePortPair();
+    int port = LocalPorts.freePortPair();
     try (ServerSocket holder = new ServerSocket()) {
       holder.bind(new InetSocketAddress(port));
       assertThatThrownBy(
@@ -169,7 +172,7 @@ class RtmpServerIT {
 
   @Test
   void stoppingEndsNginxAndFreesThePorts() throws Exception {
-    int port = freePortPair();
+    int port = LocalPorts.freePortPair();
     RtmpServer server = start(port);
     ProcessHandle master = ProcessHandle.of(server.pid()).orElseThrow();
     List<ProcessHandle> workers = master.descendants().toList();
@@ -180,14 +183,14 @@ class RtmpServerIT {
     assertThat(master.isAlive()).isFalse();
     assertThat(workers).noneMatch(ProcessHandle::isAlive);
     assertThat(server.directory().resolve("nginx.pid")).doesNotExist();
-    assertThat(canBind(port)).as("RTMP port free").isTrue();
-    assertThat(canBind(port + 1)).as("statistics port free").isTrue();
+    assertThat(LocalPorts.canBind(port)).as("RTMP port free").isTrue();
+    assertThat(LocalPorts.canBind(port + 1)).as("statistics port free").isTrue();
     server.close(); // twice is harmless
   }
 
   @Test
   void aServerLeftByADeadNodeIsStoppedAtTheNextStart() throws Exception {
-    int port = freePortPair();
+    int port = LocalPorts.freePortPair();
     RtmpServer orphan = start(port); // never closed, as when the JVM is killed
     long orphanPid = orphan.pid();
     try (RtmpServer next = start(port)) {
@@ -270,42 +273,5 @@ class RtmpServerIT {
     String out = Files.readString(log, StandardCharsets.UTF_8);
     assertThat(p.exitValue()).as(cmd[0] + " output: " + out).isZero();
     return out;
-  }
-
-  /** A free port whose next port is free too (the statistics page takes it). */
-  private static int freePortPair() throws IOException {
-    for (int i = 0; i < 50; i++) {
-      int p;
-      try (ServerSocket s = new ServerSocket(0)) {
-        p = s.getLocalPort();
-      }
-      if (p < 65535 && canBind(p) && canBind(p + 1)) {
-        return p;
-      }
-    }
-    throw new IOException("no two adjacent free ports");
-  }
-
-  private static boolean canBind(int port) {
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(true);
-      s.bind(new InetSocketAddress(port));
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static boolean onPath(String tool) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return false;
-    }
-    for (String d : path.split(":")) {
-      if (!d.isEmpty() && Files.isExecutable(Path.of(d, tool))) {
-        return true;
-      }
-    }
-    return false;
   }
 }

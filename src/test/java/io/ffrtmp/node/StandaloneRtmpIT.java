@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ffrtmp.live.RtmpConfig;
 import io.ffrtmp.live.RtmpServer;
 import io.ffrtmp.power.PowerConfig;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import io.ffrtmp.support.LocalPorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -25,7 +24,7 @@ class StandaloneRtmpIT {
   void theEmbeddedServerLivesAndEndsWithTheNode() throws Exception {
     // The embedded PostgreSQL runs as another user when the tests run as root.
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
-    int port = freePortPair();
+    int port = LocalPorts.freePortPair();
     PowerConfig power =
         new PowerConfig(dir.resolve("no-powercap"), Path.of("/proc"), 200, null, null)
             .withHwmonRoot(Files.createDirectories(dir.resolve("no-hwmon")))
@@ -49,35 +48,12 @@ class StandaloneRtmpIT {
       node.close();
     }
     assertThat(nginx.isAlive()).isFalse();
-    assertThat(canBind(port)).as("the RTMP port is free once the node stopped").isTrue();
+    assertThat(LocalPorts.canBind(port)).as("the RTMP port is free once the node stopped").isTrue();
   }
 
   @Test
   void offStartsNoServer() throws Exception {
     assertThat(RtmpConfig.parse("off", 1935).embedded()).isFalse();
     assertThat(new NodeConfig(dir, null, "ffmpeg", 1, null).rtmp()).isEqualTo(RtmpConfig.OFF);
-  }
-
-  private static int freePortPair() throws Exception {
-    for (int i = 0; i < 50; i++) {
-      int p;
-      try (ServerSocket s = new ServerSocket(0)) {
-        p = s.getLocalPort();
-      }
-      if (p < 65535 && canBind(p) && canBind(p + 1)) {
-        return p;
-      }
-    }
-    throw new IllegalStateException("no two adjacent free ports");
-  }
-
-  private static boolean canBind(int port) {
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(true);
-      s.bind(new InetSocketAddress(port));
-      return true;
-    } catch (Exception e) {
-      return false;
-    }
   }
 }
