@@ -60,6 +60,12 @@ final class LiveSupervisor implements JobContext.EncodeListener {
   private boolean readerAsked;
   private final List<Future<Void>> readersDone = new ArrayList<>();
 
+  /** The send-time strip read back from the first RTMP output; null: no camera or no reader. */
+  private SendTimeReader latency;
+
+  private JsonObject latencyError;
+  private URI latencyUrl;
+
   /** What each reader found, by output (the job's, or each rendition's in order); null: none. */
   private JsonObject[] verifications;
 
@@ -218,12 +224,56 @@ final class LiveSupervisor implements JobContext.EncodeListener {
         JobSpec.Rendition r = spec.renditions().get(i);
         if ("rtmp".equals(r.output().type())) {
           startReader(i, r.output().url(), r.video());
+          if (latency == null) {
+            startLatencyReader(r.output().url());
+          }
         }
       }
     } else if ("rtmp".equals(spec.output().type())) {
       verifications = new JsonObject[1];
       startReader(0, spec.output().url(), spec.video());
+      startLatencyReader(spec.output().url());
     }
+  }
+
+  /**
+   * For the synthetic camera only (whose frames carry their send time): decodes the output as it
+   * arrives and times each frame against the time drawn in it.
+   */
+  private void startLatencyReader(URI url) {
+    if (cameraUrl == null) {
+      return;
+    }
+    SendTimeReader reading = new SendTimeReader(System::currentTimeMillis);
+    latency = reading;
+    latencyUrl = url;
+    List<String> cmd = FfmpegCommand.latencyReader(ffmpeg.binary(), url, READ_S);
+    readersDone.add(
+        ChildProcess.start(vertx, cmd, job.workDir(), reading::accept)
+            .compose(
+                r -> {
+                  readers.add(r);
+                  long t =
+                      vertx.setTimer(
+                          READER_LIMIT_MS, x -> r.kill("the reader ran past its time limit", 1000));
+                  return r.exit()
+                      .andThen(ar -> vertx.cancelTimer(t))
+                      .map(
+                          code -> {
+                            if (reading.samples() == 0) {
+                              latencyError =
+                                  new JsonObject()
+                                      .put("exit_code", code)
+                                      .put("error", "no frame read back: " + r.stderrLastLine());
+                            }
+                            return (Void) null;
+                          });
+                })
+            .recover(
+                err -> {
+                  latencyError = new JsonObject().put("error", String.valueOf(err.getMessage()));
+                  return Future.succeededFuture();
+                }));
   }
 
   private void startReader(int slot, URI url, JobSpec.Video expected) {
@@ -396,6 +446,10 @@ final class LiveSupervisor implements JobContext.EncodeListener {
                   "srt".equals(job.spec().output().type())
                       ? "an SRT output connects as a caller to its listener; no reader can join it"
                       : "the output ended before " + READER_AFTER_S + " s: nothing to read back"));
+    }
+    if (latency != null) {
+      JsonObject l = latency.toJson().put("url", latencyUrl.toString());
+      live.put("latency_ms", latencyError == null ? l : l.mergeIn(latencyError));
     }
     result.put("live", live);
     if (ended.isPresent()) {

@@ -208,6 +208,8 @@ public final class FfmpegCommand {
         in.pattern() + "=size=" + in.resolution() + ":rate=" + fps,
         "-t",
         fmt(in.durationS() + CAMERA_MARGIN_S),
+        "-vf",
+        SEND_TIME_STAMP,
         "-c:v",
         "libx264",
         "-preset",
@@ -224,6 +226,67 @@ public final class FfmpegCommand {
         "-f",
         "flv",
         url.toString());
+  }
+
+  /** Cells of the send-time strip: a white marker, {@value #STAMP_BITS} bits, a black marker. */
+  public static final int STAMP_CELLS = 26;
+
+  /** Bits of the send time the strip carries: milliseconds modulo 2^24 (about 4.6 hours). */
+  public static final int STAMP_BITS = 24;
+
+  /**
+   * The camera's send-time strip: each frame's wall-clock time as it leaves {@code -re} ({@code
+   * RTCTIME}, in ms modulo 2^24) drawn as {@value #STAMP_CELLS} black/white cells across the top
+   * 1/12 of the picture, MSB first between a white and a black marker; the timestamps are then put
+   * back to frame-count pacing so that the FLV timestamps stay small.
+   */
+  static final String SEND_TIME_STAMP =
+      "settb=1/1000,setpts=RTCTIME/(1000000*TB),split[m][s];"
+          + "[s]crop=iw:trunc(ih/24)*2:0:0,geq=lum='st(0,floor(X*"
+          + STAMP_CELLS
+          + "/W));if(eq(ld(0),0),255,if(eq(ld(0),"
+          + (STAMP_CELLS - 1)
+          + "),0,255*mod(floor(mod(floor(T*1000),"
+          + (1 << STAMP_BITS)
+          + ")/pow(2,"
+          + STAMP_BITS
+          + "-ld(0))),2)))':cb=128:cr=128[b];"
+          + "[m][b]overlay=0:0,setpts=N/(FRAME_RATE*TB)";
+
+  /**
+   * A reader that decodes {@code seconds} of a live output and prints, for each frame as it is
+   * decoded, the camera's send-time strip as a one-row XBM image (text, one frame per {@code };}
+   * line): the top half of the strip averaged into {@value #STAMP_CELLS} cells and thresholded.
+   * Flushed per frame, so a line's arrival is the frame's arrival.
+   */
+  public static List<String> latencyReader(String ffmpeg, java.net.URI url, double seconds) {
+    return List.of(
+        ffmpeg,
+        "-hide_banner",
+        "-nostdin",
+        "-nostats",
+        "-loglevel",
+        "error",
+        "-rw_timeout",
+        SourceInfo.LIVE_RW_TIMEOUT_US,
+        "-analyzeduration",
+        "1000000",
+        "-i",
+        url.toString(),
+        "-t",
+        fmt(seconds),
+        "-an",
+        "-vf",
+        "crop=iw:trunc(ih/48)*2:0:0,scale="
+            + STAMP_CELLS
+            + ":1:flags=area,format=gray,lut=c0='if(gt(val,127),255,0)'",
+        "-f",
+        "image2pipe",
+        "-c:v",
+        "xbm",
+        "-flush_packets",
+        "1",
+        "pipe:1");
   }
 
   /** How much longer than the job the camera would run if nobody stopped it. */

@@ -96,6 +96,13 @@ class LiveJobIT {
     assertThat(read.getInteger("height")).isEqualTo(120);
     assertThat(read.getLong("decoded_frames")).isPositive();
     assertThat(read.getBoolean("ok")).isTrue();
+    // Source to reader, through nginx-rtmp twice and the transcode: well under 20 s on any host.
+    JsonObject latency = live.getJsonObject("latency_ms");
+    assertThat(latency).as(live.encodePrettily()).isNotNull();
+    assertThat(latency.getInteger("samples")).as(latency.encode()).isPositive();
+    assertThat(latency.getLong("p50")).as(latency.encode()).isPositive().isLessThan(20_000);
+    assertThat(latency.getLong("max")).isGreaterThanOrEqualTo(latency.getLong("p50"));
+    assertThat(latency.getString("method")).contains("send-time strip");
     assertThat(result.getJsonObject("energy").getJsonObject("attribution").getString("method"))
         .isEqualTo("cpu-time-share");
     assertThat(result.getJsonObject("camera").getString("url"))
