@@ -37,14 +37,9 @@ bench = subprocess.Popen(
     ["java", "-jar", jar, "bench", campaign, "--out", f"{out}/results", "--data-dir", f"{out}/data",
      "--rtmp-port", str(port), "--no-progress"],
     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)  # step lines are on stderr
-idle = None  # the JVM over the idle baseline (power polling only): (wall s, cpu s)
 marks = []  # (what, N, monotonic s, JVM cpu s)
 for line in bench.stdout:
     s = line.strip()
-    if s.startswith("measuring the idle baseline"):
-        idle = (time.monotonic(), cpu_s(bench.pid))
-    elif s.startswith("density:") and idle:
-        idle = (time.monotonic() - idle[0], cpu_s(bench.pid) - idle[1])
     if s.startswith("density step "):
         n = int(s.split(":")[1].split()[0])
         marks.append(("start", n, time.monotonic(), cpu_s(bench.pid)))
@@ -177,12 +172,8 @@ bare_n = max([s["n"] for s in bare if s["held"]], default=0)
 print(f"largest N: ffrtmp {density['largest_n']}, bare {bare_n}; ratio "
       + (f"{100 * density['largest_n'] / bare_n:.0f} % (target >= 95 %)" if bare_n else "n/a"))
 print("bench JVM CPU per step (start of step to its verdict; ms per stream-second = JVM cpu / (N x window)):")
-rate = idle[1] / idle[0] if idle and idle[0] > 0 else 0.0
-print(f"  JVM over the idle baseline: {1000 * rate:.1f} ms cpu per second" if idle else "  (no idle baseline seen)")
 for n, wall, c, ms in jvm:
-    net = 1000 * (c - rate * wall) / (n * window)
-    print(f"  N={n:<3} step wall {wall:6.1f} s  JVM cpu {c:6.2f} s ({100 * c / wall:4.1f} % of a core)  "
-          f"{ms:6.1f} ms per stream-second, {net:6.1f} above the idle JVM")
+    print(f"  N={n:<3} step wall {wall:6.1f} s  JVM cpu {c:6.2f} s ({100 * c / wall:4.1f} % of a core)  {ms:6.1f} ms per stream-second")
 if len(jvm) >= 2:
     (n1, _, c1, _), (n2, _, c2, _) = min(jvm), max(jvm)
     if n2 > n1:
