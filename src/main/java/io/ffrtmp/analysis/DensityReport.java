@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A density campaign's account: each step (N streams at once) judged from its jobs' results, the
@@ -32,6 +34,8 @@ public final class DensityReport {
     List<Double> wattsPerStream = new ArrayList<>();
     List<Double> nodeWatts = new ArrayList<>();
     Double minSpeed = null;
+    Set<String> provenance = new TreeSet<>();
+    Set<String> sources = new TreeSet<>();
     JsonArray jobs = new JsonArray();
     for (JsonObject r : streams) {
       JsonObject live = r.getJsonObject("live", new JsonObject());
@@ -49,6 +53,12 @@ public final class DensityReport {
       }
       if (energy != null && energy.getDouble("total_joules") != null) {
         joules += energy.getDouble("total_joules");
+        if (energy.getString("provenance") != null) {
+          provenance.add(energy.getString("provenance"));
+        }
+        if (energy.getString("source") != null) {
+          sources.add(energy.getString("source"));
+        }
         JsonObject attribution = energy.getJsonObject("attribution");
         long ms = energy.getLong("duration_ms", 0L);
         if (attribution != null && attribution.getDouble("node_joules") != null && ms > 0) {
@@ -79,13 +89,29 @@ public final class DensityReport {
         .put("node_watts", round(mean(nodeWatts), 3))
         .put("joules_per_frame", energyComplete && frames > 0 ? round(joules / frames, 6) : null)
         .put("min_window_speed", minSpeed)
+        // Every energy figure says how it was obtained: measured or estimated, and by which source.
+        .put(
+            "energy_provenance",
+            provenance.isEmpty()
+                ? null
+                : provenance.size() == 1 ? provenance.iterator().next() : "mixed")
+        .put("energy_source", sources.isEmpty() ? null : String.join(", ", sources))
         .put("streams", jobs);
   }
 
   /** The terminal table: one row per N tried, smallest first; the largest N that held marked. */
   public static String table(JsonObject density) {
     List<String> headers =
-        List.of("N", "tried", "held", "holding", "W/stream", "node W", "J/frame", "min speed");
+        List.of(
+            "N",
+            "tried",
+            "held",
+            "holding",
+            "W/stream",
+            "node W",
+            "J/frame",
+            "min speed",
+            "energy");
     List<List<String>> rows = new ArrayList<>();
     int largest = density.getInteger("largest_n", 0);
     for (JsonObject s : sorted(density)) {
@@ -99,7 +125,8 @@ public final class DensityReport {
               Format.number(s.getDouble("watts_per_stream")),
               Format.number(s.getDouble("node_watts")),
               Format.significant(s.getDouble("joules_per_frame")),
-              Format.fixed(s.getDouble("min_window_speed"), 3)));
+              Format.fixed(s.getDouble("min_window_speed"), 3),
+              energyLabel(s)));
     }
     int[] width = new int[headers.size()];
     for (int c = 0; c < width.length; c++) {
@@ -150,8 +177,25 @@ public final class DensityReport {
     out.append('\n');
   }
 
+  /** "measured: rapl-powercap", "estimated: cpu-utilisation-model", or "unknown" without energy. */
+  private static String energyLabel(JsonObject step) {
+    String provenance = step.getString("energy_provenance");
+    if (provenance == null) {
+      return "unknown (no energy figures)";
+    }
+    String source = step.getString("energy_source");
+    return source == null ? provenance : provenance + ": " + source;
+  }
+
   private static Double mean(List<Double> xs) {
-    return xs.isEmpty() ? null : xs.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+    if (xs.isEmpty()) {
+      return null;
+    }
+    double sum = 0;
+    for (double x : xs) {
+      sum += x;
+    }
+    return sum / xs.size();
   }
 
   private static Double round(Double v, int decimals) {
