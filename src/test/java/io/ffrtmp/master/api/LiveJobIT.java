@@ -3,12 +3,9 @@ package io.ffrtmp.master.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ffrtmp.live.RtmpConfig;
+import io.ffrtmp.support.LocalPorts;
 import io.ffrtmp.support.Scrape;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,10 +33,12 @@ class LiveJobIT {
   @BeforeAll
   static void start() throws Exception {
     for (String tool : List.of("ffmpeg", "ffprobe")) {
-      assertThat(onPath(tool)).as(tool + " is missing: sudo apt-get install -y ffmpeg").isTrue();
+      assertThat(LocalPorts.onPath(tool))
+          .as(tool + " is missing: sudo apt-get install -y ffmpeg")
+          .isTrue();
     }
     // A missing nginx or RTMP module stops the node with the install command (RtmpServer).
-    port = freePortPair();
+    port = LocalPorts.freePortPair();
     api = ApiFixture.standalone(dir, RtmpConfig.parse("embedded", port), c -> c);
   }
 
@@ -185,7 +184,7 @@ class LiveJobIT {
 
   @Test
   void anSrtInputFromAListenerIsRead() throws Exception {
-    int srtPort = freePortPair();
+    int srtPort = LocalPorts.freePortPair();
     Process listener =
         spawn(
             "ffmpeg",
@@ -348,37 +347,5 @@ class LiveJobIT {
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve("spawned-" + System.nanoTime() + ".log").toFile())
         .start();
-  }
-
-  private static boolean onPath(String tool) {
-    for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      if (Files.isExecutable(Path.of(d, tool))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static int freePortPair() throws Exception {
-    for (int i = 0; i < 50; i++) {
-      int p;
-      try (ServerSocket s = new ServerSocket(0)) {
-        p = s.getLocalPort();
-      }
-      if (p < 65535 && canBind(p) && canBind(p + 1)) {
-        return p;
-      }
-    }
-    throw new IllegalStateException("no two adjacent free ports");
-  }
-
-  private static boolean canBind(int port) {
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(true);
-      s.bind(new InetSocketAddress(port));
-      return true;
-    } catch (Exception e) {
-      return false;
-    }
   }
 }
