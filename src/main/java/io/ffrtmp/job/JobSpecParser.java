@@ -148,13 +148,12 @@ final class JobSpecParser {
 
   /**
    * Unless given: a minute per second of input, and never under five minutes; a live job runs at
-   * realtime, so its duration and five minutes.
+   * realtime, so its duration and five minutes. Either way capped at the accepted maximum, so a
+   * long input gets the longest timeout rather than one its own canonical form would reject.
    */
   private static int timeoutOf(JsonObject json, double durationS, boolean live) {
-    int defaultTimeout =
-        live
-            ? (int) Math.min(MAX_TIMEOUT_S, Math.ceil(durationS) + 300)
-            : (int) Math.max(300, Math.ceil(60 * durationS));
+    double wanted = live ? Math.ceil(durationS) + 300 : Math.max(300, Math.ceil(60 * durationS));
+    int defaultTimeout = (int) Math.min(MAX_TIMEOUT_S, wanted);
     return ExactInt.of(
         json, "timeout_s", "timeout_s", defaultTimeout, 1, MAX_TIMEOUT_S, "1 to 604800 seconds");
   }

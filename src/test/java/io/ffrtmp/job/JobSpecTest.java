@@ -153,6 +153,13 @@ class JobSpecTest {
   }
 
   @Test
+  void aLongInputGetsTheLongestTimeoutAndStillRoundTrips() {
+    JobSpec s = spec("{\"input\": {\"duration_s\": 20000}}");
+    assertThat(s.timeoutS()).isEqualTo(604_800);
+    assertThat(JobSpec.fromJson(s.toJson())).isEqualTo(s);
+  }
+
+  @Test
   void autoEncoderPicksTheNodesWorkingHardwareEncoder() {
     JobSpec auto = spec("{\"scenario\": \"1080p30-h264\"}");
     assertThat(auto.video().encoderAuto()).isTrue();
