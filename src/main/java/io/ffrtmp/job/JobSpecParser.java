@@ -72,6 +72,9 @@ final class JobSpecParser {
       sourceSize = video.resolution();
     }
     JsonObject in = json.getJsonObject("input", new JsonObject());
+    if (scenario != null && scenario.live()) {
+      in = liveInput(in);
+    }
     Input input = InputParser.parse(in, sourceSize, video.fps());
     boolean live = input.isLive() || input.isFile() && input.realtime();
     Output output = outputOf(json, live);
@@ -110,7 +113,7 @@ final class JobSpecParser {
         output,
         video,
         json.getString("engine", JobSpec.DEFAULT_ENGINE),
-        queueOf(json),
+        queueOf(json, scenario),
         priorityOf(json),
         measure,
         timeoutOf(json, timeoutBasisS, live),
@@ -138,8 +141,36 @@ final class JobSpecParser {
     return new Output(type, LiveUrl.parse("output.url", type, o.getString("url")));
   }
 
-  private static Queue queueOf(JsonObject json) {
-    return Queue.valueOf(json.getString("queue", "default").toUpperCase(Locale.ROOT));
+  /** A live scenario's jobs go to the live queue unless the spec says otherwise. */
+  private static Queue queueOf(JsonObject json, Scenario scenario) {
+    String fallback = scenario != null && scenario.live() ? "live" : "default";
+    return Queue.valueOf(json.getString("queue", fallback).toUpperCase(Locale.ROOT));
+  }
+
+  /**
+   * The input of a live scenario: a {@code live_synthetic} camera unless a type is given, a file
+   * played at realtime, or a stream; a pattern rendered as fast as it goes is not live.
+   */
+  private static JsonObject liveInput(JsonObject in) {
+    String type = in.getString("type");
+    if (type == null) {
+      return in.copy().put("type", "live_synthetic");
+    }
+    if ("synthetic".equals(type)) {
+      throw new SpecException(
+          "input.type",
+          "a live scenario needs a live input; accepted: live_synthetic (the default), rtmp,"
+              + " srt, or file (played at realtime)");
+    }
+    if ("file".equals(type)) {
+      if (Boolean.FALSE.equals(in.getValue("realtime"))) {
+        throw new SpecException(
+            "input.realtime",
+            "a live scenario plays its file at realtime; accepted: true or leave it out");
+      }
+      return in.containsKey("realtime") ? in : in.copy().put("realtime", true);
+    }
+    return in;
   }
 
   private static Priority priorityOf(JsonObject json) {

@@ -41,6 +41,51 @@ class LiveSpecTest {
   }
 
   @Test
+  void aLiveScenarioMakesALiveJobOnTheLiveQueue() {
+    JobSpec cam = spec("{\"scenario\": \"live-720p30-h264\", \"input\": {\"duration_s\": 300}}");
+    assertThat(cam.isLive()).isTrue();
+    assertThat(cam.input().type()).isEqualTo("live_synthetic");
+    assertThat(cam.queue()).isEqualTo(JobSpec.Queue.LIVE);
+    assertThat(cam.video().resolution()).hasToString("1280x720");
+    assertThat(cam.video().codec()).isEqualTo(Codec.H264);
+    assertThat(cam.timeoutS()).isEqualTo(600);
+    assertThat(JobSpec.fromJson(cam.toJson())).isEqualTo(cam);
+
+    JobSpec relay =
+        spec(
+            "{\"scenario\": \"live-720p30-h264\", \"queue\": \"default\", \"input\": {\"type\":"
+                + " \"rtmp\", \"url\": \"rtmp://127.0.0.1/live/cam1\"}, \"output\": {\"type\":"
+                + " \"rtmp\", \"url\": \"rtmp://127.0.0.1/live/out\"}}");
+    assertThat(relay.queue()).as("an explicit queue wins").isEqualTo(JobSpec.Queue.DEFAULT);
+    assertThat(relay.input().url()).hasToString("rtmp://127.0.0.1:1935/live/cam1");
+    assertThat(JobSpec.fromJson(relay.toJson())).isEqualTo(relay);
+
+    JobSpec file =
+        spec(
+            "{\"scenario\": \"live-360p-h264\", \"input\": {\"type\": \"file\", \"path\":"
+                + " \"a.mp4\"}}");
+    assertThat(file.input().realtime()).as("a live scenario plays files at realtime").isTrue();
+    assertThat(file.isLive()).isTrue();
+
+    assertThat(spec("{\"scenario\": \"720p30-h264\"}").isLive()).isFalse();
+    assertThat(
+            rejected("{\"scenario\": \"live-720p30-h264\", \"input\": {\"type\": \"synthetic\"}}"))
+        .hasMessageContaining("live_synthetic")
+        .extracting(SpecException::field)
+        .isEqualTo("input.type");
+    assertThat(
+            rejected(
+                "{\"scenario\": \"live-720p-h264\", \"input\": {\"type\": \"file\", \"path\":"
+                    + " \"a.mp4\", \"realtime\": false}}"))
+        .extracting(SpecException::field)
+        .isEqualTo("input.realtime");
+    assertThat(rejected("{\"scenario\": \"live720p-h264\"}"))
+        .hasMessageContaining("live-720p30-h264")
+        .extracting(SpecException::field)
+        .isEqualTo("scenario");
+  }
+
+  @Test
   void srtAndTheSyntheticCameraAndARealtimeFileAreLiveJobs() {
     JobSpec srt =
         spec(

@@ -87,9 +87,17 @@ public final class JobsCommand {
 
     @Option(
         names = "--input",
-        paramLabel = "PATH",
-        description = "A file under one of the node's media roots (default: a synthetic pattern).")
+        paramLabel = "PATH|URL",
+        description =
+            "A file under one of the node's media roots, or a live rtmp:// or srt:// URL"
+                + " (default: a synthetic pattern, or a live camera for a live- scenario).")
     String input;
+
+    @Option(
+        names = "--output",
+        paramLabel = "URL",
+        description = "Publish a live job's output to this rtmp:// or srt:// URL.")
+    String output;
 
     @Option(
         names = "--encoder",
@@ -167,13 +175,49 @@ public final class JobsCommand {
       }
       JsonObject in = spec.getJsonObject("input", new JsonObject());
       if (input != null) {
-        in.put("type", "file").put("path", input);
+        String scheme = scheme("--input", input);
+        if (scheme == null) {
+          in.put("type", "file").put("path", input);
+        } else {
+          in.put("type", scheme).put("url", input);
+        }
       }
       put(in, "duration_s", duration);
       if (!in.isEmpty()) {
         spec.put("input", in);
       }
+      if (output != null) {
+        String scheme = scheme("--output", output);
+        if (scheme == null) {
+          throw new ClientException(
+              EXIT_BAD_INPUT,
+              "--output: '" + output + "' is not a stream URL; accepted: " + STREAM_URLS);
+        }
+        spec.put("output", new JsonObject().put("type", scheme).put("url", output));
+      }
       return spec;
+    }
+
+    private static final String STREAM_URLS =
+        "rtmp://HOST[:PORT]/APP/STREAM or srt://HOST:PORT[?streamid=...]";
+
+    /**
+     * {@code rtmp} or {@code srt} for a stream URL, null for a plain path; any other scheme is
+     * refused here, so a URL is never taken for a file name. The server checks the URL's form and
+     * host.
+     */
+    private static String scheme(String flag, String value) throws ClientException {
+      int sep = value.indexOf("://");
+      if (sep < 0) {
+        return null;
+      }
+      String scheme = value.substring(0, sep).toLowerCase(Locale.ROOT);
+      if (!scheme.equals("rtmp") && !scheme.equals("srt")) {
+        throw new ClientException(
+            EXIT_BAD_INPUT,
+            flag + ": '" + scheme + "' URLs are not accepted; accepted: " + STREAM_URLS);
+      }
+      return scheme;
     }
 
     private static void put(JsonObject o, String k, Object v) {

@@ -207,6 +207,19 @@ class ClientCliIT {
     Run escape = ffrtmp("jobs", "submit", "--input", "../../etc/passwd");
     assertThat(escape.exit()).isEqualTo(2);
     assertThat(escape.err()).startsWith("input.path: ");
+    Run offList =
+        ffrtmp(
+            "jobs",
+            "submit",
+            "--scenario",
+            "live-240p30-h264",
+            "--output",
+            "rtmp://203.0.113.9/live/out");
+    assertThat(offList.exit()).as(offList.err()).isEqualTo(2);
+    assertThat(offList.err()).startsWith("output.url: ").contains("203.0.113.9");
+    Run notAStream = ffrtmp("jobs", "submit", "--input", "http://127.0.0.1/a.mp4");
+    assertThat(notAStream.exit()).isEqualTo(2);
+    assertThat(notAStream.err()).startsWith("--input: ");
     assertThat(ffrtmp("jobs", "get", "00000000-0000-0000-0000-000000000000").exit()).isEqualTo(2);
     assertThat(ffrtmp("jobs", "list", "--no-such-option").exit()).isEqualTo(2);
   }
