@@ -38,12 +38,25 @@ class AlertRulesTest {
           "FfrtmpQueueBacklogHigh",
           "FfrtmpSpoolNotDraining");
 
+  /** Recording rules, each with a promql_expr_test in the unit tests. */
+  static final List<String> RECORDS = List.of("ffrtmp:live_power_per_stream_watts");
+
+  @Test
+  void everyRecordingRuleHasAUnitTest() throws Exception {
+    String tests = Files.readString(RULE_TESTS);
+    for (String record : RECORDS) {
+      assertThat(Files.readString(RULES)).contains("- record: " + record + "\n");
+      assertThat(tests).as(record).contains("- expr: " + record);
+    }
+  }
+
   @Test
   void promtoolChecksTheRulesAndTheirUnitTestsPass() throws Exception {
     Path promtool = DeployTools.require("promtool", DeployTools.PROMTOOL_FIX);
     Run check = DeployTools.run(List.of(promtool.toString(), "check", "rules", RULES.toString()));
     assertThat(check.exitCode()).as(check.output()).isZero();
-    assertThat(check.output()).contains("SUCCESS: " + ALERTS.size() + " rules found");
+    assertThat(check.output())
+        .contains("SUCCESS: " + (ALERTS.size() + RECORDS.size()) + " rules found");
 
     Run test =
         DeployTools.run(List.of(promtool.toString(), "test", "rules", RULE_TESTS.toString()));

@@ -174,7 +174,9 @@ class MonitoringScriptIT {
             Map.entry("role", "worker"));
     assertThat(discoveryAuthorizations).contains("Bearer " + TOKEN);
 
-    // vmalert runs the rendered rules: every ffrtmp alert, with the threshold given.
+    // vmalert runs the rendered rules: every ffrtmp alert, with the threshold given, and the
+    // recording
+    // rules.
     JsonObject rules = new JsonObject(get(vmalertPort, "/api/v1/rules"));
     List<String> names = new ArrayList<>();
     String powerHigh = null;
@@ -187,7 +189,9 @@ class MonitoringScriptIT {
         }
       }
     }
-    assertThat(names).containsExactlyInAnyOrderElementsOf(AlertRulesTest.ALERTS);
+    List<String> expected = new ArrayList<>(AlertRulesTest.ALERTS);
+    expected.addAll(AlertRulesTest.RECORDS);
+    assertThat(names).containsExactlyInAnyOrderElementsOf(expected);
     assertThat(powerHigh).contains("> 250");
 
     Run again =
