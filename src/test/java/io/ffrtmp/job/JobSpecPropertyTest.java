@@ -35,7 +35,7 @@ class JobSpecPropertyTest {
           "threads",
           "bogus");
   private static final List<String> INPUT_FIELDS =
-      List.of("type", "pattern", "duration_s", "resolution", "fps", "path");
+      List.of("type", "pattern", "duration_s", "resolution", "fps", "path", "realtime");
 
   @Provide
   Arbitrary<Object> values() {
@@ -68,6 +68,8 @@ class JobSpecPropertyTest {
             "synthetic",
             "testsrc2",
             "file",
+            "live_synthetic",
+            "rtmp",
             "../../etc/passwd",
             "$(rm -rf /)",
             "a;b|c`d`",
@@ -86,7 +88,15 @@ class JobSpecPropertyTest {
     Arbitrary<JsonObject> video = section(VIDEO_FIELDS);
     Arbitrary<JsonObject> input = section(INPUT_FIELDS);
     Arbitrary<String> scenario =
-        Arbitraries.of("720p30-h264", "4K60-h265", "1080p-av1", "360p-vp9", "8K-h264", "huge", "");
+        Arbitraries.of(
+            "720p30-h264",
+            "4K60-h265",
+            "1080p-av1",
+            "360p-vp9",
+            "live-240p-h264",
+            "8K-h264",
+            "huge",
+            "");
     return Combinators.combine(video, input, scenario, Arbitraries.of(true, false))
         .as(
             (v, i, sc, useScenario) -> {

@@ -198,8 +198,7 @@ public final class JobsCommand {
       return spec;
     }
 
-    private static final String STREAM_URLS =
-        "rtmp://HOST[:PORT]/APP/STREAM or srt://HOST:PORT[?streamid=...]";
+    private static final String STREAM_URLS = "rtmp://HOST[:PORT]/APP/STREAM or srt://HOST:PORT";
 
     /**
      * {@code rtmp} or {@code srt} for a stream URL, null for a plain path; any other scheme is
