@@ -8,7 +8,7 @@
 #    schedule (double-then-bisect, driven by the bare verdicts) N cameras and N transcoders with the exact
 #    commands the bench recorded (camera.command and command in results.json; only the stream keys differ).
 #    Each transcoder's -progress blocks are stamped with a monotonic clock and judged by the same rule as
-#    ffrtmp's (speed >= 0.99 over every sliding window, dropped frames <= 0.5 %, exit 0, input ran its length).
+#    ffrtmp's (speed, output known to a frame, >= 0.99 over every sliding window, dropped frames <= 0.5 %, exit 0, input ran its length).
 # 3. Prints both tables, both largest N, their ratio (target >= 95 %), and the JVM's ms of CPU per stream-second.
 # Usage: bench/live-density.sh [CAMPAIGN] [RTMP_PORT]   (after `mvn -DskipTests package`; needs nginx + RTMP module)
 set -euo pipefail
@@ -58,6 +58,7 @@ for a, b in zip(marks[0::2], marks[1::2]):
 job = next(j for j in res["jobs"] if j.get("camera"))
 cam_cmd, enc_cmd = job["camera"]["command"], job["command"]
 rule_window = job["spec"]["measure"]["realtime_window_s"]
+frame_us = round(1e6 / job["spec"]["video"]["fps"])  # output time is known to a frame
 cam_url, enc_in, enc_out = cam_cmd[-1], job["camera"]["url"], enc_cmd[-1]
 app = cam_url.rsplit("/", 1)[0]
 
@@ -93,7 +94,7 @@ def min_window_speed(samples, w):  # RealtimeRule.minWindowSpeed, the same arith
         t, o = samples[i]
         while j + 1 < i and samples[j + 1][0] <= t - w: j += 1
         if t - samples[j][0] < w: continue
-        sp = (o - samples[j][1]) / 1e6 / (t - samples[j][0])
+        sp = (o - samples[j][1] + frame_us) / 1e6 / (t - samples[j][0])
         lo = sp if lo is None else min(lo, sp)
     return lo
 
@@ -118,7 +119,7 @@ def bare_step(n):
             o, f, d = num(b.get("out_time_us")), num(b.get("frame")), num(b.get("drop_frames"))
             if f is not None: st["frames"] = f
             if d is not None: st["dropped"] = d
-            if o is not None and o > 0:
+            if o is not None and o > st["out_us"]:  # a block without new output is no sample
                 st["samples"].append((ts, o)); st["out_us"] = o
         t = threading.Thread(target=progress, args=(p, on), daemon=True); t.start()
         encs.append((p, t))

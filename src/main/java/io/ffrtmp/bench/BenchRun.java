@@ -342,8 +342,8 @@ final class BenchRun implements Callable<Integer> {
   }
 
   private static final String REALTIME_RULE =
-      "speed >= 0.99 over every sliding window of measure.realtime_window_s, dropped frames <= 0.5"
-          + " %";
+      "speed (output time known to a frame) >= 0.99 over every sliding window of"
+          + " measure.realtime_window_s, dropped frames <= 0.5 %";
 
   /**
    * Stream {@code i} of a step of {@code n}: the base spec for the window, sharing the node

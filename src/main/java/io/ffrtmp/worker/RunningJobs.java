@@ -123,7 +123,10 @@ final class RunningJobs {
             node.workingHardware());
     int slot = freeSlot();
     WorkerMeters.Slot slotMeters =
-        meters.slot(slot, lease.spec().isLive() ? lease.spec().measure().realtimeWindowS() : null);
+        meters.slot(
+            slot,
+            lease.spec().isLive() ? lease.spec().measure().realtimeWindowS() : null,
+            lease.spec().video().fps());
     Running run =
         new Running(lease, runner, lease.spec().measure().exclusive(), Promise.promise(), slot);
     running.put(lease.jobId(), run);

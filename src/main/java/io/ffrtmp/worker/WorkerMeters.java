@@ -75,15 +75,15 @@ final class WorkerMeters {
 
   /** The meters of one slot while it runs a job; {@link Slot#close} removes them. */
   Slot slot(int slot) {
-    return new Slot(slot, null);
+    return new Slot(slot, null, 0);
   }
 
   /**
    * The meters of one slot; {@code realtimeWindowS} not null: the job is live, judged over windows
-   * of that many seconds.
+   * of that many seconds, its output at {@code fps}.
    */
-  Slot slot(int slot, Double realtimeWindowS) {
-    return new Slot(slot, realtimeWindowS);
+  Slot slot(int slot, Double realtimeWindowS, double fps) {
+    return new Slot(slot, realtimeWindowS, fps);
   }
 
   void close() {
@@ -110,9 +110,9 @@ final class WorkerMeters {
     private long liveDroppedSeen;
     private boolean closed;
 
-    private Slot(int slot, Double realtimeWindowS) {
+    private Slot(int slot, Double realtimeWindowS, double fps) {
       this.slot = Integer.toString(slot);
-      this.rule = realtimeWindowS == null ? null : new RealtimeRule(realtimeWindowS);
+      this.rule = realtimeWindowS == null ? null : new RealtimeRule(realtimeWindowS, fps);
       if (rule != null && registry != null) {
         liveStreams.incrementAndGet();
       }

@@ -30,6 +30,48 @@ class RealtimeRuleTest {
   }
 
   @Test
+  void theClosingBlockWrittenWhileTheSinkFlushesIsNotASample() {
+    RealtimeRule r = new RealtimeRule(4);
+    long[] out = {0};
+    feed(r, 0, 8, 1.0, out);
+    r.add(Math.round(8.4 * S), out[0], out[0] * 30 / 1_000_000, 0L); // end: no new output
+    assertThat(r.minWindowSpeed()).isCloseTo(1.0, within(1e-9));
+    assertThat(r.holds()).isTrue();
+  }
+
+  /**
+   * A stream at exactly realtime whose every other progress block arrives 60 ms (under two frames)
+   * late, as frames leave an encoder's threads in bursts: without the frame's allowance a window
+   * from an on-time block to a late one reads 0.987.
+   */
+  @Test
+  void aWindowsOutputIsKnownToAFrame() {
+    RealtimeRule exact = new RealtimeRule(4.25);
+    RealtimeRule allowed = new RealtimeRule(4.25, 30);
+    for (int k = 1; k <= 40; k++) {
+      long frames = 15L * k;
+      long outUs = Math.round(frames * 1e6 / 30);
+      long at = k * S / 2 + (k % 2 == 1 ? 60_000_000L : 0);
+      exact.add(at, outUs, frames, 0L);
+      allowed.add(at, outUs, frames, 0L);
+    }
+    assertThat(exact.minWindowSpeed()).isLessThan(0.99);
+    assertThat(allowed.minWindowSpeed()).isGreaterThanOrEqualTo(0.99).isLessThan(1.02);
+    assertThat(allowed.holds()).isTrue();
+  }
+
+  @Test
+  void aStallShowsInTheNextBlockWithOutput() {
+    RealtimeRule r = new RealtimeRule(4);
+    long[] out = {0};
+    feed(r, 0, 8, 1.0, out);
+    r.add(Math.round(9 * S), out[0], null, 0L); // stalled: skipped
+    feed(r, 10, 16, 1.0, out); // the next block has 0.5 s of output for 2 s of wall time
+    assertThat(r.minWindowSpeed()).isLessThan(0.9);
+    assertThat(r.holds()).isFalse();
+  }
+
+  @Test
   void oneSlowWindowFailsTheWholeRunThoughTheAverageIsFine() {
     RealtimeRule r = new RealtimeRule(10);
     long[] out = {0};
