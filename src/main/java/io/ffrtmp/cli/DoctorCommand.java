@@ -186,8 +186,8 @@ public final class DoctorCommand implements Callable<Integer> {
             .put("works", gst.usable())
             .put("version", gst.version())
             .put("encoders", presence(gst, encoders))
-            .put("muxers", presence(gst, List.of("matroskamux", "flvmux")))
-            .put("protocols", presence(gst, List.of("rtmpsink", "rtmp2sink", "srtsink", "srtsrc")))
+            .put("muxers", presence(gst, List.of("matroskamux", "flvmux", "mpegtsmux")))
+            .put("protocols", presence(gst, List.of("rtmp2src", "rtmp2sink", "srtsrc", "srtsink")))
             .put("missing", new JsonArray(gst.usable() ? gst.missing() : List.of()));
     if (!gst.usable()) {
       section.put("error", gst.problem()).put("fix", GstInfo.INSTALL_HINT);

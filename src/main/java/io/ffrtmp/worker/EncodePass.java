@@ -2,6 +2,7 @@ package io.ffrtmp.worker;
 
 import static io.ffrtmp.worker.Decimals.round;
 
+import io.ffrtmp.job.JobSpec;
 import io.ffrtmp.power.EnergyMeter;
 import io.ffrtmp.worker.engine.ChildProcess;
 import io.ffrtmp.worker.engine.FfmpegCommand;
@@ -9,6 +10,7 @@ import io.ffrtmp.worker.engine.FfmpegInfo;
 import io.ffrtmp.worker.engine.GstCommand;
 import io.ffrtmp.worker.engine.GstInfo;
 import io.ffrtmp.worker.engine.GstProgressParser;
+import io.ffrtmp.worker.engine.PacketCount;
 import io.ffrtmp.worker.engine.Progress;
 import io.ffrtmp.worker.engine.ProgressParser;
 import io.vertx.core.Future;
@@ -18,6 +20,8 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,7 +46,8 @@ final class EncodePass {
       JsonObject rusage,
       Progress last,
       long frames,
-      EncodeWindow.Figures window) {}
+      EncodeWindow.Figures window,
+      LadderReport.Account ladder) {}
 
   private static final Pattern BENCH_TIME =
       Pattern.compile("bench: utime=([0-9.]+)s stime=([0-9.]+)s");
@@ -95,38 +100,153 @@ final class EncodePass {
         .compose(window -> encode(job, command, window));
   }
 
-  private record Exit(ChildProcess child, int code, long wallMs) {}
+  private record Exit(ChildProcess child, int code, long wallMs, CpuSampler cpu) {}
+
+  /** How often a GStreamer process's CPU time is read while it runs. */
+  static final long CPU_SAMPLE_MS = 500;
+
+  /**
+   * GStreamer prints no CPU account (FFmpeg's {@code -benchmark}): the process's CPU time is read
+   * from {@code /proc} every {@value #CPU_SAMPLE_MS} ms and once more when the stream ends, and the
+   * largest reading is its {@code cpu_seconds}. What it spends tearing down after the end of stream
+   * is not seen.
+   */
+  private final class CpuSampler {
+    private ChildProcess child;
+    private long timer = -1;
+    private double seconds = -1;
+
+    void start(ChildProcess c) {
+      child = c;
+      timer = vertx.setPeriodic(CPU_SAMPLE_MS, t -> sample());
+    }
+
+    void sample() {
+      ChildProcess c = child;
+      if (c == null) {
+        return;
+      }
+      vertx
+          .executeBlocking(c::cpuSeconds, false)
+          .onSuccess(s -> s.ifPresent(v -> seconds = Math.max(seconds, v)));
+    }
+
+    void stop() {
+      vertx.cancelTimer(timer);
+    }
+
+    JsonObject rusage() {
+      return seconds < 0
+          ? new JsonObject()
+          : new JsonObject()
+              .put("cpu_seconds", round(seconds, 3))
+              .put(
+                  "cpu_seconds_source",
+                  "proc, sampled every " + CPU_SAMPLE_MS + " ms and at the end of stream");
+    }
+  }
 
   private Future<Encoded> encode(JobContext job, List<String> command, EncodeWindow window) {
     job.window(window.measurement());
     ProgressTrail trail = new ProgressTrail(job);
-    Consumer<String> parser =
-        job.gstreamer()
-            ? new GstProgressParser(trail, job.spec().video().fps())
-            : new ProgressParser(trail)::accept;
+    GstProgressParser gstParser =
+        job.gstreamer() ? new GstProgressParser(trail, job.spec().video().fps()) : null;
+    Consumer<String> parser = gstParser != null ? gstParser : new ProgressParser(trail)::accept;
+    CpuSampler cpu = job.gstreamer() ? new CpuSampler() : null;
     Consumer<String> stdout =
         line -> {
           job.active();
           parser.accept(line);
+          if (cpu != null && line.startsWith(GstProgressParser.EOS)) {
+            cpu.sample(); // the stream has ended: all but the teardown is counted now
+          }
         };
     long startNs = System.nanoTime();
     return ChildProcess.start(vertx, command, job.workDir(), stdout)
         .compose(
-            child ->
-                exit(job, child, window)
-                    .map(code -> new Exit(child, code, (System.nanoTime() - startNs) / 1_000_000)))
+            child -> {
+              if (cpu != null) {
+                cpu.start(child);
+              }
+              return exit(job, child, window)
+                  .andThen(
+                      ar -> {
+                        if (cpu != null) {
+                          cpu.stop();
+                        }
+                      })
+                  .map(
+                      code ->
+                          new Exit(child, code, (System.nanoTime() - startNs) / 1_000_000, cpu));
+            })
         .eventually(window::close)
         .andThen(ar -> job.running(null))
-        .map(
+        .compose(
             exit ->
-                new Encoded(
-                    exit.child(),
-                    exit.code(),
-                    exit.wallMs(),
-                    cpuFromBench(exit.child().stderrLines()),
-                    trail.last,
-                    trail.frames,
-                    window.figures()));
+                fileFrames(job, exit)
+                    .map(counted -> encoded(job, exit, trail, window, gstParser, counted)));
+  }
+
+  private static Encoded encoded(
+      JobContext job,
+      Exit exit,
+      ProgressTrail trail,
+      EncodeWindow window,
+      GstProgressParser gstParser,
+      Map<Integer, Long> counted) {
+    LadderReport.Account ladder = null;
+    if (job.spec().isLadder()) {
+      ladder =
+          gstParser != null
+              ? LadderReport.account(gstParser.outputs()).withFrames(counted)
+              : LadderReport.account(exit.child().stderrLines());
+    }
+    long frames = counted.getOrDefault(0, trail.frames);
+    return new Encoded(
+        exit.child(),
+        exit.code(),
+        exit.wallMs(),
+        exit.cpu() != null ? exit.cpu().rusage() : cpuFromBench(exit.child().stderrLines()),
+        trail.last,
+        frames,
+        window.figures(),
+        ladder);
+  }
+
+  /**
+   * A GStreamer encode that ended well: the frames in each file it wrote, by output index (see
+   * {@link PacketCount}); empty for FFmpeg, whose own account is exact, and for streams.
+   */
+  private Future<Map<Integer, Long>> fileFrames(JobContext job, Exit exit) {
+    if (!job.gstreamer() || exit.code() != 0 || exit.child().killReason() != null) {
+      return Future.succeededFuture(Map.of());
+    }
+    JobSpec spec = job.spec();
+    Map<Integer, Path> files = new TreeMap<>();
+    if (spec.isLadder()) {
+      for (int i = 0; i < spec.renditions().size(); i++) {
+        JobSpec.Rendition r = spec.renditions().get(i);
+        if (!r.output().isStream()) {
+          files.put(i, job.encoded(r.name()));
+        }
+      }
+    } else if (!spec.output().isStream()) {
+      files.put(0, job.encoded());
+    }
+    if (files.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return vertx.executeBlocking(
+        () -> {
+          Map<Integer, Long> counts = new TreeMap<>();
+          for (Map.Entry<Integer, Path> f : files.entrySet()) {
+            if (Files.exists(f.getValue())) {
+              counts.put(f.getKey(), PacketCount.of(ffmpeg.binary(), f.getValue()));
+            }
+          }
+          return counts;
+        },
+        false);
   }
 
   /**

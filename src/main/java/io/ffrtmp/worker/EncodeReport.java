@@ -76,7 +76,7 @@ final class EncodeReport {
    * figures over all of them, and the {@code renditions} and {@code ladder} blocks.
    */
   private Future<Optional<JobRunner.Outcome>> ladder(JobContext job, EncodePass.Encoded enc) {
-    LadderReport.Account account = LadderReport.account(enc.child().stderrLines());
+    LadderReport.Account account = enc.ladder();
     return vertx
         .executeBlocking(
             () -> {
@@ -111,7 +111,11 @@ final class EncodeReport {
                 err instanceof IOException
                     ? Future.succeededFuture(
                         Optional.of(
-                            job.failed("FFmpeg wrote no output: " + err.getMessage(), false)))
+                            job.failed(
+                                (job.gstreamer() ? "GStreamer" : "FFmpeg")
+                                    + " wrote no output: "
+                                    + err.getMessage(),
+                                false)))
                     : Future.failedFuture(err));
   }
 

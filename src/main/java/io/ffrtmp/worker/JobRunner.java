@@ -274,12 +274,16 @@ public final class JobRunner {
                                     err ->
                                         Future.succeededFuture(
                                             j.failed(
-                                                "could not run FFmpeg: " + err.getMessage(),
+                                                "could not run "
+                                                    + j.engine()
+                                                    + ": "
+                                                    + err.getMessage(),
                                                 true))),
                         err -> Future.succeededFuture(j.failed(err.getMessage(), true))))
         .recover(
             err ->
-                Future.succeededFuture(j.failed("could not run FFmpeg: " + err.getMessage(), true)))
+                Future.succeededFuture(
+                    j.failed("could not run " + j.engine() + ": " + err.getMessage(), true)))
         .compose(outcome -> live.stop().map(outcome))
         .compose(outcome -> files.cleanUp(j).map(outcome));
   }

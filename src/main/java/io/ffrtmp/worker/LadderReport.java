@@ -3,6 +3,7 @@ package io.ffrtmp.worker;
 import static io.ffrtmp.worker.Decimals.round;
 
 import io.ffrtmp.job.JobSpec;
+import io.ffrtmp.worker.engine.GstProgressParser;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
@@ -30,9 +31,27 @@ final class LadderReport {
   record Muxed(long frames, long bytes) {}
 
   /** The outputs' accounts by output index, and the frames decoded from the input (or -1). */
-  record Account(Map<Integer, Muxed> outputs, long inputFrames) {}
+  record Account(Map<Integer, Muxed> outputs, long inputFrames) {
+
+    /** The same account with the frames counted in the outputs' files where they were. */
+    Account withFrames(Map<Integer, Long> counted) {
+      Map<Integer, Muxed> m = new HashMap<>(outputs);
+      counted.forEach((i, n) -> m.put(i, new Muxed(n, m.containsKey(i) ? m.get(i).bytes() : 0)));
+      return new Account(m, inputFrames);
+    }
+  }
 
   private LadderReport() {}
+
+  /**
+   * A GStreamer ladder's account: each rung's probe counted its encoded frames and bytes (before
+   * the muxer, so without container overhead); the decoded input frames are not counted (-1).
+   */
+  static Account account(Map<Integer, GstProgressParser.Output> probes) {
+    Map<Integer, Muxed> outputs = new HashMap<>();
+    probes.forEach((i, o) -> outputs.put(i, new Muxed(o.frames(), o.bytes())));
+    return new Account(outputs, -1);
+  }
 
   static Account account(List<String> stderr) {
     Map<Integer, Muxed> outputs = new HashMap<>();

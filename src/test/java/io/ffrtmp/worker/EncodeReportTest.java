@@ -83,7 +83,8 @@ class EncodeReportTest {
                                     EncodePass.cpuFromBench(child.stderrLines()),
                                     null,
                                     30,
-                                    new EncodeWindow.Figures(energy, false, 0))))
+                                    new EncodeWindow.Figures(energy, false, 0),
+                                    null)))
             .compose(encoded -> new EncodeReport(vertx, 1).record(job, encoded));
     return await(reported, 30);
   }

@@ -158,6 +158,15 @@ public final class ChildProcess {
     reaper.start();
   }
 
+  /**
+   * The CPU time (user and system, all threads) the process has used so far, as the kernel counts
+   * it in {@code /proc/PID/stat}; empty once it has exited. Blocking (a procfs read): call on a
+   * worker thread.
+   */
+  public java.util.Optional<Double> cpuSeconds() {
+    return process.info().totalCpuDuration().map(d -> d.toNanos() / 1e9);
+  }
+
   public boolean alive() {
     return process.isAlive();
   }

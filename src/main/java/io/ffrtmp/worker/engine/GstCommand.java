@@ -1,5 +1,6 @@
 package io.ffrtmp.worker.engine;
 
+import io.ffrtmp.job.Codec;
 import io.ffrtmp.job.Encoder;
 import io.ffrtmp.job.JobSpec;
 import io.ffrtmp.job.Resolution;
@@ -76,11 +77,17 @@ public final class GstCommand {
           "matroskamux",
           "filesink",
           "avenc_ffv1",
+          "clocksync",
+          "tee",
+          "queue",
           "flvmux",
-          "rtmpsink",
+          "mpegtsmux",
+          "rtmp2src",
+          "flvdemux",
+          "tsdemux",
           "rtmp2sink",
-          "srtsink",
-          "srtsrc");
+          "srtsrc",
+          "srtsink");
 
   /** x264enc's {@code quantizer} (the CRF in {@code pass=qual}) stops at 50, x264's CRF at 51. */
   static final int X264ENC_MAX_CRF = 50;
@@ -102,58 +109,168 @@ public final class GstCommand {
         });
   }
 
-  /** A ladder (one decode, N encodes, N outputs) is FFmpeg's alone for now. */
-  private static void refuseLadder(JobSpec spec) {
-    if (spec.isLadder()) {
-      throw new Unsupported(
-          LACKS_OPTION,
-          "renditions: the GStreamer engine does not encode ABR ladders yet; run this spec with"
-              + " engine ffmpeg (or auto)");
-    }
-  }
-
   /**
    * The elements this spec's pipeline needs, so a worker can refuse it before anything runs; fails
-   * with {@link Unsupported} when no element plays its encoder's part.
+   * with {@link Unsupported} when no element plays its encoder's part or an output's container
+   * cannot carry its codec.
    */
   public static List<String> requiredElements(JobSpec spec) {
-    refuseLadder(spec);
     List<String> needed = new ArrayList<>();
-    needed.addAll(
-        spec.input().isFile() ? List.of("filesrc", "decodebin") : List.of("videotestsrc"));
+    JobSpec.Input in = spec.input();
+    switch (in.type()) {
+      case "file" -> {
+        needed.addAll(List.of("filesrc", "decodebin"));
+        if (in.realtime()) {
+          needed.add("clocksync");
+        }
+      }
+      case "rtmp", "live_synthetic" -> needed.addAll(List.of("rtmp2src", "flvdemux", "decodebin"));
+      case "srt" -> needed.addAll(List.of("srtsrc", "tsdemux", "decodebin"));
+      default -> needed.add("videotestsrc");
+    }
     needed.addAll(List.of("videoconvert", "videoscale", "videorate", "identity"));
-    String enc = encoderElementOrFail(spec.video().encoder());
+    if (spec.isLadder()) {
+      needed.addAll(List.of("tee", "queue"));
+      for (JobSpec.Rendition r : spec.renditions()) {
+        encoderElements(r.video(), r.output(), "rendition " + r.name(), needed);
+      }
+    } else {
+      encoderElements(spec.video(), spec.output(), "output", needed);
+    }
+    return needed.stream().distinct().toList();
+  }
+
+  private static void encoderElements(
+      JobSpec.Video v, JobSpec.Output out, String where, List<String> needed) {
+    String enc = encoderElementOrFail(v.encoder());
     needed.add(enc);
     parserOf(enc).ifPresent(needed::add);
-    needed.addAll(List.of("matroskamux", "filesink"));
-    return needed;
+    needed.addAll(outputElements(out, v, where));
   }
 
   /**
-   * The encode: the source, scaled and re-timed to the spec's size and rate, the encoder, the
-   * progress probe, then the output ({@link #output}). {@code -e}: an interrupt ends the stream
-   * cleanly; {@code -v}: the probe's per-frame messages reach stdout.
+   * The muxer and sink of an output: Matroska to a file (a {@code null} output too, deleted after
+   * the job), FLV to {@code rtmp2sink}, MPEG-TS to {@code srtsink}. flvmux carries H.264 only and
+   * GStreamer 1.22's mpegtsmux H.264 and H.265: another codec on a stream is {@link Unsupported}.
+   */
+  static List<String> outputElements(JobSpec.Output out, JobSpec.Video v, String where) {
+    Codec codec = v.codec();
+    return switch (out.type()) {
+      case "rtmp" -> {
+        if (codec != Codec.H264) {
+          throw new Unsupported(
+              LACKS_OPTION,
+              where
+                  + ": GStreamer's flvmux carries H.264 only, not "
+                  + codec.id()
+                  + "; accepted for an rtmp output through GStreamer: codec h264");
+        }
+        yield List.of("flvmux", "rtmp2sink");
+      }
+      case "srt" -> {
+        if (codec != Codec.H264 && codec != Codec.HEVC) {
+          throw new Unsupported(
+              LACKS_OPTION,
+              where
+                  + ": GStreamer's mpegtsmux carries H.264 and H.265, not "
+                  + codec.id()
+                  + "; accepted for an srt output through GStreamer: codec h264 or hevc");
+        }
+        yield List.of("mpegtsmux", "srtsink");
+      }
+      default -> List.of("matroskamux", "filesink");
+    };
+  }
+
+  /**
+   * The encode: the source, re-timed and scaled to the spec's size and rate, the encoder, the
+   * progress probe, then the output ({@link #output}); a ladder splits the decoded frames with a
+   * {@code tee} into one branch per rendition ({@link #ladder}). {@code -e}: an interrupt ends the
+   * stream cleanly; {@code -v}: the probes' per-frame messages reach stdout.
    */
   public static List<String> encode(String launch, JobSpec spec, SourceInfo source, Path output) {
-    refuseLadder(spec);
+    requiredElements(spec); // the same refusals as the worker's check, before anything is built
+    if (spec.isLadder()) {
+      return ladder(launch, spec, source, output);
+    }
     JobSpec.Video v = spec.video();
     Pipeline p = new Pipeline(launch, "-e", "-v");
     source(p, spec, source);
-    p.element(
-        "videorate",
-        "name=" + RATE_ELEMENT,
-        "silent=false"); // its duplicate/drop counters are reported like FFmpeg's dup/drop
+    rate(p);
     p.element("videoconvert");
     p.element("videoscale");
     p.element(rawCaps(v.resolution(), v.fps()));
+    streamLength(p, spec, source, v.fps());
+    encoder(p, v, PROGRESS_ELEMENT);
+    output(p, spec.output(), output);
+    return p.argv();
+  }
+
+  /** The tee that splits a ladder's frames. */
+  static final String SPLIT_ELEMENT = "ffrtmp-split";
+
+  /**
+   * An ABR ladder in one process: the source decoded and re-timed once (to the highest rung rate),
+   * split by a {@code tee}; each branch a {@code queue} (its own thread), its own rate where it
+   * differs, scale, encoder, a progress probe named for its rung ({@value #PROGRESS_ELEMENT} for
+   * the first, {@value #PROGRESS_ELEMENT}-N for rung N) and its output.
+   */
+  static List<String> ladder(String launch, JobSpec spec, SourceInfo source, Path output) {
+    double top = spec.renditions().stream().mapToDouble(r -> r.video().fps()).max().orElseThrow();
+    Pipeline p = new Pipeline(launch, "-e", "-v");
+    source(p, spec, source);
+    rate(p);
+    p.element("videoconvert");
+    p.element("video/x-raw,format=I420,framerate=" + fraction(top));
+    streamLength(p, spec, source, top);
+    p.element("tee", "name=" + SPLIT_ELEMENT);
+    for (int i = 0; i < spec.renditions().size(); i++) {
+      JobSpec.Rendition r = spec.renditions().get(i);
+      p.branch(SPLIT_ELEMENT + ".");
+      p.element("queue");
+      if (r.video().fps() != top) {
+        p.element("videorate");
+      }
+      p.element("videoscale");
+      p.element(rawCaps(r.video().resolution(), r.video().fps()));
+      encoder(p, r.video(), progressElement(i));
+      output(p, r.output(), FfmpegCommand.renditionFile(output, r.name()));
+    }
+    return p.argv();
+  }
+
+  /**
+   * The rate converter whose duplicate/drop counters are reported like FFmpeg's dup/drop. {@code
+   * skip-to-first}: a stream joined mid-way starts at a later timestamp, and videorate would
+   * otherwise fill the time before it with copies of the first frame (seconds of them, at once).
+   */
+  private static void rate(Pipeline p) {
+    p.element("videorate", "name=" + RATE_ELEMENT, "silent=false", "skip-to-first=true");
+  }
+
+  /** The progress probe of rung {@code i}: the first rung's is the job's own. */
+  static String progressElement(int i) {
+    return i == 0 ? PROGRESS_ELEMENT : PROGRESS_ELEMENT + "-" + i;
+  }
+
+  private static void encoder(Pipeline p, JobSpec.Video v, String probe) {
     String enc = encoderElementOrFail(v.encoder());
     List<String> encoder = new ArrayList<>(List.of(enc));
     encoder.addAll(encoderProperties(v));
     p.element(encoder.toArray(String[]::new));
     parserOf(enc).ifPresent(p::element);
-    p.element("identity", "name=" + PROGRESS_ELEMENT, "silent=false");
-    output(p, spec, output);
-    return p.argv();
+    p.element("identity", "name=" + probe, "silent=false");
+  }
+
+  /**
+   * A stream input runs for the input's duration: as many frames at the output rate, then end of
+   * stream (FFmpeg's {@code -t} on a live input).
+   */
+  private static void streamLength(Pipeline p, JobSpec spec, SourceInfo source, double fps) {
+    if (source.url() != null) {
+      long frames = Math.max(1, Math.round(spec.input().durationS() * fps));
+      p.element("identity", "eos-after=" + frames);
+    }
   }
 
   /**
@@ -171,17 +288,46 @@ public final class GstCommand {
   }
 
   /**
-   * Where the stream goes. One method for every output type, so that stream outputs join files
-   * here: a file (what {@link FfmpegCommand} writes: Matroska, whatever the codec).
+   * Where a stream goes: Matroska to a file (what {@link FfmpegCommand} writes, whatever the
+   * codec), FLV to an RTMP server ({@code streamable}: no seeking back for the header), MPEG-TS to
+   * an SRT listener (the job is the caller, as FFmpeg's {@code srt://} output).
    */
-  static void output(Pipeline p, JobSpec spec, Path output) {
-    p.element("matroskamux");
-    p.element("filesink", "location=" + checkedPath(output));
+  static void output(Pipeline p, JobSpec.Output out, Path file) {
+    switch (out.type()) {
+      case "rtmp" -> {
+        p.element("flvmux", "streamable=true");
+        p.element("rtmp2sink", "location=" + checkedUrl(out.url()));
+      }
+      case "srt" -> {
+        p.element("mpegtsmux");
+        p.element("srtsink", "uri=" + checkedUrl(out.url()));
+      }
+      default -> {
+        p.element("matroskamux");
+        p.element("filesink", "location=" + checkedPath(file));
+      }
+    }
   }
 
   private static void source(Pipeline p, JobSpec spec, SourceInfo source) {
-    if (!spec.input().isFile()) {
-      synthetic(p, spec.input(), spec.queue() == JobSpec.Queue.LIVE);
+    JobSpec.Input in = spec.input();
+    if (source.url() != null) {
+      // An RTMP input or the synthetic camera through rtmp2src, SRT through srtsrc (as caller).
+      // The demuxer is named rather than found by decodebin: the duration's "identity eos-after"
+      // ends the stream by returning EOS upstream, and the multiqueue decodebin puts after a
+      // demuxer of its own swallows that, so the pipeline would never end.
+      if ("srt".equals(in.type())) {
+        p.element("srtsrc", "uri=" + checkedUrl(source.url()));
+        p.element("tsdemux");
+      } else {
+        p.element("rtmp2src", "location=" + checkedUrl(source.url()));
+        p.element("flvdemux");
+      }
+      p.element("decodebin");
+      return;
+    }
+    if (!in.isFile()) {
+      synthetic(p, in, spec.queue() == JobSpec.Queue.LIVE);
       return;
     }
     if (source.file() == null) {
@@ -189,10 +335,14 @@ public final class GstCommand {
     }
     p.element("filesrc", "location=" + checkedPath(source.file()));
     p.element("decodebin");
-    if (spec.input().durationS() > 0) {
+    if (in.durationS() > 0) {
       // FFmpeg's "-t" on the input: as many source frames as that lasts, then end of stream.
-      long frames = Math.max(1, Math.round(spec.input().durationS() * source.fps()));
+      long frames = Math.max(1, Math.round(in.durationS() * source.fps()));
       p.element("identity", "eos-after=" + frames);
+    }
+    if (in.realtime()) {
+      // FFmpeg's -re: each decoded frame waits for its time on the pipeline clock.
+      p.element("clocksync");
     }
   }
 
@@ -375,6 +525,19 @@ public final class GstCommand {
     return s;
   }
 
+  /**
+   * A stream URL as a property value: the spec parser admits only {@code
+   * rtmp://HOST[:PORT]/APP/NAME} and {@code srt://HOST:PORT} with names of letters, digits, dots,
+   * dashes and underscores; checked again here so that nothing else can reach a pipeline.
+   */
+  static String checkedUrl(java.net.URI url) {
+    String s = url.toString();
+    if (!s.matches("(rtmp|srt)://[A-Za-z0-9.:\\[\\]_/-]+")) {
+      throw new Unsupported(LACKS_OPTION, "the URL " + s + " cannot be carried in a pipeline");
+    }
+    return s;
+  }
+
   /** Elements joined by {@code !}, each token its own argument. */
   static final class Pipeline {
     private final List<String> argv = new ArrayList<>();
@@ -390,6 +553,11 @@ public final class GstCommand {
       }
       first = false;
       argv.addAll(List.of(tokens));
+    }
+
+    /** Starts a branch from a named element's pad ({@code tee.}): no {@code !} before it. */
+    void branch(String padRef) {
+      argv.add(padRef);
     }
 
     List<String> argv() {

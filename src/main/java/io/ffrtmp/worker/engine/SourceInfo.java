@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * What the encode reads and the quality pass compares against: the FFmpeg input arguments, and the
  * source's size, rate and length. Synthetic sources are known from the spec; files are probed with
- * ffprobe. {@code file}: the resolved input file (what a GStreamer pipeline reads); null for other
- * sources.
+ * ffprobe. {@code file}: the resolved input file (what a GStreamer pipeline reads); {@code url}:
+ * the live stream read (an RTMP or SRT input, or the synthetic camera); null for other sources.
  */
 public record SourceInfo(
     List<String> inputArgs,
@@ -25,16 +25,28 @@ public record SourceInfo(
     double fps,
     double durationS,
     String description,
-    Path file) {
+    Path file,
+    URI url) {
 
-  /** A source that is not a file. */
+  /** A source that is neither a file nor a stream. */
   public SourceInfo(
       List<String> inputArgs,
       Resolution resolution,
       double fps,
       double durationS,
       String description) {
-    this(inputArgs, resolution, fps, durationS, description, null);
+    this(inputArgs, resolution, fps, durationS, description, null, null);
+  }
+
+  /** A file source. */
+  public SourceInfo(
+      List<String> inputArgs,
+      Resolution resolution,
+      double fps,
+      double durationS,
+      String description,
+      Path file) {
+    this(inputArgs, resolution, fps, durationS, description, file, null);
   }
 
   public static SourceInfo synthetic(JobSpec.Input in) {
@@ -74,7 +86,9 @@ public record SourceInfo(
         in.durationS(),
         camera
             ? "the synthetic camera (" + in.pattern() + ", " + in.resolution() + ") at " + url
-            : "the live stream " + url);
+            : "the live stream " + url,
+        null,
+        url);
   }
 
   /** This file source played at its own rate ({@code -re}), as a live source arrives. */
@@ -83,7 +97,13 @@ public record SourceInfo(
     args.add("-re");
     args.addAll(inputArgs);
     return new SourceInfo(
-        List.copyOf(args), resolution, fps, durationS, description + ", played at realtime");
+        List.copyOf(args),
+        resolution,
+        fps,
+        durationS,
+        description + ", played at realtime",
+        file,
+        url);
   }
 
   /**

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * ABR ladders through a standalone node's API, for real: one FFmpeg process decodes once and
@@ -68,9 +70,11 @@ class LadderJobIT {
   private static final JsonObject VIDEO =
       new JsonObject().put("encoder", "libx264").put("preset", "veryfast").put("fps", 30);
 
-  @Test
-  void aLiveTwoRungLadderIsReadBackRenditionByRendition() throws Exception {
-    String out = "rtmp://127.0.0.1:" + port + "/live/ladder";
+  /** The same ladder through both engines: GStreamer splits one decode with a tee. */
+  @ParameterizedTest
+  @ValueSource(strings = {"ffmpeg", "gstreamer"})
+  void aLiveTwoRungLadderIsReadBackRenditionByRendition(String engine) throws Exception {
+    String out = "rtmp://127.0.0.1:" + port + "/live/ladder-" + engine;
     JsonObject spec =
         new JsonObject()
             .put(
@@ -84,12 +88,16 @@ class LadderJobIT {
             .put("video", VIDEO)
             .put("renditions", twoRungs())
             .put("queue", "live")
+            .put("engine", engine)
             .put("measure", new JsonObject().put("realtime_window_s", 3));
     JsonObject job = runToEnd(submit(spec), Set.of("succeeded", "failed", "canceled"));
     JsonObject result = job.getJsonObject("result");
     assertThat(job.getString("state")).as(job.encodePrettily()).isEqualTo("succeeded");
+    assertThat(result.getString("engine")).isEqualTo(engine);
     JsonArray command = result.getJsonArray("command");
-    assertThat(command.stream().filter("-i"::equals)).as("one process, one input").hasSize(1);
+    assertThat(command.stream().filter(engine.equals("ffmpeg") ? "-i"::equals : "rtmp2src"::equals))
+        .as("one process, one input")
+        .hasSize(1);
     JsonArray renditions = result.getJsonArray("renditions");
     assertThat(renditions).as(result.encodePrettily()).hasSize(2);
     int[][] sizes = {{160, 120}, {320, 240}};
@@ -114,10 +122,12 @@ class LadderJobIT {
     assertThat(ladder.getDouble("watts")).isPositive();
   }
 
-  @Test
-  void aFileLadderWritesOneFilePerRenditionAtItsSize() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"ffmpeg", "gstreamer"})
+  void aFileLadderWritesOneFilePerRenditionAtItsSize(String engine) throws Exception {
     JsonObject spec =
         new JsonObject()
+            .put("engine", engine)
             .put("input", new JsonObject().put("resolution", "320x240").put("duration_s", 2))
             .put("output", new JsonObject().put("type", "file"))
             .put("video", VIDEO)

@@ -63,6 +63,7 @@ class GstCommandTest {
             "videorate",
             "name=ffrtmp-rate",
             "silent=false",
+            "skip-to-first=true",
             "!",
             "videoconvert",
             "!",
@@ -174,6 +175,74 @@ class GstCommandTest {
     assertThat(argv)
         .containsSequence("filesrc", "location=/media/clips/a!b c.mp4", "!", "decodebin");
     assertThat(argv).containsSequence("identity", "eos-after=50");
+  }
+
+  @Test
+  void aRealtimeFileWaitsForTheClockLikeFfmpegsRe() {
+    JobSpec s =
+        spec(
+            "{\"input\": {\"type\": \"file\", \"path\": \"a.mp4\", \"realtime\": true,"
+                + " \"duration_s\": 2}, \"output\": {\"type\": \"rtmp\", \"url\":"
+                + " \"rtmp://127.0.0.1/live/out\"}}");
+    SourceInfo src =
+        new SourceInfo(
+                List.of("-t", "2", "-i", "/media/a.mp4"),
+                new Resolution(640, 360),
+                25,
+                2,
+                "file",
+                Path.of("/media/a.mp4"))
+            .atRealtime();
+    List<String> argv = GstCommand.encode("gst-launch-1.0", s, src, Path.of("/w/encoded.mkv"));
+    assertThat(argv)
+        .containsSubsequence("identity", "eos-after=50", "!", "clocksync", "!", "videorate")
+        .endsWith(
+            "flvmux",
+            "streamable=true",
+            "!",
+            "rtmp2sink",
+            "location=rtmp://127.0.0.1:1935/live/out");
+    assertThat(GstCommand.requiredElements(s)).contains("clocksync", "flvmux", "rtmp2sink");
+  }
+
+  @Test
+  void anSrtInputAndOutputAreCallersThroughSrtsrcAndSrtsink() {
+    JobSpec s =
+        spec(
+            "{\"input\": {\"type\": \"srt\", \"url\": \"srt://127.0.0.1:9000\","
+                + " \"duration_s\": 3}, \"output\": {\"type\": \"srt\", \"url\":"
+                + " \"srt://127.0.0.1:9001\"}, \"video\": {\"fps\": 25}}");
+    List<String> argv =
+        GstCommand.encode(
+            "gst-launch-1.0",
+            s,
+            SourceInfo.live(s.input(), s.input().url()),
+            Path.of("/w/encoded.mkv"));
+    assertThat(argv)
+        .containsSubsequence("srtsrc", "uri=srt://127.0.0.1:9000", "!", "tsdemux", "!", "decodebin")
+        .containsSubsequence("identity", "eos-after=75", "!", "x264enc")
+        .endsWith("mpegtsmux", "!", "srtsink", "uri=srt://127.0.0.1:9001");
+  }
+
+  @Test
+  void aCodecAStreamContainerCannotCarryIsRefusedNamingTheOutput() {
+    JobSpec vp9 =
+        spec(
+            "{\"input\": {\"type\": \"srt\", \"url\": \"srt://127.0.0.1:9000\"},"
+                + " \"output\": {\"type\": \"srt\", \"url\": \"srt://127.0.0.1:9001\"},"
+                + " \"video\": {\"encoder\": \"libvpx-vp9\"}}");
+    assertThatThrownBy(() -> GstCommand.requiredElements(vp9))
+        .isInstanceOf(GstCommand.Unsupported.class)
+        .hasMessageStartingWith("engine_lacks_option: output: GStreamer's mpegtsmux")
+        .hasMessageContaining("not vp9");
+    JobSpec hevc =
+        spec(
+            "{\"input\": {\"type\": \"rtmp\", \"url\": \"rtmp://127.0.0.1/live/a\"},"
+                + " \"output\": {\"type\": \"rtmp\", \"url\": \"rtmp://127.0.0.1/live/b\"},"
+                + " \"video\": {\"encoder\": \"libx265\"}}");
+    assertThatThrownBy(() -> GstCommand.requiredElements(hevc))
+        .isInstanceOf(GstCommand.Unsupported.class)
+        .hasMessageContaining("flvmux carries H.264 only, not hevc");
   }
 
   @Test

@@ -1,7 +1,6 @@
 package io.ffrtmp.worker.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ffrtmp.job.JobSpec;
 import io.vertx.core.json.JsonObject;
@@ -107,13 +106,106 @@ class LadderCommandTest {
   }
 
   @Test
-  void gstreamerRefusesALadderAsAnOption() {
+  void gstreamerSplitsOneDecodeWithATeeIntoABranchPerRendition() {
     JobSpec ladder = spec(THREE);
-    assertThatThrownBy(() -> GstCommand.requiredElements(ladder))
-        .isInstanceOf(GstCommand.Unsupported.class)
-        .hasMessageStartingWith("engine_lacks_option: renditions:")
-        .satisfies(
-            e ->
-                assertThat(((GstCommand.Unsupported) e).code()).isEqualTo(GstCommand.LACKS_OPTION));
+    List<String> argv =
+        GstCommand.encode(
+            "gst-launch-1.0", ladder, SourceInfo.synthetic(ladder.input()), Path.of("/w/e.mkv"));
+    assertThat(argv.stream().filter("videotestsrc"::equals)).as("one source").hasSize(1);
+    assertThat(argv)
+        .containsSubsequence(
+            "videorate",
+            "name=ffrtmp-rate",
+            "silent=false",
+            "skip-to-first=true",
+            "!",
+            "videoconvert",
+            "!",
+            "video/x-raw,format=I420,framerate=30/1",
+            "!",
+            "tee",
+            "name=ffrtmp-split");
+    // Each branch starts at the tee's pad without a "!" and runs to its own file.
+    assertThat(argv)
+        .containsSubsequence(
+            "ffrtmp-split.",
+            "!",
+            "queue",
+            "!",
+            "videoscale",
+            "!",
+            "video/x-raw,format=I420,width=1280,height=720,pixel-aspect-ratio=1/1,framerate=30/1",
+            "!",
+            "x264enc",
+            "speed-preset=veryfast",
+            "pass=cbr",
+            "bitrate=2500")
+        .containsSubsequence(
+            "identity",
+            "name=ffrtmp-progress",
+            "silent=false",
+            "!",
+            "matroskamux",
+            "!",
+            "filesink",
+            "location=/w/encoded-720p.mkv");
+    assertThat(argv)
+        .containsSubsequence("name=ffrtmp-progress-1", "!", "matroskamux", "!", "filesink")
+        .contains("location=/w/encoded-360p.mkv", "location=/w/encoded-low.mkv")
+        .containsSubsequence(
+            "ffrtmp-split.",
+            "!",
+            "queue",
+            "!",
+            "videorate",
+            "!",
+            "videoscale",
+            "!",
+            "video/x-raw,format=I420,width=320,height=180,pixel-aspect-ratio=1/1,framerate=15/1",
+            "!",
+            "vp9enc")
+        .contains("target-bitrate=300000", "name=ffrtmp-progress-2");
+    assertThat(argv.stream().filter("ffrtmp-split."::equals)).hasSize(3);
+    assertThat(argv.get(argv.indexOf("ffrtmp-split.") - 1))
+        .as("no ! before a branch")
+        .isNotEqualTo("!");
+    assertThat(GstCommand.requiredElements(ladder)).contains("tee", "queue", "x264enc", "vp9enc");
+  }
+
+  @Test
+  void aLiveGstreamerLadderReadsTheStreamForItsDurationAndPublishesEachRung() {
+    JobSpec live =
+        spec(
+            "{\"input\": {\"type\": \"rtmp\", \"url\": \"rtmp://127.0.0.1/live/cam\","
+                + " \"duration_s\": 4}, \"output\": {\"type\": \"rtmp\", \"url\":"
+                + " \"rtmp://127.0.0.1/live/out\"}, \"renditions\": [{\"name\": \"small\","
+                + " \"resolution\": \"160x120\", \"bitrate\": 200}, {\"name\": \"big\","
+                + " \"resolution\": \"320x240\", \"bitrate\": 400}]}");
+    List<String> argv =
+        GstCommand.encode(
+            "gst-launch-1.0",
+            live,
+            SourceInfo.live(live.input(), java.net.URI.create("rtmp://127.0.0.1/live/cam")),
+            Path.of("/w/encoded.mkv"));
+    assertThat(argv)
+        .containsSubsequence(
+            "rtmp2src",
+            "location=rtmp://127.0.0.1/live/cam",
+            "!",
+            "flvdemux",
+            "!",
+            "decodebin",
+            "!",
+            "videorate")
+        .as("4 s at 30 fps, then end of stream")
+        .containsSubsequence("identity", "eos-after=120", "!", "tee")
+        .containsSubsequence(
+            "flvmux",
+            "streamable=true",
+            "!",
+            "rtmp2sink",
+            "location=rtmp://127.0.0.1:1935/live/out_small")
+        .contains("location=rtmp://127.0.0.1:1935/live/out_big")
+        .doesNotContain("filesink");
   }
 }
