@@ -43,6 +43,11 @@ interface BenchBackend extends AutoCloseable {
 
   Future<Void> finished(UUID campaignId, JsonObject baseline);
 
+  /** Stores a density campaign's summary with the campaign, for its API view and reports. */
+  default Future<Void> density(UUID campaignId, JsonObject density) {
+    return Future.failedFuture("a density campaign runs on this machine only");
+  }
+
   /** Stores a campaign without jobs (a density campaign: its steps add them). Local only. */
   default Future<UUID> createEmpty(Campaign campaign, String actor) {
     return Future.failedFuture("a density campaign runs on this machine only");
@@ -101,6 +106,11 @@ interface BenchBackend extends AutoCloseable {
         return node.store()
             .setCampaignBaseline(id, baseline, node.worker().node())
             .compose(v -> node.store().finishCampaign(id));
+      }
+
+      @Override
+      public Future<Void> density(UUID id, JsonObject density) {
+        return node.store().setCampaignDensity(id, density);
       }
 
       @Override

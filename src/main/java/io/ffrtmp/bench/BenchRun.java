@@ -323,6 +323,7 @@ final class BenchRun implements Callable<Integer> {
             .put("largest_n", schedule.largest())
             .put("complete", !interrupted.get())
             .put("steps", steps);
+    await(node.density(id, density), 30);
     await(node.finished(id, baseline), 30);
     JsonObject meta = await(node.meta(id), 30);
     List<JsonObject> results = await(node.results(id), 60);

@@ -339,8 +339,10 @@ final class JobSql {
       """;
 
   static final String CAMPAIGN =
-      "SELECT id, name, description, source, quality_metric, idle_baseline, node, created_at,"
-          + " finished_at FROM campaigns WHERE id = $1";
+      "SELECT id, name, description, source, quality_metric, idle_baseline, node, density,"
+          + " created_at, finished_at FROM campaigns WHERE id = $1";
+
+  static final String SET_CAMPAIGN_DENSITY = "UPDATE campaigns SET density = $2 WHERE id = $1";
 
   static final String FINISH_CAMPAIGN = "UPDATE campaigns SET finished_at = now() WHERE id = $1";
 

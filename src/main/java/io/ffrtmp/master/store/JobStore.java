@@ -892,6 +892,7 @@ public final class JobStore {
                   .put("quality_metric", r.getString("quality_metric"))
                   .put("idle_baseline", r.getValue("idle_baseline"))
                   .put("node", r.getValue("node"))
+                  .put("density", r.getValue("density"))
                   .put("started_at", r.getOffsetDateTime("created_at").toString())
                   .put(
                       "finished_at",
@@ -899,6 +900,13 @@ public final class JobStore {
                           ? null
                           : r.getOffsetDateTime("finished_at").toString());
             });
+  }
+
+  /** A density campaign's summary, as the bench computed it when the ramp ended. */
+  public Future<Void> setCampaignDensity(UUID campaignId, JsonObject density) {
+    return pool.preparedQuery(JobSql.SET_CAMPAIGN_DENSITY)
+        .execute(Tuple.of(campaignId, density))
+        .mapEmpty();
   }
 
   public Future<Void> setCampaignBaseline(

@@ -25,7 +25,8 @@ public final class Migrations {
           "V3__api.sql",
           "V4__claim_fit.sql",
           "V5__exclusive_column.sql",
-          "V6__node_metrics_address.sql");
+          "V6__node_metrics_address.sql",
+          "V7__campaign_density.sql");
 
   private static final long LOCK_KEY = 0x66667274_6d70L; // "ffrtmp"
 

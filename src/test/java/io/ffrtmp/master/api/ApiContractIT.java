@@ -142,6 +142,7 @@ class ApiContractIT {
     check(
         "campaignReport", api.get("/api/v1/campaigns/" + campaign + "/report?format=pdf", viewer));
     check("campaignReport", api.get("/api/v1/campaigns/" + UUID.randomUUID() + "/report", viewer));
+    densityOf(campaign, viewer);
     check("cancelCampaign", api.post("/api/v1/campaigns/" + campaign + "/cancel", operator, null));
     check(
         "cancelCampaign",
@@ -310,6 +311,56 @@ class ApiContractIT {
       Thread.sleep(100);
     }
     throw new AssertionError("job " + jobId + " never reached " + List.of(states));
+  }
+
+  /**
+   * A density summary stored with a campaign (as the bench stores it when its ramp ends) is in the
+   * campaign's view, its JSON report and its HTML report, where it is drawn.
+   */
+  private void densityOf(String campaign, String viewer) throws Exception {
+    JsonObject step =
+        io.ffrtmp.analysis.DensityReport.step(
+            1,
+            1,
+            java.util.List.of(
+                new JsonObject()
+                    .put("state", "succeeded")
+                    .put("frames", 120)
+                    .put(
+                        "live",
+                        new JsonObject()
+                            .put("holds_realtime", true)
+                            .put("min_window_speed", 1.001)
+                            .put("watts_per_stream", 2.5))
+                    .put(
+                        "energy",
+                        new JsonObject()
+                            .put("total_joules", 10.0)
+                            .put("provenance", "estimated")
+                            .put("source", "estimated: cpu-utilisation model"))));
+    JsonObject density =
+        new JsonObject()
+            .put("start", 1)
+            .put("max", 1)
+            .put("window_s", 4)
+            .put("schedule", "double-then-bisect")
+            .put("rule", "a step of N streams holds when all N hold realtime")
+            .put("largest_n", 1)
+            .put("complete", true)
+            .put("steps", new JsonArray().add(step));
+    await(api.store.setCampaignDensity(UUID.fromString(campaign), density), 30);
+    JsonObject view = check("getCampaign", api.get("/api/v1/campaigns/" + campaign, viewer)).json();
+    assertThat(view.getJsonObject("density").getInteger("largest_n")).isEqualTo(1);
+    JsonObject report =
+        check("campaignReport", api.get("/api/v1/campaigns/" + campaign + "/report", viewer))
+            .json();
+    assertThat(report.getJsonObject("density").getJsonArray("steps")).hasSize(1);
+    String html =
+        check(
+                "campaignReport",
+                api.get("/api/v1/campaigns/" + campaign + "/report?format=html", viewer))
+            .text();
+    assertThat(html).contains("<h2>Live density</h2>").contains("<svg");
   }
 
   private void waitForCampaign(String id) throws Exception {
