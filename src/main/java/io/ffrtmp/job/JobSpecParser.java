@@ -94,12 +94,6 @@ final class JobSpecParser {
           "only for live jobs (an input of type rtmp, srt or live_synthetic, or a file with"
               + " realtime: true)");
     }
-    if (ladder && !live && !measure.quality().isEmpty()) {
-      throw new SpecException(
-          "measure.quality",
-          "a ladder has no quality pass yet (one would be needed per rendition); accepted: [] or"
-              + " leave it out");
-    }
     if (live && !measure.quality().isEmpty()) {
       throw new SpecException(
           "measure.quality",

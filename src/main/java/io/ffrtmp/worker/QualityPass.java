@@ -13,9 +13,11 @@ import io.ffrtmp.worker.engine.GstInfo;
 import io.ffrtmp.worker.engine.SourceInfo;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -64,13 +66,25 @@ final class QualityPass {
     return score(job, metrics, quality);
   }
 
+  /**
+   * One energy window around every scoring run of the job: the GStreamer reference (if any), then
+   * one FFmpeg pass per encoded file (the job's, or each rendition's in order: a ladder's rungs are
+   * each scaled up to the source's size and scored against it). Each pass's scores are read before
+   * the next overwrites its files.
+   */
   private Future<Void> score(
       JobContext job, List<JobSpec.QualityMetric> scored, JsonObject quality) {
     int vmafThreads = Runtime.getRuntime().availableProcessors();
     boolean gstReference = job.gstreamer() && !job.spec().input().isFile();
     SourceInfo reference = gstReference ? gstReference(job) : job.source();
-    List<String> cmd =
-        FfmpegCommand.quality(ffmpeg.binary(), reference, job.encoded(), scored, vmafThreads);
+    List<Path> encoded =
+        job.spec().isLadder()
+            ? job.spec().renditions().stream().map(r -> job.encoded(r.name())).toList()
+            : List.of(job.encoded());
+    List<JsonObject> perFile = new ArrayList<>();
+    for (int i = 0; i < encoded.size(); i++) {
+      perFile.add(quality.copy());
+    }
     long startNs = System.nanoTime();
     return vertx
         .executeBlocking(meter::start)
@@ -81,14 +95,19 @@ final class QualityPass {
                                 job,
                                 GstCommand.reference(
                                     gst.launch(), job.spec().input(), referenceFile(job)))
-                            .compose(
+                            .map(
                                 problem ->
                                     problem == null
-                                        ? pass(job, cmd)
-                                        : Future.succeededFuture(
-                                            "the GStreamer reference could not be rendered: "
-                                                + problem))
-                        : pass(job, cmd))
+                                        ? null
+                                        : "the GStreamer reference could not be rendered: "
+                                            + problem)
+                        : Future.<String>succeededFuture(null))
+                    .compose(
+                        problem ->
+                            problem != null
+                                ? Future.succeededFuture(problem)
+                                : scoreEach(
+                                    job, reference, encoded, scored, vmafThreads, perFile, 0))
                     // A pass that could not start still closes its window; the meter would
                     // otherwise poll it until the worker stops.
                     .recover(
@@ -101,30 +120,87 @@ final class QualityPass {
                             vertx.executeBlocking(
                                 () -> {
                                   JsonObject passEnergy = m.stop().toJson();
-                                  if (problem != null) {
-                                    quality.put("error", problem);
-                                  } else {
-                                    scores(job.workDir(), scored, vmafThreads, quality);
+                                  JsonObject pass =
+                                      new JsonObject()
+                                          .put(
+                                              "wall_s",
+                                              round((System.nanoTime() - startNs) / 1e9, 3))
+                                          .put(
+                                              "energy_joules", passEnergy.getDouble("total_joules"))
+                                          .put("provenance", passEnergy.getString("provenance"))
+                                          .put(
+                                              "note",
+                                              "measured outside the job's energy window; not"
+                                                  + " included in its J/frame");
+                                  if (!job.spec().isLadder()) {
+                                    JsonObject q = perFile.get(0);
+                                    if (problem != null) {
+                                      q.put("error", problem);
+                                    }
+                                    q.put("reference", reference.description()).put("pass", pass);
+                                    job.result().put("quality", q);
+                                    return null;
                                   }
-                                  quality
-                                      .put("reference", reference.description())
-                                      .put(
-                                          "pass",
-                                          new JsonObject()
-                                              .put(
-                                                  "wall_s",
-                                                  round((System.nanoTime() - startNs) / 1e9, 3))
-                                              .put(
-                                                  "energy_joules",
-                                                  passEnergy.getDouble("total_joules"))
-                                              .put("provenance", passEnergy.getString("provenance"))
-                                              .put(
-                                                  "note",
-                                                  "measured outside the job's energy window; not"
-                                                      + " included in its J/frame"));
-                                  job.result().put("quality", quality);
+                                  JsonArray rungs = job.result().getJsonArray("renditions");
+                                  for (int i = 0; i < perFile.size(); i++) {
+                                    JsonObject q = perFile.get(i);
+                                    if (problem != null
+                                        && !q.containsKey("psnr")
+                                        && !q.containsKey("ssim")) {
+                                      q.put("error", problem);
+                                    }
+                                    if (rungs != null && i < rungs.size()) {
+                                      rungs.getJsonObject(i).put("quality", q);
+                                    }
+                                  }
+                                  JsonObject summary =
+                                      new JsonObject()
+                                          .put("per_rendition", true)
+                                          .put(
+                                              "note",
+                                              "each rendition is scaled up to the source's size"
+                                                  + " and scored against it: see"
+                                                  + " renditions[].quality")
+                                          .put("reference", reference.description())
+                                          .put("pass", pass);
+                                  if (problem != null) {
+                                    summary.put("error", problem);
+                                  }
+                                  job.result().put("quality", summary);
                                   return null;
                                 })));
+  }
+
+  /** The passes from file {@code i} on, one after another; completes with the first problem. */
+  private Future<String> scoreEach(
+      JobContext job,
+      SourceInfo reference,
+      List<Path> encoded,
+      List<JobSpec.QualityMetric> scored,
+      int vmafThreads,
+      List<JsonObject> perFile,
+      int i) {
+    if (i == encoded.size()) {
+      return Future.succeededFuture(null);
+    }
+    List<String> cmd =
+        FfmpegCommand.quality(ffmpeg.binary(), reference, encoded.get(i), scored, vmafThreads);
+    return pass(job, cmd)
+        .compose(
+            problem ->
+                problem != null
+                    ? Future.succeededFuture(problem)
+                    : vertx
+                        .executeBlocking(
+                            () -> {
+                              scores(job.workDir(), scored, vmafThreads, perFile.get(i));
+                              return (Void) null;
+                            },
+                            false)
+                        .compose(
+                            v ->
+                                scoreEach(
+                                    job, reference, encoded, scored, vmafThreads, perFile, i + 1)));
   }
 
   private static Path referenceFile(JobContext job) {

@@ -156,8 +156,20 @@ class RenditionSpecTest {
     assertThat(rejected("{\"video\": {\"crf\": 20}" + rungs).field()).isEqualTo("video.crf");
     assertThat(rejected("{\"video\": {\"rate_control\": \"crf\"}" + rungs).field())
         .isEqualTo("video.rate_control");
-    assertThat(rejected("{\"measure\": {\"quality\": [\"psnr\"]}" + rungs).field())
+    // A live ladder keeps no source to score against; a file ladder scores each rendition.
+    assertThat(
+            rejected(
+                    "{\"input\": {\"type\": \"live_synthetic\"}, \"output\": {\"type\":"
+                        + " \"rtmp\", \"url\": \"rtmp://127.0.0.1/live/o\"}, \"measure\":"
+                        + " {\"quality\": [\"psnr\"]}"
+                        + rungs)
+                .field())
         .isEqualTo("measure.quality");
+    assertThat(
+            JobSpec.fromJson(new JsonObject("{\"measure\": {\"quality\": [\"psnr\"]}" + rungs))
+                .measure()
+                .quality())
+        .containsExactly(JobSpec.QualityMetric.PSNR);
   }
 
   @Test
