@@ -107,6 +107,7 @@ public record CampaignAnalysis(
         energy,
         null,
         null,
+        false,
         false);
   }
 
@@ -164,7 +165,7 @@ public record CampaignAnalysis(
       RankGroup group = entry.getKey();
       List<ConfigurationSummary> members = entry.getValue();
       if (group == RankGroup.FAILED) {
-        members.forEach(summary -> ranked.add(summary.ranked(group, null, false)));
+        members.forEach(summary -> ranked.add(summary.ranked(group, null, false, false)));
         continue;
       }
       // Stable sort keeps first-seen order among equal or missing J/frame.
@@ -173,14 +174,21 @@ public record CampaignAnalysis(
               ConfigurationSummary::joulesPerFrameMean,
               Comparator.nullsLast(Comparator.naturalOrder())));
       Set<ConfigurationSummary> front = Collections.newSetFromMap(new IdentityHashMap<>());
+      Set<ConfigurationSummary> front3 = Collections.newSetFromMap(new IdentityHashMap<>());
       if (group.hasFront()) {
         front.addAll(
             ParetoFront.of(
                 members, ConfigurationSummary::joulesPerFrameMean, s -> s.quality(metric)));
+        front3.addAll(
+            ParetoFront.of3(
+                members,
+                ConfigurationSummary::joulesPerFrameMean,
+                ConfigurationSummary::bitrateKbpsMean,
+                s -> s.quality(metric)));
       }
       for (int i = 0; i < members.size(); i++) {
         ConfigurationSummary summary = members.get(i);
-        ranked.add(summary.ranked(group, i + 1, front.contains(summary)));
+        ranked.add(summary.ranked(group, i + 1, front.contains(summary), front3.contains(summary)));
       }
     }
     return ranked;
@@ -206,6 +214,14 @@ public record CampaignAnalysis(
             .collect(Collectors.toList()),
         ConfigurationSummary::joulesPerFrameMean,
         s -> s.quality(metric));
+  }
+
+  /** Three-way front members of one group, ascending J/frame. */
+  public List<ConfigurationSummary> front3(RankGroup group) {
+    return inGroup(group).stream()
+        .filter(ConfigurationSummary::paretoFront3)
+        .sorted(Comparator.comparing(ConfigurationSummary::joulesPerFrameMean))
+        .collect(Collectors.toList());
   }
 
   public List<ConfigurationSummary> failed() {

@@ -10,6 +10,9 @@ import java.util.Locale;
  *
  * @param rank 1-based position within {@code group}, ascending J/frame; null for failed
  *     configurations
+ * @param paretoFront on the energy–quality front of its group
+ * @param paretoFront3 on the three-way (J/frame, bitrate, quality) front of its group, judged on
+ *     means
  */
 public record ConfigurationSummary(
     String configKey,
@@ -28,7 +31,8 @@ public record ConfigurationSummary(
     EnergyProvenance energy,
     RankGroup group,
     Integer rank,
-    boolean paretoFront) {
+    boolean paretoFront,
+    boolean paretoFront3) {
 
   public ConfigurationSummary {
     config = config == null ? new JsonObject() : config.copy();
@@ -49,7 +53,8 @@ public record ConfigurationSummary(
     return metric == QualityMetric.PSNR ? psnrMeanDb : ssimMean;
   }
 
-  ConfigurationSummary ranked(RankGroup newGroup, Integer newRank, boolean onFront) {
+  ConfigurationSummary ranked(
+      RankGroup newGroup, Integer newRank, boolean onFront, boolean onFront3) {
     return new ConfigurationSummary(
         configKey,
         config,
@@ -67,7 +72,8 @@ public record ConfigurationSummary(
         energy,
         newGroup,
         newRank,
-        onFront);
+        onFront,
+        onFront3);
   }
 
   public JsonObject toJson() {
@@ -88,6 +94,7 @@ public record ConfigurationSummary(
         .put("energy", energy == null ? null : energy.toJson())
         .put("rank_group", group == null ? null : group.name().toLowerCase(Locale.ROOT))
         .put("rank", rank)
-        .put("pareto_front", paretoFront);
+        .put("pareto_front", paretoFront)
+        .put("pareto_front_3", paretoFront3);
   }
 }

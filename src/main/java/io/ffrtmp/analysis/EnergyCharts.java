@@ -9,6 +9,7 @@ import java.awt.geom.Ellipse2D;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
@@ -119,38 +120,76 @@ final class EnergyCharts {
       QualityMetric metric,
       String title,
       String id) {
+    return scatter(
+        rows,
+        frontRows,
+        s -> s.joulesPerFrame() == null ? null : s.joulesPerFrame().mean(),
+        "energy per frame (J/frame)",
+        s -> s.quality(metric),
+        metric.axisLabel(),
+        "Pareto front",
+        true,
+        title,
+        id);
+  }
+
+  /**
+   * A 2-D projection of the three-way front: every configuration as a point labelled by rank, the
+   * front's members ringed (not joined: a projection of a 3-D front is not a line).
+   */
+  static String projection(
+      List<ConfigurationSummary> rows,
+      List<ConfigurationSummary> members,
+      Function<ConfigurationSummary, Double> x,
+      String xLabel,
+      Function<ConfigurationSummary, Double> y,
+      String yLabel,
+      String title,
+      String id) {
+    return scatter(rows, members, x, xLabel, y, yLabel, "three-way front", false, title, id);
+  }
+
+  /**
+   * Every configuration as a point labelled by its rank, and the members ringed, joined in order
+   * when {@code join} (a 2-D front is a line).
+   */
+  private static String scatter(
+      List<ConfigurationSummary> rows,
+      List<ConfigurationSummary> members,
+      Function<ConfigurationSummary, Double> x,
+      String xLabel,
+      Function<ConfigurationSummary, Double> y,
+      String yLabel,
+      String membersLegend,
+      boolean join,
+      String title,
+      String id) {
     XYSeries all = new XYSeries("configurations (label = rank)", false, true);
-    XYSeries front = new XYSeries("Pareto front", false, true);
+    XYSeries front = new XYSeries(membersLegend, false, true);
     Map<Integer, String> labels = new HashMap<>();
     for (ConfigurationSummary row : rows) {
-      Double quality = row.quality(metric);
-      if (row.joulesPerFrame() != null && quality != null) {
+      if (x.apply(row) != null && y.apply(row) != null) {
         labels.put(all.getItemCount(), "#" + row.rank());
-        all.add(row.joulesPerFrame().mean(), quality);
+        all.add(x.apply(row), y.apply(row));
       }
     }
-    for (ConfigurationSummary row : frontRows) {
-      front.add(row.joulesPerFrame().mean(), row.quality(metric));
+    for (ConfigurationSummary row : members) {
+      if (x.apply(row) != null && y.apply(row) != null) {
+        front.add(x.apply(row), y.apply(row));
+      }
     }
     XYSeriesCollection dataset = new XYSeriesCollection();
     dataset.addSeries(all);
     dataset.addSeries(front);
     JFreeChart chart =
         ChartFactory.createXYLineChart(
-            title,
-            "energy per frame (J/frame)",
-            metric.axisLabel(),
-            dataset,
-            PlotOrientation.VERTICAL,
-            true,
-            false,
-            false);
+            title, xLabel, yLabel, dataset, PlotOrientation.VERTICAL, true, false, false);
     XYPlot plot = chart.getXYPlot();
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer();
     renderer.setSeriesLinesVisible(0, false);
     renderer.setSeriesShapesVisible(0, true);
     renderer.setSeriesPaint(0, POINT);
-    renderer.setSeriesLinesVisible(1, true);
+    renderer.setSeriesLinesVisible(1, join);
     renderer.setSeriesShapesVisible(1, true);
     renderer.setSeriesPaint(1, FRONT);
     // A larger ring drawn after the points, so a front of a single configuration is still visible.

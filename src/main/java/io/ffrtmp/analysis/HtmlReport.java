@@ -224,6 +224,35 @@ public final class HtmlReport {
                     analysis.metric().label() + " against energy per frame, " + group.label(),
                     "scatter-" + slug))
             .append('\n');
+        // The three-way front's 2-D projections; the energy–quality one is the plot above.
+        List<ConfigurationSummary> front3 = analysis.front3(group);
+        html.append(
+                EnergyCharts.projection(
+                    rows,
+                    front3,
+                    ConfigurationSummary::bitrateKbpsMean,
+                    "bitrate (kbit/s)",
+                    s -> s.quality(analysis.metric()),
+                    analysis.metric().axisLabel(),
+                    analysis.metric().label()
+                        + " against bitrate, "
+                        + group.label()
+                        + " (rings: three-way front)",
+                    "bitrate-quality-" + slug))
+            .append('\n')
+            .append(
+                EnergyCharts.projection(
+                    rows,
+                    front3,
+                    ConfigurationSummary::joulesPerFrameMean,
+                    "energy per frame (J/frame)",
+                    ConfigurationSummary::bitrateKbpsMean,
+                    "bitrate (kbit/s)",
+                    "Bitrate against energy per frame, "
+                        + group.label()
+                        + " (rings: three-way front)",
+                    "energy-bitrate-" + slug))
+            .append('\n');
       }
     }
   }

@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Energy–quality Pareto front: minimise energy (J/frame), maximise quality.
+ * Pareto fronts: energy–quality (minimise J/frame, maximise quality) and three-way (J/frame,
+ * bitrate and quality).
  *
  * <p>A point is on the front iff no other point has energy ≤ and quality ≥ with at least one
  * strict. Identical points therefore do not dominate each other and are both on the front. Points
@@ -49,6 +50,52 @@ public final class ParetoFront {
     }
     front.sort(
         Comparator.<T, Double>comparing(energy).thenComparing(quality, Comparator.reverseOrder()));
+    return front;
+  }
+
+  /**
+   * Whether A dominates B in three objectives: energy and bitrate no higher, quality no lower, one
+   * of them strictly better.
+   */
+  public static boolean dominates3(double[] a, double[] b) {
+    return a[0] <= b[0]
+        && a[1] <= b[1]
+        && a[2] >= b[2]
+        && (a[0] < b[0] || a[1] < b[1] || a[2] > b[2]);
+  }
+
+  /**
+   * The three-way front: minimise J/frame and bitrate, maximise quality, judged on the means (a
+   * configuration is a member iff no other has all three at least as good and one better). Points
+   * lacking any coordinate are never members. Ordered by ascending energy.
+   */
+  public static <T> List<T> of3(
+      Collection<T> points,
+      Function<T, Double> energy,
+      Function<T, Double> bitrate,
+      Function<T, Double> quality) {
+    List<T> candidates = new ArrayList<>();
+    List<double[]> coords = new ArrayList<>();
+    for (T point : points) {
+      Double e = energy.apply(point);
+      Double b = bitrate.apply(point);
+      Double q = quality.apply(point);
+      if (usable(e) && usable(b) && usable(q)) {
+        candidates.add(point);
+        coords.add(new double[] {e, b, q});
+      }
+    }
+    List<T> front = new ArrayList<>();
+    for (int i = 0; i < candidates.size(); i++) {
+      boolean dominated = false;
+      for (int j = 0; j < candidates.size() && !dominated; j++) {
+        dominated = j != i && dominates3(coords.get(j), coords.get(i));
+      }
+      if (!dominated) {
+        front.add(candidates.get(i));
+      }
+    }
+    front.sort(Comparator.comparing(energy));
     return front;
   }
 

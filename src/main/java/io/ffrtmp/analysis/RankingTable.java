@@ -16,6 +16,9 @@ public final class RankingTable {
   /** Marks rows on the Pareto front. */
   public static final String FRONT_MARKER = "★";
 
+  /** Marks rows on the three-way (J/frame, bitrate, quality) front. */
+  public static final String FRONT3_MARKER = "◆";
+
   private static final int CONFIGURATION_MAX_CHARS = 40;
   private static final int JOULES_MAX_CHARS = 48;
 
@@ -82,7 +85,8 @@ public final class RankingTable {
         "SSIM",
         "kbps",
         "energy",
-        "front");
+        "front",
+        "3-way");
   }
 
   /** One row of text cells, in {@link #headers} order. */
@@ -95,6 +99,7 @@ public final class RankingTable {
       for (int i = 3; i < 10; i++) {
         cells.add(Format.NONE);
       }
+      cells.add("");
       cells.add("");
       return cells;
     }
@@ -109,7 +114,8 @@ public final class RankingTable {
         Format.fixed(row.ssimMean(), 4),
         Format.fixed(row.bitrateKbpsMean(), 0),
         row.energy() == null ? Format.NONE : row.energy().shortLabel(),
-        row.paretoFront() ? FRONT_MARKER : "");
+        row.paretoFront() ? FRONT_MARKER : "",
+        row.paretoFront3() ? FRONT3_MARKER : "");
   }
 
   /**
@@ -140,6 +146,12 @@ public final class RankingTable {
             + " configuration has lower-or-equal J/frame and higher-or-equal "
             + metric
             + " (one strictly).");
+    lines.add(
+        FRONT3_MARKER
+            + " = on the three-way front (J/frame, kbps, "
+            + metric
+            + "): no other configuration of its group is at least as good in all three and better"
+            + " in one; judged on the means, not the intervals.");
     lines.add(
         "J/frame = mean ± 95 % Student-t half-width over n succeeded repetitions (no interval when"
             + " n = 1).");

@@ -29,6 +29,38 @@ class ParetoFrontTest {
         .containsExactly(cheapGood, costlyBetter);
   }
 
+  /** J/frame, kbps, dB. */
+  record Point3(String name, Double energy, Double kbps, Double quality) {}
+
+  /**
+   * The default campaign's trap: ultrafast is cheapest in energy but spends far more bits. In two
+   * objectives it dominates a slower preset of the same quality; with bitrate as a third it does
+   * not, and the slower preset is on the three-way front too.
+   */
+  @Test
+  void bitrateAsAThirdObjectiveKeepsTheFrugalEncodes() {
+    Point3 ultrafast = new Point3("ultrafast", 0.05, 2800.0, 40.0);
+    Point3 medium = new Point3("medium", 0.09, 1000.0, 40.0);
+    Point3 slowWorse = new Point3("slow-but-worse", 0.12, 1100.0, 39.0); // medium beats it in all
+    Point3 best = new Point3("best", 0.20, 1000.0, 42.0);
+    Point3 noRate = new Point3("no-rate", 0.01, null, 45.0);
+    List<Point3> all = List.of(best, slowWorse, medium, ultrafast, noRate);
+    assertThat(ParetoFront.of3(all, Point3::energy, Point3::kbps, Point3::quality))
+        .as("ascending energy; dominated and incomplete points out")
+        .containsExactly(ultrafast, medium, best);
+    assertThat(ParetoFront.of(all, Point3::energy, Point3::quality))
+        .as("energy and quality only: the bitrate is ignored")
+        .doesNotContain(medium, slowWorse);
+  }
+
+  @Test
+  void identicalPointsAreBothOnTheThreeWayFront() {
+    Point3 a = new Point3("a", 1.0, 500.0, 40.0);
+    Point3 b = new Point3("b", 1.0, 500.0, 40.0);
+    assertThat(ParetoFront.of3(List.of(a, b), Point3::energy, Point3::kbps, Point3::quality))
+        .containsExactlyInAnyOrder(a, b);
+  }
+
   @Test
   void identicalPointsAreBothOnTheFront() {
     Point a = new Point("a", 1.0, 40.0);

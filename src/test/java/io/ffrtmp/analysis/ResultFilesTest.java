@@ -60,6 +60,7 @@ class ResultFilesTest {
     assertThat(first.getJsonObject("joules_per_frame").getInteger("n")).isEqualTo(2);
     assertThat(first.getJsonObject("joules_per_frame").getDouble("ci95_half_width")).isNotNull();
     assertThat(first.getBoolean("pareto_front")).isTrue();
+    assertThat(first.getBoolean("pareto_front_3")).as(first.encode()).isNotNull();
     assertThat(first.getString("rank_group")).isEqualTo("measured");
     JsonObject last = configurations.getJsonObject(3);
     assertThat(last.getString("rank_group")).isEqualTo("failed");
@@ -102,10 +103,16 @@ class ResultFilesTest {
   }
 
   @Test
-  void htmlIsSelfContainedWithTwoPlotsAndEscapedText() throws IOException {
+  void htmlIsSelfContainedWithItsPlotsAndEscapedText() throws IOException {
     Path out = writeAll(Jobs.campaign(), RESULTS);
     String html = Files.readString(out.resolve(ResultFiles.REPORT_HTML));
-    assertThat(count(html, "<svg")).isEqualTo(2);
+    // The bars, the energy–quality front, and the three-way front's two other projections.
+    assertThat(count(html, "<svg")).isEqualTo(4);
+    assertThat(html)
+        .contains("PSNR against bitrate")
+        .contains("Bitrate against energy per frame")
+        .contains("rings: three-way front")
+        .contains("3-way");
     assertThat(html)
         .doesNotContain("<script")
         .doesNotContain("http://")
@@ -134,8 +141,9 @@ class ResultFilesTest {
         .contains(
             "ESTIMATED by linear CPU-utilisation model, idle 1.48 W, max 7.0 W — not a"
                 + " measurement");
-    // One bar chart and one scatter per provenance group: the two kinds never share a plot.
-    assertThat(count(html, "<svg")).isEqualTo(4);
+    // Per provenance group the bars, the front and two projections: the two kinds never share a
+    // plot.
+    assertThat(count(html, "<svg")).isEqualTo(8);
     assertThat(html.indexOf("Ranking: energy measured"))
         .isLessThan(html.indexOf("Ranking: energy estimated"));
   }
