@@ -83,7 +83,7 @@ final class LiveSupervisor implements JobContext.EncodeListener {
     this.ffmpeg = ffmpeg;
     this.job = job;
     this.cameraUrl = cameraUrl;
-    this.rule = new RealtimeRule(job.spec().measure().realtimeWindowS());
+    this.rule = new RealtimeRule(job.spec().measure().realtimeWindowS(), job.spec().video().fps());
   }
 
   /**
@@ -156,7 +156,7 @@ final class LiveSupervisor implements JobContext.EncodeListener {
   @Override
   public void progress(Progress p) {
     long now = System.nanoTime();
-    rule.add(now, p.outTimeUs(), p.frame(), p.dropFrames());
+    rule.add(now, p.outTimeUs(), p.frame(), p.dropFrames(), p.end());
     if (p.outTimeUs() != null && p.outTimeUs() > lastOutUs) {
       lastOutUs = p.outTimeUs();
       lastAdvanceNs = now;

@@ -58,18 +58,28 @@ final class RealtimeRule {
 
   /** One progress block, seen at {@code wallNs}; its fields may be null (FFmpeg's N/A). */
   void add(long wallNs, Long outTimeUs, Long frame, Long dropFrames) {
+    add(wallNs, outTimeUs, frame, dropFrames, false);
+  }
+
+  /**
+   * As {@link #add(long, Long, Long, Long)}; {@code end}: the closing block, whose counts are the
+   * run's totals but which is no sample of its pace. It is written once the muxer and sink have
+   * flushed and the process is ending (for GStreamer after the sink's end of stream, tens of ms to
+   * over a second after the last frame), so its wall time says when the teardown finished, not when
+   * the frames left the encoder; with a frame or two more than the block before, it made a stream
+   * at realtime read 0.989 over a 6 s window.
+   */
+  void add(long wallNs, Long outTimeUs, Long frame, Long dropFrames, boolean end) {
     if (frame != null) {
       frames = frame;
     }
     if (dropFrames != null) {
       dropped = dropFrames;
     }
-    if (outTimeUs == null || outTimeUs <= 0) {
+    if (end || outTimeUs == null || outTimeUs <= 0) {
       return;
     }
-    // A block with no new output is not a sample: a stall shows in the next block that has some,
-    // and the closing block (written while the muxer and sink flush, after the last frame) would
-    // otherwise charge that flush to the stream's speed.
+    // A block with no new output is not a sample: a stall shows in the next block that has some.
     if (!samples.isEmpty() && outTimeUs <= samples.get(samples.size() - 1).outUs()) {
       return;
     }

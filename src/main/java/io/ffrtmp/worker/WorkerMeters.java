@@ -125,7 +125,7 @@ final class WorkerMeters {
       Long out = p.getValue("out_time_us") instanceof Number n ? n.longValue() : null;
       Long frame = p.getValue("frame") instanceof Number n ? n.longValue() : null;
       Long drop = p.getValue("drop_frames") instanceof Number n ? n.longValue() : null;
-      rule.add(System.nanoTime(), out, frame, drop);
+      rule.add(System.nanoTime(), out, frame, drop, Boolean.TRUE.equals(p.getBoolean("end")));
       if (drop != null && drop > liveDroppedSeen) {
         liveDropped.increment(drop - liveDroppedSeen);
         liveDroppedSeen = drop;

@@ -34,9 +34,12 @@ class RealtimeRuleTest {
     RealtimeRule r = new RealtimeRule(4);
     long[] out = {0};
     feed(r, 0, 8, 1.0, out);
-    r.add(Math.round(8.4 * S), out[0], out[0] * 30 / 1_000_000, 0L); // end: no new output
+    r.add(Math.round(8.4 * S), out[0], out[0] * 30 / 1_000_000, 0L); // no new output
+    // The closing block, a frame more after the sink's 0.3 s flush: its counts, not its time.
+    r.add(Math.round(8.7 * S), out[0] + 33_333, out[0] * 30 / 1_000_000 + 1, 0L, true);
     assertThat(r.minWindowSpeed()).isCloseTo(1.0, within(1e-9));
     assertThat(r.holds()).isTrue();
+    assertThat(r.toJson().getLong("frames")).isEqualTo(out[0] * 30 / 1_000_000 + 1);
   }
 
   /**
