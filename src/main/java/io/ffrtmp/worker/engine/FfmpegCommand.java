@@ -297,10 +297,8 @@ public final class FfmpegCommand {
    * the codec, size and decoded frame count as JSON.
    */
   public static List<String> reader(String ffmpeg, java.net.URI url, double seconds) {
-    Path bin = Path.of(ffmpeg);
-    String ffprobe = bin.getParent() == null ? "ffprobe" : bin.resolveSibling("ffprobe").toString();
     return List.of(
-        ffprobe,
+        Ffprobe.binary(ffmpeg),
         "-v",
         "error",
         "-rw_timeout",

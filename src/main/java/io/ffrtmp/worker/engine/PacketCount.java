@@ -1,10 +1,8 @@
 package io.ffrtmp.worker.engine;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The video packets in an encoded file, counted by the ffprobe beside FFmpeg without decoding (each
@@ -18,10 +16,8 @@ public final class PacketCount {
 
   /** The ffprobe command: every packet of the first video stream read, none decoded. */
   static List<String> command(String ffmpeg, Path file) {
-    Path bin = Path.of(ffmpeg);
-    String ffprobe = bin.getParent() == null ? "ffprobe" : bin.resolveSibling("ffprobe").toString();
     return List.of(
-        ffprobe,
+        Ffprobe.binary(ffmpeg),
         "-v",
         "error",
         "-select_streams",
@@ -36,18 +32,7 @@ public final class PacketCount {
 
   /** Blocking: run on a worker thread. */
   public static long of(String ffmpeg, Path file) throws IOException {
-    Process p = new ProcessBuilder(command(ffmpeg, file)).redirectErrorStream(true).start();
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    try {
-      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        p.destroyForcibly();
-        throw new IOException("ffprobe could not count " + file.getFileName() + ": " + out);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while counting " + file.getFileName(), e);
-    }
+    String out = Ffprobe.run(command(ffmpeg, file), file, 60).strip();
     try {
       return Long.parseLong(out);
     } catch (NumberFormatException e) {

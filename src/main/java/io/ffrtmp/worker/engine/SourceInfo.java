@@ -7,11 +7,9 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What the encode reads and the quality pass compares against: the FFmpeg input arguments, and the
@@ -163,11 +161,10 @@ public record SourceInfo(
   }
 
   private static JsonObject ffprobe(String ffmpeg, Path file) throws IOException {
-    Path bin = Path.of(ffmpeg);
-    String ffprobe = bin.getParent() == null ? "ffprobe" : bin.resolveSibling("ffprobe").toString();
-    Process p =
-        new ProcessBuilder(
-                ffprobe,
+    return new JsonObject(
+        Ffprobe.run(
+            List.of(
+                Ffprobe.binary(ffmpeg),
                 "-v",
                 "error",
                 "-select_streams",
@@ -176,20 +173,8 @@ public record SourceInfo(
                 "stream=width,height,avg_frame_rate,r_frame_rate:format=duration",
                 "-of",
                 "json",
-                file.toString())
-            .redirectErrorStream(true)
-            .start();
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    try {
-      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        p.destroyForcibly();
-        throw new IOException("ffprobe could not read " + file.getFileName() + ": " + out.strip());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while probing " + file.getFileName(), e);
-    }
-    return new JsonObject(out);
+                file.toString()),
+            file,
+            30));
   }
 }
