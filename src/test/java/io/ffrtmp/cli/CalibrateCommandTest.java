@@ -32,10 +32,12 @@ class CalibrateCommandTest {
 
   @Test
   void refusesOnAMachineWithoutRaplAndNamesTheFix() throws Exception {
-    // An empty powercap root and no hwmon: what an operator on a RAPL-less VM sees, whatever
+    // An empty powercap root, no perf power PMU and no hwmon: what an operator on a RAPL-less VM
+    // sees, whatever
     // machine runs the test.
     Path noRapl = Files.createDirectories(dir.resolve("no-powercap"));
     Path noHwmon = Files.createDirectories(dir.resolve("no-hwmon"));
+    Path noPerf = Files.createDirectories(dir.resolve("no-perf"));
     Path model = dir.resolve("power-model.json");
 
     Run run =
@@ -49,7 +51,9 @@ class CalibrateCommandTest {
             "--powercap-root",
             noRapl.toString(),
             "--hwmon-root",
-            noHwmon.toString());
+            noHwmon.toString(),
+            "--perf-root",
+            noPerf.toString());
 
     assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(1);
     assertThat(run.err())

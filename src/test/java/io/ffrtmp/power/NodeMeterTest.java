@@ -24,6 +24,8 @@ class NodeMeterTest {
         .withPowercapRoot(fake.root())
         .withProcRoot(dir.resolve("no-proc"))
         .withHwmonRoot(dir.resolve("no-hwmon"))
+        // This machine's own perf power PMU (where it has one) must not stand in for the fakes.
+        .withPerfRoot(dir.resolve("no-perf"))
         .withNvmlLibrary(null)
         .withPollIntervalMs(pollMs);
   }
