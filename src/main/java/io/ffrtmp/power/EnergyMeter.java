@@ -310,7 +310,13 @@ public final class EnergyMeter implements AutoCloseable {
   /** Opens the perf power counters when the probe found some; adds the status either way. */
   private static PerfPowerSource openPerf(
       PerfPowerDiscovery.Probe probe, PerfCounters counters, List<SourceStatus> statuses) {
-    PerfPowerSource.Opened opened = PerfPowerSource.open(probe, counters);
+    // The kernel's own counters are checked for life (a virtual machine may expose the PMU and
+    // never count); a test's fake counts only what the test feeds it.
+    PerfPowerSource.Opened opened =
+        PerfPowerSource.open(
+            probe,
+            counters,
+            counters == PerfCounters.SYSTEM ? PerfPowerSource.LIVENESS : java.time.Duration.ZERO);
     SourceStatus s = opened.status();
     if (opened.source() != null) {
       s =

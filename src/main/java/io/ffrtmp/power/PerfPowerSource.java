@@ -1,6 +1,7 @@
 package io.ffrtmp.power;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,6 +35,73 @@ final class PerfPowerSource extends MeasuredSource implements AutoCloseable {
    * far are closed and the status says why; a partial scope would silently drop a package.
    */
   static Opened open(PerfPowerDiscovery.Probe probe, PerfCounters perf) {
+    return open(probe, perf, Duration.ZERO);
+  }
+
+  /**
+   * How long the counters may stand still after opening before they are judged dead: real RAPL
+   * counters move about every millisecond, and an idle package still draws watts.
+   */
+  static final Duration LIVENESS = Duration.ofMillis(300);
+
+  /**
+   * As {@link #open(PerfPowerDiscovery.Probe, PerfCounters)}, and then, for a non-zero {@code
+   * liveness}, waits up to that long for any counter to move: one that never does (a virtual
+   * machine can expose the PMU without counting) would report 0 W as a measurement, so the source
+   * is refused and the model stands in, with the reason.
+   */
+  static Opened open(PerfPowerDiscovery.Probe probe, PerfCounters perf, Duration liveness) {
+    Opened opened = openCounters(probe, perf);
+    if (opened.source() == null || liveness.isZero() || opened.source().moves(liveness)) {
+      return opened;
+    }
+    opened.source().close();
+    SourceStatus found = opened.status();
+    return new Opened(
+        null,
+        new SourceStatus(
+            NAME,
+            found.path(),
+            false,
+            "the counters ("
+                + String.join(
+                    ", ", probe.events().stream().map(PerfPowerDiscovery.Event::label).toList())
+                + ") did not move in "
+                + liveness.toMillis()
+                + " ms: the PMU is exposed but does not count (a virtual machine), so it would"
+                + " read 0 W",
+            "none on this machine: a hypervisor that passes RAPL through, or bare metal, measures;"
+                + " here the CPU model estimates",
+            Scopes.CPU,
+            null));
+  }
+
+  /** Whether any counter's count changes within {@code within}. */
+  boolean moves(Duration within) {
+    try {
+      long[] first = new long[counters.size()];
+      for (int i = 0; i < first.length; i++) {
+        first[i] = counters.get(i).count();
+      }
+      long deadline = System.nanoTime() + within.toNanos();
+      do {
+        Thread.sleep(10);
+        for (int i = 0; i < first.length; i++) {
+          if (counters.get(i).count() != first[i]) {
+            return true;
+          }
+        }
+      } while (System.nanoTime() < deadline);
+      return false;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static Opened openCounters(PerfPowerDiscovery.Probe probe, PerfCounters perf) {
     SourceStatus found = probe.status();
     if (probe.events().isEmpty()) {
       return new Opened(null, found);

@@ -96,6 +96,45 @@ class PerfPowerTest {
     assertThat(fake.closed).isEqualTo(4);
   }
 
+  /**
+   * A PMU that is exposed but never counts (this project's development VM has one: energy-psys
+   * stands at 0) is refused after the liveness wait, so the model stands in instead of 0 W.
+   */
+  @Test
+  void countersThatNeverMoveAreRefusedRatherThanRead() {
+    FakePerfPower fake = new FakePerfPower(dir, 23, 0, 1);
+    PerfPowerDiscovery.Probe p =
+        PerfPowerDiscovery.probe(fake.perfRoot, fake.cpuRoot, CounterReader.FILES);
+    PerfPowerSource.Opened still = PerfPowerSource.open(p, fake, java.time.Duration.ofMillis(60));
+    assertThat(still.source()).isNull();
+    assertThat(still.status().usable()).isFalse();
+    assertThat(still.status().detail())
+        .contains("did not move in 60 ms")
+        .contains("would read 0 W");
+    assertThat(fake.closed).isEqualTo(4);
+
+    // A counter that moves, as a real package does even at idle, passes.
+    PerfCounters moving =
+        (type, config, cpu) -> {
+          PerfCounters.Counter c = fake.open(type, config, cpu);
+          return new PerfCounters.Counter() {
+            @Override
+            public long count() throws java.io.IOException {
+              fake.add(config, cpu, 0.001);
+              return c.count();
+            }
+
+            @Override
+            public void close() {
+              c.close();
+            }
+          };
+        };
+    PerfPowerSource.Opened live = PerfPowerSource.open(p, moving, java.time.Duration.ofMillis(60));
+    assertThat(live.status().usable()).isTrue();
+    live.source().close();
+  }
+
   @Test
   void countDeltaIsUnsigned64Bit() {
     assertThat(PerfPowerSource.deltaCount(10, 25)).isEqualTo(15.0);
