@@ -4,6 +4,7 @@ import io.ffrtmp.bench.BenchCommand;
 import io.ffrtmp.cli.CalibrateCommand;
 import io.ffrtmp.cli.DoctorCommand;
 import io.ffrtmp.cli.NodeMain;
+import io.ffrtmp.cli.RecommendCommand;
 import io.ffrtmp.cli.StandaloneRole;
 import io.ffrtmp.cli.client.CampaignsCommand;
 import io.ffrtmp.cli.client.JobsCommand;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Option;
       "Measures what video transcoding costs in energy.",
       "",
       "  ffrtmp bench [CAMPAIGN]            run a campaign here and rank configurations by J/frame",
+      "  ffrtmp recommend RESULTS --target psnr=40   the cheapest setting that reaches a quality",
       "  ffrtmp doctor                      check this machine and print the fix for anything"
           + " unusable",
       "  ffrtmp calibrate                   fit this node's CPU power model with RAPL, for nodes"
@@ -36,6 +38,7 @@ import picocli.CommandLine.Option;
     },
     subcommands = {
       BenchCommand.class,
+      RecommendCommand.class,
       DoctorCommand.class,
       CalibrateCommand.class,
       JobsCommand.class,

@@ -1,5 +1,6 @@
 package io.ffrtmp.analysis;
 
+import io.ffrtmp.job.AutoRepeat;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,7 +26,8 @@ public record CampaignAnalysis(
     QualityMetric metric,
     List<ConfigurationSummary> configurations,
     List<String> ffmpegVersions,
-    JsonObject node) {
+    JsonObject node,
+    List<String> inputs) {
 
   static final String SUCCEEDED = "succeeded";
 
@@ -33,16 +35,36 @@ public record CampaignAnalysis(
     campaign = campaign == null ? new JsonObject() : campaign.copy();
     configurations = List.copyOf(configurations);
     ffmpegVersions = List.copyOf(ffmpegVersions);
+    inputs = List.copyOf(inputs);
     node = node == null ? null : node.copy();
   }
 
   public static CampaignAnalysis analyse(
       JsonObject campaign, List<JsonObject> results, QualityMetric metric) {
+    return analyse(campaign, results, metric, null);
+  }
+
+  /**
+   * {@code cost}: what a kWh costs and emits; null takes the campaign's {@code cost} (or the
+   * defaults).
+   */
+  public static CampaignAnalysis analyse(
+      JsonObject campaign, List<JsonObject> results, QualityMetric metric, CostModel cost) {
+    CostModel prices =
+        cost != null
+            ? cost
+            : CostModel.of(campaign == null ? null : campaign.getJsonObject("cost"), "cost");
+    AutoRepeat auto = campaign == null ? null : AutoRepeat.of(campaign);
     Map<String, List<JsonObject>> byConfig = new LinkedHashMap<>();
     Set<String> versions = new LinkedHashSet<>();
+    Set<String> inputs = new LinkedHashSet<>();
     JsonObject node = campaign == null ? null : campaign.getJsonObject("node");
     for (JsonObject result : results) {
       byConfig.computeIfAbsent(configKey(result), key -> new ArrayList<>()).add(result);
+      String input = inputLabel(Json.object(result, "spec", "input"));
+      if (input != null) {
+        inputs.add(input);
+      }
       String version = result.getString("ffmpeg_version");
       if (version != null) {
         versions.add(version);
@@ -53,10 +75,56 @@ public record CampaignAnalysis(
     }
     List<ConfigurationSummary> summaries =
         byConfig.entrySet().stream()
-            .map(entry -> summarise(entry.getKey(), entry.getValue()))
+            .map(entry -> summarise(entry.getKey(), entry.getValue(), prices, auto))
             .collect(Collectors.toList());
     return new CampaignAnalysis(
-        campaign, metric, rank(summaries, metric), new ArrayList<>(versions), node);
+        withCost(campaign, prices),
+        metric,
+        rank(summaries, metric),
+        new ArrayList<>(versions),
+        node,
+        new ArrayList<>(inputs));
+  }
+
+  /** "testsrc2", "clips/a.mp4", "rtmp": what a job encoded, for the recommendation's wording. */
+  private static String inputLabel(JsonObject input) {
+    if (input == null) {
+      return null;
+    }
+    String type = input.getString("type");
+    if ("file".equals(type)) {
+      return input.getString("path");
+    }
+    if ("synthetic".equals(type) || "live_synthetic".equals(type)) {
+      return "synthetic " + input.getString("pattern", "testsrc2");
+    }
+    return type;
+  }
+
+  /** The campaign's facts with the cost model that priced it. */
+  private static JsonObject withCost(JsonObject campaign, CostModel prices) {
+    JsonObject c = campaign == null ? new JsonObject() : campaign.copy();
+    return c.put("cost", prices.toJson());
+  }
+
+  /** The cost model the analysis priced jobs with. */
+  public CostModel costModel() {
+    JsonObject recorded = campaign.getJsonObject("cost");
+    CostModel m = CostModel.of(costSettings(recorded), "cost");
+    String basis = recorded == null ? null : recorded.getString("basis");
+    return basis == null
+        ? m
+        : new CostModel(
+            m.pricePerKwh(), m.currency(), m.carbonGPerKwh(), m.pue(), basis, m.nodes());
+  }
+
+  private static JsonObject costSettings(JsonObject recorded) {
+    if (recorded == null) {
+      return null;
+    }
+    JsonObject c = recorded.copy();
+    c.remove("basis");
+    return c;
   }
 
   /** Jobs without a key are grouped by their config object so they are not all lumped together. */
@@ -69,7 +137,8 @@ public record CampaignAnalysis(
     return config == null ? "(unknown configuration)" : config.encode();
   }
 
-  private static ConfigurationSummary summarise(String key, List<JsonObject> runs) {
+  private static ConfigurationSummary summarise(
+      String key, List<JsonObject> runs, CostModel prices, AutoRepeat auto) {
     JsonObject config =
         runs.stream()
             .map(run -> run.getJsonObject("config"))
@@ -90,13 +159,16 @@ public record CampaignAnalysis(
     for (JsonObject run : ok) {
       energy = EnergyProvenance.merge(energy, EnergyProvenance.of(run.getJsonObject("energy")));
     }
+    MeanWithInterval jpf = MeanWithInterval.of(values(ok, "energy", "joules_per_frame"));
+    boolean live = ok.stream().anyMatch(run -> Json.object(run, "live") != null);
+    JsonObject cost = energy == null ? null : prices.summarise(ok, energy.isEstimated(), live);
     return new ConfigurationSummary(
         key,
         config,
         ok.size(),
         runs.size() - ok.size(),
         firstError,
-        MeanWithInterval.of(values(ok, "energy", "joules_per_frame")),
+        jpf,
         mean(ok, "energy", "above_idle_joules_per_frame"),
         mean(ok, "energy", "avg_watts"),
         mean(ok, "speed"),
@@ -104,7 +176,10 @@ public record CampaignAnalysis(
         mean(ok, "quality", "ssim", "mean"),
         mean(ok, "bitrate_kbps"),
         mean(ok, "fps"),
+        mean(ok, "quality", "vmaf", "mean"),
         energy,
+        cost,
+        auto == null ? null : auto.describe(values(ok, "energy", "joules_per_frame"), runs.size()),
         null,
         null,
         false,
@@ -226,6 +301,49 @@ public record CampaignAnalysis(
 
   public List<ConfigurationSummary> failed() {
     return inGroup(RankGroup.FAILED);
+  }
+
+  /** The campaign's {@code baseline}: a configuration key or curve label, or null. */
+  public String baseline() {
+    return campaign.getString("baseline");
+  }
+
+  /**
+   * The rate sweeps with their BD figures against the campaign's baseline, or null when no
+   * configuration was swept over its rate (no curve has two points).
+   */
+  public JsonObject curves() {
+    List<RateCurves.Curve> curves = RateCurves.of(this);
+    if (curves.stream().noneMatch(c -> c.points().size() > 1)) {
+      return null;
+    }
+    RateCurves.Curve base;
+    try {
+      base = baseline() == null ? null : RateCurves.baseline(curves, baseline(), "baseline");
+    } catch (io.ffrtmp.job.SpecException e) {
+      // The baseline's runs all failed: no curve of it to compare with.
+      return RateCurves.toJson(curves, null, metric).put("baseline_missing", e.getMessage());
+    }
+    return RateCurves.toJson(curves, base, metric);
+  }
+
+  /**
+   * The recommendation the campaign asks for ({@code "recommend": {"target": "psnr=40", "max_kbps":
+   * 4000}}, against its {@code baseline}), or null when it asks for none.
+   */
+  public JsonObject recommendation() {
+    JsonObject r = campaign.getJsonObject("recommend");
+    if (r == null || r.getString("target") == null) {
+      return null;
+    }
+    QualityTarget target = QualityTarget.parse(r.getString("target"), "recommend.target");
+    Double maxKbps = r.getDouble("max_kbps");
+    try {
+      return Recommendation.of(this, target, maxKbps, baseline(), "baseline");
+    } catch (io.ffrtmp.job.SpecException e) {
+      return Recommendation.of(this, target, maxKbps, null, "baseline")
+          .put("baseline_missing", e.getMessage());
+    }
   }
 
   /** The campaign's {@code idle_baseline}, or null when it was not recorded. */

@@ -13,6 +13,10 @@ import java.util.Locale;
  * @param paretoFront on the energy–quality front of its group
  * @param paretoFront3 on the three-way (J/frame, bitrate, quality) front of its group, judged on
  *     means
+ * @param cost energy, cost and carbon per job and per hour of content ({@link CostModel}); null
+ *     when no succeeded run reported energy
+ * @param repeat for a {@code repeat: "auto"} campaign, the runs made and whether the interval
+ *     converged ({@link AutoRepeat}); null otherwise
  */
 public record ConfigurationSummary(
     String configKey,
@@ -28,7 +32,10 @@ public record ConfigurationSummary(
     Double ssimMean,
     Double bitrateKbpsMean,
     Double fpsMean,
+    Double vmafMean,
     EnergyProvenance energy,
+    JsonObject cost,
+    JsonObject repeat,
     RankGroup group,
     Integer rank,
     boolean paretoFront,
@@ -36,6 +43,8 @@ public record ConfigurationSummary(
 
   public ConfigurationSummary {
     config = config == null ? new JsonObject() : config.copy();
+    cost = cost == null ? null : cost.copy();
+    repeat = repeat == null ? null : repeat.copy();
   }
 
   @Override
@@ -50,7 +59,11 @@ public record ConfigurationSummary(
 
   /** The figure on the Pareto front's quality axis. */
   public Double quality(QualityMetric metric) {
-    return metric == QualityMetric.PSNR ? psnrMeanDb : ssimMean;
+    return switch (metric) {
+      case PSNR -> psnrMeanDb;
+      case SSIM -> ssimMean;
+      case VMAF -> vmafMean;
+    };
   }
 
   ConfigurationSummary ranked(
@@ -69,7 +82,10 @@ public record ConfigurationSummary(
         ssimMean,
         bitrateKbpsMean,
         fpsMean,
+        vmafMean,
         energy,
+        cost,
+        repeat,
         newGroup,
         newRank,
         onFront,
@@ -91,7 +107,10 @@ public record ConfigurationSummary(
         .put("ssim_mean", ssimMean)
         .put("bitrate_kbps_mean", bitrateKbpsMean)
         .put("fps_mean", fpsMean)
+        .put("vmaf_mean", vmafMean)
         .put("energy", energy == null ? null : energy.toJson())
+        .put("cost", cost == null ? null : cost.copy())
+        .put("repeat", repeat == null ? null : repeat.copy())
         .put("rank_group", group == null ? null : group.name().toLowerCase(Locale.ROOT))
         .put("rank", rank)
         .put("pareto_front", paretoFront)

@@ -209,6 +209,53 @@ final class EnergyCharts {
   }
 
   /**
+   * Rate sweeps as curves: quality on y against {@code x} (bitrate or J/frame, log scale), one line
+   * per encoder setting through its points in quality order.
+   */
+  static String rateCurves(
+      List<RateCurves.Curve> curves,
+      QualityMetric metric,
+      Function<ConfigurationSummary, Double> x,
+      String xLabel,
+      String title,
+      String id) {
+    XYSeriesCollection dataset = new XYSeriesCollection();
+    for (RateCurves.Curve c : curves) {
+      XYSeries series = new XYSeries(c.label(), false, true);
+      for (ConfigurationSummary s : c.points()) {
+        Double xv = x.apply(s);
+        Double yv = s.quality(metric);
+        if (xv != null && yv != null && xv > 0) {
+          series.add(xv, yv);
+        }
+      }
+      if (series.getItemCount() > 0) {
+        dataset.addSeries(series);
+      }
+    }
+    JFreeChart chart =
+        ChartFactory.createXYLineChart(
+            title,
+            xLabel,
+            metric.axisLabel(),
+            dataset,
+            PlotOrientation.VERTICAL,
+            true,
+            false,
+            false);
+    XYPlot plot = chart.getXYPlot();
+    plot.setRenderer(new XYLineAndShapeRenderer(true, true));
+    org.jfree.chart.axis.LogAxis log = new org.jfree.chart.axis.LogAxis(xLabel);
+    log.setSmallestValue(1e-6);
+    plot.setDomainAxis(log);
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+    plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+    ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+    return svg(chart, SCATTER_HEIGHT_PX, id);
+  }
+
+  /**
    * A density campaign's curve: streams N on x, W per stream (attributed) on the left axis and the
    * slowest window's speed on the right, one point per N tried.
    */

@@ -23,6 +23,8 @@ public final class HtmlReport {
           "th{text-align:left;background:#f0f2f6}td.num{text-align:right;font-variant-numeric:tabular-nums}",
           "tr.front td{background:#fdf0e1}tr.failed td{color:#9a2b2b}",
           ".estimated{color:#8a4b00;font-weight:600}.legend{font-size:.85rem;color:#445}",
+          ".recommendation{font-size:1.05rem;border-left:4px solid #d9822b;padding:.4rem .8rem;"
+              + "background:#fdf6ee}",
           "svg{max-width:100%;height:auto;display:block;margin:1rem 0}code{font-size:.9em}");
 
   private HtmlReport() {}
@@ -49,8 +51,11 @@ public final class HtmlReport {
     if (meta.getJsonObject("density") != null) {
       density(html, meta.getJsonObject("density"));
     }
+    ReportSections.recommendation(html, analysis);
     ranking(html, analysis);
     failures(html, analysis);
+    ReportSections.curves(html, analysis);
+    ReportSections.cost(html, analysis);
     plots(html, analysis);
     html.append("</body>\n</html>\n");
     return html.toString();

@@ -115,6 +115,15 @@ public final class ResultFiles {
     if (density != null) {
       out.put("density", density);
     }
+    out.put("cost_model", analysis.campaign().getJsonObject("cost"));
+    JsonObject curves = analysis.curves();
+    if (curves != null) {
+      out.put("curves", curves);
+    }
+    JsonObject recommendation = analysis.recommendation();
+    if (recommendation != null) {
+      out.put("recommendation", recommendation);
+    }
     return out.put("jobs", jobs);
   }
 

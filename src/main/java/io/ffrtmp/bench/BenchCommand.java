@@ -1,5 +1,6 @@
 package io.ffrtmp.bench;
 
+import io.ffrtmp.analysis.CampaignSettings;
 import io.ffrtmp.cli.CommandLogging;
 import io.ffrtmp.cli.options.ClusterFlags;
 import io.ffrtmp.cli.options.PowerSourceOptions;
@@ -306,15 +307,19 @@ public final class BenchCommand implements Callable<Integer> {
                 ShippedCampaigns.baseName(campaignFile));
       }
     }
+    CampaignSettings.check(c);
     if (repeat != null) {
       if (repeat < 1 || repeat > 100) {
         throw new SpecException("--repeat", repeat + " is out of range; accepted: 1 to 100");
       }
+      // A fixed count replaces "auto" too.
+      JsonObject source = c.source().copy().put("repeat", repeat);
+      source.remove("repeat_auto");
       c =
           new Campaign(
               c.name(),
               c.description(),
-              c.source(),
+              source,
               c.configurations(),
               repeat,
               c.idleBaselineS(),

@@ -14,14 +14,23 @@ import me.tongfei.progressbar.ProgressBarStyle;
  */
 final class BenchProgress implements AutoCloseable {
 
-  private final int total;
+  private int total;
+
+  /** More jobs may come ({@code repeat: "auto"}): the count shows as "6+" and grows as they do. */
+  private final boolean open;
+
   private final PrintStream out;
   private final ProgressBar bar;
   private int finished;
   private String currentKey = "";
 
   BenchProgress(String campaign, int total, boolean interactive, PrintStream out) {
+    this(campaign, total, false, interactive, out);
+  }
+
+  BenchProgress(String campaign, int total, boolean open, boolean interactive, PrintStream out) {
     this.total = total;
+    this.open = open;
     this.out = out;
     this.bar =
         interactive
@@ -50,9 +59,9 @@ final class BenchProgress implements AutoCloseable {
       bar.setExtraMessage(
           String.format(
               Locale.ROOT,
-              "job %d/%d %s %s fps %s %s",
+              "job %d/%s %s %s fps %s %s",
               Math.min(finished + 1, total),
-              total,
+              totalLabel(),
               currentKey,
               fmt(p.getDouble("fps"), "%.0f"),
               fmt(p.getDouble("speed"), "%.2fx"),
@@ -63,18 +72,28 @@ final class BenchProgress implements AutoCloseable {
   /** A job reached a final state. */
   synchronized void finished(String configKey, String state, String reason) {
     finished++;
+    if (finished > total) {
+      total = finished;
+      if (bar != null) {
+        bar.maxHint(total * 100L);
+      }
+    }
     if (bar != null) {
       bar.stepTo(finished * 100L);
     } else {
       out.printf(
           Locale.ROOT,
-          "[%d/%d] %s: %s%s%n",
+          "[%d/%s] %s: %s%s%n",
           finished,
-          total,
+          totalLabel(),
           configKey,
           state,
           reason == null || "finished".equals(reason) ? "" : " (" + reason + ")");
     }
+  }
+
+  private String totalLabel() {
+    return open ? total + "+" : String.valueOf(total);
   }
 
   int finishedCount() {

@@ -6,6 +6,7 @@ import io.ffrtmp.analysis.CampaignAnalysis;
 import io.ffrtmp.analysis.DensityReport;
 import io.ffrtmp.analysis.QualityMetric;
 import io.ffrtmp.analysis.RankingTable;
+import io.ffrtmp.analysis.ReportSections;
 import io.ffrtmp.analysis.ResultFiles;
 import io.ffrtmp.cluster.Addresses;
 import io.ffrtmp.cluster.ClusterOptions;
@@ -221,7 +222,9 @@ final class BenchRun implements Callable<Integer> {
                               campaign
                                   .source()
                                   .copy()
-                                  .put("repeat", campaign.repeat())
+                                  .put(
+                                      "repeat",
+                                      campaign.autoRepeat() != null ? "auto" : campaign.repeat())
                                   .put("idle_baseline_s", campaign.idleBaselineS()))
                           .put("name", campaign.name())
                           .put("actor", "bench")
@@ -250,7 +253,11 @@ final class BenchRun implements Callable<Integer> {
     UUID id = UUID.fromString(submitted.getString("campaign_id"));
     BenchProgress progress =
         new BenchProgress(
-            campaign.name(), submitted.getInteger("jobs", campaign.jobCount()), interactive, err);
+            campaign.name(),
+            submitted.getInteger("jobs", campaign.jobCount()),
+            campaign.autoRepeat() != null,
+            interactive,
+            err);
     bar.set(progress);
     campaignId.set(id);
     checkDone(id);
@@ -489,6 +496,10 @@ final class BenchRun implements Callable<Integer> {
     CampaignAnalysis analysis = CampaignAnalysis.analyse(meta, results, metric);
     out.println();
     out.println(RankingTable.render(analysis));
+    String findings = ReportSections.text(analysis);
+    if (!findings.isEmpty()) {
+      out.println(findings);
+    }
     ResultFiles.write(outDir, meta, results, analysis);
     long shortJobs =
         results.stream()

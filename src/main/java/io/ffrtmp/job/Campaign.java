@@ -115,7 +115,13 @@ public record Campaign(
           "is empty; accepted: a list of at least one partial spec, or leave it out");
     }
     JsonObject axes = json.getJsonObject("axes", new JsonObject());
-    int repeat = ExactInt.of(json, "repeat", "repeat", 1, 1, 100, "1 to 100");
+    AutoRepeat auto = AutoRepeat.of(json);
+    // Repeat-until-confident starts with its minimum; the job limit is checked against its cap.
+    int repeat =
+        auto != null
+            ? auto.min()
+            : ExactInt.of(json, "repeat", "repeat", 1, 1, 100, "1 to 100, or \"auto\"");
+    int worstRepeat = auto != null ? auto.max() : repeat;
     double idle = json.getValue("idle_baseline_s") == null ? 5 : json.getDouble("idle_baseline_s");
     if (!(idle >= 0 && idle <= 600)) {
       throw new SpecException(
@@ -123,7 +129,7 @@ public record Campaign(
           json.getValue("idle_baseline_s") + " is out of range; accepted: 0 (skip) to 600 seconds");
     }
 
-    long total = (long) configs.size() * repeat;
+    long total = (long) configs.size() * worstRepeat;
     for (String path : axes.fieldNames()) {
       validatePath(path);
       // Saturates instead of overflowing: 20 axes of 100 values are 10^40 points.
@@ -134,7 +140,9 @@ public record Campaign(
           "axes",
           "expands to "
               + (total >= Long.MAX_VALUE / 1000 ? "too many" : total)
-              + " jobs (configurations x axis values x repeat); accepted: at most "
+              + " jobs (configurations x axis values x repeat"
+              + (auto != null ? ", counting repeat_auto.max" : "")
+              + "); accepted: at most "
               + maxJobs
               + " jobs per campaign");
     }
@@ -195,6 +203,11 @@ public record Campaign(
       Density.checkCampaign(campaign);
     }
     return campaign;
+  }
+
+  /** Repeat-until-confident ({@code "repeat": "auto"}), or null for a fixed repeat. */
+  public AutoRepeat autoRepeat() {
+    return AutoRepeat.of(source);
   }
 
   /** The live density mode ({@code "density"}), or null for an ordinary campaign. */

@@ -1,5 +1,6 @@
 package io.ffrtmp.master;
 
+import io.ffrtmp.analysis.CampaignSettings;
 import io.ffrtmp.cluster.Addresses;
 import io.ffrtmp.cluster.BodyFields;
 import io.ffrtmp.cluster.NodeState;
@@ -53,7 +54,7 @@ final class CampaignRequests {
     Future<Campaign> parsed =
         vertx.executeBlocking(
             () -> {
-              Campaign c = Campaign.parse(file, name, maxJobs);
+              Campaign c = CampaignSettings.check(Campaign.parse(file, name, maxJobs));
               if (c.density() != null) {
                 throw new SpecException(
                     "density",

@@ -143,6 +143,115 @@ class BenchCliIT {
     assertThat(html).contains("<svg").contains("libx265 ultrafast").doesNotContain("<script src");
   }
 
+  /**
+   * A rate sweep with {@code repeat: "auto"}, a baseline and a recommendation, end to end: the
+   * curves with BD figures, the repetitions per configuration and the recommendation in the output,
+   * results.json and report.html; then {@code recommend} over the results file.
+   */
+  @Test
+  void aSweepWithRepeatAutoGivesCurvesBdFiguresAndARecommendation() throws Exception {
+    Path campaign =
+        write(
+            "sweep.json",
+            """
+            {"name": "sweep",
+             "base": {"input": {"duration_s": 1}, "video": {"resolution": "320x240", "fps": 30}},
+             "configurations": [
+               {"video": {"encoder": "libx264", "preset": "ultrafast"}},
+               {"video": {"encoder": "libx264", "preset": "veryfast"}}
+             ],
+             "axes": {"video.crf": [18, 26, 34, 42]},
+             "repeat": "auto", "repeat_auto": {"ci_within": 0.5, "min": 2, "max": 3},
+             "idle_baseline_s": 1,
+             "baseline": "libx264 ultrafast",
+             "recommend": {"target": "psnr=30"},
+             "cost": {"price_per_kwh": 0.25, "currency": "EUR"}}\
+            """);
+    Path out = dir.resolve("out");
+    Path none = Files.createDirectories(dir.resolve("no-sensors"));
+    JarRunner.Run run =
+        JarRunner.run(
+            dir,
+            600,
+            "bench",
+            campaign.toString(),
+            "--out",
+            out.toString(),
+            "--data-dir",
+            dir.resolve("data").toString(),
+            "--no-progress",
+            "--powercap-root",
+            none.toString(),
+            "--hwmon-root",
+            none.toString(),
+            "--perf-root",
+            none.resolve("power").toString(),
+            "--nvml",
+            "none");
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stderr()).contains("/16+]");
+    assertThat(run.stdout())
+        .contains("Against libx264 ultrafast 320x240p30 (BD, pchip fit on PSNR):")
+        .contains("libx264 veryfast 320x240p30: BD-rate ")
+        .contains("Repeat auto (95 % interval of J/frame within 50.0 % of the mean):")
+        .contains("At PSNR ≥ 30.0 dB (320x240p30, synthetic testsrc2): cheapest is libx264")
+        .contains("Estimated cost per hour of content")
+        .contains("EUR");
+
+    JsonObject results = new JsonObject(Files.readString(out.resolve("results.json")));
+    JsonArray configs = results.getJsonArray("configurations");
+    assertThat(configs).hasSize(8);
+    for (Object o : configs) {
+      JsonObject c = ((JsonObject) o).getJsonObject("repeat");
+      assertThat(c.getInteger("runs")).isBetween(2, 3);
+      assertThat(c.getString("stopped_because")).isNotBlank();
+      assertThat(((JsonObject) o).getJsonObject("cost").getBoolean("estimated")).isTrue();
+    }
+    assertThat(results.getJsonArray("jobs").size()).isBetween(16, 24);
+    JsonObject curves = results.getJsonObject("curves");
+    assertThat(curves.getString("baseline")).isEqualTo("libx264 ultrafast 320x240p30");
+    JsonObject veryfast =
+        curves.getJsonArray("curves").stream()
+            .map(JsonObject.class::cast)
+            .filter(c -> c.getString("label").equals("libx264 veryfast 320x240p30"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(veryfast.getJsonArray("points")).hasSize(4);
+    assertThat(veryfast.getJsonObject("bd_rate").getDouble("percent")).isNotNull();
+    assertThat(veryfast.getJsonObject("bd_energy").getDouble("percent")).isNotNull();
+    JsonObject rec = results.getJsonObject("recommendation");
+    assertThat(rec.getJsonObject("chosen").getString("config_key")).startsWith("libx264");
+    assertThat(rec.getString("rank_group")).isEqualTo("estimated");
+    assertThat(results.getJsonObject("cost_model").getString("currency")).isEqualTo("EUR");
+    String html = Files.readString(out.resolve("report.html"));
+    assertThat(html)
+        .contains("<h2>Recommendation</h2>")
+        .contains("<h2>Rate sweeps</h2>")
+        .contains("<h2>Cost and carbon</h2>")
+        .contains("id=\"rate-curves");
+
+    JarRunner.Run rec2 =
+        JarRunner.run(
+            dir,
+            60,
+            "recommend",
+            out.resolve("results.json").toString(),
+            "--target",
+            "ssim=0.5",
+            "--baseline",
+            "libx264 veryfast",
+            "--json");
+    assertThat(rec2.exitCode()).as(rec2.stderr()).isZero();
+    JsonObject answer = new JsonObject(rec2.stdout());
+    assertThat(answer.getJsonObject("against_baseline").getString("label"))
+        .isEqualTo("libx264 veryfast 320x240p30");
+    JarRunner.Run bad =
+        JarRunner.run(
+            dir, 60, "recommend", out.resolve("results.json").toString(), "--target", "vmav=90");
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.stderr()).contains("--target: unknown metric 'vmav'");
+  }
+
   static List<String> servers() {
     return TestDatabases.servers();
   }

@@ -241,4 +241,26 @@ class CampaignTest {
         .isInstanceOf(SpecException.class)
         .satisfies(e -> assertThat(((SpecException) e).field()).isEqualTo("base.input.type"));
   }
+
+  private static final String SWEEP =
+      "\"configurations\": [{\"video\": {\"encoder\": \"libx264\", \"preset\": \"medium\"}},"
+          + " {\"video\": {\"encoder\": \"libx265\", \"preset\": \"fast\"}}],"
+          + " \"axes\": {\"video.crf\": [22, 26, 30, 34]}";
+
+  @Test
+  void repeatAutoStartsWithItsMinimumAndIsLimitedByItsCap() {
+    Campaign c = parse("{" + SWEEP + ", \"repeat\": \"auto\"}");
+    assertThat(c.repeat()).isEqualTo(3);
+    assertThat(c.jobCount()).isEqualTo(24);
+    assertThat(c.autoRepeat().max()).isEqualTo(10);
+    assertThat(parse("{" + SWEEP + ", \"repeat\": 2}").autoRepeat()).isNull();
+    assertThatThrownBy(
+            () -> Campaign.parse(new JsonObject("{" + SWEEP + ", \"repeat\": \"auto\"}"), "t", 50))
+        .hasFieldOrPropertyWithValue("field", "axes")
+        .hasMessageContaining("expands to 80 jobs")
+        .hasMessageContaining("counting repeat_auto.max");
+    assertThatThrownBy(() -> parse("{" + SWEEP + ", \"repeat\": \"often\"}"))
+        .isInstanceOf(SpecException.class)
+        .hasFieldOrPropertyWithValue("field", "repeat");
+  }
 }

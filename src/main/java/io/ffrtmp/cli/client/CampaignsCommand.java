@@ -1,5 +1,6 @@
 package io.ffrtmp.cli.client;
 
+import io.ffrtmp.cli.options.RecommendOptions;
 import io.ffrtmp.job.SpecException;
 import io.ffrtmp.job.StrictJson;
 import io.vertx.core.json.JsonObject;
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -21,7 +23,8 @@ import picocli.CommandLine.Parameters;
       CampaignsCommand.ListCampaigns.class,
       CampaignsCommand.Status.class,
       CampaignsCommand.Cancel.class,
-      CampaignsCommand.Report.class
+      CampaignsCommand.Report.class,
+      CampaignsCommand.Recommend.class
     })
 public final class CampaignsCommand {
 
@@ -162,6 +165,33 @@ public final class CampaignsCommand {
       } catch (IOException e) {
         throw new ClientException(EXIT_BAD_INPUT, "--out: " + outDir + ": " + e.getMessage());
       }
+      return EXIT_OK;
+    }
+  }
+
+  @Command(
+      name = "recommend",
+      mixinStandardHelpOptions = true,
+      description = {
+        "The cheapest configuration in energy that reaches a quality floor, with its savings",
+        "against a baseline, BD figures and cost (as 'ffrtmp recommend' for a results file)."
+      })
+  static final class Recommend extends ClientCommand {
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Mixin RecommendOptions question;
+
+    @Override
+    int run(ApiClient api) throws ClientException {
+      try {
+        question.parsedTarget();
+      } catch (SpecException e) {
+        throw new ClientException(EXIT_BAD_INPUT, e.toString());
+      }
+      JsonObject r =
+          api.get("api/v1/campaigns/" + JobsCommand.id(id) + "/recommendation?" + question.query());
+      out.println(json() ? r.encodePrettily() : r.getString("text"));
       return EXIT_OK;
     }
   }

@@ -1,8 +1,12 @@
 package io.ffrtmp.master.api;
 
 import io.ffrtmp.analysis.CampaignAnalysis;
+import io.ffrtmp.analysis.CampaignSettings;
+import io.ffrtmp.analysis.CostModel;
 import io.ffrtmp.analysis.HtmlReport;
 import io.ffrtmp.analysis.QualityMetric;
+import io.ffrtmp.analysis.QualityTarget;
+import io.ffrtmp.analysis.Recommendation;
 import io.ffrtmp.analysis.ResultFiles;
 import io.ffrtmp.cluster.Addresses;
 import io.ffrtmp.job.Campaign;
@@ -65,6 +69,7 @@ final class CampaignRoutes {
     b.getRoute("cancelCampaign").addHandler(this::cancel);
     b.getRoute("campaignResults").addHandler(this::results);
     b.getRoute("campaignReport").addHandler(this::report);
+    b.getRoute("campaignRecommendation").addHandler(this::recommendation);
   }
 
   /**
@@ -78,7 +83,7 @@ final class CampaignRoutes {
     Future<Campaign> parsed =
         vertx.executeBlocking(
             () -> {
-              Campaign c = Campaign.parse(body, "campaign", maxJobs);
+              Campaign c = CampaignSettings.check(Campaign.parse(body, "campaign", maxJobs));
               Set<String> files = new HashSet<>();
               for (Campaign.Configuration conf : c.configurations()) {
                 liveHosts.check(conf.spec());
@@ -217,6 +222,56 @@ final class CampaignRoutes {
                         })
                     .end(text))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * {@code GET .../recommendation?target=psnr=40&max_kbps=&baseline=&price_per_kwh=&currency=&
+   * carbon_g_per_kwh=&pue=}: what {@code ffrtmp recommend} says of a results file, for a stored
+   * campaign; a bad parameter is a 400 naming it.
+   */
+  private void recommendation(RoutingContext ctx) {
+    UUID id = Reply.uuid(ctx, "campaign_id");
+    var q = ctx.queryParams();
+    Reply.with(
+        ctx,
+        campaign(id)
+            .compose(
+                meta ->
+                    store
+                        .campaignResults(id)
+                        .compose(
+                            results ->
+                                vertx.executeBlocking(
+                                    () -> {
+                                      QualityTarget target =
+                                          QualityTarget.parse(q.get("target"), "target");
+                                      CostModel cost =
+                                          CostModel.of(meta.getJsonObject("cost"), "cost")
+                                              .with(
+                                                  number(q.get("price_per_kwh")),
+                                                  q.get("currency"),
+                                                  number(q.get("carbon_g_per_kwh")),
+                                                  number(q.get("pue")));
+                                      CampaignAnalysis analysis =
+                                          CampaignAnalysis.analyse(
+                                              meta,
+                                              results,
+                                              QualityMetric.fromCampaign(meta),
+                                              cost);
+                                      String baseline = q.get("baseline");
+                                      return Recommendation.of(
+                                              analysis,
+                                              target,
+                                              number(q.get("max_kbps")),
+                                              baseline != null ? baseline : analysis.baseline(),
+                                              "baseline")
+                                          .put("campaign_id", id.toString());
+                                    }))));
+  }
+
+  /** A query number the contract has already checked, or null when absent. */
+  private static Double number(String value) {
+    return value == null ? null : Double.valueOf(value);
   }
 
   private Future<JsonObject> campaign(UUID id) {

@@ -12,8 +12,25 @@ final class JobSql {
 
   static final String INSERT_CAMPAIGN =
       """
-      INSERT INTO campaigns (id, name, description, source, quality_metric, idle_baseline, node)
-      VALUES ($1, $2, $3, $4, $5, $6, $7)\
+      INSERT INTO campaigns (id, name, description, source, quality_metric, idle_baseline, node, auto_repeat)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)\
+      """;
+
+  /** Serialises the repetition decisions of one campaign: taken under this row lock. */
+  static final String LOCK_AUTO_CAMPAIGN =
+      """
+      SELECT c.id, c.auto_repeat, j.config_key, j.spec FROM jobs j JOIN campaigns c ON c.id = j.campaign_id
+       WHERE j.id = $1 AND c.auto_repeat IS NOT NULL
+         FOR UPDATE OF c\
+      """;
+
+  /** One configuration's jobs: states, J/frame of the succeeded, and the next free order number. */
+  static final String CONFIG_RUNS =
+      """
+      SELECT j.state, j.repetition, (r.result->'energy'->>'joules_per_frame')::float8 AS jpf,
+             (SELECT max(seq) FROM jobs WHERE campaign_id = $1) AS max_seq
+        FROM jobs j LEFT JOIN results r ON r.job_id = j.id
+       WHERE j.campaign_id = $1 AND j.config_key = $2\
       """;
 
   static final String INSERT_JOB =
@@ -128,6 +145,8 @@ final class JobSql {
               FROM u, old
              WHERE j.id = u.id AND old.id = u.id AND j.fencing_token = u.token
                AND j.state = ANY(string_to_array(u.sources, ','))
+               AND (u.to_state = 'canceled' OR NOT EXISTS (SELECT 1 FROM campaigns c
+                                                            WHERE c.id = j.campaign_id AND c.auto_repeat IS NOT NULL))
             RETURNING j.id, j.campaign_id, j.config_key, j.attempt, old.before, u.to_state, u.reason, u.result),
       e AS (INSERT INTO job_events (job_id, from_state, to_state, actor, reason, attempt)
             SELECT id, before, to_state, $9, reason, attempt FROM m),
@@ -137,18 +156,31 @@ final class JobSql {
       """;
 
   /** A transition that only happens when the caller's fencing token is the current one. */
-  static final String MOVE_FENCED =
-      """
-      UPDATE jobs j SET state = $3, updated_at = now(), error = coalesce($4, j.error),
-             error_class = CASE WHEN $3 = 'failed' THEN $6 ELSE j.error_class END,
-             started_at = CASE WHEN $3 = 'running' THEN now() ELSE j.started_at END,
-             progress_at = CASE WHEN $3 = 'running' THEN now() ELSE j.progress_at END,
-             lease_expires_at = CASE WHEN $3 IN ('succeeded', 'failed', 'canceled') THEN NULL ELSE j.lease_expires_at END,
-             finished_at = CASE WHEN $3 IN ('succeeded', 'failed', 'canceled') THEN now() ELSE j.finished_at END
-        FROM (SELECT id, state AS before FROM jobs WHERE id = $1 FOR UPDATE) old
-       WHERE j.id = old.id AND j.fencing_token = $2 AND j.state = ANY($5)
-      RETURNING j.attempt, old.before\
-      """;
+  static final String MOVE_FENCED = moveFenced("");
+
+  /**
+   * The one-statement paths leave a job of a {@code repeat: "auto"} campaign that succeeds or fails
+   * to the transactional path, which decides on its next repetition in the same transaction ($3:
+   * the target state; {@code j}: the job).
+   */
+  static final String NOT_AUTO_REPEAT =
+      " AND ($3 = 'canceled' OR NOT EXISTS (SELECT 1 FROM campaigns c WHERE c.id = j.campaign_id"
+          + " AND c.auto_repeat IS NOT NULL))";
+
+  private static String moveFenced(String guard) {
+    return """
+    UPDATE jobs j SET state = $3, updated_at = now(), error = coalesce($4, j.error),
+           error_class = CASE WHEN $3 = 'failed' THEN $6 ELSE j.error_class END,
+           started_at = CASE WHEN $3 = 'running' THEN now() ELSE j.started_at END,
+           progress_at = CASE WHEN $3 = 'running' THEN now() ELSE j.progress_at END,
+           lease_expires_at = CASE WHEN $3 IN ('succeeded', 'failed', 'canceled') THEN NULL ELSE j.lease_expires_at END,
+           finished_at = CASE WHEN $3 IN ('succeeded', 'failed', 'canceled') THEN now() ELSE j.finished_at END
+      FROM (SELECT id, state AS before FROM jobs WHERE id = $1 FOR UPDATE) old
+     WHERE j.id = old.id AND j.fencing_token = $2 AND j.state = ANY($5)%s
+    RETURNING j.attempt, old.before, j.campaign_id, j.config_key\
+    """
+        .formatted(guard);
+  }
 
   /**
    * {@link #MOVE_FENCED} and its event in one statement ($7 actor, $8 reason): one round trip,
@@ -169,7 +201,7 @@ final class JobSql {
    */
   static final String FINISH_FENCED =
       "WITH m AS ("
-          + MOVE_FENCED
+          + moveFenced(NOT_AUTO_REPEAT)
           + """
           ),
           e AS (INSERT INTO job_events (job_id, from_state, to_state, actor, reason, attempt)
@@ -179,7 +211,8 @@ final class JobSql {
           SELECT * FROM m\
           """;
 
-  static final String CURRENT = "SELECT state, fencing_token, attempt FROM jobs WHERE id = $1";
+  static final String CURRENT =
+      "SELECT state, fencing_token, attempt, campaign_id, config_key FROM jobs WHERE id = $1";
 
   /** Exponential backoff with jitter: base $b ms × 2^(attempt−1) × [0.5, 1.5), at most $c ms. */
   private static String backoff(String base, String cap, String attempt) {

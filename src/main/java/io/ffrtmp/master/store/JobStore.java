@@ -1,5 +1,6 @@
 package io.ffrtmp.master.store;
 
+import io.ffrtmp.job.AutoRepeat;
 import io.ffrtmp.job.Campaign;
 import io.ffrtmp.job.DispatchSettings;
 import io.ffrtmp.job.JobEvent;
@@ -140,7 +141,8 @@ public final class JobStore {
             campaign.source(),
             campaign.qualityMetric().name().toLowerCase(Locale.ROOT),
             null,
-            null);
+            null,
+            campaign.autoRepeat() == null ? null : campaign.autoRepeat().toJson());
     int total = campaign.jobCount();
     return pool.withTransaction(
         conn -> {
@@ -410,11 +412,16 @@ public final class JobStore {
                         out.add(fastOne);
                         return Future.succeededFuture(out);
                       }
-                      Future<JobState> slow =
+                      Future<Completion> slow =
                           u.to() == JobState.RUNNING
                               ? move(
-                                  u.jobId(), u.fencingToken(), JobState.RUNNING, actor, u.reason())
-                              : complete(
+                                      u.jobId(),
+                                      u.fencingToken(),
+                                      JobState.RUNNING,
+                                      actor,
+                                      u.reason())
+                                  .map(st -> new Completion(st, null, null, null, null))
+                              : completeMove(
                                   u.jobId(),
                                   u.fencingToken(),
                                   u.to(),
@@ -424,20 +431,23 @@ public final class JobStore {
                                   u.reason());
                       return slow.transform(
                           ar -> {
+                            Completion c = ar.succeeded() ? ar.result() : null;
                             out.add(
-                                ar.succeeded()
+                                c != null
                                     // A retryable failure moved now (to retry_wait, or failed with
-                                    // no attempt left) is news; any other
-                                    // success here is a repeat of what was delivered before.
+                                    // no attempt left) is news, and so is a final result this
+                                    // path moved (a repeat-auto campaign's job comes here first);
+                                    // any other success here is a repeat of what was delivered
+                                    // before.
                                     ? new Applied(
                                         u.jobId(),
-                                        ar.result(),
+                                        c.state(),
                                         u.retryable() && u.to() == JobState.FAILED
                                             ? JobState.RUNNING
-                                            : null,
-                                        null,
-                                        null,
-                                        null,
+                                            : c.from(),
+                                        c.campaignId(),
+                                        c.configKey(),
+                                        c.attempt(),
                                         null)
                                     : new Applied(
                                         u.jobId(), null, null, null, null, null, ar.cause()));
@@ -489,6 +499,25 @@ public final class JobStore {
       JsonObject result,
       String actor,
       String reason) {
+    return completeMove(jobId, fencingToken, to, retryable, result, actor, reason)
+        .map(Completion::state);
+  }
+
+  /**
+   * The state a completion left the job in, the state it moved it from (null: no move), and the
+   * job's campaign, configuration and attempt for the event.
+   */
+  record Completion(
+      JobState state, JobState from, UUID campaignId, String configKey, Integer attempt) {}
+
+  private Future<Completion> completeMove(
+      UUID jobId,
+      long fencingToken,
+      JobState to,
+      boolean retryable,
+      JsonObject result,
+      String actor,
+      String reason) {
     if (to == JobState.FAILED && retryable) {
       return completeChecked(jobId, fencingToken, to, true, result, actor, reason);
     }
@@ -513,7 +542,14 @@ public final class JobStore {
             rows -> {
               if (rows.size() > 0) {
                 finished(List.of(jobId));
-                return Future.succeededFuture(to);
+                Row r = rows.iterator().next();
+                return Future.succeededFuture(
+                    new Completion(
+                        to,
+                        JobState.of(r.getString("before")),
+                        r.getUUID("campaign_id"),
+                        r.getString("config_key"),
+                        r.getInteger("attempt")));
               }
               return completeChecked(jobId, fencingToken, to, false, result, actor, reason);
             });
@@ -529,7 +565,7 @@ public final class JobStore {
         .toArray(String[]::new);
   }
 
-  private Future<JobState> completeChecked(
+  private Future<Completion> completeChecked(
       UUID jobId,
       long fencingToken,
       JobState to,
@@ -537,8 +573,10 @@ public final class JobStore {
       JsonObject result,
       String actor,
       String reason) {
-    // Set inside the transaction when this call moved the job; told to the meters after commit.
+    // Set inside the transaction when this call moved the job (and from which state); told to the
+    // meters after commit.
     boolean[] moved = new boolean[1];
+    Row[] current = new Row[1];
     return pool.<JobState>withTransaction(
             conn ->
                 conn.preparedQuery(JobSql.CURRENT)
@@ -550,6 +588,7 @@ public final class JobStore {
                           }
                           Row cur = rows.iterator().next();
                           JobState state = JobState.of(cur.getString("state"));
+                          current[0] = cur;
                           boolean sameAttempt = cur.getLong("fencing_token") == fencingToken;
                           if (sameAttempt && state == to) {
                             return Future.succeededFuture(state); // the same result delivered twice
@@ -588,6 +627,11 @@ public final class JobStore {
                                 moved[0] = true;
                                 return conn.preparedQuery(JobSql.UPSERT_RESULT)
                                     .execute(Tuple.of(jobId, cur.getInteger("attempt"), result))
+                                    .compose(
+                                        r ->
+                                            s == JobState.SUCCEEDED || s == JobState.FAILED
+                                                ? repeatIfWanted(conn, jobId, actor)
+                                                : Future.succeededFuture())
                                     .map(s);
                               });
                         }))
@@ -601,6 +645,95 @@ public final class JobStore {
               } else if (s.terminal()) {
                 finished(List.of(jobId));
               }
+            })
+        .map(
+            s ->
+                new Completion(
+                    s,
+                    moved[0] ? JobState.of(current[0].getString("state")) : null,
+                    current[0] == null ? null : current[0].getUUID("campaign_id"),
+                    current[0] == null ? null : current[0].getString("config_key"),
+                    current[0] == null ? null : current[0].getInteger("attempt")));
+  }
+
+  /**
+   * For a job of a {@code repeat: "auto"} campaign that just ended: when its configuration has no
+   * other open job and {@link AutoRepeat#wantsAnother} says so, queues the next repetition, in the
+   * caller's transaction (under the campaign's row lock, so two configurations ending at once take
+   * distinct order numbers and one configuration never gets two).
+   */
+  private Future<Void> repeatIfWanted(SqlConnection conn, UUID jobId, String actor) {
+    return conn.preparedQuery(JobSql.LOCK_AUTO_CAMPAIGN)
+        .execute(Tuple.of(jobId))
+        .compose(
+            rows -> {
+              if (rows.size() == 0) {
+                return Future.succeededFuture();
+              }
+              Row c = rows.iterator().next();
+              UUID campaignId = c.getUUID("id");
+              String key = c.getString("config_key");
+              AutoRepeat rule =
+                  AutoRepeat.of(
+                      new JsonObject()
+                          .put("repeat", "auto")
+                          .put("repeat_auto", (JsonObject) c.getValue("auto_repeat")));
+              return conn.preparedQuery(JobSql.CONFIG_RUNS)
+                  .execute(Tuple.of(campaignId, key))
+                  .compose(
+                      runs -> {
+                        List<Double> jpf = new ArrayList<>();
+                        int made = 0;
+                        int lastRepetition = 0;
+                        int maxSeq = 0;
+                        for (Row r : runs) {
+                          JobState st = JobState.of(r.getString("state"));
+                          if (!st.terminal()) {
+                            return Future.succeededFuture(); // its own end decides
+                          }
+                          made++;
+                          lastRepetition = Math.max(lastRepetition, r.getInteger("repetition"));
+                          maxSeq = r.getInteger("max_seq");
+                          Double v = r.getDouble("jpf");
+                          if (st == JobState.SUCCEEDED && v != null && Double.isFinite(v)) {
+                            jpf.add(v);
+                          }
+                        }
+                        if (!rule.wantsAnother(jpf, made)) {
+                          return Future.succeededFuture();
+                        }
+                        JobSpec spec = JobSpec.fromStored((JsonObject) c.getValue("spec"));
+                        UUID next = UUID.randomUUID();
+                        Tuple job =
+                            Tuple.of(
+                                    next,
+                                    campaignId,
+                                    key,
+                                    lastRepetition + 1,
+                                    maxSeq + 1,
+                                    spec.toJson(),
+                                    (short) spec.queue().rank(),
+                                    (short) spec.priority().rank())
+                                .addInteger(settings.maxAttempts())
+                                .addBoolean(spec.measure().exclusive());
+                        String why =
+                            "repeat auto: run "
+                                + (lastRepetition + 1)
+                                + " of at most "
+                                + rule.max()
+                                + " (interval not yet within "
+                                + Math.round(rule.ciWithin() * 1000) / 10.0
+                                + " % of the mean)";
+                        return conn.preparedQuery(JobSql.INSERT_JOB)
+                            .execute(job)
+                            .compose(
+                                x ->
+                                    conn.preparedQuery(JobSql.INSERT_EVENT)
+                                        .execute(
+                                            Tuple.of(
+                                                next, null, JobState.QUEUED.id(), actor, why, 0)))
+                            .mapEmpty();
+                      });
             });
   }
 
@@ -893,6 +1026,7 @@ public final class JobStore {
                   .put("idle_baseline", r.getValue("idle_baseline"))
                   .put("node", r.getValue("node"))
                   .put("density", r.getValue("density"))
+                  .mergeIn(analysisSettings((JsonObject) r.getValue("source")))
                   .put("started_at", r.getOffsetDateTime("created_at").toString())
                   .put(
                       "finished_at",
@@ -900,6 +1034,21 @@ public final class JobStore {
                           ? null
                           : r.getOffsetDateTime("finished_at").toString());
             });
+  }
+
+  /**
+   * What the analysis of a campaign reads from its file: cost, baseline, recommendation, repeat.
+   */
+  static JsonObject analysisSettings(JsonObject source) {
+    JsonObject out = new JsonObject();
+    if (source != null) {
+      for (String key : List.of("cost", "baseline", "recommend", "repeat", "repeat_auto")) {
+        if (source.getValue(key) != null) {
+          out.put(key, source.getValue(key));
+        }
+      }
+    }
+    return out;
   }
 
   /** A density campaign's summary, as the bench computed it when the ramp ended. */

@@ -26,7 +26,8 @@ public final class Migrations {
           "V4__claim_fit.sql",
           "V5__exclusive_column.sql",
           "V6__node_metrics_address.sql",
-          "V7__campaign_density.sql");
+          "V7__campaign_density.sql",
+          "V8__campaign_auto_repeat.sql");
 
   private static final long LOCK_KEY = 0x66667274_6d70L; // "ffrtmp"
 

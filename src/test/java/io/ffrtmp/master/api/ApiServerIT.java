@@ -221,6 +221,13 @@ class ApiServerIT {
             new Case(
                 "GET", "/api/v1/campaigns/" + campaign + "/report?format=csv", null, 200, 200, 200),
             new Case(
+                "GET",
+                "/api/v1/campaigns/" + campaign + "/recommendation?target=psnr%3D30",
+                null,
+                200,
+                200,
+                200),
+            new Case(
                 "POST", "/api/v1/campaigns/" + UUID.randomUUID() + "/cancel", null, 403, 404, 404),
             new Case("GET", "/api/v1/nodes", null, 200, 200, 200),
             new Case("GET", "/api/v1/nodes/node-a", null, 200, 200, 200),
@@ -320,5 +327,88 @@ class ApiServerIT {
     ApiFixture.Response badKey = api.post("/api/v1/tokens", null, "{\"api_key\": \"ffk_guess\"}");
     assertThat(badKey.status()).isEqualTo(401);
     assertThat(badKey.field()).isEqualTo("api_key");
+  }
+
+  private JsonObject waitForCampaign(String id) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    while (System.nanoTime() < deadline) {
+      JsonObject c = api.get("/api/v1/campaigns/" + id, admin()).json();
+      if (Boolean.TRUE.equals(c.getBoolean("done"))) {
+        return c;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("campaign " + id + " never finished");
+  }
+
+  /**
+   * A recommendation over a stored campaign: the answer, and a 400 naming the parameter for an
+   * unknown metric, a target out of range, a baseline the campaign lacks and a bad currency; a
+   * campaign whose baseline names nothing in it is refused at submission.
+   */
+  @Test
+  void aStoredCampaignIsRecommendedFromAndBadQuestionsAre400() throws Exception {
+    JsonObject tinyWithPsnr = new JsonObject(TINY);
+    tinyWithPsnr.getJsonObject("measure").put("quality", new JsonArray().add("psnr"));
+    JsonObject campaign =
+        new JsonObject()
+            .put("name", "recommend-test")
+            .put("base", tinyWithPsnr)
+            .put(
+                "configurations",
+                new JsonArray()
+                    .add(new JsonObject().put("video", new JsonObject().put("crf", 18)))
+                    .add(new JsonObject().put("video", new JsonObject().put("crf", 40))))
+            .put("idle_baseline_s", 0)
+            .put("baseline", "libx264 ultrafast crf18 160x90p10")
+            .put("cost", new JsonObject().put("price_per_kwh", 0.3).put("currency", "EUR"));
+    ApiFixture.Response bad =
+        api.post("/api/v1/campaigns", admin(), campaign.copy().put("baseline", "libx265").encode());
+    assertThat(bad.status()).as(bad.text()).isEqualTo(400);
+    assertThat(bad.json().getJsonObject("error").getString("field")).isEqualTo("baseline");
+
+    ApiFixture.Response camp = api.post("/api/v1/campaigns", admin(), campaign.encode());
+    assertThat(camp.status()).as(camp.text()).isEqualTo(201);
+    String id = camp.json().getString("campaign_id");
+    waitForCampaign(id);
+    String base = "/api/v1/campaigns/" + id + "/recommendation?target=";
+
+    ApiFixture.Response r = api.get(base + "psnr%3D20", api.tokens.get(Role.VIEWER));
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    JsonObject answer = r.json();
+    assertThat(answer.getString("campaign_id")).isEqualTo(id);
+    assertThat(answer.getInteger("qualifying")).isEqualTo(2);
+    // CRF 40 spends less of everything on 5 frames of 160x90; whichever is cheaper is named, the
+    // other is the runner-up, and the baseline is compared.
+    assertThat(answer.getJsonObject("chosen").getString("config_key")).startsWith("libx264");
+    assertThat(answer.getJsonObject("runner_up")).isNotNull();
+    assertThat(answer.getJsonObject("cost").getString("currency")).isEqualTo("EUR");
+    assertThat(answer.getString("text"))
+        .startsWith("At PSNR ≥ 20.0 dB (160x90p10, synthetic testsrc2): cheapest is libx264")
+        .contains("(single runs: not tested)")
+        .contains("0.3 EUR/kWh");
+
+    record Bad(String query, String field) {}
+    for (Bad b :
+        List.of(
+            new Bad("vmav%3D90", "target"),
+            new Bad("psnr%3D200", "target"),
+            new Bad("psnr%3D30&baseline=libx265", "baseline"),
+            new Bad("psnr%3D30&currency=eur", "currency"),
+            new Bad("psnr%3D30&pue=9", "pue"))) {
+      ApiFixture.Response e = api.get(base + b.query(), admin());
+      assertThat(e.status()).as(b.query() + ": " + e.text()).isEqualTo(400);
+      assertThat(e.json().getJsonObject("error").getString("field"))
+          .as(b.query() + ": " + e.text())
+          .isEqualTo(b.field());
+    }
+    assertThat(api.get("/api/v1/campaigns/" + id + "/recommendation", admin()).status())
+        .isEqualTo(400);
+    assertThat(
+            api.get(
+                    "/api/v1/campaigns/" + UUID.randomUUID() + "/recommendation?target=psnr%3D30",
+                    admin())
+                .status())
+        .isEqualTo(404);
   }
 }

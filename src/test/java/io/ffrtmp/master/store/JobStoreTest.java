@@ -283,4 +283,117 @@ class JobStoreTest {
           assertThat(states).containsEntry(JobState.CANCELED, 4);
         });
   }
+
+  /**
+   * {@code repeat: "auto"}: a steady configuration stops at the minimum, a noisy one at the cap;
+   * results delivered in a batch ({@link JobStore#apply}) and one by one ({@link
+   * JobStore#complete}) both decide, and the campaign never shows no open job before the last run.
+   */
+  @ParameterizedTest
+  @MethodSource("servers")
+  void autoRepeatQueuesRunsUntilTheIntervalIsTightOrTheCap(String server) throws Exception {
+    withPool(
+        server,
+        pool -> {
+          JobStore store = new JobStore(pool);
+          Campaign c =
+              Campaign.parse(
+                  new JsonObject(
+                      """
+                      {"name": "auto", "configurations": [{"video": {"crf": 20}}, {"video": {"crf": 30}}],
+                       "repeat": "auto", "repeat_auto": {"ci_within": 0.03, "min": 3, "max": 5}}\
+                      """),
+                  "auto");
+          assertThat(c.jobCount()).isEqualTo(6);
+          UUID id = await(store.createCampaign(c, "test"), 30);
+          UUID instance = Nodes.register(pool, "n1");
+          String steady = c.configurations().get(0).key();
+          int[] noisy = {0};
+          int finished = 0;
+          boolean batch = false;
+          while (true) {
+            List<JobLease> leases = await(store.claim("n1", instance, false, 1), 30);
+            if (leases.isEmpty()) {
+              break;
+            }
+            JobLease lease = leases.get(0);
+            double jpf = lease.configKey().equals(steady) ? 0.5 : (noisy[0]++ % 2 == 0 ? 1.0 : 2.0);
+            JsonObject result =
+                new JsonObject().put("energy", new JsonObject().put("joules_per_frame", jpf));
+            if (batch) {
+              List<JobStore.Applied> applied =
+                  await(
+                      store.apply(
+                          "n1",
+                          List.of(
+                              new JobStore.Update(
+                                  lease.jobId(),
+                                  lease.fencingToken(),
+                                  JobState.RUNNING,
+                                  false,
+                                  null,
+                                  null),
+                              new JobStore.Update(
+                                  lease.jobId(),
+                                  lease.fencingToken(),
+                                  JobState.SUCCEEDED,
+                                  false,
+                                  result,
+                                  null))),
+                      30);
+              // The result moved through the transactional path is news for the bus, with its
+              // campaign: a bench waiting for the campaign's end hears of it.
+              JobStore.Applied done = applied.get(1);
+              assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+              assertThat(done.from()).isEqualTo(JobState.RUNNING);
+              assertThat(done.campaignId()).isEqualTo(id);
+              assertThat(done.configKey()).isEqualTo(lease.configKey());
+            } else {
+              await(
+                  store.move(
+                      lease.jobId(), lease.fencingToken(), JobState.RUNNING, "n1", "started"),
+                  30);
+              await(
+                  store.complete(
+                      lease.jobId(),
+                      lease.fencingToken(),
+                      JobState.SUCCEEDED,
+                      false,
+                      result,
+                      "n1",
+                      "finished"),
+                  30);
+            }
+            batch = !batch;
+            finished++;
+            var states = await(store.campaignStates(id), 30);
+            int open =
+                states.entrySet().stream()
+                    .filter(e -> !e.getKey().terminal())
+                    .mapToInt(e -> e.getValue())
+                    .sum();
+            if (finished < 8) {
+              assertThat(open).as("after %d runs", finished).isPositive();
+            }
+          }
+          List<JsonObject> results = await(store.campaignResults(id), 30);
+          assertThat(results).hasSize(8);
+          assertThat(results.stream().filter(r -> steady.equals(r.getString("config_key"))))
+              .hasSize(3);
+          assertThat(
+                  results.stream()
+                      .filter(r -> !steady.equals(r.getString("config_key")))
+                      .map(r -> r.getInteger("repetition")))
+              .containsExactlyInAnyOrder(1, 2, 3, 4, 5);
+          UUID added =
+              UUID.fromString(
+                  results.stream()
+                      .filter(r -> Integer.valueOf(5).equals(r.getInteger("repetition")))
+                      .findFirst()
+                      .orElseThrow()
+                      .getString("job_id"));
+          assertThat(await(store.events(added), 30).get(0).getString("reason"))
+              .startsWith("repeat auto: run 5 of at most 5");
+        });
+  }
 }
