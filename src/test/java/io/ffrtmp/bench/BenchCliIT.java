@@ -228,7 +228,7 @@ class BenchCliIT {
         .contains("<h2>Recommendation</h2>")
         .contains("<h2>Rate sweeps</h2>")
         .contains("<h2>Cost and carbon</h2>")
-        .contains("id=\"rate-curves");
+        .contains("<svg id='rate-curves'");
 
     JarRunner.Run rec2 =
         JarRunner.run(
