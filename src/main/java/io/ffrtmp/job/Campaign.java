@@ -120,10 +120,10 @@ public record Campaign(
   public static Campaign parse(
       JsonObject json, String fallbackName, int maxJobs, ClipFolder.Lister folders) {
     SchemaCheck.CAMPAIGN.check(json);
-    JsonObject listed = listFolders(json, folders);
-    // Each clip of a folder is content of its own: its jobs carry it in their key, the first too.
-    boolean labelInputs = listed != json;
-    json = listed;
+    json = listFolders(json, folders);
+    // Each clip of an input.path axis (a folder or a list) is content of its own: its jobs carry
+    // it in their key, the first clip's too, also when a master re-reads the stored list.
+    boolean labelInputs = json.getJsonObject("axes", new JsonObject()).containsKey("input.path");
     JsonObject base = json.getJsonObject("base", new JsonObject());
     JsonArray configs = json.getJsonArray("configurations", new JsonArray().add(new JsonObject()));
     if (configs.isEmpty()) {
