@@ -298,7 +298,7 @@ public final class BenchCommand implements Callable<Integer> {
   private Campaign loadCampaign() throws IOException {
     Campaign c;
     Path file = Path.of(campaignFile);
-    if (Files.exists(file)) {
+    if (Files.isRegularFile(file)) { // a directory of that name (an earlier --out) is not it
       c = Campaign.load(file, ClipFolder.in(mediaRoots));
     } else {
       try (InputStream in = ShippedCampaigns.open(campaignFile)) {
