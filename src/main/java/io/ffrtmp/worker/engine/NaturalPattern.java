@@ -119,6 +119,9 @@ public final class NaturalPattern {
         "-pix_fmt",
         "yuv420p",
         "-an",
+        // No random segment id or date in the container: the same frames are the same file.
+        "-fflags",
+        "+bitexact",
         "-f",
         "matroska",
         output.toString());
