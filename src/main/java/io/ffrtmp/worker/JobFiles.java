@@ -54,6 +54,14 @@ final class JobFiles {
    * the worker publishes a {@code live_synthetic} camera; a realtime file is played with -re.
    */
   Future<SourceInfo> source(JobSpec spec, URI cameraUrl) {
+    return source(spec, cameraUrl, () -> {});
+  }
+
+  /**
+   * As above; {@code alive} is called about once a second while a pattern is pre-rendered, so the
+   * job's heartbeats show progress and a long render is not taken for a stall.
+   */
+  Future<SourceInfo> source(JobSpec spec, URI cameraUrl, Runnable alive) {
     if (spec.input().isLive()) {
       URI url = spec.input().url() != null ? spec.input().url() : cameraUrl;
       return Future.succeededFuture(SourceInfo.live(spec.input(), url));
@@ -62,7 +70,7 @@ final class JobFiles {
       // Generating it costs several times the encode: rendered (or found) before the window opens.
       return vertx.executeBlocking(
           () -> {
-            RenderCache.Rendered r = renders.get(ffmpeg.binary(), spec.input());
+            RenderCache.Rendered r = renders.get(ffmpeg.binary(), spec.input(), alive);
             return SourceInfo.prerendered(spec.input(), r.file(), r.toJson(spec.input()));
           },
           false);

@@ -219,7 +219,7 @@ public final class JobRunner {
               false));
     }
     return files
-        .source(spec, cameraUrl)
+        .source(spec, cameraUrl, j::active)
         .compose(
             source -> {
               j.source(source);

@@ -79,6 +79,11 @@ final class RenderCache {
 
   /** The render of this input, made now unless an earlier job made it. */
   Rendered get(String ffmpeg, JobSpec.Input in) throws IOException {
+    return get(ffmpeg, in, () -> {});
+  }
+
+  /** As above; {@code alive} is called about once a second while the render runs. */
+  Rendered get(String ffmpeg, JobSpec.Input in, Runnable alive) throws IOException {
     long need = NaturalPattern.rawBytes(in);
     if (need > maxBytes) {
       throw new IOException(
@@ -106,7 +111,7 @@ final class RenderCache {
       Path log = dir.resolve(key(in) + ".log");
       long startNs = System.nanoTime();
       try {
-        run(NaturalPattern.render(ffmpeg, in, partial), log, timeoutS(in));
+        run(NaturalPattern.render(ffmpeg, in, partial), log, timeoutS(in), alive);
         Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
       } finally {
         Files.deleteIfExists(partial);
@@ -157,7 +162,8 @@ final class RenderCache {
     }
   }
 
-  private static void run(List<String> cmd, Path log, long timeoutS) throws IOException {
+  private static void run(List<String> cmd, Path log, long timeoutS, Runnable alive)
+      throws IOException {
     Process p =
         new ProcessBuilder(cmd)
             .redirectErrorStream(true)
@@ -165,7 +171,11 @@ final class RenderCache {
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
             .start();
     try {
-      if (!p.waitFor(timeoutS, TimeUnit.SECONDS)) {
+      long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutS);
+      while (!p.waitFor(1, TimeUnit.SECONDS) && System.nanoTime() < deadlineNs) {
+        alive.run();
+      }
+      if (p.isAlive()) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
         p.waitFor(5, TimeUnit.SECONDS);
