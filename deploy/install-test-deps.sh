@@ -4,6 +4,10 @@
 #   nodejs, npm           run the OpenAPI linter
 #   @redocly/cli 1.34.5   the linter ApiLintTest runs over the served OpenAPI document, pinned (the last 1.x, which runs
 #                         on the Node.js 18 of Debian 12 as well as on 20+), into .ci/node (ignored by git)
+#   FFmpeg 4.1.0 static   a second FFmpeg with libvmaf (a 2018 static build from the npm package
+#                         @ffmpeg-installer/linux-x64, pinned), unpacked into .ci/node/ffmpeg-vmaf: QualityScorerIT
+#                         scores with it through --quality-ffmpeg (it has no VMAF model file: the test checks that
+#                         VMAF is refused honestly)
 #   prometheus            its promtool checks every /metrics scrape the tests take (promtool check metrics);
 #                         (Debian enables a Prometheus service with it; when this script installs the package it
 #                         stops and disables that service again, since only promtool is wanted)
@@ -13,6 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 REDOCLY_VERSION=1.34.5
+SCORER_PACKAGE=@ffmpeg-installer/linux-x64@4.1.0
 sudo_cmd=(); [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
 have() { command -v "$1" >/dev/null 2>&1; }
 apt_install() {
@@ -37,4 +42,15 @@ if [ "$(.ci/node/node_modules/.bin/redocly --version 2>/dev/null)" = "$REDOCLY_V
 else
   echo "installing @redocly/cli@$REDOCLY_VERSION into .ci/node"
   npm install --prefix .ci/node --no-save --no-audit --no-fund "@redocly/cli@$REDOCLY_VERSION"
+fi
+# npm pack, not npm install: an install into .ci/node without a package.json would prune the linter installed above.
+if [ -x .ci/node/ffmpeg-vmaf/ffmpeg ] && .ci/node/ffmpeg-vmaf/ffmpeg -hide_banner -version 2>/dev/null | grep -q 'N-47683'; then
+  echo "scoring FFmpeg: found 4.1.0 static in .ci/node/ffmpeg-vmaf"
+else
+  echo "installing $SCORER_PACKAGE (FFmpeg 4.1 static with libvmaf) into .ci/node/ffmpeg-vmaf"
+  mkdir -p .ci/node/ffmpeg-vmaf
+  tgz=$(cd .ci/node && npm pack --silent "$SCORER_PACKAGE" | tail -n 1)
+  tar -xzf ".ci/node/$tgz" -C .ci/node/ffmpeg-vmaf --strip-components=1 package/ffmpeg package/package.json
+  rm -f ".ci/node/$tgz"
+  chmod u+x .ci/node/ffmpeg-vmaf/ffmpeg
 fi

@@ -4,7 +4,9 @@ import io.ffrtmp.analysis.CampaignSettings;
 import io.ffrtmp.cli.CommandLogging;
 import io.ffrtmp.cli.options.ClusterFlags;
 import io.ffrtmp.cli.options.PowerSourceOptions;
+import io.ffrtmp.cli.options.QualityOptions;
 import io.ffrtmp.job.Campaign;
+import io.ffrtmp.job.ClipFolder;
 import io.ffrtmp.job.Density;
 import io.ffrtmp.job.MediaRoots;
 import io.ffrtmp.job.SpecException;
@@ -105,6 +107,8 @@ public final class BenchCommand implements Callable<Integer> {
   String ffmpeg;
 
   @Mixin PowerSourceOptions sources;
+
+  @Mixin QualityOptions quality = new QualityOptions();
 
   @Option(
       names = "--poll-ms",
@@ -253,22 +257,23 @@ public final class BenchCommand implements Callable<Integer> {
       }
     }
     NodeConfig config =
-        new NodeConfig(
-            dataDir != null ? dataDir : NodeConfig.defaultDataDir(),
-            dbUri,
-            ffmpeg,
-            density == null ? slots : Math.max(slots, density.max()),
-            sources
-                .applyTo(
-                    new PowerConfig(
-                        PowerConfig.DEFAULT_POWERCAP_ROOT,
-                        Path.of("/proc"),
-                        pollMs,
-                        idleWatts,
-                        maxWatts))
-                .withModelFile(modelFile),
-            List.copyOf(mediaRoots),
-            rtmp);
+        quality.applyTo(
+            new NodeConfig(
+                dataDir != null ? dataDir : NodeConfig.defaultDataDir(),
+                dbUri,
+                ffmpeg,
+                density == null ? slots : Math.max(slots, density.max()),
+                sources
+                    .applyTo(
+                        new PowerConfig(
+                            PowerConfig.DEFAULT_POWERCAP_ROOT,
+                            Path.of("/proc"),
+                            pollMs,
+                            idleWatts,
+                            maxWatts))
+                    .withModelFile(modelFile),
+                List.copyOf(mediaRoots),
+                rtmp));
     boolean interactive = !noProgress && System.console() != null;
     return new BenchRun(
             campaign,
@@ -294,8 +299,8 @@ public final class BenchCommand implements Callable<Integer> {
   private Campaign loadCampaign() throws IOException {
     Campaign c;
     Path file = Path.of(campaignFile);
-    if (Files.exists(file)) {
-      c = Campaign.load(file);
+    if (Files.isRegularFile(file)) { // a directory of that name (an earlier --out) is not it
+      c = Campaign.load(file, ClipFolder.in(mediaRoots));
     } else {
       try (InputStream in = ShippedCampaigns.open(campaignFile)) {
         if (in == null) {
@@ -304,7 +309,9 @@ public final class BenchCommand implements Callable<Integer> {
         c =
             Campaign.parse(
                 new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8)),
-                ShippedCampaigns.baseName(campaignFile));
+                ShippedCampaigns.baseName(campaignFile),
+                Campaign.MAX_JOBS,
+                ClipFolder.in(mediaRoots));
       }
     }
     CampaignSettings.check(c);
@@ -351,6 +358,10 @@ public final class BenchCommand implements Callable<Integer> {
     String clusterProblem = cluster.check();
     if (clusterProblem != null) {
       return clusterProblem;
+    }
+    String qualityProblem = quality.check();
+    if (qualityProblem != null) {
+      return qualityProblem;
     }
     if (slots < 1 || slots > 64) {
       return "--slots: " + slots + " is out of range; accepted: 1 to 64";

@@ -4,6 +4,7 @@ import com.github.freva.asciitable.AsciiTable;
 import com.github.freva.asciitable.Column;
 import com.github.freva.asciitable.HorizontalAlign;
 import io.ffrtmp.cli.options.PowerSourceOptions;
+import io.ffrtmp.cli.options.QualityOptions;
 import io.ffrtmp.hardware.CpuFacts;
 import io.ffrtmp.hardware.GpuDevice;
 import io.ffrtmp.hardware.HardwareProbe;
@@ -17,6 +18,7 @@ import io.ffrtmp.worker.engine.EncoderProbe;
 import io.ffrtmp.worker.engine.FfmpegInfo;
 import io.ffrtmp.worker.engine.GstCommand;
 import io.ffrtmp.worker.engine.GstInfo;
+import io.ffrtmp.worker.engine.Scorer;
 import io.ffrtmp.worker.engine.VmafCheck;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -95,6 +97,8 @@ public final class DoctorCommand implements Callable<Integer> {
 
   @Mixin PowerSourceOptions sources;
 
+  @Mixin QualityOptions quality = new QualityOptions();
+
   @Option(
       names = "--json",
       description = "Print one JSON object with the same content instead of text.")
@@ -103,12 +107,21 @@ public final class DoctorCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     CommandLogging.quietPowerLog();
+    String problem = quality.check();
+    if (problem != null) {
+      spec.commandLine().getErr().println(problem);
+      spec.commandLine().getErr().flush();
+      return 2;
+    }
     JsonObject report =
         examine(
             ffmpeg,
             sources.applyTo(PowerConfig.defaults()),
             HardwareProbe.system(),
             EmbeddedPostgres.findBinaries());
+    if (report.getBoolean("ok") && (quality.scorer() != null || quality.model() != null)) {
+      report.put("quality", scorerQuality(ffmpeg, quality.scorer(), quality.model()));
+    }
     PrintWriter out = spec.commandLine().getOut();
     out.print(json ? report.encodePrettily() + "\n" : render(report));
     out.flush();
@@ -222,6 +235,40 @@ public final class DoctorCommand implements Callable<Integer> {
         .toList();
   }
 
+  /**
+   * The quality section for a separate scorer ({@code --quality-ffmpeg}) or model ({@code
+   * --vmaf-model}): what the quality pass of a worker started with the same flags would use.
+   */
+  static JsonObject scorerQuality(String ffmpeg, String scorerBinary, Path model) {
+    FfmpegInfo encoding = FfmpegInfo.probe(ffmpeg);
+    JsonObject q = new JsonObject();
+    try {
+      FfmpegInfo scoring = scorerBinary == null ? encoding : FfmpegInfo.probe(scorerBinary);
+      Scorer scorer = Scorer.probe(encoding, scoring, model);
+      JsonObject v = scorer.vmaf().toJson().put("model", scorer.vmafModelName());
+      if (!scorer.vmaf().works()) {
+        v.put(
+            "fix",
+            scorer.vmaf().listed()
+                ? "give the scorer a VMAF model file it can load: --vmaf-model PATH (.pkl for"
+                    + " libvmaf 1.x, .json for 2.x)"
+                : VMAF_FIX);
+      }
+      return q.put("psnr", true).put("ssim", true).put("scorer", scorer.toJson()).put("vmaf", v);
+    } catch (FfmpegInfo.MissingException e) {
+      return q.put("psnr", false)
+          .put("ssim", false)
+          .put("scorer", new JsonObject().put("binary", scorerBinary).put("error", e.getMessage()))
+          .put(
+              "vmaf",
+              new JsonObject()
+                  .put("listed", false)
+                  .put("works", false)
+                  .put("reason", "the scoring FFmpeg does not run: " + e.getMessage())
+                  .put("fix", "give --quality-ffmpeg the path of an FFmpeg that runs"));
+    }
+  }
+
   private static JsonObject quality(Optional<FfmpegInfo> info) {
     // psnr and ssim are built into every FFmpeg; only libvmaf is an optional library.
     JsonObject q = new JsonObject().put("psnr", info.isPresent()).put("ssim", info.isPresent());
@@ -232,6 +279,14 @@ public final class DoctorCommand implements Callable<Integer> {
     if (!vmaf.works()) {
       v.put("fix", VMAF_FIX);
     }
+    info.ifPresent(
+        i ->
+            q.put(
+                "scorer",
+                new JsonObject()
+                    .put("binary", i.binary())
+                    .put("version", i.version())
+                    .put("separate", false)));
     return q.put("vmaf", v);
   }
 
@@ -451,6 +506,19 @@ public final class DoctorCommand implements Callable<Integer> {
     JsonObject q = r.getJsonObject("quality");
     JsonObject vmaf = q.getJsonObject("vmaf");
     out.append("\nQuality\n");
+    JsonObject scorer = q.getJsonObject("scorer");
+    if (scorer != null) {
+      line(
+          out,
+          "scorer",
+          scorer.getString("binary")
+              + (scorer.getString("version") == null
+                  ? ""
+                  : " (" + scorer.getString("version") + ")")
+              + (Boolean.TRUE.equals(scorer.getBoolean("separate"))
+                  ? ", separate from the encoding FFmpeg"
+                  : ""));
+    }
     line(out, "PSNR, SSIM", q.getBoolean("psnr") ? "yes" : "no");
     line(out, "VMAF", vmaf.getBoolean("works") ? "yes" : "no: " + vmaf.getString("reason"));
     sectionFix(out, vmaf.getString("fix"));

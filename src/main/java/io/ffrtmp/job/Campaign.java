@@ -84,6 +84,11 @@ public record Campaign(
   }
 
   public static Campaign load(Path file) throws IOException {
+    return load(file, ClipFolder.NONE);
+  }
+
+  /** As {@link #load(Path)}, a folder axis listed by {@code folders}. */
+  public static Campaign load(Path file, ClipFolder.Lister folders) throws IOException {
     String text = Files.readString(file, StandardCharsets.UTF_8);
     if (!(StrictJson.parse(text) instanceof JsonObject json)) {
       throw new SpecException(
@@ -92,21 +97,33 @@ public record Campaign(
               + " {...}}");
     }
     String fallbackName = file.getFileName().toString().replaceFirst("\\.json$", "");
-    return parse(json, fallbackName);
+    return parse(json, fallbackName, MAX_JOBS, folders);
   }
 
   public static Campaign parse(JsonObject json, String fallbackName) {
     return parse(json, fallbackName, MAX_JOBS);
   }
 
+  /** As {@link #parse(JsonObject, String, int, ClipFolder.Lister)}; a folder axis is refused. */
+  public static Campaign parse(JsonObject json, String fallbackName, int maxJobs) {
+    return parse(json, fallbackName, maxJobs, ClipFolder.NONE);
+  }
+
   /**
    * Expands and validates a campaign of at most {@code maxJobs} jobs. The count (configurations x
    * axis points x repeat) is checked before anything is expanded, so an oversized campaign costs
    * nothing. Linear in the jobs: each distinct configuration is validated once, its repetitions
-   * share it.
+   * share it. An axis given as {@code {"folder": "clips"}} (only {@code input.path}) is listed by
+   * {@code folders} first; the campaign's {@link #source} then holds the list it became, so whoever
+   * stores or re-reads it gets the same clips.
    */
-  public static Campaign parse(JsonObject json, String fallbackName, int maxJobs) {
+  public static Campaign parse(
+      JsonObject json, String fallbackName, int maxJobs, ClipFolder.Lister folders) {
     SchemaCheck.CAMPAIGN.check(json);
+    json = listFolders(json, folders);
+    // Each clip of an input.path axis (a folder or a list) is content of its own: its jobs carry
+    // it in their key, the first clip's too, also when a master re-reads the stored list.
+    boolean labelInputs = json.getJsonObject("axes", new JsonObject()).containsKey("input.path");
     JsonObject base = json.getJsonObject("base", new JsonObject());
     JsonArray configs = json.getJsonArray("configurations", new JsonArray().add(new JsonObject()));
     if (configs.isEmpty()) {
@@ -178,7 +195,9 @@ public record Campaign(
           continue;
         }
         String key = spec.configKey();
-        if (byKey.containsKey(key)) {
+        if (labelInputs && !byKey.containsKey(key + " [" + inputLabel(spec.input()) + "]")) {
+          key = key + " [" + inputLabel(spec.input()) + "]";
+        } else if (byKey.containsKey(key)) {
           String stem = key + " [" + inputLabel(spec.input());
           do {
             int n = suffixes.merge(stem, 1, Integer::sum);
@@ -208,6 +227,29 @@ public record Campaign(
   /** Repeat-until-confident ({@code "repeat": "auto"}), or null for a fixed repeat. */
   public AutoRepeat autoRepeat() {
     return AutoRepeat.of(source);
+  }
+
+  /** The campaign with each folder axis replaced by the sorted list of its clips. */
+  private static JsonObject listFolders(JsonObject json, ClipFolder.Lister folders) {
+    JsonObject axes = json.getJsonObject("axes");
+    if (axes == null || axes.stream().noneMatch(e -> e.getValue() instanceof JsonObject)) {
+      return json;
+    }
+    JsonObject expanded = json.copy();
+    JsonObject out = expanded.getJsonObject("axes");
+    for (String path : axes.fieldNames()) {
+      if (!(axes.getValue(path) instanceof JsonObject folder)) {
+        continue;
+      }
+      if (!"input.path".equals(path)) {
+        throw new SpecException(
+            "axes." + path,
+            "a folder axis is only for input.path; accepted here: a list of values");
+      }
+      List<String> clips = folders.clips("axes.input.path.folder", folder.getString("folder"));
+      out.put(path, new JsonArray(new ArrayList<>(clips)));
+    }
+    return expanded;
   }
 
   /** The live density mode ({@code "density"}), or null for an ordinary campaign. */

@@ -67,7 +67,16 @@ final class InputParser {
               + Fps.format(inFps)
               + " fps; accepted: at least 1/fps seconds");
     }
-    return new Input(type, in.getString("pattern", "testsrc2"), durationS, inRes, inFps);
+    String pattern = in.getString("pattern", "testsrc2");
+    if ("natural".equals(pattern) && !"synthetic".equals(type)) {
+      // Pre-rendered before the energy window: a camera publishing at realtime cannot wait for it.
+      throw new SpecException(
+          "input.pattern",
+          "natural is pre-rendered and only for input type synthetic; accepted for "
+              + type
+              + ": testsrc2, testsrc, smptehdbars, mandelbrot, life, rgbtestsrc");
+    }
+    return new Input(type, pattern, durationS, inRes, inFps);
   }
 
   /** An RTMP or SRT URL, its form checked here; its host is checked against the live hosts. */

@@ -169,7 +169,9 @@ public final class ClusterNode implements AutoCloseable {
               c.dispatch().heartbeat(),
               o.dataDir().resolve("spool"),
               o.rtmp().applicationUrl(),
-              o.workerLiveHosts());
+              o.workerLiveHosts(),
+              o.qualityFfmpeg(),
+              o.vmafModel());
       HttpServer metricsServer =
           c.metrics().enabled()
               ? await(MetricsServer.start(vertx, c.metrics(), metrics.registry()), 30)

@@ -19,10 +19,25 @@ public record NodeConfig(
     PowerConfig power,
     List<Path> mediaRoots,
     RtmpConfig rtmp,
-    LiveHosts liveHosts) {
+    LiveHosts liveHosts,
+    String qualityFfmpeg,
+    Path vmafModel) {
 
   public NodeConfig {
     liveHosts = liveHosts == null ? LiveHosts.DEFAULT : liveHosts;
+  }
+
+  /** The quality pass with the encoding FFmpeg and its built-in VMAF model. */
+  public NodeConfig(
+      Path dataDir,
+      String dbUri,
+      String ffmpeg,
+      int slots,
+      PowerConfig power,
+      List<Path> mediaRoots,
+      RtmpConfig rtmp,
+      LiveHosts liveHosts) {
+    this(dataDir, dbUri, ffmpeg, slots, power, mediaRoots, rtmp, liveHosts, null, null);
   }
 
   public NodeConfig(
@@ -51,12 +66,32 @@ public record NodeConfig(
   }
 
   public NodeConfig withRtmp(RtmpConfig rtmp) {
-    return new NodeConfig(dataDir, dbUri, ffmpeg, slots, power, mediaRoots, rtmp, liveHosts);
+    return new NodeConfig(
+        dataDir,
+        dbUri,
+        ffmpeg,
+        slots,
+        power,
+        mediaRoots,
+        rtmp,
+        liveHosts,
+        qualityFfmpeg,
+        vmafModel);
   }
 
   /** The hosts live URLs may name ({@code --live-allow-host}, loopback always). */
   public NodeConfig withLiveHosts(LiveHosts hosts) {
-    return new NodeConfig(dataDir, dbUri, ffmpeg, slots, power, mediaRoots, rtmp, hosts);
+    return new NodeConfig(
+        dataDir, dbUri, ffmpeg, slots, power, mediaRoots, rtmp, hosts, qualityFfmpeg, vmafModel);
+  }
+
+  /**
+   * {@code scorer}: the FFmpeg of the quality pass ({@code --quality-ffmpeg}; null: the encoding
+   * one); {@code model}: the VMAF model file ({@code --vmaf-model}; null: the built-in one).
+   */
+  public NodeConfig withQuality(String scorer, Path model) {
+    return new NodeConfig(
+        dataDir, dbUri, ffmpeg, slots, power, mediaRoots, rtmp, liveHosts, scorer, model);
   }
 
   /**

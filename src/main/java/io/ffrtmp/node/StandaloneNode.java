@@ -100,7 +100,8 @@ public final class StandaloneNode implements AutoCloseable {
                   5000,
                   config.slots(),
                   config.mediaRoots())
-              .withLive(config.rtmp().applicationUrl(), config.workerLiveHosts());
+              .withLive(config.rtmp().applicationUrl(), config.workerLiveHosts())
+              .withQuality(config.qualityFfmpeg(), config.vmafModel());
       // Its /metrics is the API server's: the worker has no endpoint of its own to advertise.
       WorkerVerticle worker = new WorkerVerticle(wc, metrics.registry(), null);
       PowerMetrics.register(

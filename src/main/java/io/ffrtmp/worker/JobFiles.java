@@ -3,6 +3,7 @@ package io.ffrtmp.worker;
 import io.ffrtmp.job.JobSpec;
 import io.ffrtmp.job.MediaRoots;
 import io.ffrtmp.worker.engine.FfmpegInfo;
+import io.ffrtmp.worker.engine.NaturalPattern;
 import io.ffrtmp.worker.engine.SourceInfo;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -23,11 +24,21 @@ final class JobFiles {
   private final Vertx vertx;
   private final WorkerConfig config;
   private final FfmpegInfo ffmpeg;
+  private final RenderCache renders;
 
   JobFiles(Vertx vertx, WorkerConfig config, FfmpegInfo ffmpeg) {
     this.vertx = vertx;
     this.config = config;
     this.ffmpeg = ffmpeg;
+    this.renders = new RenderCache(renderCacheDir(config));
+  }
+
+  /**
+   * Where pre-rendered patterns are kept: beside the work directory, in the worker's data
+   * directory, bounded by {@link RenderCache#MAX_BYTES}.
+   */
+  static Path renderCacheDir(WorkerConfig config) {
+    return config.workDir().toAbsolutePath().normalize().resolveSibling("render-cache");
   }
 
   /**
@@ -43,9 +54,26 @@ final class JobFiles {
    * the worker publishes a {@code live_synthetic} camera; a realtime file is played with -re.
    */
   Future<SourceInfo> source(JobSpec spec, URI cameraUrl) {
+    return source(spec, cameraUrl, () -> {});
+  }
+
+  /**
+   * As above; {@code alive} is called about once a second while a pattern is pre-rendered, so the
+   * job's heartbeats show progress and a long render is not taken for a stall.
+   */
+  Future<SourceInfo> source(JobSpec spec, URI cameraUrl, Runnable alive) {
     if (spec.input().isLive()) {
       URI url = spec.input().url() != null ? spec.input().url() : cameraUrl;
       return Future.succeededFuture(SourceInfo.live(spec.input(), url));
+    }
+    if (NaturalPattern.is(spec.input())) {
+      // Generating it costs several times the encode: rendered (or found) before the window opens.
+      return vertx.executeBlocking(
+          () -> {
+            RenderCache.Rendered r = renders.get(ffmpeg.binary(), spec.input(), alive);
+            return SourceInfo.prerendered(spec.input(), r.file(), r.toJson(spec.input()));
+          },
+          false);
     }
     if (!spec.input().isFile()) {
       return Future.succeededFuture(SourceInfo.synthetic(spec.input()));

@@ -8,6 +8,7 @@ import io.ffrtmp.power.EnergyMeter;
 import io.ffrtmp.worker.engine.FfmpegInfo;
 import io.ffrtmp.worker.engine.GstCommand;
 import io.ffrtmp.worker.engine.GstInfo;
+import io.ffrtmp.worker.engine.Scorer;
 import io.ffrtmp.worker.engine.SourceInfo;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -89,6 +90,20 @@ public final class JobRunner {
       JsonObject node,
       EnergyWindows windows,
       Set<Encoder> workingHardware) {
+    this(vertx, config, meter, ffmpeg, Scorer.same(ffmpeg), gst, node, windows, workingHardware);
+  }
+
+  /** {@code scorer}: the FFmpeg of the quality pass, probed at start ({@code --quality-ffmpeg}). */
+  public JobRunner(
+      Vertx vertx,
+      WorkerConfig config,
+      EnergyMeter meter,
+      FfmpegInfo ffmpeg,
+      Scorer scorer,
+      GstInfo gst,
+      JsonObject node,
+      EnergyWindows windows,
+      Set<Encoder> workingHardware) {
     this.vertx = vertx;
     this.config = config;
     this.ffmpeg = ffmpeg;
@@ -99,7 +114,7 @@ public final class JobRunner {
     this.settle = new SettleWait(vertx, meter);
     this.encode = new EncodePass(vertx, ffmpeg, gst, meter, windows, config.power().procRoot());
     this.report = new EncodeReport(vertx, config.slots());
-    this.quality = new QualityPass(vertx, ffmpeg, gst, meter);
+    this.quality = new QualityPass(vertx, ffmpeg, scorer, gst, meter);
   }
 
   /** Stops the running FFmpeg (and its children) within a second; the job then ends as canceled. */
@@ -204,7 +219,7 @@ public final class JobRunner {
               false));
     }
     return files
-        .source(spec, cameraUrl)
+        .source(spec, cameraUrl, j::active)
         .compose(
             source -> {
               j.source(source);
@@ -370,10 +385,12 @@ public final class JobRunner {
   }
 
   private static JsonObject sourceJson(SourceInfo source) {
-    return new JsonObject()
-        .put("description", source.description())
-        .put("resolution", source.resolution() == null ? null : source.resolution().toString())
-        .put("fps", source.fps())
-        .put("duration_s", source.durationS());
+    JsonObject j =
+        new JsonObject()
+            .put("description", source.description())
+            .put("resolution", source.resolution() == null ? null : source.resolution().toString())
+            .put("fps", source.fps())
+            .put("duration_s", source.durationS());
+    return source.prerendered() == null ? j : j.put("prerendered", source.prerendered());
   }
 }

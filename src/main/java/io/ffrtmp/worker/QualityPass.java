@@ -10,6 +10,7 @@ import io.ffrtmp.worker.engine.FfmpegCommand;
 import io.ffrtmp.worker.engine.FfmpegInfo;
 import io.ffrtmp.worker.engine.GstCommand;
 import io.ffrtmp.worker.engine.GstInfo;
+import io.ffrtmp.worker.engine.Scorer;
 import io.ffrtmp.worker.engine.SourceInfo;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -29,13 +30,20 @@ import java.util.Locale;
 final class QualityPass {
 
   private final Vertx vertx;
-  private final FfmpegInfo ffmpeg;
+  private final String encodingFfmpeg;
+  private final Scorer scorer;
   private final GstInfo gst;
   private final EnergyMeter meter;
 
   QualityPass(Vertx vertx, FfmpegInfo ffmpeg, GstInfo gst, EnergyMeter meter) {
+    this(vertx, ffmpeg, Scorer.same(ffmpeg), gst, meter);
+  }
+
+  /** {@code scorer}: the FFmpeg that scores (the node's own, or {@code --quality-ffmpeg}). */
+  QualityPass(Vertx vertx, FfmpegInfo ffmpeg, Scorer scorer, GstInfo gst, EnergyMeter meter) {
     this.vertx = vertx;
-    this.ffmpeg = ffmpeg;
+    this.encodingFfmpeg = ffmpeg.binary();
+    this.scorer = scorer;
     this.gst = gst;
     this.meter = meter;
   }
@@ -45,18 +53,16 @@ final class QualityPass {
     if (wanted.isEmpty()) {
       return Future.succeededFuture();
     }
-    JsonObject quality = new JsonObject();
+    JsonObject quality = new JsonObject().put("scorer", scorer.toJson());
     List<JobSpec.QualityMetric> metrics = wanted;
-    if (wanted.contains(JobSpec.QualityMetric.VMAF) && !ffmpeg.libvmaf()) {
-      // Said plainly rather than left out: the job still gets PSNR/SSIM.
+    if (wanted.contains(JobSpec.QualityMetric.VMAF) && !scorer.vmaf().works()) {
+      // Said plainly rather than left out, and never a 0: the job still gets PSNR/SSIM.
       quality.put(
           "vmaf",
           new JsonObject()
               .put("available", false)
-              .put(
-                  "reason",
-                  "this FFmpeg has no libvmaf filter (FFmpeg must be built with --enable-libvmaf;"
-                      + " Debian's build is not); PSNR and SSIM are still computed"));
+              .put("reason", scorer.vmaf().reason())
+              .put("scorer_version", scorer.ffmpeg().version()));
       metrics = wanted.stream().filter(m -> m != JobSpec.QualityMetric.VMAF).toList();
       if (metrics.isEmpty()) {
         job.result().put("quality", quality);
@@ -75,8 +81,20 @@ final class QualityPass {
   private Future<Void> score(
       JobContext job, List<JobSpec.QualityMetric> scored, JsonObject quality) {
     int vmafThreads = Runtime.getRuntime().availableProcessors();
-    boolean gstReference = job.gstreamer() && !job.spec().input().isFile();
-    SourceInfo reference = gstReference ? gstReference(job) : job.source();
+    // A pre-rendered pattern is its own reference, whichever engine read it.
+    boolean gstReference =
+        job.gstreamer() && !job.spec().input().isFile() && job.source().file() == null;
+    // A separate scorer would draw a lavfi pattern itself, and builds differ in their pixels
+    // (testsrc2 of FFmpeg 4.1 and 5.1 are not the same frames): the encoding FFmpeg renders the
+    // reference once more, losslessly, and the scorer reads that.
+    boolean encoderReference =
+        !gstReference
+            && scorer.separate()
+            && job.spec().input().isPattern()
+            && job.source().file() == null
+            && job.source().url() == null;
+    SourceInfo reference =
+        gstReference ? gstReference(job) : encoderReference ? encoderReference(job) : job.source();
     List<Path> encoded =
         job.spec().isLadder()
             ? job.spec().renditions().stream().map(r -> job.encoded(r.name())).toList()
@@ -101,7 +119,16 @@ final class QualityPass {
                                         ? null
                                         : "the GStreamer reference could not be rendered: "
                                             + problem)
-                        : Future.<String>succeededFuture(null))
+                        : encoderReference
+                            ? pass(job, encoderReferenceCommand(job))
+                                .map(
+                                    problem ->
+                                        problem == null
+                                            ? null
+                                            : "the reference could not be rendered for the"
+                                                + " separate scorer: "
+                                                + problem)
+                            : Future.<String>succeededFuture(null))
                     .compose(
                         problem ->
                             problem != null
@@ -184,7 +211,13 @@ final class QualityPass {
       return Future.succeededFuture(null);
     }
     List<String> cmd =
-        FfmpegCommand.quality(ffmpeg.binary(), reference, encoded.get(i), scored, vmafThreads);
+        FfmpegCommand.quality(
+            scorer.binary(),
+            reference,
+            encoded.get(i),
+            scored,
+            vmafThreads,
+            scorer.vmafModelOptions());
     return pass(job, cmd)
         .compose(
             problem ->
@@ -193,7 +226,12 @@ final class QualityPass {
                     : vertx
                         .executeBlocking(
                             () -> {
-                              scores(job.workDir(), scored, vmafThreads, perFile.get(i));
+                              scores(
+                                  job.workDir(),
+                                  scored,
+                                  vmafThreads,
+                                  scorer.vmafModelName(),
+                                  perFile.get(i));
                               return (Void) null;
                             },
                             false)
@@ -205,6 +243,37 @@ final class QualityPass {
 
   private static Path referenceFile(JobContext job) {
     return job.workDir().resolve("reference.mkv");
+  }
+
+  /** The job's lavfi frames as the encoding FFmpeg draws them, raw in Matroska. */
+  private List<String> encoderReferenceCommand(JobContext job) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(encodingFfmpeg, "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error"));
+    cmd.addAll(job.source().inputArgs());
+    cmd.addAll(
+        List.of(
+            "-pix_fmt",
+            "yuv420p",
+            "-c:v",
+            "rawvideo",
+            "-an",
+            "-y",
+            "-f",
+            "matroska",
+            referenceFile(job).toString()));
+    return cmd;
+  }
+
+  /** What {@link #encoderReferenceCommand} wrote, as the scorer's reference. */
+  private static SourceInfo encoderReference(JobContext job) {
+    SourceInfo s = job.source();
+    return new SourceInfo(
+        List.of("-i", referenceFile(job).toString()),
+        s.resolution(),
+        s.fps(),
+        s.durationS(),
+        s.description() + ", rendered losslessly by the encoding FFmpeg for the separate scorer");
   }
 
   /** GStreamer's synthetic frames as the quality pass reads them back (FFV1, lossless). */
@@ -242,7 +311,11 @@ final class QualityPass {
 
   /** Reads the scores FFmpeg's filters wrote into the work directory. Blocking. */
   private static void scores(
-      Path workDir, List<JobSpec.QualityMetric> scored, int vmafThreads, JsonObject quality)
+      Path workDir,
+      List<JobSpec.QualityMetric> scored,
+      int vmafThreads,
+      String vmafModel,
+      JsonObject quality)
       throws IOException {
     for (JobSpec.QualityMetric metric : scored) {
       String name = metric.name().toLowerCase(Locale.ROOT);
@@ -251,9 +324,7 @@ final class QualityPass {
           switch (metric) {
             case PSNR -> QualityScores.psnr(workDir.resolve("psnr.log"));
             case SSIM -> QualityScores.ssim(workDir.resolve("ssim.log"));
-            case VMAF ->
-                QualityScores.vmaf(
-                    workDir.resolve("vmaf.json"), FfmpegCommand.VMAF_MODEL, vmafThreads);
+            case VMAF -> QualityScores.vmaf(workDir.resolve("vmaf.json"), vmafModel, vmafThreads);
           });
     }
   }

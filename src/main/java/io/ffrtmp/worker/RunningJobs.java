@@ -117,6 +117,7 @@ final class RunningJobs {
             config,
             node.meter(),
             node.ffmpeg(),
+            node.scorer(),
             node.gst(),
             node.snapshot(),
             windows,

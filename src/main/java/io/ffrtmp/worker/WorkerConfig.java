@@ -26,9 +26,49 @@ public record WorkerConfig(
     Duration heartbeat,
     Path spoolDir,
     URI rtmpUrl,
-    LiveHosts liveHosts) {
+    LiveHosts liveHosts,
+    String qualityFfmpeg,
+    Path vmafModel) {
 
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(2);
+
+  /** The quality pass with the encoding FFmpeg and its built-in VMAF model. */
+  public WorkerConfig(
+      String nodeId,
+      Path workDir,
+      Path outputDir,
+      String ffmpeg,
+      PowerConfig power,
+      long pollFallbackMs,
+      int slots,
+      List<Path> mediaRoots,
+      Map<String, String> labels,
+      Duration heartbeat,
+      Path spoolDir,
+      URI rtmpUrl,
+      LiveHosts liveHosts) {
+    this(
+        nodeId,
+        workDir,
+        outputDir,
+        ffmpeg,
+        power,
+        pollFallbackMs,
+        slots,
+        mediaRoots,
+        labels,
+        heartbeat,
+        spoolDir,
+        rtmpUrl,
+        liveHosts,
+        null,
+        null);
+  }
+
+  /** The FFmpeg the quality pass runs: {@code --quality-ffmpeg}, else the encoding one. */
+  public String scoringFfmpeg() {
+    return qualityFfmpeg != null ? qualityFfmpeg : ffmpeg;
+  }
 
   public WorkerConfig {
     mediaRoots = List.copyOf(mediaRoots);
@@ -126,7 +166,9 @@ public record WorkerConfig(
         heartbeat,
         spoolDir,
         rtmpUrl,
-        liveHosts);
+        liveHosts,
+        qualityFfmpeg,
+        vmafModel);
   }
 
   public WorkerConfig withHeartbeat(Duration h) {
@@ -143,7 +185,9 @@ public record WorkerConfig(
         h,
         spoolDir,
         rtmpUrl,
-        liveHosts);
+        liveHosts,
+        qualityFfmpeg,
+        vmafModel);
   }
 
   /**
@@ -165,6 +209,31 @@ public record WorkerConfig(
         heartbeat,
         spoolDir,
         rtmp,
-        hosts);
+        hosts,
+        qualityFfmpeg,
+        vmafModel);
+  }
+
+  /**
+   * {@code scorer}: the FFmpeg of the quality pass (null: the encoding one); {@code model}: the
+   * VMAF model file it loads (null: its built-in one).
+   */
+  public WorkerConfig withQuality(String scorer, Path model) {
+    return new WorkerConfig(
+        nodeId,
+        workDir,
+        outputDir,
+        ffmpeg,
+        power,
+        pollFallbackMs,
+        slots,
+        mediaRoots,
+        labels,
+        heartbeat,
+        spoolDir,
+        rtmpUrl,
+        liveHosts,
+        scorer,
+        model);
   }
 }

@@ -7,6 +7,7 @@ import io.ffrtmp.worker.engine.EncoderCheck;
 import io.ffrtmp.worker.engine.EncoderProbe;
 import io.ffrtmp.worker.engine.FfmpegInfo;
 import io.ffrtmp.worker.engine.GstInfo;
+import io.ffrtmp.worker.engine.Scorer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
@@ -26,6 +27,7 @@ import java.util.stream.Collectors;
  */
 record WorkerNode(
     FfmpegInfo ffmpeg,
+    Scorer scorer,
     GstInfo gst,
     EnergyMeter meter,
     JsonObject snapshot,
@@ -35,6 +37,13 @@ record WorkerNode(
   /** Blocking: runs FFmpeg, opens the meter, reads the hardware and resolves the host name. */
   static WorkerNode probe(WorkerConfig config) {
     FfmpegInfo ffmpeg = FfmpegInfo.probe(config.ffmpeg());
+    Scorer scorer =
+        config.qualityFfmpeg() == null && config.vmafModel() == null
+            ? Scorer.same(ffmpeg)
+            : Scorer.probe(
+                ffmpeg,
+                config.qualityFfmpeg() == null ? ffmpeg : FfmpegInfo.probe(config.qualityFfmpeg()),
+                config.vmafModel());
     // Optional: without it the node runs FFmpeg jobs and refuses GStreamer ones with the fix.
     GstInfo gst = GstInfo.probe();
     EnergyMeter meter = EnergyMeter.open(config.power());
@@ -43,7 +52,8 @@ record WorkerNode(
     JsonObject node =
         NodeSnapshot.capture(ffmpeg, sources)
             .put("node_id", config.nodeId())
-            .put("gstreamer", gst.toJson());
+            .put("gstreamer", gst.toJson())
+            .put("quality_scorer", scorer.toJson());
     // Distribution builds list hardware encoders whether or not the hardware exists: a one-frame
     // probe says which
     // work, so that "encoder: auto" can use them.
@@ -67,7 +77,7 @@ record WorkerNode(
       // NVML's view (name, UUID, clocks, memory) beside the probe's device list.
       node.put("nvml_gpus", new JsonArray(meter.gpus().stream().map(g -> g.toJson()).toList()));
     }
-    return new WorkerNode(ffmpeg, gst, meter, node, working, usable);
+    return new WorkerNode(ffmpeg, scorer, gst, meter, node, working, usable);
   }
 
   /** As {@link NodeSnapshot} resolved it: no DNS lookup on the event loop. */

@@ -85,9 +85,12 @@ class CampaignTest {
 
   @Test
   void everyShippedCampaignIsValid() throws Exception {
+    // natural-clips sweeps the clips/ folder of a media root: give it one with a clip.
+    Path media = Files.createDirectories(dir.resolve("media"));
+    Files.writeString(Files.createDirectories(media.resolve("clips")).resolve("a.mp4"), "x");
     try (Stream<Path> files = Files.list(Path.of("conf/campaigns"))) {
       for (Path f : files.toList()) {
-        Campaign c = Campaign.load(f);
+        Campaign c = Campaign.load(f, ClipFolder.in(java.util.List.of(media)));
         assertThat(c.configurations()).as(f.toString()).isNotEmpty();
       }
     }

@@ -207,4 +207,22 @@ class LiveSpecTest {
     assertThatThrownBy(() -> LiveHosts.checkOption("rtmp://x"))
         .hasMessageStartingWith("--live-allow-host: 'rtmp://x' is not a host");
   }
+
+  @Test
+  void theNaturalPatternIsPreRenderedSoNotALiveCamera() {
+    assertThat(
+            JobSpec.fromJson(
+                    new JsonObject("{\"input\": {\"pattern\": \"natural\", \"duration_s\": 2}}"))
+                .input()
+                .pattern())
+        .isEqualTo("natural");
+    assertThatThrownBy(
+            () ->
+                JobSpec.fromJson(
+                    new JsonObject(
+                        "{\"input\": {\"type\": \"live_synthetic\", \"pattern\":"
+                            + " \"natural\"}}")))
+        .isInstanceOf(SpecException.class)
+        .matches(e -> e.toString().startsWith("input.pattern: natural is pre-rendered"));
+  }
 }

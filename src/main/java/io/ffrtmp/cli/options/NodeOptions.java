@@ -138,6 +138,8 @@ public final class NodeOptions {
 
   @Mixin public PowerSourceOptions sources;
 
+  @Mixin public QualityOptions quality = new QualityOptions();
+
   @Option(
       names = "--metrics-port",
       paramLabel = "PORT",
@@ -253,6 +255,10 @@ public final class NodeOptions {
             + "; accepted: one line of printable ASCII, the token";
       }
     }
+    String qualityProblem = quality.check();
+    if (qualityProblem != null) {
+      return qualityProblem;
+    }
     try {
       rtmp();
       liveHosts();
@@ -298,9 +304,9 @@ public final class NodeOptions {
 
   /** This node as a standalone node (master and worker in one JVM) sees it. */
   public NodeConfig nodeConfig() {
-    return new NodeConfig(
-            dataDir(), dbUri(), ffmpeg, slots, power(), List.copyOf(mediaRoots), rtmp())
-        .withLiveHosts(liveHosts());
+    return quality.applyTo(
+        new NodeConfig(dataDir(), dbUri(), ffmpeg, slots, power(), List.copyOf(mediaRoots), rtmp())
+            .withLiveHosts(liveHosts()));
   }
 
   /**

@@ -10,6 +10,7 @@ import io.ffrtmp.analysis.Recommendation;
 import io.ffrtmp.analysis.ResultFiles;
 import io.ffrtmp.cluster.Addresses;
 import io.ffrtmp.job.Campaign;
+import io.ffrtmp.job.ClipFolder;
 import io.ffrtmp.job.JobEvent;
 import io.ffrtmp.job.JobState;
 import io.ffrtmp.job.LiveHosts;
@@ -83,7 +84,9 @@ final class CampaignRoutes {
     Future<Campaign> parsed =
         vertx.executeBlocking(
             () -> {
-              Campaign c = CampaignSettings.check(Campaign.parse(body, "campaign", maxJobs));
+              Campaign c =
+                  CampaignSettings.check(
+                      Campaign.parse(body, "campaign", maxJobs, ClipFolder.in(mediaRoots)));
               Set<String> files = new HashSet<>();
               for (Campaign.Configuration conf : c.configurations()) {
                 liveHosts.check(conf.spec());

@@ -143,6 +143,24 @@ public final class EncoderProbe {
    * vmaf_v0.6.1 model.
    */
   public static VmafCheck vmaf(String ffmpeg) {
+    return vmaf(ffmpeg, "model=version=" + VMAF_MODEL);
+  }
+
+  /**
+   * Whether this FFmpeg's libvmaf filter takes {@code model=} (libvmaf 2.x) rather than only {@code
+   * model_path=} (1.x builds, which need a model file).
+   */
+  public static boolean vmafTakesModel(String ffmpeg) {
+    ProbeRun help =
+        ProbeRun.of(List.of(ffmpeg, "-hide_banner", "-h", "filter=libvmaf"), PROBE_TIMEOUT);
+    return help.output().stream().anyMatch(l -> l.startsWith("model ") || l.startsWith("model\t"));
+  }
+
+  /**
+   * As {@link #vmaf(String)} with these libvmaf model options ({@code model=version=...}, {@code
+   * model=path=...}, {@code model_path=...}, or none for the build's default).
+   */
+  public static VmafCheck vmaf(String ffmpeg, String modelOptions) {
     ProbeRun filters = ProbeRun.of(List.of(ffmpeg, "-hide_banner", "-filters"), PROBE_TIMEOUT);
     if (!filters.succeeded()) {
       return new VmafCheck(false, false, "'" + ffmpeg + " -filters' failed: " + filters.reason());
@@ -173,7 +191,7 @@ public final class EncoderProbe {
                 "-i",
                 source,
                 "-lavfi",
-                "[0:v][1:v]libvmaf=model=version=" + VMAF_MODEL,
+                "[0:v][1:v]libvmaf" + (modelOptions.isEmpty() ? "" : "=" + modelOptions),
                 "-f",
                 "null",
                 "-"),

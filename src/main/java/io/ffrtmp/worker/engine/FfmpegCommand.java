@@ -406,6 +406,20 @@ public final class FfmpegCommand {
       Path encoded,
       List<JobSpec.QualityMetric> metrics,
       int vmafThreads) {
+    return quality(ffmpeg, source, encoded, metrics, vmafThreads, "model=version=" + VMAF_MODEL);
+  }
+
+  /**
+   * As above, with libvmaf's model options as the scorer needs them ({@link Scorer}: {@code
+   * model=version=...} for libvmaf 2.x, {@code model_path=FILE} for 1.x builds, or none).
+   */
+  public static List<String> quality(
+      String ffmpeg,
+      SourceInfo source,
+      Path encoded,
+      List<JobSpec.QualityMetric> metrics,
+      int vmafThreads,
+      String vmafModelOptions) {
     Resolution ref = source.resolution();
     String dist =
         "[0:v]scale="
@@ -438,9 +452,9 @@ public final class FfmpegCommand {
       graph.append("[d").append(i).append("][r").append(i).append(']');
       if (metrics.get(i) == JobSpec.QualityMetric.VMAF) {
         graph
-            .append("libvmaf=model=version=")
-            .append(VMAF_MODEL)
-            .append(":n_threads=")
+            .append("libvmaf=")
+            .append(vmafModelOptions.isEmpty() ? "" : vmafModelOptions + ":")
+            .append("n_threads=")
             .append(vmafThreads)
             .append(":log_fmt=json:log_path=vmaf.json");
       } else {

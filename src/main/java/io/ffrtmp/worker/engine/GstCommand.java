@@ -126,7 +126,9 @@ public final class GstCommand {
       }
       case "rtmp", "live_synthetic" -> needed.addAll(List.of("rtmp2src", "flvdemux", "decodebin"));
       case "srt" -> needed.addAll(List.of("srtsrc", "tsdemux", "decodebin"));
-      default -> needed.add("videotestsrc");
+      default ->
+          needed.addAll(
+              NaturalPattern.is(in) ? List.of("filesrc", "decodebin") : List.of("videotestsrc"));
     }
     needed.addAll(List.of("videoconvert", "videoscale", "videorate", "identity"));
     if (spec.isLadder()) {
@@ -326,8 +328,14 @@ public final class GstCommand {
       p.element("decodebin");
       return;
     }
-    if (!in.isFile()) {
+    if (!in.isFile() && source.file() == null) {
       synthetic(p, in, spec.queue() == JobSpec.Queue.LIVE);
+      return;
+    }
+    if (!in.isFile()) {
+      // A pattern pre-rendered by the worker (raw frames in Matroska): read like FFmpeg reads it.
+      p.element("filesrc", "location=" + checkedPath(source.file()));
+      p.element("decodebin");
       return;
     }
     if (source.file() == null) {

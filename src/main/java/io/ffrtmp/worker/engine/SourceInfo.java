@@ -14,8 +14,11 @@ import java.util.List;
 /**
  * What the encode reads and the quality pass compares against: the FFmpeg input arguments, and the
  * source's size, rate and length. Synthetic sources are known from the spec; files are probed with
- * ffprobe. {@code file}: the resolved input file (what a GStreamer pipeline reads); {@code url}:
- * the live stream read (an RTMP or SRT input, or the synthetic camera); null for other sources.
+ * ffprobe. {@code file}: the resolved input file (what a GStreamer pipeline reads), or the
+ * pre-rendered file of a pattern too costly to generate inside the energy window; {@code url}: the
+ * live stream read (an RTMP or SRT input, or the synthetic camera); null for other sources. {@code
+ * prerendered}: how a pre-rendered pattern was made (the result's {@code source.prerendered}), else
+ * null.
  */
 public record SourceInfo(
     List<String> inputArgs,
@@ -24,7 +27,19 @@ public record SourceInfo(
     double durationS,
     String description,
     Path file,
-    URI url) {
+    URI url,
+    JsonObject prerendered) {
+
+  public SourceInfo(
+      List<String> inputArgs,
+      Resolution resolution,
+      double fps,
+      double durationS,
+      String description,
+      Path file,
+      URI url) {
+    this(inputArgs, resolution, fps, durationS, description, file, url, null);
+  }
 
   /** A source that is neither a file nor a stream. */
   public SourceInfo(
@@ -54,6 +69,30 @@ public record SourceInfo(
         in.fps(),
         in.durationS(),
         "the same synthetic frames (" + in.lavfiSource() + ")");
+  }
+
+  /**
+   * A pattern rendered beforehand to {@code file} (raw frames in Matroska): the encode and the
+   * quality pass read the file, so quality is scored against exactly the frames that were encoded.
+   */
+  public static SourceInfo prerendered(JobSpec.Input in, Path file, JsonObject how) {
+    return new SourceInfo(
+        List.of("-i", file.toString()),
+        in.resolution(),
+        in.fps(),
+        in.durationS(),
+        "the same pre-rendered frames ("
+            + in.pattern()
+            + " "
+            + in.resolution()
+            + " at "
+            + BigDecimal.valueOf(in.fps()).stripTrailingZeros().toPlainString()
+            + " fps, "
+            + in.frames()
+            + " frames, lossless)",
+        file,
+        null,
+        how);
   }
 
   /** How long a live input may stay silent before FFmpeg gives up on it (microseconds). */
@@ -101,7 +140,8 @@ public record SourceInfo(
         durationS,
         description + ", played at realtime",
         file,
-        url);
+        url,
+        prerendered);
   }
 
   /**

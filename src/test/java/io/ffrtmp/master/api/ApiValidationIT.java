@@ -111,6 +111,35 @@ class ApiValidationIT {
   }
 
   @Test
+  void aFolderAxisIsListedAgainstTheServersMediaRootsAtSubmission() throws Exception {
+    Path clips = Files.createDirectories(media.resolve("clips"));
+    Files.writeString(clips.resolve("b.mp4"), "x");
+    Files.writeString(clips.resolve("a.mkv"), "x");
+    Files.writeString(clips.resolve("readme.txt"), "x");
+    Files.createDirectories(media.resolve("nothing"));
+    String campaign =
+        "{\"name\": \"clips\", \"base\": {\"input\": {\"type\": \"file\"}},"
+            + " \"axes\": {\"input.path\": {\"folder\": \"%s\"}}}";
+    ApiFixture.Response ok = api.post("/api/v1/campaigns", operator(), campaign.formatted("clips"));
+    assertThat(ok.status()).as(ok.text()).isEqualTo(201);
+    assertThat(ok.json().getInteger("jobs")).isEqualTo(2);
+    assertThat(
+            api.count(
+                "SELECT count(*) FROM jobs WHERE spec->'input'->>'path' IN ('clips/a.mkv',"
+                    + " 'clips/b.mp4')"))
+        .isEqualTo(2);
+    for (String bad : List.of("missing", "nothing", "../media/clips", "/etc")) {
+      long before = api.count("SELECT count(*) FROM campaigns");
+      ApiFixture.Response r = api.post("/api/v1/campaigns", operator(), campaign.formatted(bad));
+      assertThat(r.status()).as(bad + ": " + r.text()).isEqualTo(400);
+      assertThat(r.json().getJsonObject("error").getString("field"))
+          .as(r.text())
+          .isEqualTo("axes.input.path.folder");
+      assertThat(api.count("SELECT count(*) FROM campaigns")).isEqualTo(before);
+    }
+  }
+
+  @Test
   void streamUrlsOffTheHostListAndRawArgumentsAreNotAccepted() throws Exception {
     refused(
         "{\"input\": {\"type\": \"rtmp\", \"url\": \"rtmp://evil.example/live/x\"}}",

@@ -318,4 +318,24 @@ class GstCommandTest {
         .containsSequence("videotestsrc", "pattern=smpte-rp-219", "num-buffers=30")
         .containsSequence("avenc_ffv1", "!", "matroskamux", "!", "filesink", "location=/w/ref.mkv");
   }
+
+  @Test
+  void aPreRenderedNaturalPatternIsReadFromItsFileNotDrawnByVideotestsrc() {
+    JobSpec s =
+        spec(
+            "{\"input\": {\"pattern\": \"natural\", \"duration_s\": 2}, \"video\":"
+                + " {\"resolution\": \"640x360\", \"fps\": 25, \"encoder\": \"libx264\"}}");
+    Path render = Path.of("/data/render-cache/natural-v1-640x360-25fps-50f.mkv");
+    SourceInfo src = SourceInfo.prerendered(s.input(), render, new JsonObject());
+    List<String> argv = GstCommand.encode("gst-launch-1.0", s, src, Path.of("/w/encoded.mkv"));
+    assertThat(argv).containsSequence("filesrc", "location=" + render, "!", "decodebin");
+    assertThat(argv).doesNotContain("videotestsrc");
+    assertThat(GstCommand.requiredElements(s)).contains("filesrc", "decodebin");
+    assertThat(GstCommand.requiredElements(s)).doesNotContain("videotestsrc");
+    // FFmpeg reads the same file, at its own size and rate: no scale or fps filter.
+    List<String> ff = FfmpegCommand.encode("ffmpeg", s, src, Path.of("/w/encoded.mkv"));
+    assertThat(ff).containsSequence("-i", render.toString());
+    assertThat(ff).doesNotContain("lavfi");
+    assertThat(ff.get(ff.indexOf("-vf") + 1)).isEqualTo("format=yuv420p");
+  }
 }
