@@ -37,6 +37,9 @@ up and rules (alert thresholds; defaults are the numbers in deploy/alerts/ffrtmp
   --queue-wait-seconds S    90th percentile of a queue's submit-to-start wait over 10 minutes (default 300)
   --queued-jobs N           queued jobs of one queue, held for 15 minutes (default 100)
   --spool-minutes M         minutes a worker's report spool stays non-empty without shrinking (default 15)
+  --pue X                   facility over IT energy for the cost and carbon recording rules, 1 to 3 (default 1.0)
+  --energy-price P          price of a kWh for ffrtmp:node_energy_cost_per_hour, in your currency (default 0.13)
+  --carbon-intensity G      grid gCO2e per kWh for ffrtmp:node_carbon_grams_per_hour (default 480)
 EOF
 }
 
@@ -53,10 +56,11 @@ deploy_dir=$(cd "$deploy_dir" && pwd)
 rules_file="$deploy_dir/alerts/ffrtmp.rules.yml"
 
 # The thresholds, in the order the rules file uses them, with the defaults that file holds.
-threshold_names=(power-warn-watts power-crit-watts failure-ratio failure-min-jobs queue-wait-seconds queued-jobs
-  spool-minutes)
-declare -A threshold_default=([power-warn-watts]=300 [power-crit-watts]=450 [failure-ratio]=0.1
-  [failure-min-jobs]=5 [queue-wait-seconds]=300 [queued-jobs]=100 [spool-minutes]=15)
+threshold_names=(pue energy-price carbon-intensity power-warn-watts power-crit-watts failure-ratio failure-min-jobs
+  queue-wait-seconds queued-jobs spool-minutes)
+declare -A threshold_default=([pue]=1.0 [energy-price]=0.13 [carbon-intensity]=480 [power-warn-watts]=300
+  [power-crit-watts]=450 [failure-ratio]=0.1 [failure-min-jobs]=5 [queue-wait-seconds]=300 [queued-jobs]=100
+  [spool-minutes]=15)
 declare -A threshold=()
 for t in "${threshold_names[@]}"; do threshold[$t]=${threshold_default[$t]}; done
 
@@ -78,7 +82,8 @@ allowed() { # is flag $1 accepted by this command?
   case "$1" in
     --data-dir) [ "$command" != rules ] ;;
     --power-warn-watts | --power-crit-watts | --failure-ratio | --failure-min-jobs | --queue-wait-seconds | \
-      --queued-jobs | --spool-minutes) [ "$command" = up ] || [ "$command" = rules ] ;;
+      --queued-jobs | --spool-minutes | --pue | --energy-price | --carbon-intensity)
+      [ "$command" = up ] || [ "$command" = rules ] ;;
     *) [ "$command" = up ] ;;
   esac
 }
@@ -103,7 +108,8 @@ while [ $# -gt 0 ]; do
   case "$flag" in
     --data-dir | --master-url | --token-file | --ca-file | --tls-server-name | --listen | --vm-port | \
       --vmalert-port | --scrape-interval | --retention | --notifier-url | --power-warn-watts | --power-crit-watts | \
-      --failure-ratio | --failure-min-jobs | --queue-wait-seconds | --queued-jobs | --spool-minutes) ;;
+      --failure-ratio | --failure-min-jobs | --queue-wait-seconds | --queued-jobs | --spool-minutes | --pue | \
+      --energy-price | --carbon-intensity) ;;
     *) bad "unknown option $flag" ;;
   esac
   allowed "$flag" || bad "$flag is not an option of '$command'"
@@ -135,10 +141,14 @@ while [ $# -gt 0 ]; do
     --notifier-url) [[ $value =~ ^https?://[^[:space:]]+$ ]] \
         || bad "--notifier-url: '$value' is not an http(s) URL of an Alertmanager"
       notifier_url=$value ;;
-    --power-warn-watts | --power-crit-watts | --queue-wait-seconds)
+    --power-warn-watts | --power-crit-watts | --queue-wait-seconds | --energy-price | --carbon-intensity)
       [[ $value =~ ^[0-9]+(\.[0-9]+)?$ && ! $value =~ ^[0.]+$ ]] \
         || bad "$flag: '$value' is not a number above 0 (e.g. ${threshold_default[${flag#--}]})"
       threshold[${flag#--}]=$value ;;
+    --pue)
+      [[ $value =~ ^([12](\.[0-9]+)?|3(\.0*)?)$ ]] \
+        || bad "--pue: '$value' is not a number from 1 to 3 (facility energy over IT energy, e.g. 1.58)"
+      threshold[pue]=$value ;;
     --failure-ratio)
       [[ $value =~ ^(0?\.[0-9]+|0|1|1\.0*)$ && ! $value =~ ^[0.]+$ ]] \
         || bad "--failure-ratio: '$value' is not a number above 0 and at most 1 (e.g. 0.1 for 10 %)"
