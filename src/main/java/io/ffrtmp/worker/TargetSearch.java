@@ -11,15 +11,17 @@ import java.util.Locale;
  * #next()} and {@link #record}.
  *
  * <p>The values form a grid ordered from best quality to cheapest: CRF {@code min..max} in steps of
- * one; bitrates from the maximum down in steps of 2 % (so the score is close to linear in the index
- * both ways). On that index the search interpolates: secant extrapolation until a passing and a
- * failing probe bracket the target, then inside the bracket inverse quadratic interpolation through
- * the three probes nearest the target (regula falsi between the bracket's ends where that parabola
- * leaves the bracket), all aimed at the target itself, with SSIM taken as {@code -10 log10(1 -
- * ssim)}. It falls back to bisection when the last two probes inside the bracket did not halve it,
- * or the scores at the bracket's ends are out of order (noise). A probe within {@code target ±
- * tolerance} ends the search. {@link Strategy#BISECT} is plain bisection over the grid with the
- * same stopping rule, kept as the baseline it is measured against.
+ * one; bitrates from the maximum down in steps of 2 %. Scores are interpolated along an axis where
+ * they fall close to linearly: {@code ln(crf + 6)} for the H.264/HEVC 0–51 scales, the CRF itself
+ * for AV1 and VP9, the index (so the log bitrate) for bitrates. The search interpolates: secant
+ * extrapolation until a passing and a failing probe bracket the target, then inside the bracket
+ * inverse quadratic interpolation through the three probes nearest the target (regula falsi between
+ * the bracket's ends where that parabola leaves the bracket), all aimed at the target itself, with
+ * SSIM taken as {@code -10 log10(1 - ssim)}. It falls back to bisection when the last two probes
+ * inside the bracket did not halve it, or the scores at the bracket's ends are out of order
+ * (noise). A probe within {@code target ± tolerance} ends the search. {@link Strategy#BISECT} is
+ * plain bisection over the grid with the same stopping rule, kept as the baseline it is measured
+ * against.
  */
 final class TargetSearch {
 
@@ -59,13 +61,13 @@ final class TargetSearch {
   }
 
   static final String ALGORITHM =
-      "secant extrapolation on score against the searched value (log bitrate for cbr/vbr; ssim as"
-          + " -10*log10(1-ssim)) until a passing and a failing probe bracket the target; inside"
-          + " the bracket inverse quadratic interpolation through the three probes nearest the"
-          + " target, regula falsi between the bracket's ends where that leaves the bracket, and"
-          + " bisection when the last two probes did not halve the bracket or its scores are out"
-          + " of order; first probe at the encoder's default crf (for a bitrate: 0.1 bit per"
-          + " pixel)";
+      "secant extrapolation on score against the searched value (against ln(crf+6) for the 0-51 crf"
+          + " scales, log bitrate for cbr/vbr; ssim as -10*log10(1-ssim)) until a passing and a"
+          + " failing probe bracket the target; inside the bracket inverse quadratic interpolation"
+          + " through the three probes nearest the target, regula falsi between the bracket's ends"
+          + " where that leaves the bracket, and bisection when the last two probes did not halve"
+          + " the bracket or its scores are out of order; first probe at the encoder's default crf"
+          + " (for a bitrate: 0.1 bit per pixel)";
 
   static final String STOPPING_RULE =
       "stop at the first probe scoring within target +- tolerance; otherwise when the cheapest"
@@ -97,8 +99,12 @@ final class TargetSearch {
 
   private Outcome outcome;
 
+  /** Where each grid index sits on the axis the scores are interpolated along. */
+  private final double[] position;
+
   private TargetSearch(
       int[] grid,
+      double[] position,
       QualityMetric metric,
       double target,
       double tolerance,
@@ -106,6 +112,7 @@ final class TargetSearch {
       double priorSlope,
       Strategy strategy) {
     this.grid = grid;
+    this.position = position;
     this.metric = metric;
     this.target = target;
     this.tolerance = tolerance;
@@ -114,7 +121,11 @@ final class TargetSearch {
     this.strategy = strategy;
   }
 
-  /** A CRF search over {@code min..max}, first probe at {@code start}. */
+  /**
+   * A CRF search over {@code min..max}, first probe at {@code start}. The H.264/HEVC family's 0–51
+   * scale (its quantiser step doubles every 6) is interpolated along {@code ln(crf + 6)}, where
+   * PSNR falls close to linearly; the 0–63 scales of AV1 and VP9 along the CRF itself.
+   */
   static TargetSearch crf(
       int min,
       int max,
@@ -124,21 +135,25 @@ final class TargetSearch {
       double tolerance,
       Strategy strategy) {
     int[] grid = new int[max - min + 1];
+    double[] position = new double[grid.length];
+    boolean logarithmic = max <= 51;
     for (int i = 0; i < grid.length; i++) {
       grid[i] = min + i;
+      position[i] = logarithmic ? Math.log(grid[i] + 6) : grid[i];
     }
-    // Transformed score per CRF step, a rough prior that only places the second probe: measured
-    // near 40 dB PSNR with x264 and x265 (0-51) and SVT-AV1 (1-63, finer steps) on testsrc2.
-    double perStep = max - min > 55 ? 0.55 : 1;
+    // Transformed score per unit of the axis, a rough prior that only places the second probe:
+    // measured near 40 dB PSNR with x264 and x265 (about 0.85 dB per CRF at crf 23) and SVT-AV1
+    // (about 0.5 dB per CRF) on testsrc2.
+    double perUnit = logarithmic ? 25 : 0.5;
     double slope =
-        -perStep
+        -perUnit
             * switch (metric) {
-              case PSNR -> 0.9;
-              case SSIM -> 0.6;
-              case VMAF -> 2.0;
+              case PSNR -> 1;
+              case SSIM -> 0.67;
+              case VMAF -> 2.2;
             };
     int s = Math.max(min, Math.min(max, start)) - min;
-    return new TargetSearch(grid, metric, target, tolerance, s, slope, strategy);
+    return new TargetSearch(grid, position, metric, target, tolerance, s, slope, strategy);
   }
 
   /**
@@ -178,7 +193,11 @@ final class TargetSearch {
           case VMAF -> 10;
         };
     double slope = -perDoubling * Math.log(BITRATE_STEP) / Math.log(2);
-    return new TargetSearch(grid, metric, target, tolerance, s, slope, strategy);
+    double[] position = new double[grid.length];
+    for (int i = 0; i < grid.length; i++) {
+      position[i] = i; // the grid is logarithmic already
+    }
+    return new TargetSearch(grid, position, metric, target, tolerance, s, slope, strategy);
   }
 
   String algorithm() {
@@ -262,34 +281,47 @@ final class TargetSearch {
       if (slow || !(sb < sa)) {
         return (a + b) / 2;
       }
+      double pa = position[a];
+      double pb = position[b];
       Double quadratic = inverseQuadratic(aim);
       double x =
-          quadratic != null && quadratic > a && quadratic < b
+          quadratic != null && quadratic > pa && quadratic < pb
               ? quadratic
-              : a + (aim - sa) * (b - a) / (sb - sa);
-      return (int) Math.max(a + 1, Math.min(b - 1, Math.round(x)));
+              : pa + (aim - sa) * (pb - pa) / (sb - sa);
+      return Math.max(a + 1, Math.min(b - 1, indexAt(x)));
     }
     if (a >= 0) {
       // Everything probed passes: cheaper, along the secant through the two nearest probes.
       int lower = nearestBelow(a);
       double slope =
           lower < 0 ? priorSlope : secant(lower, transform(scoreAt(lower)), a, scoreAtT(a));
-      long x = Math.round(a + (aim - scoreAtT(a)) / slope);
-      return (int) Math.min(grid.length - 1, Math.max(a + 1, x));
+      int x = indexAt(position[a] + (aim - scoreAtT(a)) / slope);
+      return Math.min(grid.length - 1, Math.max(a + 1, x));
     }
     // Everything probed fails: better quality, along the secant through the two best probes.
     int f = lowestFailingAbove(-1);
     int upper = nearestAbove(f);
     double slope =
         upper < 0 ? priorSlope : secant(f, scoreAtT(f), upper, transform(scoreAt(upper)));
-    long x = Math.round(f + (aim - scoreAtT(f)) / slope);
-    return (int) Math.max(0, Math.min(f - 1, x));
+    int x = indexAt(position[f] + (aim - scoreAtT(f)) / slope);
+    return Math.max(0, Math.min(f - 1, x));
+  }
+
+  /** The grid index nearest to a position on the axis. */
+  private int indexAt(double p) {
+    int best = 0;
+    for (int i = 1; i < position.length; i++) {
+      if (Math.abs(position[i] - p) < Math.abs(position[best] - p)) {
+        best = i;
+      }
+    }
+    return best;
   }
 
   /**
-   * The index where the parabola through the three probes scored nearest to {@code aim} (index as a
-   * function of the transformed score) reaches it; null with fewer than three probes or equal
-   * scores.
+   * The position where the parabola through the three probes scored nearest to {@code aim}
+   * (position as a function of the transformed score) reaches it; null with fewer than three probes
+   * or equal scores.
    */
   private Double inverseQuadratic(double aim) {
     List<Integer> order = new ArrayList<>();
@@ -307,7 +339,7 @@ final class TargetSearch {
     double[] x = new double[3];
     double[] y = new double[3];
     for (int k = 0; k < 3; k++) {
-      x[k] = probedIndex.get(order.get(k));
+      x[k] = position[probedIndex.get(order.get(k))];
       y[k] = transform(probedScore.get(order.get(k)));
     }
     if (y[0] == y[1] || y[1] == y[2] || y[0] == y[2]) {
@@ -328,7 +360,7 @@ final class TargetSearch {
 
   /** The slope between two probes; the prior where the scores do not fall with the index. */
   private double secant(int i, double si, int j, double sj) {
-    double s = (sj - si) / (j - i);
+    double s = (sj - si) / (position[j] - position[i]);
     return s < 0 ? s : priorSlope;
   }
 
