@@ -10,7 +10,14 @@ import java.util.List;
 final class ShippedCampaigns {
 
   static final List<String> NAMES =
-      List.of("quick", "codecs-1080p", "bitrate-ladder", "x264-presets", "engines", "live-density");
+      List.of(
+          "quick",
+          "codecs-1080p",
+          "bitrate-ladder",
+          "x264-presets",
+          "engines",
+          "live-density",
+          "target-psnr");
 
   private ShippedCampaigns() {}
 
