@@ -27,6 +27,9 @@ final class TargetSearch {
 
   static final int MAX_PROBES = 12;
 
+  /** Extrapolating towards cheaper values, the share of the secant's slope taken. */
+  static final double CONVEX_DAMPING = 0.75;
+
   /** Bitrate grid step: 2 % per index. */
   static final double BITRATE_STEP = 1.02;
 
@@ -62,12 +65,13 @@ final class TargetSearch {
 
   static final String ALGORITHM =
       "secant extrapolation on score against the searched value (against ln(crf+6) for the 0-51 crf"
-          + " scales, log bitrate for cbr/vbr; ssim as -10*log10(1-ssim)) until a passing and a"
-          + " failing probe bracket the target; inside the bracket inverse quadratic interpolation"
-          + " through the three probes nearest the target, regula falsi between the bracket's ends"
-          + " where that leaves the bracket, and bisection when the last two probes did not halve"
-          + " the bracket or its scores are out of order; first probe at the encoder's default crf"
-          + " (for a bitrate: 0.1 bit per pixel)";
+          + " scales, log bitrate for cbr/vbr; ssim as -10*log10(1-ssim); towards cheaper values at"
+          + " 0.75 of the secant's slope, as the curves flatten) until a passing and a failing"
+          + " probe bracket the target; inside the bracket inverse quadratic interpolation through"
+          + " the three probes nearest the target, regula falsi between the bracket's ends where"
+          + " that leaves the bracket, and bisection when the last two probes did not halve the"
+          + " bracket or its scores are out of order; first probe at the encoder's default crf (for"
+          + " a bitrate: 0.1 bit per pixel)";
 
   static final String STOPPING_RULE =
       "stop at the first probe scoring within target +- tolerance; otherwise when the cheapest"
@@ -291,10 +295,14 @@ final class TargetSearch {
       return Math.max(a + 1, Math.min(b - 1, indexAt(x)));
     }
     if (a >= 0) {
-      // Everything probed passes: cheaper, along the secant through the two nearest probes.
+      // Everything probed passes: cheaper, along the secant through the two nearest probes. The
+      // curves flatten as quality falls, so beyond the probes the slope is shallower than their
+      // secant: it is taken at CONVEX_DAMPING of it.
       int lower = nearestBelow(a);
       double slope =
-          lower < 0 ? priorSlope : secant(lower, transform(scoreAt(lower)), a, scoreAtT(a));
+          lower < 0
+              ? priorSlope
+              : CONVEX_DAMPING * secant(lower, transform(scoreAt(lower)), a, scoreAtT(a));
       int x = indexAt(position[a] + (aim - scoreAtT(a)) / slope);
       return Math.min(grid.length - 1, Math.max(a + 1, x));
     }
