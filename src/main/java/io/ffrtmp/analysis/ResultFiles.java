@@ -44,6 +44,11 @@ public final class ResultFiles {
           column("rate_control", "config", "rate_control"),
           column("crf", "config", "crf"),
           column("target_bitrate_kbps", "config", "bitrate_kbps"),
+          // A quality target's search: what it looked for, the CRF or bitrate it chose, its probes.
+          column("target_metric", "config", "target", "metric"),
+          column("target_value", "config", "target", "value"),
+          column("chosen_value", "target_search", "chosen"),
+          column("search_probes", "target_search", "probe_count"),
           column("resolution", "config", "resolution"),
           column("target_fps", "config", "fps"),
           column("repetition", "repetition"),

@@ -18,7 +18,9 @@ final class ShippedCampaigns {
           "bitrate-ladder",
           "x264-presets",
           "engines",
-          "live-density");
+          "live-density",
+          "crf-sweep",
+          "target-psnr");
 
   private ShippedCampaigns() {}
 

@@ -290,7 +290,151 @@ public record JobSpec(
       Resolution resolution,
       double fps,
       int gop,
-      int threads) {}
+      int threads,
+      Target target) {
+
+    /** Settings without a quality target: the CRF or bitrate is the spec's own. */
+    public Video(
+        Codec codec,
+        Encoder encoder,
+        boolean encoderAuto,
+        String preset,
+        RateControl rateControl,
+        Integer crf,
+        Integer bitrateKbps,
+        Integer maxBitrateKbps,
+        Resolution resolution,
+        double fps,
+        int gop,
+        int threads) {
+      this(
+          codec,
+          encoder,
+          encoderAuto,
+          preset,
+          rateControl,
+          crf,
+          bitrateKbps,
+          maxBitrateKbps,
+          resolution,
+          fps,
+          gop,
+          threads,
+          null);
+    }
+
+    /**
+     * The same settings with the searched parameter fixed (the CRF with rate control crf, else the
+     * bitrate) and no target left: what a probe or the final encode runs.
+     */
+    public Video searched(int value) {
+      boolean crfSearch = rateControl == RateControl.CRF;
+      return new Video(
+          codec,
+          encoder,
+          encoderAuto,
+          preset,
+          rateControl,
+          crfSearch ? Integer.valueOf(value) : null,
+          crfSearch ? null : Integer.valueOf(value),
+          null,
+          resolution,
+          fps,
+          gop,
+          threads,
+          null);
+    }
+  }
+
+  /**
+   * A quality target instead of a CRF or bitrate ({@code video.target}): the worker searches for
+   * the highest CRF (with rate control crf) or lowest bitrate (cbr, vbr) whose {@code metric} score
+   * reaches {@code value}; {@code tolerance} is how far above the target a probe may land and still
+   * end the search; {@code sampleS}, when set, searches on the input's first seconds.
+   */
+  public record Target(QualityMetric metric, double value, double tolerance, Double sampleS) {
+
+    /** {@code crf} or {@code bitrate_kbps}: what the search varies under this rate control. */
+    public static String parameter(RateControl rc) {
+      return rc == RateControl.CRF ? "crf" : "bitrate_kbps";
+    }
+
+    public String metricId() {
+      return metric.name().toLowerCase(Locale.ROOT);
+    }
+
+    public JsonObject toJson() {
+      JsonObject j =
+          new JsonObject()
+              .put("metric", metricId())
+              .put("value", value)
+              .put("tolerance", tolerance);
+      if (sampleS != null) {
+        j.put("sample_s", sampleS);
+      }
+      return j;
+    }
+
+    /** {@code psnr40}, {@code ssim0.95}, with a non-default tolerance and a sample if given. */
+    String label() {
+      StringBuilder sb = new StringBuilder(metricId()).append(Fps.format(value));
+      if (tolerance != TargetParser.defaultTolerance(metric)) {
+        sb.append(" tol").append(Fps.format(tolerance));
+      }
+      if (sampleS != null) {
+        sb.append(" sample").append(Fps.format(sampleS)).append('s');
+      }
+      return sb.toString();
+    }
+  }
+
+  /** The same job with the searched CRF or bitrate fixed and its target resolved. */
+  public JobSpec searched(int value) {
+    return withVideo(video.searched(value));
+  }
+
+  /** The same job reading only the first {@code seconds} of its input (a search sample). */
+  public JobSpec sampled(double seconds) {
+    Input in =
+        new Input(
+            input.type(),
+            input.pattern(),
+            seconds,
+            input.resolution(),
+            input.fps(),
+            input.path(),
+            input.url(),
+            input.realtime());
+    return new JobSpec(
+        name,
+        scenario,
+        in,
+        output,
+        video,
+        engine,
+        queue,
+        priority,
+        measure,
+        timeoutS,
+        requirements,
+        renditions);
+  }
+
+  private JobSpec withVideo(Video v) {
+    return new JobSpec(
+        name,
+        scenario,
+        input,
+        output,
+        v,
+        engine,
+        queue,
+        priority,
+        measure,
+        timeoutS,
+        requirements,
+        renditions);
+  }
 
   /** Hardware families in the order {@code encoder: auto} prefers them. */
   private static final List<Encoder.Hardware> AUTO_ORDER =
@@ -327,7 +471,8 @@ public record JobSpec(
                   video.resolution(),
                   video.fps(),
                   video.gop(),
-                  video.threads());
+                  video.threads(),
+                  video.target());
           return new JobSpec(
               name,
               scenario,
@@ -417,6 +562,9 @@ public record JobSpec(
     }
     if (video.maxBitrateKbps() != null) {
       videoJson.put("max_bitrate", video.maxBitrateKbps() + "k");
+    }
+    if (video.target() != null) {
+      videoJson.put("target", video.target().toJson());
     }
     JsonObject out = new JsonObject();
     if (name != null) {
@@ -514,7 +662,11 @@ public record JobSpec(
         .put("resolution", video.resolution().toString())
         .put("fps", video.fps())
         .put("threads", video.threads())
-        .put("engine", engine);
+        .put("engine", engine)
+        .mergeIn(
+            video.target() == null
+                ? new JsonObject()
+                : new JsonObject().put("target", video.target().toJson()));
   }
 
   /** The engine every spec runs with unless it names another. */
@@ -575,11 +727,19 @@ public record JobSpec(
   }
 
   private void appendRateAndSize(StringBuilder sb) {
-    switch (video.rateControl()) {
-      case CRF -> sb.append(" crf").append(video.crf());
-      case CBR -> sb.append(" cbr").append(video.bitrateKbps()).append('k');
-      case VBR -> sb.append(" vbr").append(video.bitrateKbps()).append('k');
-      default -> throw new IllegalStateException();
+    if (video.target() != null) {
+      // The value is the worker's to find: the key names what it looks for.
+      sb.append(' ')
+          .append(video.rateControl().name().toLowerCase(Locale.ROOT))
+          .append('@')
+          .append(video.target().label());
+    } else {
+      switch (video.rateControl()) {
+        case CRF -> sb.append(" crf").append(video.crf());
+        case CBR -> sb.append(" cbr").append(video.bitrateKbps()).append('k');
+        case VBR -> sb.append(" vbr").append(video.bitrateKbps()).append('k');
+        default -> throw new IllegalStateException();
+      }
     }
     sb.append(' ').append(video.resolution()).append('p').append(Fps.format(video.fps()));
     if (video.threads() > 0) {

@@ -46,6 +46,12 @@ final class JobSpecParser {
     if (ladder) {
       // The rungs carry the bitrates: the job's video gives what they share.
       RateControl rc = RenditionParser.rateControl(videoJson);
+      if (videoJson.containsKey("target")) {
+        throw new SpecException(
+            "video.target",
+            "a ladder's rungs carry their own bitrates; the quality-targeted search runs on"
+                + " single-output jobs only (drop the target or the renditions)");
+      }
       JsonObject shared = videoJson.copy();
       shared.remove("rate_control");
       Video v = VideoParser.parse(shared, scenario);
@@ -87,7 +93,14 @@ final class JobSpecParser {
     if ((live || ladder) && !m.containsKey("quality")) {
       m = m.copy().put("quality", new JsonArray());
     }
-    Measure measure = MeasureParser.parse(m);
+    if (live && video.target() != null) {
+      throw new SpecException(
+          "video.target",
+          "a live job cannot search for its CRF or bitrate (its input arrives once, at realtime,"
+              + " and it has no quality pass); accepted: a crf or bitrate, or a synthetic or file"
+              + " input without realtime");
+    }
+    Measure measure = withTargetMetric(MeasureParser.parse(m), video.target());
     if (!live && m.containsKey("realtime_window_s")) {
       throw new SpecException(
           "measure.realtime_window_s",
@@ -113,6 +126,25 @@ final class JobSpecParser {
         timeoutOf(json, timeoutBasisS, live),
         requirementsOf(json),
         renditions);
+  }
+
+  /**
+   * The target's metric is scored on the final encode too (that score is what the result reports
+   * against the target), so it joins {@code measure.quality} when the spec left it out.
+   */
+  private static Measure withTargetMetric(Measure measure, JobSpec.Target target) {
+    if (target == null || measure.quality().contains(target.metric())) {
+      return measure;
+    }
+    List<JobSpec.QualityMetric> quality = new java.util.ArrayList<>(measure.quality());
+    quality.add(target.metric());
+    return new Measure(
+        measure.intervalMs(),
+        List.copyOf(quality),
+        measure.settleMaxS(),
+        measure.settleWithin(),
+        measure.exclusive(),
+        measure.realtimeWindowS());
   }
 
   private static Output outputOf(JsonObject json, boolean live) {

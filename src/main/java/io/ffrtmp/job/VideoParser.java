@@ -68,7 +68,10 @@ final class VideoParser {
     Integer crf = null;
     Integer bitrate = null;
     Integer maxBitrate = null;
-    if (rc == RateControl.CRF) {
+    JobSpec.Target target = targetOf(v, rc, fps);
+    if (target != null) {
+      // The search finds the CRF or bitrate: neither is given, and none is defaulted.
+    } else if (rc == RateControl.CRF) {
       crf =
           v.getValue("crf") == null
               ? encoder.defaultCrf()
@@ -121,7 +124,45 @@ final class VideoParser {
     int threads =
         ExactInt.of(v, "threads", "video.threads", 0, 0, 256, "0 (encoder decides) to 256");
     return new Video(
-        codec, encoder, auto, preset, rc, crf, bitrate, maxBitrate, resolution, fps, gop, threads);
+        codec,
+        encoder,
+        auto,
+        preset,
+        rc,
+        crf,
+        bitrate,
+        maxBitrate,
+        resolution,
+        fps,
+        gop,
+        threads,
+        target);
+  }
+
+  /**
+   * {@code video.target}, or null; refused beside the CRF or bitrate it replaces (the search
+   * chooses that value), and beside a maximum bitrate (it would follow the searched one).
+   */
+  private static JobSpec.Target targetOf(JsonObject v, RateControl rc, double fps) {
+    JsonObject t = v.getJsonObject("target");
+    if (t == null) {
+      return null;
+    }
+    String searched = rc == RateControl.CRF ? "crf" : "bitrate";
+    for (String field : new String[] {"crf", "bitrate", "max_bitrate"}) {
+      if (v.getValue(field) != null) {
+        throw new SpecException(
+            "video.target",
+            "a quality target and video."
+                + field
+                + " cannot both be given: the search chooses the "
+                + searched
+                + "; accepted: drop video."
+                + field
+                + ", or drop the target");
+      }
+    }
+    return TargetParser.parse(t, fps);
   }
 
   private static String presetOf(JsonObject v, Encoder encoder) {

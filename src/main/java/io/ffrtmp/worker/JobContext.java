@@ -24,7 +24,8 @@ final class JobContext {
   static final long KILL_GRACE_MS = 2000;
 
   private final JobLease lease;
-  private final JobSpec spec;
+  private volatile JobSpec spec;
+  private volatile JobSpec.Target target;
   private final Path workDir;
   private final JsonObject result;
   private final JsonObject idleBaseline;
@@ -65,9 +66,23 @@ final class JobContext {
     return lease;
   }
 
-  /** The spec as run on this node (an {@code auto} encoder resolved to one it has). */
+  /**
+   * The spec as run on this node (an {@code auto} encoder resolved to one it has; after a quality
+   * target's search, the CRF or bitrate it chose).
+   */
   JobSpec spec() {
     return spec;
+  }
+
+  /** The search chose a value: the job runs this spec from now on. */
+  void searched(JobSpec chosen, JobSpec.Target reached) {
+    this.spec = chosen;
+    this.target = reached;
+  }
+
+  /** The quality target the job's value was searched for; null when the spec gave the value. */
+  JobSpec.Target target() {
+    return target;
   }
 
   /** The source once resolved; null before. */

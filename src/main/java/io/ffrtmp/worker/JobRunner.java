@@ -15,6 +15,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -42,6 +43,7 @@ public final class JobRunner {
   private final EncodePass encode;
   private final EncodeReport report;
   private final QualityPass quality;
+  private final SearchPass search;
 
   /**
    * Grows with every sign of life (a progress block, a quality-pass line, a settle sample):
@@ -115,6 +117,7 @@ public final class JobRunner {
     this.encode = new EncodePass(vertx, ffmpeg, gst, meter, windows, config.power().procRoot());
     this.report = new EncodeReport(vertx, config.slots());
     this.quality = new QualityPass(vertx, ffmpeg, scorer, gst, meter);
+    this.search = new SearchPass(vertx, ffmpeg);
   }
 
   /** Stops the running FFmpeg (and its children) within a second; the job then ends as canceled. */
@@ -234,10 +237,33 @@ public final class JobRunner {
   }
 
   /**
+   * A quality target's search first (its probes before the settle wait and outside the energy
+   * window), then the job at the value it chose; a search that cannot reach the target, or cannot
+   * run, ends the job.
+   */
+  private Future<Outcome> measure(JobContext j, URI cameraUrl) {
+    if (j.spec().video().target() == null) {
+      return measureAt(j, cameraUrl);
+    }
+    return search
+        .run(j)
+        .recover(
+            err ->
+                Future.succeededFuture(
+                    Optional.of(
+                        j.failed(
+                            "the quality-targeted search could not run: " + err.getMessage(),
+                            !(err instanceof SearchPass.ProbeFailed p) || p.retryable()))))
+        .compose(
+            ended ->
+                ended.isPresent() ? files.cleanUp(j).map(ended.get()) : measureAt(j, cameraUrl));
+  }
+
+  /**
    * Settle, encode, figures, then quality and output; anything that fails on the way fails the job,
    * retryably.
    */
-  private Future<Outcome> measure(JobContext j, URI cameraUrl) {
+  private Future<Outcome> measureAt(JobContext j, URI cameraUrl) {
     List<String> command;
     try {
       command = encode.command(j);
@@ -320,7 +346,14 @@ public final class JobRunner {
   }
 
   private Future<Outcome> scoreAndKeep(JobContext j) {
-    return quality.run(j).compose(v -> files.keep(j)).map(v -> j.succeeded());
+    return quality
+        .run(j)
+        .compose(
+            v -> {
+              SearchPass.verify(j);
+              return files.keep(j);
+            })
+        .map(v -> j.succeeded());
   }
 
   private JsonObject base(JobLease lease, JobSpec spec) {

@@ -176,6 +176,28 @@ class ResultFilesTest {
         .contains("Idle baseline: not recorded.");
   }
 
+  @Test
+  void csvShowsAQualityTargetsChosenValueAndProbes() throws IOException {
+    JsonObject searched = measured("libx264 medium crf@psnr40 1280x720p30", 1, 0.1, 40.2);
+    searched
+        .getJsonObject("config")
+        .put("crf", (Object) null)
+        .put("target", new JsonObject().put("metric", "psnr").put("value", 40.0));
+    searched.put("target_search", new JsonObject().put("chosen", 31).put("probe_count", 3));
+    Path out = writeAll(Jobs.campaign(), List.of(searched, RESULTS.get(0)));
+    CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).build();
+    try (Reader reader = Files.newBufferedReader(out.resolve(ResultFiles.RESULTS_CSV));
+        CSVParser parser = CSVParser.parse(reader, format)) {
+      List<CSVRecord> records = parser.getRecords();
+      assertThat(records.get(0).get("crf")).isEmpty();
+      assertThat(records.get(0).get("target_metric")).isEqualTo("psnr");
+      assertThat(records.get(0).get("target_value")).isEqualTo("40.0");
+      assertThat(records.get(0).get("chosen_value")).isEqualTo("31");
+      assertThat(records.get(0).get("search_probes")).isEqualTo("3");
+      assertThat(records.get(1).get("chosen_value")).isEmpty();
+    }
+  }
+
   private static int count(String text, String needle) {
     Matcher matcher = Pattern.compile(Pattern.quote(needle)).matcher(text);
     int n = 0;

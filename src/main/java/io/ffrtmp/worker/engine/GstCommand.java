@@ -115,6 +115,13 @@ public final class GstCommand {
    * cannot carry its codec.
    */
   public static List<String> requiredElements(JobSpec spec) {
+    if (spec.video().target() != null) {
+      // The search's probes and scores go through FFmpeg's encode and quality commands.
+      throw new Unsupported(
+          LACKS_OPTION,
+          "video.target: the quality-targeted search runs with engine ffmpeg only; accepted"
+              + " with engine gstreamer: a crf or bitrate");
+    }
     List<String> needed = new ArrayList<>();
     JobSpec.Input in = spec.input();
     switch (in.type()) {

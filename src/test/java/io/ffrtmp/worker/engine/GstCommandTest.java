@@ -2,6 +2,7 @@ package io.ffrtmp.worker.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.ffrtmp.job.JobSpec;
 import io.ffrtmp.job.Resolution;
@@ -337,5 +338,20 @@ class GstCommandTest {
     assertThat(ff).containsSequence("-i", render.toString());
     assertThat(ff).doesNotContain("lavfi");
     assertThat(ff.get(ff.indexOf("-vf") + 1)).isEqualTo("format=yuv420p");
+  }
+
+  @Test
+  void aQualityTargetIsRefusedAsAnOptionGstreamerLacks() {
+    JobSpec s =
+        spec(
+            "{\"engine\": \"gstreamer\", \"video\": {\"encoder\": \"libx264\", \"target\":"
+                + " {\"metric\": \"psnr\", \"value\": 40}}}");
+    assertThatThrownBy(() -> GstCommand.requiredElements(s))
+        .isInstanceOf(GstCommand.Unsupported.class)
+        .hasMessageStartingWith("engine_lacks_option: video.target:")
+        .hasMessageContaining("engine ffmpeg only");
+    assertThat(
+            ((GstCommand.Unsupported) catchThrowable(() -> GstCommand.requiredElements(s))).code())
+        .isEqualTo(GstCommand.LACKS_OPTION);
   }
 }
