@@ -1,6 +1,7 @@
 package io.ffrtmp.analysis;
 
 import io.ffrtmp.job.AutoRepeat;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -180,10 +181,43 @@ public record CampaignAnalysis(
         energy,
         cost,
         auto == null ? null : auto.describe(values(ok, "energy", "joules_per_frame"), runs.size()),
+        searches(ok),
         null,
         null,
         false,
         false);
+  }
+
+  /**
+   * What the quality-targeted searches of a configuration's succeeded runs chose ({@code
+   * target_search}): the parameter, the distinct values, probes per run and the final scores; null
+   * when the configuration gave a CRF or bitrate itself.
+   */
+  private static JsonObject searches(List<JsonObject> ok) {
+    List<JsonObject> reports =
+        ok.stream().map(run -> run.getJsonObject("target_search")).filter(r -> r != null).toList();
+    if (reports.isEmpty()) {
+      return null;
+    }
+    JsonArray chosen = new JsonArray();
+    reports.stream()
+        .map(r -> r.getValue("chosen"))
+        .filter(v -> v != null)
+        .distinct()
+        .forEach(chosen::add);
+    JsonObject first = reports.get(0);
+    return new JsonObject()
+        .put("metric", first.getString("metric"))
+        .put("target", first.getValue("target"))
+        .put("tolerance", first.getValue("tolerance"))
+        .put("parameter", first.getString("parameter"))
+        .put("chosen", chosen)
+        .put("probe_count_mean", mean(reports, "probe_count"))
+        .put("final_score_mean", mean(reports, "final_score"))
+        .put("search_wall_s_mean", mean(reports, "search_wall_s"))
+        .put(
+            "reached",
+            reports.stream().allMatch(r -> Boolean.TRUE.equals(r.getBoolean("reached"))));
   }
 
   /** Canceled jobs often carry no error text; the state itself is then the reason. */

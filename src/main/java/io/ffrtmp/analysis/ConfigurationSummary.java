@@ -16,7 +16,9 @@ import java.util.Locale;
  * @param cost energy, cost and carbon per job and per hour of content ({@link CostModel}); null
  *     when no succeeded run reported energy
  * @param repeat for a {@code repeat: "auto"} campaign, the runs made and whether the interval
- *     converged ({@link AutoRepeat}); null otherwise
+ *     converged; null otherwise
+ * @param search for a quality-targeted configuration ({@code video.target}), the value its searches
+ *     chose and what they cost; null otherwise
  */
 public record ConfigurationSummary(
     String configKey,
@@ -36,6 +38,7 @@ public record ConfigurationSummary(
     EnergyProvenance energy,
     JsonObject cost,
     JsonObject repeat,
+    JsonObject search,
     RankGroup group,
     Integer rank,
     boolean paretoFront,
@@ -45,6 +48,7 @@ public record ConfigurationSummary(
     config = config == null ? new JsonObject() : config.copy();
     cost = cost == null ? null : cost.copy();
     repeat = repeat == null ? null : repeat.copy();
+    search = search == null ? null : search.copy();
   }
 
   @Override
@@ -86,6 +90,7 @@ public record ConfigurationSummary(
         energy,
         cost,
         repeat,
+        search,
         newGroup,
         newRank,
         onFront,
@@ -111,6 +116,7 @@ public record ConfigurationSummary(
         .put("energy", energy == null ? null : energy.toJson())
         .put("cost", cost == null ? null : cost.copy())
         .put("repeat", repeat == null ? null : repeat.copy())
+        .put("target_search", search == null ? null : search.copy())
         .put("rank_group", group == null ? null : group.name().toLowerCase(Locale.ROOT))
         .put("rank", rank)
         .put("pareto_front", paretoFront)

@@ -54,6 +54,7 @@ public final class HtmlReport {
     ReportSections.recommendation(html, analysis);
     ranking(html, analysis);
     failures(html, analysis);
+    ReportSections.searches(html, analysis);
     ReportSections.curves(html, analysis);
     ReportSections.cost(html, analysis);
     plots(html, analysis);

@@ -340,6 +340,21 @@ public final class Recommendation {
 
   private static String describeRate(ConfigurationSummary s) {
     JsonObject c = s.config();
+    JsonObject search = s.search();
+    if (search != null
+        && search.getJsonArray("chosen") != null
+        && !search.getJsonArray("chosen").isEmpty()) {
+      List<String> values = new ArrayList<>();
+      search.getJsonArray("chosen").forEach(v -> values.add(String.valueOf(v)));
+      return ("crf".equals(search.getString("parameter")) ? "CRF " : "")
+          + String.join("/", values)
+          + ("crf".equals(search.getString("parameter")) ? "" : " kbps")
+          + " (searched for "
+          + search.getString("metric")
+          + " "
+          + search.getValue("target")
+          + ")";
+    }
     if ("crf".equals(c.getString("rate_control")) && c.getValue("crf") != null) {
       return "CRF " + c.getValue("crf");
     }

@@ -66,11 +66,44 @@ public final class ReportSections {
             .append('\n');
       }
     }
+    List<ConfigurationSummary> searched =
+        analysis.configurations().stream().filter(s -> s.search() != null).toList();
+    if (!searched.isEmpty()) {
+      out.append("Quality targets (probe encodes outside the energy window):\n");
+      for (ConfigurationSummary s : searched) {
+        out.append("  ")
+            .append(s.configKey())
+            .append(": ")
+            .append(searchText(s.search()))
+            .append('\n');
+      }
+    }
     JsonObject r = analysis.recommendation();
     if (r != null) {
       out.append(r.getString("text")).append('\n');
     }
     return out.toString();
+  }
+
+  /** "crf 26, 3.0 probes a run, final psnr 40.1 (target 40 ± 0.5)". */
+  static String searchText(JsonObject search) {
+    List<String> chosen = new java.util.ArrayList<>();
+    search.getJsonArray("chosen", new JsonArray()).forEach(v -> chosen.add(String.valueOf(v)));
+    String parameter = search.getString("parameter", "crf");
+    return ("crf".equals(parameter)
+            ? "crf " + String.join("/", chosen)
+            : String.join("/", chosen) + " kbps")
+        + ", "
+        + Format.number(search.getDouble("probe_count_mean"))
+        + " probes a run, final "
+        + search.getString("metric")
+        + " "
+        + Format.number(search.getDouble("final_score_mean"))
+        + " (target "
+        + search.getValue("target")
+        + " ± "
+        + search.getValue("tolerance")
+        + (Boolean.TRUE.equals(search.getBoolean("reached")) ? ")" : "; NOT reached by every run)");
   }
 
   static void recommendation(StringBuilder html, CampaignAnalysis analysis) {
@@ -168,6 +201,29 @@ public final class ReportSections {
         + " ("
         + Math.round(d.getDouble("overlap_fraction") * 100)
         + " %)";
+  }
+
+  static void searches(StringBuilder html, CampaignAnalysis analysis) {
+    List<ConfigurationSummary> searched =
+        analysis.configurations().stream().filter(s -> s.search() != null).toList();
+    if (searched.isEmpty()) {
+      return;
+    }
+    html.append("<h2>Quality targets</h2>\n<p>")
+        .append(
+            escape(
+                "Each configuration's CRF (or bitrate) was searched for its quality target by probe"
+                    + " encodes outside the energy window; the J/frame above is the final"
+                    + " encode's."))
+        .append("</p>\n<ul>\n");
+    for (ConfigurationSummary s : searched) {
+      html.append("<li><code>")
+          .append(escape(s.configKey()))
+          .append("</code>: ")
+          .append(escape(searchText(s.search())))
+          .append("</li>\n");
+    }
+    html.append("</ul>\n");
   }
 
   static void cost(StringBuilder html, CampaignAnalysis analysis) {

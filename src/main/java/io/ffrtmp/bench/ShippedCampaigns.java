@@ -20,7 +20,8 @@ final class ShippedCampaigns {
           "engines",
           "live-density",
           "crf-sweep",
-          "target-psnr");
+          "target-psnr",
+          "target-vmaf");
 
   private ShippedCampaigns() {}
 

@@ -117,7 +117,7 @@ public final class JobRunner {
     this.encode = new EncodePass(vertx, ffmpeg, gst, meter, windows, config.power().procRoot());
     this.report = new EncodeReport(vertx, config.slots());
     this.quality = new QualityPass(vertx, ffmpeg, scorer, gst, meter);
-    this.search = new SearchPass(vertx, ffmpeg);
+    this.search = new SearchPass(vertx, ffmpeg, scorer);
   }
 
   /** Stops the running FFmpeg (and its children) within a second; the job then ends as canceled. */

@@ -11,6 +11,7 @@ import io.ffrtmp.quality.QualityScores;
 import io.ffrtmp.worker.engine.ChildProcess;
 import io.ffrtmp.worker.engine.FfmpegCommand;
 import io.ffrtmp.worker.engine.FfmpegInfo;
+import io.ffrtmp.worker.engine.Scorer;
 import io.ffrtmp.worker.engine.SourceInfo;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -41,12 +42,23 @@ final class SearchPass {
 
   static final String UNREACHABLE = "target_unreachable";
 
+  /** The model named in a probe's VMAF record; the final quality pass records the scorer's own. */
+  private static final String VMAF_MODEL_NAME = FfmpegCommand.VMAF_MODEL;
+
   private final Vertx vertx;
   private final FfmpegInfo ffmpeg;
 
+  /** Scores VMAF probes (the node's own FFmpeg, or {@code --quality-ffmpeg}); PSNR/SSIM: ffmpeg. */
+  private final Scorer scorer;
+
   SearchPass(Vertx vertx, FfmpegInfo ffmpeg) {
+    this(vertx, ffmpeg, Scorer.same(ffmpeg));
+  }
+
+  SearchPass(Vertx vertx, FfmpegInfo ffmpeg, Scorer scorer) {
     this.vertx = vertx;
     this.ffmpeg = ffmpeg;
+    this.scorer = scorer;
   }
 
   /** A probe's FFmpeg that did not finish: killed (retryable) or exited with an error (not). */
@@ -83,12 +95,13 @@ final class SearchPass {
     if (target == null) {
       return Future.succeededFuture(Optional.empty());
     }
-    if (target.metric() == QualityMetric.VMAF && !ffmpeg.libvmaf()) {
+    if (target.metric() == QualityMetric.VMAF && !scorer.vmaf().works()) {
       return Future.succeededFuture(
           Optional.of(
               job.failed(
-                  "video.target: a vmaf target needs an FFmpeg with the libvmaf filter (built with"
-                      + " --enable-libvmaf; Debian's build is not); accepted here: psnr or ssim",
+                  "video.target: a vmaf target needs a scorer that can compute VMAF ("
+                      + scorer.vmaf().reason()
+                      + "); accepted here: psnr or ssim, or --quality-ffmpeg PATH with libvmaf",
                   false)));
     }
     boolean crf = spec.video().rateControl() == RateControl.CRF;
@@ -249,9 +262,20 @@ final class SearchPass {
     QualityMetric metric = job.spec().video().target().metric();
     int threads = Runtime.getRuntime().availableProcessors();
     List<String> encode = FfmpegCommand.encode(ffmpeg.binary(), at, source, file);
+    // VMAF goes to the scorer (a lavfi source it draws itself may differ from the encoder's by a
+    // few hundredths of a dB in PSNR, nothing to a VMAF probe; the final score is the quality
+    // pass's, on the exact reference).
     List<String> score =
         new ArrayList<>(
-            FfmpegCommand.quality(ffmpeg.binary(), source, file, List.of(metric), threads));
+            metric == QualityMetric.VMAF
+                ? FfmpegCommand.quality(
+                    scorer.binary(),
+                    source,
+                    file,
+                    List.of(metric),
+                    threads,
+                    scorer.vmafModelOptions())
+                : FfmpegCommand.quality(ffmpeg.binary(), source, file, List.of(metric), threads));
     score.add(1, "-benchmark"); // its CPU time, as the encode's -benchmark gives
     long startNs = System.nanoTime();
     String what = "the probe encode at " + label(at, value);
@@ -325,8 +349,7 @@ final class SearchPass {
         switch (metric) {
           case PSNR -> QualityScores.psnr(workDir.resolve("psnr.log"));
           case SSIM -> QualityScores.ssim(workDir.resolve("ssim.log"));
-          case VMAF ->
-              QualityScores.vmaf(workDir.resolve("vmaf.json"), FfmpegCommand.VMAF_MODEL, threads);
+          case VMAF -> QualityScores.vmaf(workDir.resolve("vmaf.json"), VMAF_MODEL_NAME, threads);
         };
     return s.getDouble("mean");
   }
