@@ -39,7 +39,11 @@ class AlertRulesTest {
           "FfrtmpSpoolNotDraining");
 
   /** Recording rules, each with a promql_expr_test in the unit tests. */
-  static final List<String> RECORDS = List.of("ffrtmp:live_power_per_stream_watts");
+  static final List<String> RECORDS =
+      List.of(
+          "ffrtmp:live_power_per_stream_watts",
+          "ffrtmp:node_energy_cost_per_hour",
+          "ffrtmp:node_carbon_grams_per_hour");
 
   @Test
   void everyRecordingRuleHasAUnitTest() throws Exception {
