@@ -142,6 +142,14 @@ class ApiContractIT {
     check(
         "campaignReport", api.get("/api/v1/campaigns/" + campaign + "/report?format=pdf", viewer));
     check("campaignReport", api.get("/api/v1/campaigns/" + UUID.randomUUID() + "/report", viewer));
+    String recommendation = "/api/v1/campaigns/" + campaign + "/recommendation?target=";
+    check("campaignRecommendation", api.get(recommendation + "psnr%3D20", viewer));
+    check("campaignRecommendation", api.get(recommendation + "vmav%3D90", viewer));
+    check("campaignRecommendation", api.get(recommendation + "psnr%3D20&pue=9", viewer));
+    check(
+        "campaignRecommendation",
+        api.get(
+            "/api/v1/campaigns/" + UUID.randomUUID() + "/recommendation?target=psnr%3D20", viewer));
     densityOf(campaign, viewer);
     check("cancelCampaign", api.post("/api/v1/campaigns/" + campaign + "/cancel", operator, null));
     check(
