@@ -403,7 +403,7 @@ public final class Recommendation {
         + " "
         + currency
         + "/kWh, "
-        + Format.number(model.carbonGPerKwh())
+        + Format.significant(model.carbonGPerKwh())
         + " gCO₂e/kWh, PUE "
         + Format.number(model.pue())
         + ", "

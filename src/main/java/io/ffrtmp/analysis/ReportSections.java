@@ -240,7 +240,7 @@ public final class ReportSections {
                     + " "
                     + m.currency()
                     + "/kWh, "
-                    + Format.number(m.carbonGPerKwh())
+                    + Format.significant(m.carbonGPerKwh())
                     + " gCO₂e/kWh, PUE "
                     + Format.number(m.pue())
                     + " ("
