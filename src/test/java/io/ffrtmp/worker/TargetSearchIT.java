@@ -1,27 +1,14 @@
 package io.ffrtmp.worker;
 
-import static io.ffrtmp.support.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.ffrtmp.cluster.Addresses;
-import io.ffrtmp.job.DispatchSettings;
-import io.ffrtmp.job.JobState;
-import io.ffrtmp.master.MasterVerticle;
-import io.ffrtmp.master.store.JobStore;
 import io.ffrtmp.power.FakePowercap;
-import io.ffrtmp.power.PowerConfig;
-import io.ffrtmp.support.TestDatabases;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,32 +25,14 @@ class TargetSearchIT {
 
   @TempDir Path dir;
 
-  Vertx vertx;
-  JobStore store;
+  WorkerHarness harness;
   FakePowercap.Feeder feeder;
 
   @BeforeEach
   void up() throws Exception {
-    vertx = Vertx.vertx();
-    Pool pool = await(TestDatabases.open(vertx, "embedded"), 120);
-    store = new JobStore(pool, DispatchSettings.DEFAULTS.withMaxAttempts(1));
-    await(vertx.deployVerticle(new MasterVerticle(store)), 30);
     FakePowercap fake = FakePowercap.intel(dir.resolve("powercap"), 1);
     feeder = fake.feeder().start(Map.of("intel-rapl:0", WATTS));
-    WorkerConfig config =
-        new WorkerConfig(
-            "test-node",
-            dir.resolve("work"),
-            dir.resolve("output"),
-            "ffmpeg",
-            new PowerConfig(fake.root(), Path.of("/proc"), 100, null, null)
-                .withHwmonRoot(Files.createDirectories(dir.resolve("no-hwmon")))
-                .withNvmlLibrary(null)
-                .withPerfRoot(dir.resolve("no-perf")),
-            60_000,
-            1,
-            List.of(Files.createDirectories(dir.resolve("media"))));
-    await(vertx.deployVerticle(new WorkerVerticle(config)), 60);
+    harness = new WorkerHarness(dir, fake.root(), 100, c -> c);
   }
 
   @AfterEach
@@ -71,38 +40,13 @@ class TargetSearchIT {
     if (feeder != null) {
       feeder.stop();
     }
-    await(vertx.close(), 30);
+    if (harness != null) {
+      harness.close();
+    }
   }
 
   private List<JsonObject> runCampaign(String campaignJson) throws Exception {
-    JsonObject reply =
-        await(
-                vertx
-                    .eventBus()
-                    .<JsonObject>request(
-                        Addresses.CAMPAIGN_SUBMIT,
-                        new JsonObject()
-                            .put("campaign", new JsonObject(campaignJson))
-                            .put("actor", "test")),
-                30)
-            .body();
-    UUID id = UUID.fromString(reply.getString("campaign_id"));
-    Promise<Void> done = Promise.promise();
-    vertx
-        .eventBus()
-        .<JsonObject>consumer(
-            Addresses.JOB_EVENTS,
-            m ->
-                store
-                    .campaignStates(id)
-                    .onSuccess(
-                        states -> {
-                          if (states.keySet().stream().allMatch(JobState::terminal)) {
-                            done.tryComplete();
-                          }
-                        }));
-    await(done.future(), 300);
-    return await(store.campaignResults(id), 30);
+    return harness.run(campaignJson);
   }
 
   @Test

@@ -31,6 +31,15 @@ final class WorkerHarness implements AutoCloseable {
   private final JobStore store;
 
   WorkerHarness(Path dir, UnaryOperator<WorkerConfig> configure) throws Exception {
+    this(dir, Files.createDirectories(dir.resolve("no-powercap")), 200, configure);
+  }
+
+  /**
+   * As above, with the worker's RAPL read from {@code powercapRoot} (a fake tree a test feeds, for
+   * measured energy) every {@code pollMs}.
+   */
+  WorkerHarness(Path dir, Path powercapRoot, long pollMs, UnaryOperator<WorkerConfig> configure)
+      throws Exception {
     this.dir = dir;
     pool = await(TestDatabases.open(vertx, "embedded"), 120);
     store = new JobStore(pool, DispatchSettings.DEFAULTS.withMaxAttempts(1));
@@ -41,12 +50,7 @@ final class WorkerHarness implements AutoCloseable {
             dir.resolve("work"),
             dir.resolve("output"),
             "ffmpeg",
-            new PowerConfig(
-                    Files.createDirectories(dir.resolve("no-powercap")),
-                    Path.of("/proc"),
-                    200,
-                    null,
-                    null)
+            new PowerConfig(powercapRoot, Path.of("/proc"), pollMs, null, null)
                 .withHwmonRoot(Files.createDirectories(dir.resolve("no-hwmon")))
                 .withNvmlLibrary(null)
                 .withPerfRoot(dir.resolve("no-perf")),
