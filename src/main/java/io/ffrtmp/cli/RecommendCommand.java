@@ -73,14 +73,22 @@ public final class RecommendCommand implements Callable<Integer> {
   /** The recommendation over a results file's jobs, as the API gives it for a stored campaign. */
   public static JsonObject recommend(JsonObject results, RecommendOptions options) {
     QualityTarget target = options.parsedTarget();
-    JsonObject campaign = results.getJsonObject("campaign", new JsonObject());
-    JsonArray jobs = results.getJsonArray("jobs");
-    if (jobs == null) {
+    Object meta = results.containsKey("campaign") ? results.getValue("campaign") : new JsonObject();
+    if (!(meta instanceof JsonObject campaign)
+        || !(results.getValue("jobs") instanceof JsonArray jobs)) {
       throw new SpecException(
-          "RESULTS_JSON", "has no \"jobs\"; accepted: a results.json written by bench or report");
+          "RESULTS_JSON",
+          "\"campaign\" must be an object and \"jobs\" a list; accepted: a results.json written by"
+              + " bench or campaigns report");
     }
     List<JsonObject> list = new ArrayList<>(jobs.size());
-    jobs.forEach(j -> list.add((JsonObject) j));
+    for (Object j : jobs) {
+      if (!(j instanceof JsonObject job)) {
+        throw new SpecException(
+            "RESULTS_JSON", "\"jobs\" holds a " + kind(j) + "; accepted: objects");
+      }
+      list.add(job);
+    }
     CostModel cost = options.cost(CostModel.of(campaign.getJsonObject("cost"), "cost"));
     CampaignAnalysis analysis =
         CampaignAnalysis.analyse(campaign, list, QualityMetric.fromCampaign(campaign), cost);
@@ -91,6 +99,12 @@ public final class RecommendCommand implements Callable<Integer> {
         options.maxKbps,
         baseline,
         options.baseline != null ? "--baseline" : "baseline");
+  }
+
+  private static String kind(Object value) {
+    return value == null
+        ? "null"
+        : value instanceof JsonArray ? "list" : value.getClass().getSimpleName();
   }
 
   private static JsonObject read(Path file) {

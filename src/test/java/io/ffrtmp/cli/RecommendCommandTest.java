@@ -106,7 +106,7 @@ class RecommendCommandTest {
   }
 
   @Test
-  void badInputExitsTwoNamingTheOption() {
+  void badInputExitsTwoNamingTheOption() throws Exception {
     assertThat(run(results.toString(), "--target", "vmav=90")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("--target: unknown metric 'vmav'");
     err.reset();
@@ -120,6 +120,15 @@ class RecommendCommandTest {
     err.reset();
     assertThat(run(results.toString(), "--target", "psnr=40", "--pue", "0.5")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("--pue:");
+    err.reset();
+    Path broken = Files.writeString(dir.resolve("broken.json"), "{\"campaign\": 3, \"jobs\": [1]}");
+    assertThat(run(broken.toString(), "--target", "psnr=40")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .startsWith("RESULTS_JSON: \"campaign\" must be");
+    err.reset();
+    Path odd = Files.writeString(dir.resolve("odd.json"), "{\"jobs\": [1]}");
+    assertThat(run(odd.toString(), "--target", "psnr=40")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("\"jobs\" holds a Integer");
     err.reset();
     assertThat(run(dir.resolve("missing.json").toString(), "--target", "psnr=40")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("missing.json: cannot be read");
