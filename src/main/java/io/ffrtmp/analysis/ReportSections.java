@@ -36,6 +36,7 @@ public final class ReportSections {
         if (c.containsKey("bd_rate")) {
           out.append("  ")
               .append(c.getString("label"))
+              .append("estimated".equals(c.getString("rank_group")) ? " (energy ESTIMATED)" : "")
               .append(": BD-rate ")
               .append(bd(c.getJsonObject("bd_rate")))
               .append(", BD-energy ")
