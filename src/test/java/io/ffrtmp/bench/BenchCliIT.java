@@ -192,7 +192,7 @@ class BenchCliIT {
     assertThat(run.stderr()).contains("/16+]");
     assertThat(run.stdout())
         .contains("Against libx264 ultrafast 320x240p30 (BD, pchip fit on PSNR):")
-        .contains("libx264 veryfast 320x240p30: BD-rate ")
+        .contains("libx264 veryfast 320x240p30 (energy ESTIMATED): BD-rate ")
         .contains("Repeat auto (95 % interval of J/frame within 50.0 % of the mean):")
         .contains("At PSNR ≥ 30.0 dB (320x240p30, synthetic testsrc2): cheapest is libx264")
         .contains("Estimated cost per hour of content")
