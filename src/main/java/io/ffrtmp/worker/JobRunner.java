@@ -92,10 +92,23 @@ public final class JobRunner {
       JsonObject node,
       EnergyWindows windows,
       Set<Encoder> workingHardware) {
-    this(vertx, config, meter, ffmpeg, Scorer.same(ffmpeg), gst, node, windows, workingHardware);
+    this(
+        vertx,
+        config,
+        meter,
+        ffmpeg,
+        Scorer.same(ffmpeg),
+        gst,
+        node,
+        windows,
+        workingHardware,
+        new SearchMemory());
   }
 
-  /** {@code scorer}: the FFmpeg of the quality pass, probed at start ({@code --quality-ffmpeg}). */
+  /**
+   * {@code scorer}: the FFmpeg of the quality pass, probed at start ({@code --quality-ffmpeg});
+   * {@code memory}: the worker's earlier search probes, shared by its jobs.
+   */
   public JobRunner(
       Vertx vertx,
       WorkerConfig config,
@@ -105,7 +118,8 @@ public final class JobRunner {
       GstInfo gst,
       JsonObject node,
       EnergyWindows windows,
-      Set<Encoder> workingHardware) {
+      Set<Encoder> workingHardware,
+      SearchMemory memory) {
     this.vertx = vertx;
     this.config = config;
     this.ffmpeg = ffmpeg;
@@ -117,7 +131,7 @@ public final class JobRunner {
     this.encode = new EncodePass(vertx, ffmpeg, gst, meter, windows, config.power().procRoot());
     this.report = new EncodeReport(vertx, config.slots());
     this.quality = new QualityPass(vertx, ffmpeg, scorer, gst, meter);
-    this.search = new SearchPass(vertx, ffmpeg, scorer);
+    this.search = new SearchPass(vertx, ffmpeg, scorer, memory);
   }
 
   /** Stops the running FFmpeg (and its children) within a second; the job then ends as canceled. */

@@ -44,6 +44,10 @@ final class RunningJobs {
 
   private final Map<UUID, Running> running = new LinkedHashMap<>();
   private final EnergyWindows windows = new EnergyWindows();
+
+  /** The probes of this worker's quality-targeted searches, for the searches after them. */
+  private final SearchMemory searchMemory = new SearchMemory();
+
   private JsonObject idleBaseline;
 
   RunningJobs(
@@ -121,7 +125,8 @@ final class RunningJobs {
             node.gst(),
             node.snapshot(),
             windows,
-            node.workingHardware());
+            node.workingHardware(),
+            searchMemory);
     int slot = freeSlot();
     WorkerMeters.Slot slotMeters =
         meters.slot(

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.ObjIntConsumer;
 
 /**
  * A quality target's search, before the measured encode and outside any energy window: probe
@@ -51,14 +52,14 @@ final class SearchPass {
   /** Scores VMAF probes (the node's own FFmpeg, or {@code --quality-ffmpeg}); PSNR/SSIM: ffmpeg. */
   private final Scorer scorer;
 
-  SearchPass(Vertx vertx, FfmpegInfo ffmpeg) {
-    this(vertx, ffmpeg, Scorer.same(ffmpeg));
-  }
+  /** The worker's earlier probes, which place a later search's first probe. */
+  private final SearchMemory memory;
 
-  SearchPass(Vertx vertx, FfmpegInfo ffmpeg, Scorer scorer) {
+  SearchPass(Vertx vertx, FfmpegInfo ffmpeg, Scorer scorer, SearchMemory memory) {
     this.vertx = vertx;
     this.ffmpeg = ffmpeg;
     this.scorer = scorer;
+    this.memory = memory;
   }
 
   /** A probe's FFmpeg that did not finish: killed (retryable) or exited with an error (not). */
@@ -128,6 +129,14 @@ final class SearchPass {
     boolean sampled = target.sampleS() != null && target.sampleS() < full.durationS();
     SourceInfo probeSource = sampled ? sample(spec, full, target.sampleS()) : full;
     JobSpec probeSpec = sampled ? spec.sampled(target.sampleS()) : spec;
+    String curve = SearchMemory.curve(probeSpec, target.metric(), probeSource.description());
+    String family = SearchMemory.family(probeSpec, target.metric(), probeSource.description());
+    SearchMemory.Hints hints = memory.hints(curve, family);
+    search.hinted(
+        hints.probes(),
+        hints.source() == SearchMemory.Source.SAME_CURVE
+            ? "earlier probes of this curve on this worker"
+            : "earlier probes of another preset on this input on this worker");
     JsonObject report =
         target
             .toJson()
@@ -140,13 +149,24 @@ final class SearchPass {
                     : new JsonArray().add(MIN_KBPS).add(MAX_KBPS))
             .put("sampled", sampled)
             .put("algorithm", TargetSearch.ALGORITHM)
-            .put("stopping_rule", TargetSearch.STOPPING_RULE);
+            .put("stopping_rule", TargetSearch.STOPPING_RULE)
+            .put("first_probe", search.start())
+            .put("hints", hints.probes().size());
     report.remove("value");
     job.result().put("target_search", report);
     Account account = new Account();
     return vertx
         .executeBlocking(() -> Files.createDirectories(job.workDir()))
-        .compose(dir -> probeUntilDone(job, search, probeSpec, probeSource, sampled, account))
+        .compose(
+            dir ->
+                probeUntilDone(
+                    job,
+                    search,
+                    probeSpec,
+                    probeSource,
+                    sampled,
+                    account,
+                    (score, value) -> memory.remember(curve, family, value, score)))
         .map(
             outcome -> {
               report
@@ -229,7 +249,8 @@ final class SearchPass {
       JobSpec probeSpec,
       SourceInfo source,
       boolean sampled,
-      Account account) {
+      Account account,
+      ObjIntConsumer<Double> remember) {
     Integer value = search.next();
     if (value == null) {
       return Future.succeededFuture(search.outcome());
@@ -244,6 +265,7 @@ final class SearchPass {
                 return Future.succeededFuture(null);
               }
               search.record(value, scored.score());
+              remember.accept(scored.score(), value);
               account.cpuS += scored.cpuS();
               account.probes.add(
                   new JsonObject()
@@ -252,7 +274,7 @@ final class SearchPass {
                       .put("sample", sampled)
                       .put("wall_s", round(scored.wallS(), 3))
                       .put("cpu_seconds", round(scored.cpuS(), 3)));
-              return probeUntilDone(job, search, probeSpec, source, sampled, account);
+              return probeUntilDone(job, search, probeSpec, source, sampled, account, remember);
             });
   }
 

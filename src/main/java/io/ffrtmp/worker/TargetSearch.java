@@ -71,7 +71,9 @@ final class TargetSearch {
           + " the three probes nearest the target, regula falsi between the bracket's ends where"
           + " that leaves the bracket, and bisection when the last two probes did not halve the"
           + " bracket or its scores are out of order; first probe at the encoder's default crf (for"
-          + " a bitrate: 0.1 bit per pixel)";
+          + " a bitrate: 0.1 bit per pixel), or, where this worker has probed the same curve (or"
+          + " another preset of the encoder on the same input) before, where those probes cross"
+          + " the target, with their slope there for the second";
 
   static final String STOPPING_RULE =
       "stop at the first probe scoring within target +- tolerance; otherwise when the cheapest"
@@ -89,9 +91,12 @@ final class TargetSearch {
   private final QualityMetric metric;
   private final double target;
   private final double tolerance;
-  private final int startIndex;
-  private final double priorSlope;
+  private int startIndex;
+  private double priorSlope;
   private final Strategy strategy;
+
+  /** Where the first probe came from: the encoder's default, or earlier probes of the curve. */
+  private String start = "default";
 
   /** Probes by index; scores as measured. */
   private final List<Integer> probedIndex = new ArrayList<>();
@@ -202,6 +207,69 @@ final class TargetSearch {
       position[i] = i; // the grid is logarithmic already
     }
     return new TargetSearch(grid, position, metric, target, tolerance, s, slope, strategy);
+  }
+
+  /**
+   * Places the first probe where earlier probes of the same curve, or of a neighbouring one ({@link
+   * SearchMemory}), cross the target, and takes their slope there as the prior for the second.
+   * Between a passing and a failing hint it interpolates between the two nearest the target;
+   * otherwise it extends the secant through the two hints nearest the target (the prior slope with
+   * a single hint). Hints are not probes: they neither bracket nor stop the search. Bisection
+   * ignores them.
+   */
+  TargetSearch hinted(List<Probe> hints, String from) {
+    if (strategy == Strategy.BISECT || hints.isEmpty() || probeCount() > 0) {
+      return this;
+    }
+    double aim = transform(target);
+    List<double[]> points = new ArrayList<>(); // {position, transformed score, index}
+    for (Probe h : hints) {
+      int i = gridIndex(h.value());
+      if (i >= 0) {
+        points.add(new double[] {position[i], transform(h.score()), i});
+      }
+    }
+    if (points.isEmpty()) {
+      return this;
+    }
+    double[] pass = null;
+    double[] fail = null;
+    for (double[] p : points) {
+      if (p[1] >= aim && (pass == null || p[2] > pass[2])) {
+        pass = p;
+      }
+    }
+    for (double[] p : points) {
+      if (p[1] < aim && (pass == null || p[2] > pass[2]) && (fail == null || p[2] < fail[2])) {
+        fail = p;
+      }
+    }
+    double[] u;
+    double[] v;
+    if (pass != null && fail != null) {
+      u = pass;
+      v = fail;
+    } else {
+      points.sort((p, q) -> Double.compare(Math.abs(p[1] - aim), Math.abs(q[1] - aim)));
+      u = points.get(0);
+      v = points.size() > 1 ? points.get(1) : null;
+    }
+    double slope = priorSlope;
+    if (v != null && v[0] != u[0]) {
+      double s = (v[1] - u[1]) / (v[0] - u[0]);
+      if (s < 0) {
+        slope = s;
+      }
+    }
+    priorSlope = slope;
+    startIndex = indexAt(u[0] + (aim - u[1]) / slope);
+    start = from;
+    return this;
+  }
+
+  /** {@code default} or where the hints of {@link #hinted} came from. */
+  String start() {
+    return start;
   }
 
   String algorithm() {
@@ -445,6 +513,15 @@ final class TargetSearch {
       }
     }
     return new Probe(grid[probedIndex.get(k)], probedScore.get(k));
+  }
+
+  private int gridIndex(int value) {
+    for (int i = 0; i < grid.length; i++) {
+      if (grid[i] == value) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private int indexOf(int value) {
