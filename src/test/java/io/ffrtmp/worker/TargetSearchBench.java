@@ -39,6 +39,8 @@ public final class TargetSearchBench {
     double[] targets = {34, 37, 40, 43, 46};
     int interpolated = 0;
     int bisected = 0;
+    int remembered = 0;
+    SearchMemory memory = new SearchMemory();
     int encodes = 0;
     System.out.printf(
         Locale.ROOT,
@@ -66,11 +68,18 @@ public final class TargetSearchBench {
                           .put("target", new JsonObject().put("metric", "psnr").put("value", 40)))
                   .put("measure", new JsonObject().put("quality", List.of("psnr"))));
       Encoder e = spec.video().encoder();
+      String described = SourceInfo.synthetic(spec.input()).description();
+      String curve = SearchMemory.curve(spec, JobSpec.QualityMetric.PSNR, described);
+      String family = SearchMemory.family(spec, JobSpec.QualityMetric.PSNR, described);
       Map<Integer, Double> scores = new HashMap<>();
       for (double target : targets) {
-        int[] counts = new int[2];
+        int[] counts = new int[3];
         StringBuilder line = new StringBuilder();
-        for (TargetSearch.Strategy strategy : TargetSearch.Strategy.values()) {
+        for (int run = 0; run < 3; run++) {
+          // 0: each search on its own; 1: bisection; 2: as in a campaign on one worker, hinted by
+          // the probes of the searches before it (SearchMemory).
+          TargetSearch.Strategy strategy =
+              run == 1 ? TargetSearch.Strategy.BISECT : TargetSearch.Strategy.INTERPOLATE;
           TargetSearch search =
               TargetSearch.crf(
                   e.crfMin(),
@@ -80,6 +89,9 @@ public final class TargetSearchBench {
                   target,
                   tolerance,
                   strategy);
+          if (run == 2) {
+            search.hinted(memory.hints(curve, family).probes(), "memory");
+          }
           List<String> probes = new ArrayList<>();
           for (Integer crf = search.next(); crf != null; crf = search.next()) {
             Integer at = crf;
@@ -88,15 +100,18 @@ public final class TargetSearchBench {
             }
             double score = scores.computeIfAbsent(at, v -> psnr(work, spec.searched(v)));
             search.record(crf, score);
+            if (run == 2) {
+              memory.remember(curve, family, crf, score);
+            }
             probes.add(String.format(Locale.ROOT, "%d:%.2f", crf, score));
           }
           TargetSearch.Outcome o = search.outcome();
-          counts[strategy.ordinal()] = search.probeCount();
+          counts[run] = search.probeCount();
           line.append(
               String.format(
                   Locale.ROOT,
-                  "  %-11s %2d probes -> %s crf %s (%s)  [%s]",
-                  strategy.name().toLowerCase(Locale.ROOT),
+                  "  %-11s %2d probes -> %s crf %s (%s)  [%s]%n",
+                  new String[] {"alone", "bisection", "campaign"}[run],
                   search.probeCount(),
                   o.stop().name().toLowerCase(Locale.ROOT),
                   o.chosen(),
@@ -107,16 +122,19 @@ public final class TargetSearchBench {
         }
         interpolated += counts[0];
         bisected += counts[1];
-        System.out.printf(
-            Locale.ROOT, "%s %s psnr %.0f:%n%s%n", c[0], c[1], target, line.toString());
+        remembered += counts[2];
+        System.out.printf(Locale.ROOT, "%s %s psnr %.0f:%n%s", c[0], c[1], target, line);
       }
     }
     System.out.printf(
         Locale.ROOT,
-        "total probe encodes: interpolating %d, bisection %d (ratio %.2f); %d distinct encodes%n",
-        interpolated,
+        "total probe encodes: bisection %d; searches alone %d (ratio %.2f); in campaign order on"
+            + " one worker %d (ratio %.2f); %d distinct encodes%n",
         bisected,
+        interpolated,
         interpolated / (double) bisected,
+        remembered,
+        remembered / (double) bisected,
         encodes);
   }
 
