@@ -113,6 +113,39 @@ class TargetSearchIT {
   }
 
   @Test
+  void aRepeatOnTheSameWorkerStartsFromTheEarlierProbesOfItsCurve() throws Exception {
+    List<JsonObject> results =
+        runCampaign(
+            """
+            {"name": "again", "repeat": 2, "base": {"input": {"duration_s": 1},
+              "video": {"resolution": "320x240", "encoder": "libx264", "preset": "veryfast",
+                        "target": {"metric": "psnr", "value": 41}},
+              "measure": {"quality": []}}}\
+            """);
+    assertThat(results).hasSize(2);
+    JsonObject cold = null;
+    JsonObject warm = null;
+    for (JsonObject r : results) {
+      assertThat(r.getString("state")).as(r.encodePrettily()).isEqualTo("succeeded");
+      JsonObject s = r.getJsonObject("target_search");
+      if ("default".equals(s.getString("first_probe"))) {
+        cold = s;
+      } else {
+        warm = s;
+      }
+    }
+    assertThat(cold).as("the first search starts at the default crf").isNotNull();
+    assertThat(warm).as("the repeat is hinted").isNotNull();
+    assertThat(cold.getInteger("hints")).isZero();
+    assertThat(cold.getJsonArray("probes").getJsonObject(0).getInteger("value")).isEqualTo(23);
+    assertThat(warm.getString("first_probe")).contains("earlier probes of this curve");
+    assertThat(warm.getInteger("hints")).isEqualTo(cold.getInteger("probe_count"));
+    // It measures its own probes and ends on the same crf, in no more probes.
+    assertThat(warm.getInteger("chosen")).isEqualTo(cold.getInteger("chosen"));
+    assertThat(warm.getInteger("probe_count")).isBetween(1, cold.getInteger("probe_count"));
+  }
+
+  @Test
   void aTargetOutOfTheEncodersReachFailsWithTheBestScoreAndTheProbes() throws Exception {
     // x265's crf 0 is not lossless (x264's is, and scores the capped 100 dB).
     List<JsonObject> results =

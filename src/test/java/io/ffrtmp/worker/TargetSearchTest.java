@@ -195,4 +195,44 @@ class TargetSearchTest {
     assertThat(r.outcome().stop()).isEqualTo(Stop.UNREACHABLE);
     assertThat(r.probed()).contains(1).allMatch(v -> v >= 1 && v <= 63);
   }
+
+  @Test
+  void hintsFromTheSameCurvePlaceTheFirstProbeOnTheAnswer() {
+    // A previous search at 37 dB probed crf 23, 30 and 31; a search at 40 dB of the same curve
+    // interpolates between its hints, the first probe lands.
+    List<TargetSearch.Probe> hints =
+        List.of(23, 30, 31).stream().map(c -> new TargetSearch.Probe(c, x264Psnr(c))).toList();
+    TargetSearch search = x264(40, Strategy.INTERPOLATE).hinted(hints, "memory");
+    assertThat(search.start()).isEqualTo("memory");
+    Run r = run(search, TargetSearchTest::x264Psnr);
+    assertJustReaches(r.outcome(), TargetSearchTest::x264Psnr, 40, 0.5);
+    assertThat(r.probed()).hasSize(1);
+    Run cold = run(x264(40, Strategy.INTERPOLATE), TargetSearchTest::x264Psnr);
+    assertThat(cold.probed().size()).isGreaterThan(1);
+  }
+
+  @Test
+  void hintsFromAnotherPresetAreOnlyAStartTheSearchStillMeasures() {
+    // Another preset's curve sits 1.5 dB lower: its crossing is a start, not an answer.
+    IntToDoubleFunction other = c -> x264Psnr(c) - 1.5;
+    List<TargetSearch.Probe> hints =
+        List.of(
+            new TargetSearch.Probe(20, other.applyAsDouble(20)),
+            new TargetSearch.Probe(26, other.applyAsDouble(26)));
+    Run r = run(x264(40, Strategy.INTERPOLATE).hinted(hints, "memory"), TargetSearchTest::x264Psnr);
+    assertJustReaches(r.outcome(), TargetSearchTest::x264Psnr, 40, 0.5);
+    assertThat(r.probed()).hasSizeLessThanOrEqualTo(3);
+  }
+
+  @Test
+  void bisectionAndHintsOffTheGridIgnoreHints() {
+    TargetSearch b =
+        x264(40, Strategy.BISECT).hinted(List.of(new TargetSearch.Probe(25, 40)), "memory");
+    assertThat(b.start()).isEqualTo("default");
+    assertThat(b.next()).isEqualTo(25); // the range's middle, as without hints
+    TargetSearch off =
+        x264(40, Strategy.INTERPOLATE).hinted(List.of(new TargetSearch.Probe(90, 20)), "memory");
+    assertThat(off.start()).isEqualTo("default");
+    assertThat(off.next()).isEqualTo(23);
+  }
 }
