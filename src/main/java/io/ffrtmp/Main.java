@@ -10,6 +10,7 @@ import io.ffrtmp.cli.client.CampaignsCommand;
 import io.ffrtmp.cli.client.JobsCommand;
 import io.ffrtmp.cli.client.NodesCommand;
 import io.ffrtmp.cli.client.TokenCommand;
+import io.ffrtmp.cli.client.UiCommand;
 import io.ffrtmp.cli.options.ApiOptions;
 import io.ffrtmp.cli.options.NodeOptions;
 import java.util.concurrent.Callable;
@@ -33,6 +34,8 @@ import picocli.CommandLine.Option;
       "  ffrtmp calibrate                   fit this node's CPU power model with RAPL, for nodes"
           + " without it",
       "  ffrtmp jobs|nodes|campaigns|token ...   client commands over the REST API (docs/api.md)",
+      "  ffrtmp ui                          open the web UI with a single-use login link"
+          + " (docs/web-ui.md)",
       "  ffrtmp --role master|worker|standalone   run a node (master and standalone serve the REST"
           + " API; docs/cluster.md)"
     },
@@ -44,7 +47,8 @@ import picocli.CommandLine.Option;
       JobsCommand.class,
       NodesCommand.class,
       CampaignsCommand.class,
-      TokenCommand.class
+      TokenCommand.class,
+      UiCommand.class
     })
 public final class Main implements Callable<Integer> {
 

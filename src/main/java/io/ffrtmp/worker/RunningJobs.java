@@ -145,6 +145,10 @@ final class RunningJobs {
                     idleBaseline,
                     p -> {
                       slotMeters.progress(p);
+                      if (lease.spec().isLive()) {
+                        // What the UI's live view shows, by the same rule as the node's gauges.
+                        p.put("realtime", slotMeters.realtime());
+                      }
                       vertx.eventBus().publish(Addresses.JOB_PROGRESS, p);
                     }))
         .compose(

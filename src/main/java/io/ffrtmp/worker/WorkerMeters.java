@@ -142,6 +142,16 @@ final class WorkerMeters {
       }
     }
 
+    /**
+     * A live stream's state by the realtime rule on its run so far: {@code holding} or {@code
+     * behind}; null for a job that is not live or before the rule's first window.
+     */
+    String realtime() {
+      return rule == null || rule.minWindowSpeed() == null
+          ? null
+          : rule.holds() ? "holding" : "behind";
+    }
+
     /** A progress message as the encode pass publishes it ({@code fps}, {@code speed}, …). */
     void progress(JsonObject p) {
       if (registry == null || p == null) {

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
+import java.time.Instant;
 import java.util.UUID;
 
 /**
@@ -24,6 +25,7 @@ final class TokenRoutes {
   static final int MAX_TTL_MINUTES = 10_080;
 
   private final int ttlMinutes;
+  private final LoginCodes logins = new LoginCodes();
 
   TokenRoutes(
       ApiKeyStore keys, Tokens tokens, TokenCheck check, RevokedKeys revoked, int ttlMinutes) {
@@ -43,6 +45,45 @@ final class TokenRoutes {
                 Reply.with(
                     ctx, keys.list().map(l -> new JsonObject().put("keys", new JsonArray(l)))));
     b.getRoute("revokeKey").addHandler(this::revokeKey);
+    b.getRoute("createLoginLink").addHandler(this::createLoginLink);
+  }
+
+  /**
+   * A single-use code standing for the caller's own role and key, for a login link of the web UI:
+   * the link carries it in the fragment (never sent to a server or written to its logs), and the
+   * page exchanges it at once.
+   */
+  private void createLoginLink(RoutingContext ctx) {
+    if (!tokens.signs()) {
+      notIssuing(ctx);
+      return;
+    }
+    var user = TokenCheck.user(ctx);
+    long now = System.currentTimeMillis();
+    String code =
+        logins.issue(
+            Tokens.subjectOf(user),
+            Tokens.roleOf(user),
+            Tokens.keyIdOf(user),
+            Tokens.expiresAtSeconds(user),
+            now);
+    Reply.json(
+        ctx,
+        201,
+        new JsonObject()
+            .put("code", code)
+            .put("path", "/#login=" + code)
+            .put("expires_at", Instant.ofEpochMilli(now + LoginCodes.TTL_MS).toString()));
+  }
+
+  private static void notIssuing(RoutingContext ctx) {
+    ApiErrors.send(
+        ctx,
+        501,
+        "not_issuing",
+        null,
+        "this server only checks tokens (RS256 without a private key); "
+            + "get one from the server that holds the key");
   }
 
   /**
@@ -51,13 +92,7 @@ final class TokenRoutes {
    */
   private void createToken(RoutingContext ctx) {
     if (!tokens.signs()) {
-      ApiErrors.send(
-          ctx,
-          501,
-          "not_issuing",
-          null,
-          "this server only checks tokens (RS256 without a private key); "
-              + "get one from the server that holds the key");
+      notIssuing(ctx);
       return;
     }
     JsonObject body = ctx.body().asJsonObject();
@@ -73,6 +108,11 @@ final class TokenRoutes {
                 MAX_TTL_MINUTES,
                 "1 to " + MAX_TTL_MINUTES + " minutes (capped by the server's --token-ttl)"),
             ttlMinutes);
+    String code = body.getString("login_code");
+    if (code != null) {
+      exchange(ctx, code, ttl);
+      return;
+    }
     String key = body.getString("api_key");
     if (key != null) {
       keys.find(key)
@@ -130,6 +170,29 @@ final class TokenRoutes {
               // Tied to the admin's own key: revoking it revokes the tokens it handed out.
               Reply.json(ctx, 201, tokens.issue(name, role, ttl, Tokens.keyIdOf(user)));
             });
+  }
+
+  /**
+   * A login link's code for a token of the same subject, role and key, living no longer than the
+   * token that asked for the link. A revoked key's code yields a token that is refused at once.
+   */
+  private void exchange(RoutingContext ctx, String code, int ttl) {
+    long now = System.currentTimeMillis();
+    var grant = logins.take(code, now);
+    if (grant.isEmpty()) {
+      ApiErrors.send(
+          ctx,
+          401,
+          "unauthorized",
+          "login_code",
+          "not a valid login code (unknown, used or older than "
+              + LoginCodes.TTL_MS / 60_000
+              + " minutes): run ffrtmp ui again");
+      return;
+    }
+    LoginCodes.Grant g = grant.get();
+    long left = Math.max(1, (g.tokenExpiresAtS() * 1000 - now) / 60_000);
+    Reply.json(ctx, 201, tokens.issue(g.subject(), g.role(), (int) Math.min(ttl, left), g.keyId()));
   }
 
   private void createKey(RoutingContext ctx) {

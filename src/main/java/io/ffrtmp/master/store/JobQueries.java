@@ -323,6 +323,7 @@ public final class JobQueries {
         .put("name", r.getString("name"))
         .put("config_key", r.getString("config_key"))
         .put("state", r.getString("state"))
+        .put("live", r.getBoolean("live"))
         .put("queue", JobSpec.Queue.values()[r.getShort("queue_rank")].id())
         .put("priority", JobSpec.Priority.values()[r.getShort("priority_rank")].id())
         .put("attempt", r.getInteger("attempt"))

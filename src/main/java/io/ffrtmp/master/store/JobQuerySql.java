@@ -29,7 +29,10 @@ final class JobQuerySql {
   static final String COLUMNS =
       "j.id, j.campaign_id, j.config_key, j.state, j.queue_rank, j.priority_rank, j.attempt,"
           + " j.node_id, j.error, j.error_class, j.max_attempts, j.not_before, j.created_at,"
-          + " j.started_at, j.finished_at, j.spec->>'name' AS name";
+          + " j.started_at, j.finished_at, j.spec->>'name' AS name,"
+          // As JobSpec.isLive: a stream input, or a file played at its own rate.
+          + " (j.spec->'input'->>'type' IN ('rtmp', 'srt', 'live_synthetic')"
+          + " OR coalesce(j.spec->'input'->>'realtime', 'false') = 'true') AS live";
 
   static final String LIST_HEAD = "SELECT " + COLUMNS + " FROM jobs j WHERE true";
   static final String BY_STATE = " AND j.state = $";

@@ -27,7 +27,8 @@ public final class Migrations {
           "V5__exclusive_column.sql",
           "V6__node_metrics_address.sql",
           "V7__campaign_density.sql",
-          "V8__campaign_auto_repeat.sql");
+          "V8__campaign_auto_repeat.sql",
+          "V9__node_energy_today.sql");
 
   private static final long LOCK_KEY = 0x66667274_6d70L; // "ffrtmp"
 

@@ -63,6 +63,21 @@ final class NodeSql {
    */
   static final String TARGETS = "SELECT id, state, labels, metrics_address FROM nodes ORDER BY id";
 
+  /**
+   * Per node of $1, the energy of its jobs that finished since midnight UTC (walks {@code
+   * jobs_node_finished}), and whether all of it was measured or all estimated.
+   */
+  static final String ENERGY_TODAY =
+      """
+      SELECT j.node_id, sum((r.result->'energy'->>'total_joules')::float8) AS joules, count(*) AS jobs,
+             bool_and(r.result->'energy'->>'provenance' = 'measured') AS all_measured,
+             bool_and(r.result->'energy'->>'provenance' = 'estimated') AS all_estimated
+        FROM jobs j JOIN results r ON r.job_id = j.id
+       WHERE j.node_id = ANY($1::text[]) AND j.finished_at >= date_trunc('day', now(), 'UTC')
+         AND jsonb_typeof(r.result->'energy'->'total_joules') = 'number'
+       GROUP BY j.node_id\
+      """;
+
   static final String LIST = "SELECT " + COLUMNS + " FROM nodes ORDER BY id";
 
   static final String GET = "SELECT " + COLUMNS + " FROM nodes WHERE id = $1";

@@ -13,8 +13,10 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -140,6 +142,7 @@ public final class NodeStore {
         lease);
   }
 
+  /** Every node with its {@code energy_today}: two queries, whatever the number of nodes. */
   public Future<List<JsonObject>> list() {
     return pool.preparedQuery(NodeSql.LIST)
         .execute()
@@ -148,7 +151,48 @@ public final class NodeStore {
               List<JsonObject> out = new ArrayList<>();
               rows.forEach(r -> out.add(node(r)));
               return out;
+            })
+        .compose(this::withEnergyToday);
+  }
+
+  /**
+   * Adds {@code energy_today} to each node: what the jobs that finished there since midnight UTC
+   * measured or estimated, summed ({@code joules}, {@code jobs}, {@code provenance} measured,
+   * estimated or mixed), or null when none did. One query for all the nodes given.
+   */
+  private Future<List<JsonObject>> withEnergyToday(List<JsonObject> nodes) {
+    if (nodes.isEmpty()) {
+      return Future.succeededFuture(nodes);
+    }
+    String[] ids = nodes.stream().map(n -> n.getString("node_id")).toArray(String[]::new);
+    return pool.preparedQuery(NodeSql.ENERGY_TODAY)
+        .execute(Tuple.of(ids))
+        .map(
+            rows -> {
+              Map<String, JsonObject> byNode = new HashMap<>();
+              for (Row r : rows) {
+                String provenance =
+                    Boolean.TRUE.equals(r.getBoolean("all_measured"))
+                        ? "measured"
+                        : Boolean.TRUE.equals(r.getBoolean("all_estimated"))
+                            ? "estimated"
+                            : "mixed";
+                byNode.put(
+                    r.getString("node_id"),
+                    new JsonObject()
+                        .put("joules", Math.round(r.getDouble("joules") * 1000) / 1000.0)
+                        .put("jobs", r.getLong("jobs"))
+                        .put("provenance", provenance));
+              }
+              nodes.forEach(n -> n.put("energy_today", byNode.get(n.getString("node_id"))));
+              return nodes;
             });
+  }
+
+  private Future<Optional<JsonObject>> withEnergyToday(Optional<JsonObject> node) {
+    return node.isEmpty()
+        ? Future.succeededFuture(node)
+        : withEnergyToday(List.of(node.get())).map(l -> node);
   }
 
   /** A node as service discovery and the node gauges see it. */
@@ -179,7 +223,10 @@ public final class NodeStore {
         .execute(Tuple.of(nodeId))
         .map(
             rows ->
-                rows.size() == 0 ? Optional.empty() : Optional.of(node(rows.iterator().next())));
+                rows.size() == 0
+                    ? Optional.<JsonObject>empty()
+                    : Optional.of(node(rows.iterator().next())))
+        .compose(this::withEnergyToday);
   }
 
   /** Drain: the node finishes what runs and takes nothing new. Empty when there is no such node. */
@@ -197,7 +244,10 @@ public final class NodeStore {
         .execute(Tuple.of(nodeId, state.id()))
         .map(
             rows ->
-                rows.size() == 0 ? Optional.empty() : Optional.of(node(rows.iterator().next())));
+                rows.size() == 0
+                    ? Optional.<JsonObject>empty()
+                    : Optional.of(node(rows.iterator().next())))
+        .compose(this::withEnergyToday);
   }
 
   /**

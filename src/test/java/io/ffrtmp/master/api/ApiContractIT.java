@@ -179,6 +179,14 @@ class ApiContractIT {
     check("createToken", api.post("/api/v1/tokens", null, "{\"api_key\": 5}"));
     check("listKeys", api.get("/api/v1/keys", admin));
     check("listKeys", api.get("/api/v1/keys", operator));
+    String code =
+        check("createLoginLink", api.post("/api/v1/login-links", viewer, null))
+            .json()
+            .getString("code");
+    check("createLoginLink", api.post("/api/v1/login-links", null, null));
+    String exchange = new JsonObject().put("login_code", code).encode();
+    check("createToken", api.post("/api/v1/tokens", null, exchange));
+    check("createToken", api.post("/api/v1/tokens", null, exchange));
     String key =
         check(
                 "createKey",
@@ -224,7 +232,10 @@ class ApiContractIT {
             "submitJob 403",
             "submitJob 413",
             "retryJob 200",
-            "revokeKey 404");
+            "revokeKey 404",
+            "createLoginLink 201",
+            "createLoginLink 401",
+            "createToken 401");
   }
 
   /**
