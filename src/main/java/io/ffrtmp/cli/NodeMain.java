@@ -102,6 +102,7 @@ public final class NodeMain {
               + "/api/v1; admin key: "
               + server.adminKeyFile()
               + (server.adminKeyCreated() ? " (made now; mode 0600)" : " (mode 0600)"));
+      System.out.println("web UI at " + server.url(apiConfig.bind()) + "/");
       System.out.println("metrics at " + server.url(apiConfig.bind()) + "/metrics");
       if (server.certificate() != null) {
         System.out.println(

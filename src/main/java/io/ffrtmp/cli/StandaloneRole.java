@@ -96,6 +96,8 @@ public final class StandaloneRole {
             + ": API at "
             + server.url(api.bind())
             + "/api/v1");
+    out.println(
+        "web UI at " + server.url(api.bind()) + "/ (paste a key, or follow the link of ffrtmp ui)");
     out.println("metrics at " + server.url(api.bind()) + "/metrics");
     out.println(
         "admin key: "

@@ -117,7 +117,8 @@ public final class ApiServer {
       String adminKey,
       boolean adminKeyCreated,
       int port,
-      String advertisedHost) {}
+      String advertisedHost,
+      WebUi ui) {}
 
   /**
    * {@code registry}: the node's, served as {@code /metrics} with the API's own meters added (see
@@ -185,7 +186,8 @@ public final class ApiServer {
                                   meters,
                                   registry,
                                   access,
-                                  MetricsTargets.hostPort(m.advertisedHost(), m.port()));
+                                  MetricsTargets.hostPort(m.advertisedHost(), m.port()),
+                                  m.ui());
                           HttpServerOptions options =
                               new HttpServerOptions()
                                   .setHost(config.bind())
@@ -273,7 +275,8 @@ public final class ApiServer {
         adminKey,
         created,
         port,
-        advertised(config.bind()));
+        advertised(config.bind()),
+        WebUi.load());
   }
 
   /**
@@ -315,7 +318,8 @@ public final class ApiServer {
       ApiMeters meters,
       PrometheusMeterRegistry registry,
       MetricsAccess access,
-      String self) {
+      String self,
+      WebUi ui) {
     RateLimiter limiter = new RateLimiter(config.rateBurst(), config.ratePerSecond());
     InFlight inFlight = new InFlight(config.maxInFlight());
     TrustedProxies proxies = new TrustedProxies(config.trustProxies());
@@ -405,6 +409,7 @@ public final class ApiServer {
                     .end(
                         MetricsTargets.groups(meters.targets(), access, self, config.tls())
                             .encode()));
+    ui.mount(router);
     router.route().failureHandler(ApiErrors::handle);
     for (int status : new int[] {404, 405, 413}) {
       router.errorHandler(status, ctx -> ApiErrors.handle(ctx));
