@@ -12,6 +12,8 @@
 #                         (Debian enables a Prometheus service with it; when this script installs the package it
 #                         stops and disables that service again, since only promtool is wanted)
 #   systemd               its systemd-analyze checks the units in deploy/systemd (systemd need not be running)
+#   chromium, chromium-driver  the real browser the web UI's tests drive (WebUiIT), headless, through Debian's
+#                         chromedriver (Selenium is told where it is, so nothing is downloaded)
 # Usage: sudo deploy/install-test-deps.sh   (from anywhere; run deploy/install-deps.sh first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +38,11 @@ else
   fi
 fi
 if have systemd-analyze; then echo "systemd-analyze: found"; else apt_install systemd; fi
+if have chromium && have chromedriver; then
+  echo "chromium: found ($(chromium --version 2>/dev/null | head -n1)); chromedriver: found"
+else
+  apt_install chromium chromium-driver
+fi
 if have npm; then echo "npm: found ($(npm --version))"; else apt_install nodejs npm; fi
 if [ "$(.ci/node/node_modules/.bin/redocly --version 2>/dev/null)" = "$REDOCLY_VERSION" ]; then
   echo "redocly: found $REDOCLY_VERSION in .ci/node"

@@ -56,7 +56,11 @@ final class ApiFixture implements AutoCloseable {
   final Vertx vertx;
   final JobStore store;
   final NodeStore nodes;
-  final ApiServer server;
+  ApiServer server;
+
+  /** Starts this fixture's API server again on a given port (the same configuration otherwise). */
+  private final java.util.function.IntFunction<io.vertx.core.Future<ApiServer>> restart;
+
   final String base;
   final SSLContext ssl;
   final HttpClient http;
@@ -64,8 +68,14 @@ final class ApiFixture implements AutoCloseable {
   final Map<Role, String> tokens = new EnumMap<>(Role.class);
 
   private ApiFixture(
-      Path dataDir, Vertx vertx, JobStore store, ApiServer server, StandaloneNode node)
+      Path dataDir,
+      Vertx vertx,
+      JobStore store,
+      ApiServer server,
+      StandaloneNode node,
+      java.util.function.IntFunction<io.vertx.core.Future<ApiServer>> restart)
       throws Exception {
+    this.restart = restart;
     this.dataDir = dataDir;
     this.vertx = vertx;
     this.store = store;
@@ -161,17 +171,17 @@ final class ApiFixture implements AutoCloseable {
       ApiConfig config =
           tweak.apply(
               ApiConfig.defaults(data).withPort(0).withMediaRoots(List.of(dir.resolve("media"))));
-      ApiServer server =
-          await(
+      java.util.function.IntFunction<io.vertx.core.Future<ApiServer>> start =
+          port ->
               ApiServer.start(
                   node.vertx(),
-                  config,
+                  port < 0 ? config : config.withPort(port),
                   node.store(),
                   new NodeStore(node.store().pool()),
                   node.metrics().registry(),
-                  new MetricsAccess(node.nodeId(), "standalone", metricsToken)),
-              60);
-      return new ApiFixture(data, node.vertx(), node.store(), server, node);
+                  new MetricsAccess(node.nodeId(), "standalone", metricsToken));
+      ApiServer server = await(start.apply(-1), 60);
+      return new ApiFixture(data, node.vertx(), node.store(), server, node, start);
     } catch (Exception e) {
       node.close();
       throw e;
@@ -190,21 +200,32 @@ final class ApiFixture implements AutoCloseable {
       Pool pool = await(TestDatabases.open(vertx, "embedded"), 120);
       JobStore store = new JobStore(pool);
       ApiConfig config = tweak.apply(ApiConfig.defaults(dir.resolve("data")).withPort(0));
-      ApiServer server =
-          await(
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      java.util.function.IntFunction<io.vertx.core.Future<ApiServer>> start =
+          port ->
               ApiServer.start(
                   vertx,
-                  config,
+                  port < 0 ? config : config.withPort(port),
                   store,
                   new NodeStore(pool),
-                  new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                  access),
-              60);
-      return new ApiFixture(dir.resolve("data"), vertx, store, server, null);
+                  registry,
+                  access);
+      ApiServer server = await(start.apply(-1), 60);
+      return new ApiFixture(dir.resolve("data"), vertx, store, server, null, start);
     } catch (Exception e) {
       await(vertx.close(), 30);
       throw e;
     }
+  }
+
+  /** Closes the API server: its connections and event streams end; the node goes on. */
+  void stopServer() throws Exception {
+    await(server.close(), 10);
+  }
+
+  /** The API server again, on the same port and data directory (so tokens stay valid). */
+  void startServer() throws Exception {
+    server = await(restart.apply(server.port()), 60);
   }
 
   /** The node's Prometheus registry (a standalone fixture's; null for a store-only one). */
