@@ -366,7 +366,8 @@
 
   /**
    * columns: [{key, label, value(row) for sorting, cell(row) for display, num}]; rows keyed by keyOf.
-   * update(rows) redraws; patch(key, row) redraws one row.
+   * update(rows) redraws; patch(key, row) redraws one row, patch(key, row, keys) only those cells (live
+   * figures: the row's buttons stay the same elements, so a click is never lost to a redraw).
    */
   function dataTable(columns, keyOf, { empty = 'Nothing here yet.', id } = {}) {
     let rows = [];
@@ -392,9 +393,11 @@
       headRow.append(th);
     });
 
+    const content = (c, r) => (c.cell ? c.cell(r) : c.value(r));
+
     function rowEl(r) {
       return h('tr', { 'data-key': keyOf(r) },
-        columns.map((c) => h('td', { class: c.num ? 'num' : null, 'data-col': c.key }, c.cell ? c.cell(r) : c.value(r))));
+        columns.map((c) => h('td', { class: c.num ? 'num' : null, 'data-col': c.key }, content(c, r))));
     }
 
     function compare(a, b) {
@@ -421,12 +424,20 @@
         rows = next;
         draw();
       },
-      patch(key, row) {
+      patch(key, row, only) {
         const i = rows.findIndex((r) => keyOf(r) === key);
         if (i < 0) return false;
         rows[i] = row;
         const old = body.querySelector(`tr[data-key="${CSS.escape(key)}"]`);
-        if (old) old.replaceWith(rowEl(row));
+        if (!old) return true;
+        if (!only) {
+          old.replaceWith(rowEl(row));
+          return true;
+        }
+        for (const c of columns) {
+          const td = only.includes(c.key) && old.querySelector(`td[data-col="${c.key}"]`);
+          if (td) append(clear(td), [content(c, row)]);
+        }
         return true;
       },
     };
@@ -435,8 +446,14 @@
   // ---------------------------------------------------------------------------------------------
   // Charts (uPlot)
 
+  /** A theme colour as the canvas needs it: the variable resolved for the scheme in force. */
   function themeColor(name) {
-    return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
+    const probe = h('span', { hidden: true });
+    probe.style.color = `var(${name})`;
+    document.body.append(probe);
+    const color = getComputedStyle(probe).color;
+    probe.remove();
+    return color || '#888';
   }
 
   function axes(xLabel, yLabel) {
@@ -752,12 +769,12 @@
     s.on('progress', (p) => {
       rememberProgress(p);
       const row = table.rows().find((j) => j.job_id === p.job_id);
-      if (row) table.patch(p.job_id, row);
+      if (row) table.patch(p.job_id, row, ['progress', 'fps', 'speed', 'watts']);
     });
     s.on('state', (e) => {
       const row = table.rows().find((j) => j.job_id === e.job_id);
       if (row) {
-        table.patch(e.job_id, { ...row, state: e.to });
+        table.patch(e.job_id, { ...row, state: e.to, node_id: e.node_id || row.node_id });
         if (['succeeded', 'failed', 'canceled'].includes(e.to)) reload(); // node, finish time
       } else if (!filters.campaign_id || filters.campaign_id === e.campaign_id) {
         reload(); // a job this page does not show yet
@@ -1003,7 +1020,7 @@
     main.append(head, body);
     const charts = [];
     s.cleanups.push(() => charts.forEach((c) => c.destroy()));
-    let shownDone = null;
+    let shown = null; // what the results below were drawn for: succeeded count and done
 
     async function load() {
       const c = await get(`/api/v1/campaigns/${id}`);
@@ -1020,8 +1037,9 @@
         h('div', { class: 'row' }, 'Download: ',
           downloadButton('results.json', 'json'), downloadButton('results.csv', 'csv'), downloadButton('report.html', 'html')),
       ]);
-      if (c.states.succeeded > 0 && shownDone !== c.done) {
-        shownDone = c.done;
+      const now = `${c.states.succeeded}/${c.done}`;
+      if (c.states.succeeded > 0 && shown !== now) {
+        shown = now;
         await results(c);
       } else if (c.states.succeeded === 0) {
         clear(body).append(h('p', { class: 'muted' }, 'No job of this campaign has succeeded yet.'));
@@ -1094,8 +1112,9 @@
           h('div', { class: 'panel' }, h('h2', {}, `Energy against ${metric.toUpperCase()}`), qualityChart, qualityCaption)),
       );
       if (configs.some((k) => jpf(k) != null)) {
-        charts.push(scatterChart(rateChart, rateCaption, points((k) => k.bitrate_kbps_mean), 'kbps', 'kbps'));
-        charts.push(scatterChart(qualityChart, qualityCaption, points(quality), metric.toUpperCase(), qualityUnit));
+        charts.push(scatterChart(rateChart, rateCaption, points((k) => k.bitrate_kbps_mean), 'bitrate (kbps)', 'kbps'));
+        charts.push(scatterChart(qualityChart, qualityCaption, points(quality),
+          `${metric.toUpperCase()}${qualityUnit ? ` (${qualityUnit})` : ''}`, qualityUnit));
       }
     }
 
@@ -1211,7 +1230,7 @@
       rememberProgress(p);
       const row = table.rows().find((j) => j.job_id === p.job_id);
       if (row) {
-        table.patch(p.job_id, row);
+        table.patch(p.job_id, row, ['realtime', 'speed', 'fps', 'dropped', 'watts']);
         summarise();
       }
     });

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -244,6 +245,20 @@ class ClientCliIT {
     Run noKey = ffrtmp("jobs", "list", "--key-file", dir.resolve("absent.key").toString());
     assertThat(noKey.exit()).isEqualTo(4);
     assertThat(noKey.err()).contains("--token");
+  }
+
+  @Test
+  void uiPrintsASingleUseLoginLinkForTheCredentialInUse() throws Exception {
+    Run first = ffrtmp("ui", "--no-open");
+    assertThat(first.exit()).as(first.err()).isZero();
+    assertThat(first.out().trim()).matches(Pattern.quote(url) + "/#login=ffl_[A-Za-z0-9_-]{43}");
+    assertThat(first.err()).contains("single use, valid until");
+    Run second = ffrtmp("ui", "--no-open", "--json");
+    assertThat(second.exit()).as(second.err()).isZero();
+    JsonObject link = new JsonObject(second.out());
+    assertThat(link.getString("url")).startsWith(url + "/#login=ffl_");
+    assertThat(link.getString("code")).isNotEqualTo(first.out().trim().replaceAll(".*login=", ""));
+    assertThat(ffrtmp("ui", "--no-open", "--token", "not-a-token").exit()).isEqualTo(4);
   }
 
   @Test

@@ -144,17 +144,48 @@ class LiveJobIT {
             .put("queue", "live")
             .put("measure", new JsonObject().put("realtime_window_s", 2));
     String id = submit(spec);
+    // The job's progress as the web UI's live view reads it: with the realtime rule's verdict.
+    java.util.Set<String> verdicts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.concurrent.CompletableFuture<Void> events =
+        java.util.concurrent.CompletableFuture.runAsync(
+            () -> {
+              try {
+                api.client(Role.VIEWER)
+                    .events(
+                        "api/v1/jobs/" + id + "/events",
+                        e -> {
+                          if (e.name().equals("progress") && e.data().containsKey("realtime")) {
+                            verdicts.add(String.valueOf(e.data().getValue("realtime")));
+                          }
+                          return true;
+                        });
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
     Scrape during = null;
+    Boolean listedLive = null;
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     while (Instant.now().isBefore(deadline)) {
       during = new Scrape(api.get("/metrics", null).text());
       Double holding = during.value("ffrtmp_live_streams_realtime", "state", "holding");
       if (holding != null && holding >= 1) {
+        for (Object j :
+            api.get("/api/v1/jobs?state=running", api.tokens.get(Role.VIEWER))
+                .json()
+                .getJsonArray("jobs")) {
+          if (((JsonObject) j).getString("job_id").equals(id)) {
+            listedLive = ((JsonObject) j).getBoolean("live");
+          }
+        }
         break;
       }
       Thread.sleep(200);
     }
     JsonObject job = runToEnd(id, Set.of("succeeded", "failed", "canceled"));
+    events.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(listedLive).as("a running live job is listed live").isTrue();
+    assertThat(verdicts).as("progress of a live job says realtime").contains("holding");
     assertThat(job.getString("state")).as(job.encodePrettily()).isEqualTo("succeeded");
     assertThat(during.value("ffrtmp_live_streams")).as(during.text).isEqualTo(1.0);
     assertThat(during.value("ffrtmp_live_streams_realtime", "state", "holding"))

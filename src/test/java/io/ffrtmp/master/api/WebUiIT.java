@@ -28,11 +28,8 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -47,8 +44,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebUiIT {
 
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   static final Path SHOTS = Path.of("target", "ui-screenshots");
 
   /** Two configurations of a tiny synthetic clip, PSNR measured: a ranking and two Pareto plots. */
@@ -82,6 +77,7 @@ class WebUiIT {
   String operatorKey;
   String viewerKey;
   String campaignId;
+  int rtmpPort;
 
   /** Console lines that fail the run; {@link #allowed} is what the current step expects. */
   final List<String> problems = new ArrayList<>();
@@ -90,34 +86,14 @@ class WebUiIT {
 
   @BeforeAll
   void up() throws Exception {
-    assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
-        .as(
-            "the web UI tests need Debian's chromium and chromium-driver (%s, %s):"
-                + " run deploy/install-test-deps.sh or apt-get install chromium chromium-driver",
-            CHROMIUM, CHROMEDRIVER)
-        .isTrue();
+    Chromium.required();
     Files.createDirectories(SHOTS);
-    api = ApiFixture.standalone(dir, c -> c);
+    rtmpPort = io.ffrtmp.support.LocalPorts.freePortPair();
+    // The node's own nginx-rtmp, for a live stream in the live view.
+    api = ApiFixture.standalone(dir, io.ffrtmp.live.RtmpConfig.parse("embedded", rtmpPort), c -> c);
     operatorKey = key("operator");
     viewerKey = key("viewer");
-    System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox", // the tests may run as root
-        "--disable-dev-shm-usage",
-        "--window-size=1366,860",
-        "--no-first-run",
-        "--disable-extensions");
-    // The node's certificate is self-signed for localhost; the page is opened at 127.0.0.1.
-    options.setAcceptInsecureCerts(true);
-    LoggingPreferences logs = new LoggingPreferences();
-    logs.enable(LogType.BROWSER, Level.ALL);
-    options.setCapability("goog:loggingPrefs", logs);
-    ChromeDriverService service =
-        new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
-    browser = new ChromeDriver(service, options);
+    browser = Chromium.start(true);
     browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
   }
 
@@ -206,10 +182,23 @@ class WebUiIT {
     assertThat(browser.findElements(By.cssSelector("#ranking tbody tr"))).hasSize(2);
     String ranking = text(By.id("ranking"));
     assertThat(ranking).contains("J/frame").contains("dB").contains("kbps").contains("estimated");
+    // Sortable: by rank, then the other way.
+    browser.findElement(By.cssSelector("#ranking th[data-key=rank]")).click();
+    assertThat(
+            browser
+                .findElement(By.cssSelector("#ranking th[data-key=rank]"))
+                .getDomAttribute("aria-sort"))
+        .isEqualTo("ascending");
+    assertThat(text(By.cssSelector("#ranking tbody tr td[data-col=rank]"))).isEqualTo("1");
+    browser.findElement(By.cssSelector("#ranking th[data-key=rank]")).click();
+    assertThat(text(By.cssSelector("#ranking tbody tr td[data-col=rank]"))).isEqualTo("2");
     waitFor(By.cssSelector("#pareto-rate canvas"));
     waitFor(By.cssSelector("#pareto-quality canvas"));
     assertThat(pageMarked()).as("the page was not reloaded").isTrue();
     shot("campaign");
+    browser.executeScript(
+        "arguments[0].scrollIntoView()", browser.findElement(By.id("pareto-rate")));
+    shot("campaign-pareto");
 
     // A bad campaign: the API's message and field, nothing submitted.
     allowed = Pattern.compile("api/v1/campaigns .*400");
@@ -248,6 +237,9 @@ class WebUiIT {
     assertThat(page).contains("J/frame").contains("estimated").contains(job);
     assertThat(text(By.id("job-logs"))).contains("ffmpeg");
     shot("job");
+    browser.executeScript(
+        "arguments[0].scrollIntoView()", browser.findElement(By.id("power-chart")));
+    shot("job-power");
     checkConsole();
   }
 
@@ -371,18 +363,56 @@ class WebUiIT {
 
   @Test
   @Order(9)
-  void theLiveViewListsNoStreamWhenNoneRuns() throws Exception {
+  void theLiveViewFollowsAStreamHoldingRealtimeAndItsWattsInTheDark() throws Exception {
     browser.get(api.base + "/");
     logIn(operatorKey);
     waitUntil(() -> text(By.id("who")).contains("operator"));
     browser.findElement(By.id("nav-live")).click();
-    WebElement summary = waitFor(By.id("live-summary"));
-    waitUntil(() -> summary.getText().contains("streams"));
-    assertThat(text(By.id("view"))).contains("No live stream is running.");
-    // Dark, by the toggle: the page keeps working and says so in its theme attribute.
-    browser.findElement(By.id("theme")).click();
     waitFor(By.id("live-summary"));
-    shot("live");
+    waitUntil(() -> text(By.id("view")).contains("No live stream is running."));
+    // Dark, by the toggle; the view goes on following.
+    browser.findElement(By.id("theme")).click();
+    markPage();
+    JsonObject live =
+        new JsonObject()
+            .put("name", "camera-1")
+            .put(
+                "input",
+                new JsonObject()
+                    .put("type", "live_synthetic")
+                    .put("resolution", "160x120")
+                    .put("fps", 30)
+                    .put("duration_s", 10))
+            .put(
+                "output",
+                new JsonObject()
+                    .put("type", "rtmp")
+                    .put("url", "rtmp://127.0.0.1:" + rtmpPort + "/live/ui"))
+            .put(
+                "video",
+                new JsonObject()
+                    .put("encoder", "libx264")
+                    .put("preset", "veryfast")
+                    .put("resolution", "160x120")
+                    .put("fps", 30)
+                    .put("gop", 30))
+            .put("queue", "live")
+            .put("measure", new JsonObject().put("realtime_window_s", 2));
+    String job = submit(live.encode());
+    try {
+      By row = By.cssSelector("#streams tr[data-key='" + job + "']");
+      waitUntil(
+          () -> text(row).contains("holding realtime") && text(row).matches("(?s).*\\d\\.\\d W.*"),
+          Duration.ofSeconds(60));
+      assertThat(text(row)).contains("camera-1").contains("estimated");
+      assertThat(text(By.id("live-summary"))).contains("1\nstreams");
+      assertThat(pageMarked()).as("the page was not reloaded").isTrue();
+      assertThat(browser.executeScript("return document.documentElement.dataset.theme"))
+          .isEqualTo("dark");
+      shot("live");
+    } finally {
+      cancel(job);
+    }
     checkConsole();
   }
 
@@ -405,7 +435,16 @@ class WebUiIT {
   /** Cancels a job whatever the page did, so that the next test finds the slot free. */
   private void cancel(String job) throws Exception {
     api.post("/api/v1/jobs/" + job + "/cancel", api.tokens.get(Role.ADMIN), null);
-    waitForState(job, "canceled");
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (System.nanoTime() < deadline) {
+      String now =
+          api.get("/api/v1/jobs/" + job, api.tokens.get(Role.ADMIN)).json().getString("state");
+      if (List.of("canceled", "succeeded", "failed").contains(now)) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("job " + job + " did not end");
   }
 
   /** A job's state read from the database (for while the API is down). */

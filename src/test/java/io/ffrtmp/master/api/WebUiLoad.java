@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The web UI's load figures in headless Chromium on this machine (docs/performance.md#web-ui): a
@@ -154,21 +152,8 @@ public final class WebUiLoad {
   }
 
   static ChromeDriver browser() {
-    System.setProperty("webdriver.chrome.driver", WebUiIT.CHROMEDRIVER.toString());
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(WebUiIT.CHROMIUM.toFile());
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-dev-shm-usage",
-        "--window-size=1366,860",
-        "--no-first-run");
-    options.setAcceptInsecureCerts(true);
-    return new ChromeDriver(
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(WebUiIT.CHROMEDRIVER.toFile())
-            .build(),
-        options);
+    Chromium.required();
+    return Chromium.start(false);
   }
 
   /**
