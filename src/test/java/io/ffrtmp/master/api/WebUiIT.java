@@ -195,7 +195,21 @@ class WebUiIT {
     waitFor(By.cssSelector("#pareto-rate canvas"));
     waitFor(By.cssSelector("#pareto-quality canvas"));
     assertThat(pageMarked()).as("the page was not reloaded").isTrue();
+    // A recommendation asked from the page, and a bad target's error naming its field.
+    WebElement target = browser.findElement(By.id("rec-target"));
+    target.clear();
+    target.sendKeys("psnr=30");
+    browser.findElement(By.cssSelector("#rec-form button[type=submit]")).click();
+    waitUntil(() -> text(By.cssSelector("#recommendation-text .recommendation")).contains("PSNR"));
+    assertThat(text(By.id("recommendation-text"))).contains("J/frame");
     shot("campaign");
+    allowed = Pattern.compile("recommendation.*400");
+    target = browser.findElement(By.id("rec-target"));
+    target.clear();
+    target.sendKeys("vmav=90");
+    browser.findElement(By.cssSelector("#rec-form button[type=submit]")).click();
+    waitUntil(() -> text(By.id("rec-error")).contains("field: target"));
+    checkConsole();
     browser.executeScript(
         "arguments[0].scrollIntoView()", browser.findElement(By.id("pareto-rate")));
     shot("campaign-pareto");
