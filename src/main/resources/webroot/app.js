@@ -645,7 +645,14 @@
         powerHistory.set(n.node_id, hist);
       }
       for (const id of [...powerHistory.keys()]) if (!seen.has(id)) powerHistory.delete(id);
-      table.update(nodes);
+      const before = table.rows();
+      if (before.length === nodes.length && nodes.every((n, i) => before[i].node_id === n.node_id)) {
+        // The same nodes: their figures redrawn in place; a row's button only when its state changed.
+        nodes.forEach((n, i) => table.patch(n.node_id, n, n.state === before[i].state
+          ? ['state', 'hardware', 'slots', 'watts', 'trend', 'energy', 'seen'] : undefined));
+      } else {
+        table.update(nodes);
+      }
       const up = nodes.filter((n) => n.state === 'up').length;
       // A sum only of readings there are: no reading is a dash, not 0 W.
       const sum = (list) => (list.length ? `${list.reduce((a, n) => a + n.watts, 0).toFixed(1)} W` : DASH);
