@@ -515,6 +515,7 @@ final class TargetSearch {
     return new Probe(grid[probedIndex.get(k)], probedScore.get(k));
   }
 
+  /** The grid position of {@code value}; -1 when it is not on the grid. */
   private int gridIndex(int value) {
     for (int i = 0; i < grid.length; i++) {
       if (grid[i] == value) {
@@ -525,12 +526,11 @@ final class TargetSearch {
   }
 
   private int indexOf(int value) {
-    for (int i = 0; i < grid.length; i++) {
-      if (grid[i] == value) {
-        return i;
-      }
+    int i = gridIndex(value);
+    if (i < 0) {
+      throw new IllegalArgumentException(value + " is not on the search grid");
     }
-    throw new IllegalArgumentException(value + " is not on the search grid");
+    return i;
   }
 
   String metricId() {
