@@ -109,6 +109,10 @@ final class TokenRoutes {
                 "1 to " + MAX_TTL_MINUTES + " minutes (capped by the server's --token-ttl)"),
             ttlMinutes);
     String code = body.getString("login_code");
+    if (code != null && body.getValue("api_key") != null) {
+      ApiErrors.send(ctx, 400, "bad_request", "login_code", "give api_key or login_code, not both");
+      return;
+    }
     if (code != null) {
       exchange(ctx, code, ttl);
       return;
@@ -191,7 +195,17 @@ final class TokenRoutes {
       return;
     }
     LoginCodes.Grant g = grant.get();
-    long left = Math.max(1, (g.tokenExpiresAtS() * 1000 - now) / 60_000);
+    long left = (g.tokenExpiresAtS() * 1000 - now) / 60_000;
+    if (left < 1) {
+      // Never a token that outlives the one that made the link.
+      ApiErrors.send(
+          ctx,
+          401,
+          "unauthorized",
+          "login_code",
+          "the credential that made this login link expires within a minute: run ffrtmp ui again");
+      return;
+    }
     Reply.json(ctx, 201, tokens.issue(g.subject(), g.role(), (int) Math.min(ttl, left), g.keyId()));
   }
 

@@ -2,6 +2,7 @@ package io.ffrtmp.master.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * How the web UI is served, over HTTP: everything from the jar under the content security policy,
  * the page revalidated and its versioned assets cached for a year, compressed when asked, nothing
- * outside the web root, and a page that names no other origin and holds no inline code.
+ * outside the web root, and a page that names no other origin and holds no inline code; login codes
+ * are single use.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WebUiServingIT {
@@ -103,6 +105,34 @@ class WebUiServingIT {
       HttpResponse<byte[]> r = fetch(path, false);
       assertThat(r.statusCode()).as(path).isIn(400, 404);
     }
+  }
+
+  @Test
+  void aLoginCodeIsExchangedOnceForTheRoleAndKeyThatMadeIt() throws Exception {
+    String viewer = api.tokens.get(Role.VIEWER);
+    JsonObject link = api.post("/api/v1/login-links", viewer, null).json();
+    assertThat(link.getString("path")).isEqualTo("/#login=" + link.getString("code"));
+    String exchange = new JsonObject().put("login_code", link.getString("code")).encode();
+    ApiFixture.Response both =
+        api.post(
+            "/api/v1/tokens",
+            null,
+            new JsonObject()
+                .put("login_code", link.getString("code"))
+                .put("api_key", "ffk_x")
+                .encode());
+    assertThat(both.status()).isEqualTo(400);
+    assertThat(both.field()).isEqualTo("login_code");
+    ApiFixture.Response token = api.post("/api/v1/tokens", null, exchange);
+    assertThat(token.status()).as(token.text()).isEqualTo(201);
+    JsonObject made = api.get("/api/v1/nodes", viewer).json();
+    assertThat(api.get("/api/v1/nodes", token.json().getString("token")).json()).isEqualTo(made);
+    assertThat(token.json().getString("role")).isEqualTo("viewer");
+    assertThat(token.json().getString("subject")).isEqualTo("test viewer");
+    ApiFixture.Response again = api.post("/api/v1/tokens", null, exchange);
+    assertThat(again.status()).isEqualTo(401);
+    assertThat(again.field()).isEqualTo("login_code");
+    assertThat(api.post("/api/v1/login-links", null, null).status()).isEqualTo(401);
   }
 
   @Test
