@@ -152,15 +152,16 @@ public final class NodeStore {
               rows.forEach(r -> out.add(node(r)));
               return out;
             })
-        .compose(this::withEnergyToday);
+        .compose(nodes -> withEnergyToday(nodes, true));
   }
 
   /**
    * Adds {@code energy_today} to each node: what the jobs that finished there since midnight UTC
    * measured or estimated, summed ({@code joules}, {@code jobs}, {@code provenance} measured,
-   * estimated or mixed), or null when none did. One query for all the nodes given.
+   * estimated or mixed), or null when none did. One query for all the nodes given; {@code
+   * everyNode}: they are the whole listing, whose sums the next listings may read.
    */
-  private Future<List<JsonObject>> withEnergyToday(List<JsonObject> nodes) {
+  private Future<List<JsonObject>> withEnergyToday(List<JsonObject> nodes, boolean everyNode) {
     if (nodes.isEmpty()) {
       return Future.succeededFuture(nodes);
     }
@@ -195,9 +196,8 @@ public final class NodeStore {
                         .put("provenance", provenance));
               }
               nodes.forEach(n -> n.put("energy_today", byNode.get(n.getString("node_id"))));
-              if (nodes.size() > 1) {
-                // A whole listing: what the next listings (and single nodes) answer from for a
-                // while.
+              if (everyNode) {
+                // What the next listings (and single nodes) answer from for a while.
                 energyToday = new EnergyToday(at, Map.copyOf(byNode));
               }
               return nodes;
@@ -218,7 +218,7 @@ public final class NodeStore {
   private Future<Optional<JsonObject>> withEnergyToday(Optional<JsonObject> node) {
     return node.isEmpty()
         ? Future.succeededFuture(node)
-        : withEnergyToday(List.of(node.get())).map(l -> node);
+        : withEnergyToday(List.of(node.get()), false).map(l -> node);
   }
 
   /** A node as service discovery and the node gauges see it. */
