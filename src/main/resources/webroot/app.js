@@ -501,7 +501,9 @@
       width: chartWidth(el),
       height: 260,
       scales: { x: { time: false } },
-      axes: axes(xLabel, 'J/frame'),
+      // Every point's energy is measured or estimated; the axis says which, a point's caption too.
+      axes: axes(xLabel, sorted.every((p) => p.estimated) ? 'J/frame (estimated)'
+        : sorted.some((p) => p.estimated) ? 'J/frame (some estimated)' : 'J/frame (measured)'),
       cursor: { points: { size: 10 } },
       series: [
         { label: xLabel, value: (u, v) => (v == null ? DASH : `${v.toFixed(2)} ${xUnit}`) },
@@ -828,7 +830,7 @@
         h('div', { class: 'panel' }, h('h2', {}, 'Energy ', provenanceBadge(energy.provenance, energySource(energy))), facts([
           ['total', h('span', { class: estimated ? 'estimated' : null }, fmtJoules(energy.total_joules))],
           ['per frame', h('span', { class: estimated ? 'estimated' : null }, fmtJpf(energy.joules_per_frame))],
-          ['above idle, per frame', fmtJpf(energy.above_idle_joules_per_frame)],
+          ['above idle, per frame', h('span', { class: estimated ? 'estimated' : null }, fmtJpf(energy.above_idle_joules_per_frame))],
           ['average power', h('span', { class: estimated ? 'estimated' : null }, fmt(energy.avg_watts, 2, 'W'))],
           ['source', energySource(energy) || DASH],
           ...(energy.warnings || []).map((w) => ['warning', w]),
@@ -1093,7 +1095,7 @@
           } },
         { key: 'energy', label: 'Energy', value: (k) => (k.energy ? k.energy.provenance : null),
           cell: (k) => (k.energy ? provenanceBadge(k.energy.provenance, energySource(k.energy) || k.energy.model_name) : DASH) },
-        { key: 'watts', label: 'Power', num: true, value: (k) => k.avg_watts_mean, cell: (k) => fmt(k.avg_watts_mean, 1, 'W') },
+        { key: 'watts', label: 'Power', num: true, value: (k) => k.avg_watts_mean, cell: (k) => h('span', { class: isEst(k) ? 'estimated' : null }, fmt(k.avg_watts_mean, 1, 'W')) },
         { key: 'kbps', label: 'Bitrate', num: true, value: (k) => k.bitrate_kbps_mean, cell: (k) => fmt(k.bitrate_kbps_mean, 0, 'kbps') },
         { key: 'psnr', label: 'PSNR', num: true, value: (k) => k.psnr_mean_db, cell: (k) => fmt(k.psnr_mean_db, 2, 'dB') },
         { key: 'ssim', label: 'SSIM', num: true, value: (k) => k.ssim_mean, cell: (k) => fmt(k.ssim_mean, 4) },
